@@ -1,0 +1,205 @@
+//! The GraphQL client: one typed function per operation, each document in its own file under
+//! `app/graphql/`, loaded with `include_str!` so the server's tests can validate them all
+//! against the real schema.
+
+pub mod auth;
+pub mod live;
+pub mod tickets;
+
+use std::fmt;
+
+use gloo_net::http::Request;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::state;
+
+/// Where the GraphQL endpoint lives, relative to the page's origin.
+pub const GRAPHQL_PATH: &str = "/graphql";
+
+/// Where the GraphQL subscriptions (graphql-transport-ws) live.
+pub const GRAPHQL_WS_PATH: &str = "/graphql/ws";
+
+/// The code of an error that happened before the server could answer (no network, the
+/// server is down, a proxy answered with something that is not GraphQL).
+pub const CODE_NETWORK: &str = "NETWORK";
+
+/// The code of a GraphQL error whose server gave no `extensions.code`.
+pub const CODE_INTERNAL: &str = "INTERNAL";
+
+/// An error from a GraphQL call: the server's `extensions.code` (or [`CODE_NETWORK`]) and
+/// its message, both shown to the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// A stable code: `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`, `BAD_USER_INPUT`,
+    /// `CONFLICT`, `INTERNAL`, or [`CODE_NETWORK`].
+    pub code: String,
+    /// The message, as the server wrote it.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error with the given code and message.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An error of the transport, before any GraphQL answer.
+    pub fn network(message: impl fmt::Display) -> Self {
+        Self::new(CODE_NETWORK, message.to_string())
+    }
+
+    /// Whether the server refused the caller's token (or has none).
+    pub fn is_unauthenticated(&self) -> bool {
+        self.code == "UNAUTHENTICATED"
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A GraphQL request body.
+#[derive(Serialize)]
+struct GraphqlRequest<'a, V> {
+    query: &'a str,
+    variables: V,
+}
+
+/// A GraphQL response body.
+#[derive(Deserialize)]
+struct GraphqlResponse<T> {
+    data: Option<T>,
+    #[serde(default)]
+    errors: Vec<GraphqlError>,
+}
+
+/// One entry of a GraphQL response's `errors`, also the payload of a subscription's `error`.
+#[derive(Clone, Debug, Deserialize)]
+pub(crate) struct GraphqlError {
+    message: String,
+    #[serde(default)]
+    extensions: Option<GraphqlErrorExtensions>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct GraphqlErrorExtensions {
+    code: Option<String>,
+}
+
+impl From<GraphqlError> for ApiError {
+    fn from(error: GraphqlError) -> Self {
+        let code = error
+            .extensions
+            .and_then(|extensions| extensions.code)
+            .unwrap_or_else(|| CODE_INTERNAL.to_owned());
+        ApiError::new(code, error.message)
+    }
+}
+
+/// No variables, sent as `{}`.
+#[derive(Serialize)]
+pub struct NoVariables {}
+
+/// Sends one GraphQL operation to [`GRAPHQL_PATH`] with the stored session's bearer token.
+///
+/// # Errors
+///
+/// The first GraphQL error of the response with its `extensions.code`; [`CODE_NETWORK`]
+/// when the server could not be reached or did not answer with GraphQL.
+pub async fn graphql<V, T>(query: &str, variables: V) -> Result<T, ApiError>
+where
+    V: Serialize,
+    T: DeserializeOwned,
+{
+    let mut request = Request::post(GRAPHQL_PATH).header("Accept", "application/json");
+    if let Some(token) = state::stored_token() {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let response = request
+        .json(&GraphqlRequest { query, variables })
+        .map_err(ApiError::network)?
+        .send()
+        .await
+        .map_err(ApiError::network)?;
+    let status = response.status();
+    let text = response.text().await.map_err(ApiError::network)?;
+    decode_response(status, &text)
+}
+
+/// Turns an HTTP answer into the operation's data or its first error.
+fn decode_response<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
+    let body: GraphqlResponse<T> = match serde_json::from_str(text) {
+        Ok(body) => body,
+        // A GraphQL server answers errors in JSON too; anything else comes from elsewhere
+        // (a proxy, a server that is starting), so say what came back.
+        Err(_) if !(200..300).contains(&status) => {
+            return Err(ApiError::network(format!("HTTP {status}: {}", first_line(text))));
+        }
+        Err(error) => return Err(ApiError::new(CODE_INTERNAL, error.to_string())),
+    };
+    if let Some(error) = body.errors.into_iter().next() {
+        return Err(error.into());
+    }
+    body.data
+        .ok_or_else(|| ApiError::new(CODE_INTERNAL, "the response has no data"))
+}
+
+/// The start of a text, for an error message.
+fn first_line(text: &str) -> String {
+    text.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Answer {
+        value: i32,
+    }
+
+    #[test]
+    fn data_is_decoded() {
+        let answer: Answer = decode_response(200, r#"{"data":{"value":3}}"#).unwrap();
+        assert_eq!(answer, Answer { value: 3 });
+    }
+
+    #[test]
+    fn the_first_error_carries_its_code() {
+        let text = r#"{"data":null,"errors":[
+            {"message":"Wrong e-mail or password","extensions":{"code":"UNAUTHENTICATED"}},
+            {"message":"second"}]}"#;
+        let error = decode_response::<Answer>(200, text).unwrap_err();
+        assert_eq!(
+            error,
+            ApiError::new("UNAUTHENTICATED", "Wrong e-mail or password")
+        );
+        assert!(error.is_unauthenticated());
+    }
+
+    #[test]
+    fn an_error_without_code_is_internal() {
+        let error = decode_response::<Answer>(200, r#"{"errors":[{"message":"boom"}]}"#)
+            .unwrap_err();
+        assert_eq!(error.code, CODE_INTERNAL);
+    }
+
+    #[test]
+    fn a_non_graphql_answer_is_a_network_error() {
+        let error = decode_response::<Answer>(502, "Bad Gateway\n<html>").unwrap_err();
+        assert_eq!(error, ApiError::network("HTTP 502: Bad Gateway"));
+    }
+}

@@ -1,0 +1,92 @@
+//! The bar at the top: the app's name, the user, the live indicator, the language switch
+//! and sign-out.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::live::LiveStatus;
+use crate::i18n::Lang;
+use crate::state::use_app_state;
+
+/// The page header.
+#[component]
+pub fn AppHeader() -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts();
+    let signed_in = move || state.session.with(Option::is_some);
+    let user_name = move || {
+        state
+            .session
+            .with(|session| session.as_ref().map(|session| session.user.display_name.clone()))
+    };
+    let user_role = move || {
+        state
+            .session
+            .with(|session| session.as_ref().map(|session| texts().role(session.user.role)))
+    };
+    let live_label = move || match state.live.status.get() {
+        LiveStatus::Connecting => texts().live_connecting,
+        LiveStatus::Connected => texts().live_connected,
+        LiveStatus::Reconnecting => texts().live_reconnecting,
+        LiveStatus::Offline => texts().live_offline,
+    };
+    let live_class = move || match state.live.status.get() {
+        LiveStatus::Connected => "live live-on",
+        LiveStatus::Connecting | LiveStatus::Reconnecting => "live live-wait",
+        LiveStatus::Offline => "live live-off",
+    };
+
+    let language_buttons = Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            view! {
+                <button
+                    type="button"
+                    class="lang"
+                    class:active=move || state.lang.get() == lang
+                    aria-pressed=move || (state.lang.get() == lang).to_string()
+                    title=lang.texts().language_name
+                    data-testid=format!("lang-{}", lang.code())
+                    on:click=move |_| state.set_lang(lang)
+                >
+                    {lang.code().to_uppercase()}
+                </button>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">{move || texts().app_name}</A>
+            <Show when=signed_in>
+                <nav class="nav">
+                    <A href="/">{move || texts().nav_board}</A>
+                </nav>
+            </Show>
+            <div class="spacer"></div>
+            <Show when=signed_in>
+                <span class=live_class data-testid="live-status">
+                    <span class="dot"></span>
+                    {live_label}
+                </span>
+                <span class="user" data-testid="user-name">
+                    {user_name}
+                    <small class="role">{user_role}</small>
+                </span>
+            </Show>
+            <div class="langs" role="group" aria-label=move || texts().language_label>
+                {language_buttons}
+            </div>
+            <Show when=signed_in>
+                <button
+                    type="button"
+                    class="secondary"
+                    data-testid="logout"
+                    on:click=move |_| state.sign_out()
+                >
+                    {move || texts().sign_out}
+                </button>
+            </Show>
+        </header>
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per page; each page loads its own data through `crate::api`.
+
+pub mod board;
+pub mod login;
+pub mod not_found;
+pub mod ticket;

@@ -1,0 +1,348 @@
+//! One ticket: its header, its thread, a reply box and a status drop-down.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::tickets::{Message, ReplyInput, TicketDetail, TicketStatus};
+use crate::api::{self, ApiError};
+use crate::components::badges::{PriorityBadge, StatusBadge};
+use crate::components::error_view::{ErrorList, ErrorMessage};
+use crate::components::time::Time;
+use crate::state::use_app_state;
+
+/// Loads the ticket of the address's `:id`.
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts();
+    let params = use_params_map();
+    let ticket = LocalResource::new(move || {
+        let id = params.with(|params| params.get("id").unwrap_or_default());
+        async move { api::tickets::fetch_ticket(&id).await }
+    });
+
+    let content = move || {
+        Suspend::new(async move {
+            ticket
+                .await
+                .map(|ticket| view! { <TicketView ticket/> })
+        })
+    };
+
+    view! {
+        <section class="ticket-page">
+            <A href="/" attr:class="back">{move || texts().back_to_board}</A>
+            <Transition fallback=move || view! { <p class="loading">{texts().loading}</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorList errors/> }>
+                    {content}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+/// A loaded ticket, kept current by the live feed and by this page's own changes.
+#[component]
+fn TicketView(ticket: TicketDetail) -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts();
+    let is_staff = state.session.with_untracked(|session| {
+        session
+            .as_ref()
+            .is_some_and(|session| session.user.role.is_staff())
+    });
+    let ticket_id = ticket.id.clone();
+    let detail = RwSignal::new(ticket);
+
+    {
+        let ticket_id = ticket_id.clone();
+        state.live.on_event(move |event| {
+            if event.ticket.summary.id != ticket_id {
+                return;
+            }
+            detail.update(|detail| {
+                detail.apply_snapshot(&event.ticket);
+                if let Some(message) = &event.message {
+                    // The server filters internal notes for customers; this is a second net.
+                    if is_staff || !message.internal {
+                        detail.add_message(message.clone());
+                    }
+                }
+            });
+        });
+    }
+
+    let field = move |read: fn(&TicketDetail) -> String| move || detail.with(read);
+    let status = Memo::new(move |_| detail.with(|detail| detail.status));
+    let priority = Memo::new(move |_| detail.with(|detail| detail.priority));
+    let assignee = move || {
+        detail
+            .with(|detail| detail.assignee.as_ref().map(|a| a.display_name.clone()))
+            .unwrap_or_else(|| texts().unassigned.to_owned())
+    };
+    let customer_details = move || {
+        detail.with(|detail| {
+            let customer = &detail.customer;
+            [&customer.company, &customer.email, &customer.phone]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" · ")
+        })
+    };
+    let created_at = detail.with_untracked(|detail| detail.created_at.clone());
+    let article_id = ticket_id.clone();
+    let select_ticket_id = ticket_id.clone();
+
+    view! {
+        <article class="ticket" data-testid="ticket" data-id=article_id>
+            <header class="ticket-header panel">
+                <p class="ticket-number" data-testid="ticket-number">
+                    {field(|detail| detail.number.clone())}
+                </p>
+                <h1 data-testid="ticket-subject">{field(|detail| detail.subject.clone())}</h1>
+                <dl class="facts">
+                    <div>
+                        <dt>{move || texts().ticket_status}</dt>
+                        <dd data-testid="ticket-status" data-status=move || status.get().as_str()>
+                            {move || view! { <StatusBadge status=status.get()/> }}
+                        </dd>
+                    </div>
+                    <div>
+                        <dt>{move || texts().ticket_priority}</dt>
+                        <dd>{move || view! { <PriorityBadge priority=priority.get()/> }}</dd>
+                    </div>
+                    <div>
+                        <dt>{move || texts().ticket_type}</dt>
+                        <dd>{move || texts().ticket_type(detail.with(|detail| detail.ticket_type))}</dd>
+                    </div>
+                    <div>
+                        <dt>{move || texts().ticket_customer}</dt>
+                        <dd>
+                            {field(|detail| detail.customer.display_name.clone())}
+                            <small class="muted">{customer_details}</small>
+                        </dd>
+                    </div>
+                    <div>
+                        <dt>{move || texts().ticket_assignee}</dt>
+                        <dd data-testid="ticket-assignee">{assignee}</dd>
+                    </div>
+                    <div>
+                        <dt>{move || texts().ticket_created}</dt>
+                        <dd><Time instant=created_at/></dd>
+                    </div>
+                </dl>
+                <StatusSelect ticket_id=select_ticket_id detail/>
+            </header>
+
+            <section class="panel description">
+                <h2>{move || texts().ticket_description}</h2>
+                <p class="body">{field(|detail| detail.description.clone())}</p>
+            </section>
+
+            <section class="panel thread">
+                <h2>{move || texts().ticket_thread}</h2>
+                <ol class="messages" data-testid="thread">
+                    <For
+                        each=move || detail.with(|detail| detail.messages.clone())
+                        key=|message| message.id.clone()
+                        children=|message| view! { <MessageItem message/> }
+                    />
+                </ol>
+                <Show when=move || detail.with(|detail| detail.messages.is_empty())>
+                    <p class="empty">{move || texts().ticket_no_messages}</p>
+                </Show>
+                <ReplyBox ticket_id detail is_staff/>
+            </section>
+        </article>
+    }
+}
+
+/// One message of the thread; internal notes stand out.
+#[component]
+fn MessageItem(message: Message) -> impl IntoView {
+    let state = use_app_state();
+    let internal = message.internal;
+    let kind = message.author_kind;
+    view! {
+        <li
+            class="message"
+            class:internal=internal
+            class:from-customer=matches!(kind, crate::api::tickets::AuthorKind::Customer)
+            data-testid="message"
+            data-id=message.id
+            data-internal=internal.to_string()
+        >
+            <div class="message-meta">
+                <strong class="author">{message.author_name}</strong>
+                <span class="muted">{move || state.texts().author_kind(kind)}</span>
+                <Time instant=message.created_at/>
+                <Show when=move || internal>
+                    <span class="badge internal-badge">{move || state.texts().internal_note_badge}</span>
+                </Show>
+            </div>
+            <p class="body">{message.body}</p>
+        </li>
+    }
+}
+
+/// The status drop-down: the current status and the ones its workflow allows from here.
+#[component]
+fn StatusSelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts();
+    let choices = Memo::new(move |_| {
+        detail.with(|detail| (detail.status, detail.allowed_transitions.clone()))
+    });
+    // Bumped after a refused change, to put the drop-down back on the current status.
+    let redraw = RwSignal::new(0_u32);
+
+    let change = Action::new_local(move |status: &TicketStatus| {
+        let status = *status;
+        let ticket_id = ticket_id.clone();
+        async move {
+            match api::tickets::change_ticket_status(&ticket_id, status).await {
+                Ok(snapshot) => {
+                    detail.update(|detail| detail.apply_snapshot(&snapshot));
+                    Ok(())
+                }
+                Err(error) => {
+                    redraw.update(|count| *count += 1);
+                    Err::<(), ApiError>(error)
+                }
+            }
+        }
+    });
+    let pending = change.pending();
+    let error = move || change.value().get().and_then(Result::err);
+
+    let on_change = move |event: leptos::ev::Event| {
+        let current = choices.with_untracked(|(status, _)| *status);
+        match TicketStatus::parse(&event_target_value(&event)) {
+            Some(status) if status != current => {
+                change.dispatch_local(status);
+            }
+            _ => {}
+        }
+    };
+
+    let select = move || {
+        redraw.track();
+        let (current, allowed) = choices.get();
+        let options = std::iter::once(current)
+            .chain(allowed.into_iter().filter(|status| *status != current))
+            .map(|status| {
+                view! {
+                    <option value=status.as_str() selected=status == current>
+                        {texts().status(status)}
+                    </option>
+                }
+            })
+            .collect_view();
+        view! {
+            <select
+                data-testid="status-select"
+                name="status"
+                prop:value=current.as_str()
+                disabled=move || pending.get()
+                on:change=on_change
+            >
+                {options}
+            </select>
+        }
+    };
+
+    view! {
+        <div class="status-change">
+            <label>
+                <span>{move || texts().change_status}</span>
+                {select}
+            </label>
+            <Show when=move || choices.with(|(_, allowed)| allowed.is_empty())>
+                <small class="muted">{move || texts().no_transition}</small>
+            </Show>
+            {move || error().map(|error| view! { <ErrorMessage error/> })}
+        </div>
+    }
+}
+
+/// The reply box; staff may mark the reply as an internal note.
+#[component]
+fn ReplyBox(ticket_id: String, detail: RwSignal<TicketDetail>, is_staff: bool) -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts();
+    let body = RwSignal::new(String::new());
+    let internal = RwSignal::new(false);
+
+    let reply = Action::new_local(move |input: &ReplyInput| {
+        let input = input.clone();
+        async move {
+            let message = api::tickets::reply_to_ticket(&input).await?;
+            detail.update(|detail| detail.add_message(message));
+            body.set(String::new());
+            internal.set(false);
+            Ok::<(), ApiError>(())
+        }
+    });
+    let pending = reply.pending();
+    let empty_error = RwSignal::new(false);
+    let error = move || reply.value().get().and_then(Result::err);
+
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let text = body.get_untracked();
+        if text.trim().is_empty() {
+            empty_error.set(true);
+            return;
+        }
+        empty_error.set(false);
+        reply.dispatch_local(ReplyInput {
+            ticket_id: ticket_id.clone(),
+            body: text,
+            internal: is_staff && internal.get_untracked(),
+        });
+    };
+
+    view! {
+        <form class="reply" class:internal=move || internal.get() on:submit=on_submit>
+            <label for="reply-body">{move || texts().reply_label}</label>
+            <textarea
+                id="reply-body"
+                name="body"
+                rows="4"
+                data-testid="reply-body"
+                placeholder=move || texts().reply_placeholder
+                prop:value=body
+                on:input=move |event| body.set(event_target_value(&event))
+            ></textarea>
+            <Show when=move || empty_error.get()>
+                <p class="error" role="alert">{move || texts().reply_empty}</p>
+            </Show>
+            {move || error().map(|error| view! { <ErrorMessage error/> })}
+            <div class="reply-actions">
+                <Show when=move || is_staff>
+                    <label class="checkbox">
+                        <input
+                            type="checkbox"
+                            name="internal"
+                            data-testid="reply-internal"
+                            prop:checked=internal
+                            on:change=move |event| internal.set(event_target_checked(&event))
+                        />
+                        <span>{move || texts().internal_note}</span>
+                    </label>
+                </Show>
+                <div class="spacer"></div>
+                <button type="submit" data-testid="reply-send" disabled=move || pending.get()>
+                    {move || if pending.get() { texts().reply_sending } else { texts().reply_send }}
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,233 @@
+//! Shared state of the app, provided as one context: the session (also kept in
+//! localStorage so a reload stays signed in), the language, and the live event feed.
+
+use std::rc::Rc;
+
+use futures::future::{abortable, AbortHandle};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+
+use crate::api::auth::User;
+use crate::api::live::{follow_ticket_events, LiveStatus};
+use crate::api::tickets::TicketEvent;
+use crate::i18n::{Lang, Texts};
+
+/// The localStorage key of the session.
+const SESSION_KEY: &str = "guichet.session";
+
+/// The localStorage key of the language.
+const LANG_KEY: &str = "guichet.lang";
+
+/// A signed-in user and their token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The JWT sent as `Authorization: Bearer …` and in `connection_init`.
+    pub token: String,
+    /// Who signed in.
+    pub user: User,
+}
+
+/// The app's shared state; `Copy`, so every closure can take it.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The signed-in session, if any.
+    pub session: RwSignal<Option<Session>>,
+    /// The interface language.
+    pub lang: RwSignal<Lang>,
+    /// Live ticket events.
+    pub live: LiveFeed,
+}
+
+impl AppState {
+    /// Reads what localStorage remembers and provides the state as a context.
+    pub fn provide() -> AppState {
+        let lang = load_lang();
+        set_document_lang(lang);
+        let state = AppState {
+            session: RwSignal::new(load_session()),
+            lang: RwSignal::new(lang),
+            live: LiveFeed::new(),
+        };
+        provide_context(state);
+        state
+    }
+
+    /// The texts of the current language; reactive when called inside a closure.
+    pub fn texts(&self) -> &'static Texts {
+        self.lang.get().texts()
+    }
+
+    /// Remembers a new session.
+    pub fn sign_in(&self, session: Session) {
+        store(SESSION_KEY, serde_json::to_string(&session).ok().as_deref());
+        self.session.set(Some(session));
+    }
+
+    /// Forgets the session (which also closes the live connection).
+    pub fn sign_out(&self) {
+        store(SESSION_KEY, None);
+        self.session.set(None);
+    }
+
+    /// Updates the signed-in user (after `me`), keeping the token.
+    pub fn refresh_user(&self, user: User) {
+        let Some(mut session) = self.session.get_untracked() else {
+            return;
+        };
+        if session.user != user {
+            session.user = user;
+            self.sign_in(session);
+        }
+    }
+
+    /// Switches the language and remembers it.
+    pub fn set_lang(&self, lang: Lang) {
+        store(LANG_KEY, Some(lang.code()));
+        set_document_lang(lang);
+        self.lang.set(lang);
+    }
+}
+
+/// The app's shared state.
+///
+/// # Panics
+///
+/// Outside the [`crate::App`] component, which provides it.
+pub fn use_app_state() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// The stored session's token, for API calls made outside any component.
+pub fn stored_token() -> Option<String> {
+    load_session().map(|session| session.token)
+}
+
+/// A handler of live events, as registered by a page.
+type Listener = Rc<dyn Fn(&TicketEvent)>;
+
+/// The pages listening to live events, and the running connection.
+#[derive(Default)]
+struct LiveInner {
+    next_id: u64,
+    listeners: Vec<(u64, Listener)>,
+    connection: Option<AbortHandle>,
+}
+
+/// The live `ticketEvents` feed: one connection for the whole app, shared by the pages.
+#[derive(Clone, Copy)]
+pub struct LiveFeed {
+    /// The connection's state, for the header.
+    pub status: RwSignal<LiveStatus>,
+    inner: StoredValue<LiveInner, LocalStorage>,
+}
+
+impl LiveFeed {
+    fn new() -> LiveFeed {
+        LiveFeed {
+            status: RwSignal::new(LiveStatus::Offline),
+            inner: StoredValue::new_local(LiveInner::default()),
+        }
+    }
+
+    /// Calls `handler` with every live event until the calling component is cleaned up.
+    pub fn on_event(&self, handler: impl Fn(&TicketEvent) + 'static) {
+        let inner = self.inner;
+        let id = inner
+            .try_update_value(|inner| {
+                let id = inner.next_id;
+                inner.next_id += 1;
+                inner.listeners.push((id, Rc::new(handler)));
+                id
+            })
+            .unwrap_or_default();
+        on_cleanup(move || {
+            inner.try_update_value(|inner| inner.listeners.retain(|(known, _)| *known != id));
+        });
+    }
+
+    /// Connects with `token`, closing any previous connection; `None` only closes it.
+    pub fn connect(&self, token: Option<String>) {
+        let feed = *self;
+        let previous = self
+            .inner
+            .try_update_value(|inner| inner.connection.take())
+            .flatten();
+        if let Some(previous) = previous {
+            previous.abort();
+        }
+        let Some(token) = token else {
+            self.status.set(LiveStatus::Offline);
+            return;
+        };
+        let (connection, handle) = abortable(follow_ticket_events(
+            token,
+            move |event| feed.dispatch(&event),
+            move |status| feed.status.set(status),
+        ));
+        self.inner
+            .try_update_value(|inner| inner.connection = Some(handle));
+        spawn_local(async move {
+            // Aborted on sign-out or on a new sign-in; nothing to report then.
+            let _ = connection.await;
+        });
+    }
+
+    /// Hands an event to every listener.
+    fn dispatch(&self, event: &TicketEvent) {
+        // Listeners are copied out first: one may register or drop another while it runs.
+        let listeners: Vec<Listener> = self
+            .inner
+            .try_with_value(|inner| {
+                inner
+                    .listeners
+                    .iter()
+                    .map(|(_, listener)| Rc::clone(listener))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for listener in listeners {
+            listener(event);
+        }
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn load(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes `value` under `key`, or removes the key. Storage may be full or disabled; the app
+/// then works for this page's lifetime only, which is all it can do.
+fn store(key: &str, value: Option<&str>) {
+    let Some(storage) = local_storage() else {
+        return;
+    };
+    let _ = match value {
+        Some(value) => storage.set_item(key, value),
+        None => storage.remove_item(key),
+    };
+}
+
+fn load_session() -> Option<Session> {
+    serde_json::from_str(&load(SESSION_KEY)?).ok()
+}
+
+fn load_lang() -> Lang {
+    load(LANG_KEY)
+        .and_then(|code| Lang::from_code(&code))
+        .unwrap_or_default()
+}
+
+/// Sets `<html lang>` so that screen readers and spell checkers follow the switch.
+fn set_document_lang(lang: Lang) {
+    if let Some(root) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element())
+    {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+}

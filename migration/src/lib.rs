@@ -1,0 +1,30 @@
+//! Guichet's database schema, as SeaORM migrations that run on SQLite and PostgreSQL.
+//!
+//! `docs/data-model.md` describes the schema; the `entity` crate maps it. Run the migrations
+//! with [`Migrator::up`] (from [`MigratorTrait`]). They hold no data: seeds are elsewhere.
+
+pub use sea_orm_migration;
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261123_000001_create_tenants_and_users;
+mod m20261123_000002_create_crm;
+mod m20261123_000003_create_tickets;
+mod m20261123_000004_create_budgets;
+mod m20261123_000005_create_notifications_and_integrations;
+
+/// All of Guichet's migrations, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_tenants_and_users::Migration),
+            Box::new(m20261123_000002_create_crm::Migration),
+            Box::new(m20261123_000003_create_tickets::Migration),
+            Box::new(m20261123_000004_create_budgets::Migration),
+            Box::new(m20261123_000005_create_notifications_and_integrations::Migration),
+        ]
+    }
+}

@@ -1,0 +1,250 @@
+//! The `guichet` command line.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use rand::RngCore;
+use tracing_subscriber::EnvFilter;
+
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::demo::{database_is_empty, load_data_set, LoadReport};
+use crate::domain::tenants::{create_tenant, NewTenant};
+use crate::state::AppState;
+
+/// Guichet: helpdesk and CRM server.
+#[derive(Debug, Parser)]
+#[command(name = "guichet", version, about)]
+pub struct Cli {
+    /// Configuration file (TOML); missing is fine.
+    #[arg(long, global = true, env = "GUICHET_CONFIG", default_value = "guichet.toml")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// Database URL (`sqlite://file?mode=rwc` or `postgres://…`); overrides the config.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the HTTP server (migrating the database first).
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080.
+        #[arg(long)]
+        bind: Option<std::net::SocketAddr>,
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Load the demo data set when the database is empty and print its sign-ins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Brings the database schema up to date.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Loads the demo data set, `scale` times larger.
+    Seed {
+        /// Multiplies customers and tickets.
+        #[arg(long, default_value_t = 1)]
+        scale: usize,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manages tenants.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// Prints the GraphQL schema (SDL), as committed in `schema.graphql`.
+    Schema,
+}
+
+#[derive(Debug, Subcommand)]
+enum TenantCommand {
+    /// Creates a tenant with its first administrator.
+    Create {
+        /// The organisation's name.
+        name: String,
+        /// The administrator's e-mail address.
+        #[arg(long)]
+        admin_email: String,
+        /// The administrator's password (8 characters at least).
+        #[arg(long, env = "GUICHET_ADMIN_PASSWORD")]
+        admin_password: String,
+        /// The administrator's display name.
+        #[arg(long, default_value = "Administrateur")]
+        admin_name: String,
+        /// The tenant's identifier, used at sign-in; derived from the name by default.
+        #[arg(long)]
+        slug: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+/// Parses the command line and runs it.
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")))
+        .init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::load(&cli.config).context("cannot read the configuration")?;
+    match cli.command {
+        Command::Schema => {
+            print!("{}", crate::graphql::schema::sdl());
+            Ok(())
+        }
+        Command::Migrate { db } => {
+            apply_database_args(&mut config, db);
+            open_database(&config).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Seed { scale, db } => {
+            apply_database_args(&mut config, db);
+            let state = build_state(config).await?;
+            let report = load_data_set(&state.services, &seeds::scaled(scale)).await?;
+            print_report(&report);
+            Ok(())
+        }
+        Command::Tenant { command: TenantCommand::Create { name, admin_email, admin_password, admin_name, slug, db } } => {
+            apply_database_args(&mut config, db);
+            let db = open_database(&config).await?;
+            let input = NewTenant { name, slug, admin_email, admin_password, admin_name };
+            let (tenant, admin) = create_tenant(&db, input, chrono::Utc::now()).await?;
+            println!("tenant '{}' created (identifier: {}); administrator: {}", tenant.name, tenant.slug, admin.email);
+            Ok(())
+        }
+        Command::Serve { bind, db, demo } => {
+            apply_database_args(&mut config, db);
+            if let Some(bind) = bind {
+                config.bind = bind;
+            }
+            let state = build_state(config).await?;
+            if demo {
+                if database_is_empty(&state.services).await? {
+                    let report = load_data_set(&state.services, &seeds::demo()).await?;
+                    print_report(&report);
+                } else {
+                    println!("the database already holds data: demo data not loaded again");
+                    let demo = seeds::demo();
+                    let logins = demo
+                        .users
+                        .iter()
+                        .map(|u| crate::demo::DemoLogin {
+                            role: u.role.to_owned(),
+                            email: u.email.clone(),
+                            password: seeds::DEMO_PASSWORD.to_owned(),
+                        })
+                        .collect();
+                    print_report(&LoadReport { tenant_slug: demo.tenant_slug, already_loaded: true, logins, tickets: 0 });
+                }
+            }
+            serve(state).await
+        }
+    }
+}
+
+fn apply_database_args(config: &mut Config, args: DatabaseArgs) {
+    if let Some(url) = args.database_url {
+        config.database_url = Some(url);
+    }
+}
+
+async fn open_database(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create the data folder {}", config.data_dir.display()))?;
+    }
+    let url = config.effective_database_url();
+    let db = crate::db::connect(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    crate::db::migrate(&db).await.context("migrations failed")?;
+    Ok(db)
+}
+
+/// Hides a password in a database URL before printing it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let db = open_database(&config).await?;
+    let secret = session_secret(&config)?;
+    AppState::new(config, db, Arc::new(SystemClock), &secret).await.context("cannot start live events")
+}
+
+/// The configured session secret, or one generated once and kept in the data folder.
+fn session_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = &config.session_secret {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    let path: &Path = &config.data_dir.join("session.secret");
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        if existing.trim().len() >= 32 {
+            return Ok(existing.trim().as_bytes().to_vec());
+        }
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(secret.into_bytes())
+}
+
+fn print_report(report: &LoadReport) {
+    if !report.already_loaded {
+        println!("demo data loaded: tenant '{}', {} tickets", report.tenant_slug, report.tickets);
+    }
+    if !report.logins.is_empty() {
+        println!("demo sign-ins (tenant '{}'):", report.tenant_slug);
+        for login in &report.logins {
+            println!("  {:<9} {:<38} {}", login.role, login.email, login.password);
+        }
+    }
+}
+
+/// Serves until Ctrl-C.
+///
+/// # Errors
+///
+/// Fails when the address cannot be bound.
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    let bind = state.config.bind;
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    println!("Guichet listens on http://{bind}/ (GraphQL at /graphql)");
+    axum::serve(listener, crate::app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! Configuration: one struct, read once at start-up and passed down.
+//!
+//! Precedence, lowest first: built-in defaults, the TOML file (`guichet.toml` or
+//! `--config`), `GUICHET_*` environment variables, `DATABASE_URL`, then command-line flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// Everything the server needs to know about its environment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// Database URL: `sqlite://path?mode=rwc` (default, a file under `data_dir`) or
+    /// `postgres://user@host/db`.
+    pub database_url: Option<String>,
+    /// Folder for the SQLite file, the generated signing secret and attachments.
+    pub data_dir: PathBuf,
+    /// Secret that signs session tokens. Every instance of one deployment must share it;
+    /// when unset, one is generated once and kept in `data_dir/session.secret`.
+    pub session_secret: Option<String>,
+    /// How long a session token is valid, in hours.
+    pub session_hours: i64,
+    /// Folder holding the built single-page app (`cargo xtask build-spa`).
+    pub spa_dir: PathBuf,
+    /// Whether `GET /graphql` serves the GraphiQL explorer.
+    pub graphiql: bool,
+    /// Largest accepted request body, in bytes.
+    pub body_limit_bytes: usize,
+    /// Deepest accepted GraphQL query.
+    pub graphql_depth_limit: usize,
+    /// Highest accepted GraphQL query complexity.
+    pub graphql_complexity_limit: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            session_secret: None,
+            session_hours: 12,
+            spa_dir: PathBuf::from("app/dist"),
+            graphiql: true,
+            body_limit_bytes: 2 * 1024 * 1024,
+            graphql_depth_limit: 12,
+            graphql_complexity_limit: 2_000,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the defaults, the TOML file at `file` (if it exists) and the environment.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the file or a variable holds a value of the wrong type.
+    pub fn load(file: &Path) -> Result<Self, Box<figment::Error>> {
+        Figment::from(Serialized::defaults(Self::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("GUICHET_"))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    /// The database URL in force: the configured one or the default SQLite file.
+    #[must_use]
+    pub fn effective_database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("guichet.sqlite").display())
+        })
+    }
+}

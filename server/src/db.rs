@@ -1,0 +1,50 @@
+//! Opening the database and running migrations.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlxSqliteConnector};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// Opens a pool on `url`.
+///
+/// SQLite files run in WAL mode (readers never wait on the writer), with foreign keys
+/// enforced and a generous busy timeout so concurrent writers queue instead of failing.
+///
+/// # Errors
+///
+/// Fails when the database cannot be reached or opened.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    if url.starts_with("sqlite:") {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| DbErr::Custom(format!("bad SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e)))?;
+        return Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool));
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(16)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    Database::connect(options).await
+}
+
+/// Brings the schema up to date.
+///
+/// # Errors
+///
+/// Fails when a migration fails.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}

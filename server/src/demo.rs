@@ -1,0 +1,258 @@
+//! Loading a [`seeds::DataSet`] through the domain functions, so that the demo data obeys
+//! the same rules (hashing, numbering, workflows) as data entered by people.
+
+use std::collections::{HashMap, VecDeque};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::Duration;
+use entity::enums::{Channel, CustomerSegment, DepartmentKind, Role, TicketCategory, TicketPriority, TicketStatus, TicketType};
+use entity::{customer, tenant, user};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use seeds::{DataSet, DEMO_PASSWORD};
+
+use crate::clock::ManualClock;
+use crate::domain::customers::{insert_customer, NewCustomer};
+use crate::domain::tenants::{create_tenant, NewTenant};
+use crate::domain::tickets::{assign_ticket, change_ticket_status, create_ticket, reply_to_ticket, NewTicket};
+use crate::domain::users::{insert_user, NewUser};
+use crate::domain::workflows::default_transitions;
+use crate::domain::{Actor, AuthMethod, DomainError, DomainResult, Scope, Services};
+
+/// A sign-in of the loaded data set, to print for the person who asked for the demo.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    /// Role.
+    pub role: String,
+    /// E-mail address.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// What loading did.
+#[derive(Debug, Clone)]
+pub struct LoadReport {
+    /// The tenant's identifier.
+    pub tenant_slug: String,
+    /// Whether the tenant already existed (then nothing was loaded).
+    pub already_loaded: bool,
+    /// One sign-in per account.
+    pub logins: Vec<DemoLogin>,
+    /// Tickets created.
+    pub tickets: usize,
+}
+
+fn parse<T: FromStr>(what: &'static str, value: &str) -> DomainResult<T> {
+    value.parse().map_err(|_| DomainError::Internal(format!("seed has an unknown {what} '{value}'")))
+}
+
+/// Whether the database holds no tenant yet.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn database_is_empty(svc: &Services) -> DomainResult<bool> {
+    Ok(tenant::Entity::find().count(&svc.db).await? == 0)
+}
+
+/// Loads `data` as a new tenant. Idempotent: when the tenant exists already, nothing is
+/// written. History is spread over the past weeks with a clock of its own, so the demo
+/// shows realistic dates.
+///
+/// # Errors
+///
+/// Any domain error of the operations it runs.
+pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadReport> {
+    let logins = data
+        .users
+        .iter()
+        .map(|u| DemoLogin { role: u.role.to_owned(), email: u.email.clone(), password: DEMO_PASSWORD.to_owned() })
+        .collect();
+    if tenant::Entity::find().filter(tenant::Column::Slug.eq(&data.tenant_slug)).one(&svc.db).await?.is_some() {
+        return Ok(LoadReport { tenant_slug: data.tenant_slug.clone(), already_loaded: true, logins, tickets: 0 });
+    }
+    let real_now = svc.now();
+    let clock = ManualClock::new(real_now - Duration::days(30));
+    let seeding = Services { db: svc.db.clone(), clock: Arc::new(clock.clone()), events: svc.events.clone() };
+
+    let admin_seed = data.users.first().ok_or_else(|| DomainError::Internal("data set without users".into()))?;
+    let (tenant, admin) = create_tenant(
+        &seeding.db,
+        NewTenant {
+            name: data.tenant_name.clone(),
+            slug: Some(data.tenant_slug.clone()),
+            admin_email: admin_seed.email.clone(),
+            admin_password: DEMO_PASSWORD.to_owned(),
+            admin_name: admin_seed.display_name.clone(),
+        },
+        seeding.now(),
+    )
+    .await?;
+
+    let mut customers: Vec<customer::Model> = Vec::with_capacity(data.customers.len());
+    for c in &data.customers {
+        customers.push(
+            insert_customer(
+                &seeding.db,
+                tenant.id,
+                NewCustomer {
+                    first_name: c.first_name.clone(),
+                    last_name: c.last_name.clone(),
+                    company: c.company.clone(),
+                    email: Some(c.email.clone()),
+                    phone: Some(c.phone.clone()),
+                    segment: Some(parse::<CustomerSegment>("segment", c.segment)?),
+                    preferred_channel: Some(Channel::Email),
+                    address: Some(c.address.clone()),
+                    city: Some(c.city.clone()),
+                    postal_code: Some(c.postal_code.clone()),
+                },
+                seeding.now(),
+            )
+            .await?,
+        );
+    }
+
+    let mut users: Vec<user::Model> = vec![admin];
+    for u in data.users.iter().skip(1) {
+        users.push(
+            insert_user(
+                &seeding.db,
+                tenant.id,
+                NewUser {
+                    email: u.email.clone(),
+                    password: Some(DEMO_PASSWORD.to_owned()),
+                    display_name: u.display_name.clone(),
+                    role: parse::<Role>("role", u.role)?,
+                    department: u.department.map(|d| parse::<DepartmentKind>("department", d)).transpose()?,
+                    customer_id: u.customer.and_then(|i| customers.get(i)).map(|c| c.id),
+                    max_open_tickets: 25,
+                },
+                seeding.now(),
+            )
+            .await?,
+        );
+    }
+    let actor_of = |u: &user::Model| Actor {
+        tenant_id: u.tenant_id,
+        user_id: u.id,
+        role: u.role,
+        customer_id: u.customer_id,
+        method: AuthMethod::Session,
+        scopes: vec![Scope::Read, Scope::Write],
+    };
+    let admin_actor = actor_of(&users[0]);
+    // Every customer writes as themselves: those without a sign-in get an account without
+    // password (as customers who write by e-mail have), so their messages are theirs.
+    let mut customer_accounts: HashMap<usize, Actor> =
+        data.users.iter().zip(&users).filter_map(|(seed, model)| seed.customer.map(|i| (i, actor_of(model)))).collect();
+    for (index, c) in customers.iter().enumerate() {
+        if customer_accounts.contains_key(&index) {
+            continue;
+        }
+        let account = insert_user(
+            &seeding.db,
+            tenant.id,
+            NewUser {
+                email: c.email.clone().unwrap_or_default(),
+                password: None,
+                display_name: crate::domain::customers::display_name(c),
+                role: Role::Customer,
+                department: None,
+                customer_id: Some(c.id),
+                max_open_tickets: 0,
+            },
+            seeding.now(),
+        )
+        .await?;
+        customer_accounts.insert(index, actor_of(&account));
+    }
+
+    for (index, t) in data.tickets.iter().enumerate() {
+        clock.set(real_now - Duration::days(30) + Duration::minutes(i64::try_from(index).unwrap_or(0) * 50));
+        let ticket_type = parse::<TicketType>("ticket type", t.ticket_type)?;
+        let agent = t.assignee.and_then(|i| users.get(i)).map(actor_of);
+        let opener = customer_accounts.get(&t.customer).cloned().unwrap_or_else(|| admin_actor.clone());
+        let created = create_ticket(
+            &seeding,
+            &opener,
+            NewTicket {
+                ticket_type,
+                category: Some(parse::<TicketCategory>("category", t.category)?),
+                priority: Some(parse::<TicketPriority>("priority", t.priority)?),
+                subject: t.subject.clone(),
+                description: t.description.clone(),
+                customer_id: customers.get(t.customer).map(|c| c.id),
+                channel: Some(parse::<Channel>("channel", t.channel)?),
+            },
+        )
+        .await?;
+        if let Some(agent) = &agent {
+            assign_ticket(&seeding, &admin_actor, created.id, Some(agent.user_id)).await?;
+        }
+        let target = parse::<TicketStatus>("status", t.status)?;
+        let path = status_path(ticket_type, TicketStatus::New, target);
+        let staff = agent.clone().unwrap_or_else(|| admin_actor.clone());
+        // Open the ticket before the conversation, finish the path after it.
+        let split = path.iter().position(|s| *s == TicketStatus::Open).map_or(0, |p| p + 1);
+        for status in &path[..split] {
+            clock.advance(Duration::minutes(7));
+            change_ticket_status(&seeding, &staff, created.id, *status).await?;
+        }
+        for m in &t.messages {
+            clock.advance(Duration::minutes(23));
+            let author = if m.from_customer { customer_accounts.get(&t.customer).unwrap_or(&staff) } else { &staff };
+            reply_to_ticket(&seeding, author, created.id, &m.body, m.internal && !m.from_customer).await?;
+        }
+        for status in &path[split..] {
+            clock.advance(Duration::minutes(11));
+            change_ticket_status(&seeding, &staff, created.id, *status).await?;
+        }
+    }
+    Ok(LoadReport { tenant_slug: tenant.slug, already_loaded: false, logins, tickets: data.tickets.len() })
+}
+
+/// The shortest chain of moves from `from` to `to` in the default workflow of a type.
+fn status_path(ticket_type: TicketType, from: TicketStatus, to: TicketStatus) -> Vec<TicketStatus> {
+    let moves = default_transitions(ticket_type);
+    let mut previous: HashMap<TicketStatus, TicketStatus> = HashMap::new();
+    let mut queue = VecDeque::from([from]);
+    while let Some(current) = queue.pop_front() {
+        if current == to {
+            break;
+        }
+        for (a, b) in &moves {
+            if *a == current && *b != from && !previous.contains_key(b) {
+                previous.insert(*b, current);
+                queue.push_back(*b);
+            }
+        }
+    }
+    let mut path = Vec::new();
+    let mut cursor = to;
+    while cursor != from {
+        path.push(cursor);
+        match previous.get(&cursor) {
+            Some(p) => cursor = *p,
+            None => return Vec::new(),
+        }
+    }
+    path.reverse();
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_follow_the_default_workflows() {
+        use TicketStatus::{Cancelled, Closed, New, Open, Pending, Resolved};
+        assert_eq!(status_path(TicketType::Support, New, Closed), vec![Open, Resolved, Closed]);
+        assert_eq!(status_path(TicketType::Support, New, Pending), vec![Open, Pending]);
+        assert_eq!(status_path(TicketType::Inquiry, New, Cancelled), vec![Open, Cancelled]);
+        assert!(status_path(TicketType::Inquiry, New, Pending).is_empty(), "inquiries have no pending");
+        assert!(status_path(TicketType::Sales, New, New).is_empty());
+    }
+}

@@ -1,0 +1,43 @@
+//! The rules of Guichet, free of HTTP and GraphQL.
+//!
+//! Every operation takes the [`Services`] it needs and the [`Actor`] asking, checks tenancy
+//! and permissions itself, and returns entity models or a [`DomainError`]. GraphQL
+//! resolvers, webhooks, jobs and the CLI are all doors into these functions.
+
+pub mod actor;
+pub mod api_tokens;
+pub mod auth;
+pub mod customers;
+pub mod error;
+pub mod tenants;
+pub mod tickets;
+pub mod users;
+pub mod workflows;
+
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+pub use actor::{Actor, AuthMethod, Scope};
+pub use error::{DomainError, DomainResult};
+
+use crate::clock::SharedClock;
+use crate::events::EventBus;
+
+/// What domain operations need from the outside world.
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The clock (injected so tests can move time).
+    pub clock: SharedClock,
+    /// Live events to subscribers.
+    pub events: EventBus,
+}
+
+impl Services {
+    /// The current time according to the injected clock.
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}

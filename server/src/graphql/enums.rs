@@ -1,0 +1,60 @@
+//! GraphQL mirrors of the entity enumerations. `entity` knows nothing of GraphQL, so each
+//! enum is declared again here with conversions both ways.
+
+use async_graphql::Enum;
+
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $name:ident => $entity:path { $($variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $(#[allow(missing_docs)] $variant),+ }
+
+        impl From<$entity> for $name {
+            fn from(value: $entity) -> Self {
+                match value { $(<$entity>::$variant => Self::$variant),+ }
+            }
+        }
+
+        impl From<$name> for $entity {
+            fn from(value: $name) -> Self {
+                match value { $($name::$variant => Self::$variant),+ }
+            }
+        }
+    };
+}
+
+mirror_enum!(
+    /// What a user may do.
+    Role => entity::enums::Role { Admin, Manager, Agent, Customer }
+);
+mirror_enum!(
+    /// The kind of request a ticket is.
+    TicketType => entity::enums::TicketType { Support, Sales, Inquiry }
+);
+mirror_enum!(
+    /// Where a ticket is in its workflow.
+    TicketStatus => entity::enums::TicketStatus { New, Open, Pending, Resolved, Closed, Cancelled }
+);
+mirror_enum!(
+    /// How urgent a ticket is.
+    TicketPriority => entity::enums::TicketPriority { Low, Normal, High, Urgent }
+);
+mirror_enum!(
+    /// What a ticket is about; decides the department it is routed to.
+    TicketCategory => entity::enums::TicketCategory {
+        Technical, Billing, Scheduling, Complaint, InstallationIssue, NewLead, QuoteRequest,
+        ProductInquiry, PartnershipInquiry, Information, Other
+    }
+);
+mirror_enum!(
+    /// A way customers reach the tenant.
+    Channel => entity::enums::Channel { Web, Email, Phone, Sms, Whatsapp, Telegram, Chat, Api }
+);
+mirror_enum!(
+    /// Who wrote a message.
+    AuthorKind => entity::enums::AuthorKind { Customer, Agent, System }
+);
+mirror_enum!(
+    /// A department of the tenant.
+    DepartmentKind => entity::enums::DepartmentKind { Support, Sales, Technical, Billing, Management }
+);

@@ -1,0 +1,167 @@
+//! DataLoaders: every relation reachable from a list is fetched in one statement per batch.
+//!
+//! Loaders are built per request (or per websocket connection) for one caller, and do not
+//! cache: a subscription must never show a stale ticket, and visibility depends on the
+//! caller. They only batch.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{customer, department, message, user};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::domain::tickets::{message_counts, messages_of_tickets};
+use crate::domain::workflows::TenantWorkflows;
+use crate::domain::{Actor, DomainError};
+
+/// The loaders of one caller.
+pub struct Loaders {
+    /// Users by id.
+    pub users: DataLoader<UserLoader>,
+    /// Customers by id.
+    pub customers: DataLoader<CustomerLoader>,
+    /// Departments by id.
+    pub departments: DataLoader<DepartmentLoader>,
+    /// Threads by ticket id.
+    pub threads: DataLoader<ThreadLoader>,
+    /// Message counts by ticket id.
+    pub message_counts: DataLoader<MessageCountLoader>,
+    /// The tenant's workflows (one key: the tenant id).
+    pub workflows: DataLoader<WorkflowLoader>,
+}
+
+impl Loaders {
+    /// Loaders reading `db` on behalf of `actor`.
+    #[must_use]
+    pub fn new(db: &DatabaseConnection, actor: &Actor) -> Self {
+        let scope = Scope { db: db.clone(), actor: actor.clone() };
+        Self {
+            users: DataLoader::new(UserLoader(scope.clone()), tokio::spawn),
+            customers: DataLoader::new(CustomerLoader(scope.clone()), tokio::spawn),
+            departments: DataLoader::new(DepartmentLoader(scope.clone()), tokio::spawn),
+            threads: DataLoader::new(ThreadLoader(scope.clone()), tokio::spawn),
+            message_counts: DataLoader::new(MessageCountLoader(scope.clone()), tokio::spawn),
+            workflows: DataLoader::new(WorkflowLoader(scope), tokio::spawn),
+        }
+    }
+}
+
+/// The database and the caller, shared by every loader of a request.
+#[derive(Clone)]
+pub struct Scope {
+    db: DatabaseConnection,
+    actor: Actor,
+}
+
+/// The error type of every loader (loader errors must be cloneable).
+pub type LoadError = Arc<DomainError>;
+
+fn load_error(err: impl Into<DomainError>) -> LoadError {
+    Arc::new(err.into())
+}
+
+/// Loads users of the caller's tenant.
+pub struct UserLoader(Scope);
+
+impl Loader<i64> for UserLoader {
+    type Value = user::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = user::Entity::find()
+            .filter(user::Column::TenantId.eq(self.0.actor.tenant_id))
+            .filter(user::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0.db)
+            .await
+            .map_err(load_error)?;
+        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+    }
+}
+
+/// Loads customers of the caller's tenant.
+pub struct CustomerLoader(Scope);
+
+impl Loader<i64> for CustomerLoader {
+    type Value = customer::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = customer::Entity::find()
+            .filter(customer::Column::TenantId.eq(self.0.actor.tenant_id))
+            .filter(customer::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0.db)
+            .await
+            .map_err(load_error)?;
+        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+    }
+}
+
+/// Loads departments of the caller's tenant.
+pub struct DepartmentLoader(Scope);
+
+impl Loader<i64> for DepartmentLoader {
+    type Value = department::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = department::Entity::find()
+            .filter(department::Column::TenantId.eq(self.0.actor.tenant_id))
+            .filter(department::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0.db)
+            .await
+            .map_err(load_error)?;
+        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+    }
+}
+
+/// Loads ticket threads as the caller may see them.
+pub struct ThreadLoader(Scope);
+
+impl Loader<i64> for ThreadLoader {
+    type Value = Vec<message::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        messages_of_tickets(&self.0.db, &self.0.actor, keys).await.map_err(Arc::new)
+    }
+}
+
+/// Counts ticket messages as the caller may see them.
+pub struct MessageCountLoader(Scope);
+
+impl Loader<i64> for MessageCountLoader {
+    type Value = i64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        message_counts(&self.0.db, &self.0.actor, keys).await.map_err(Arc::new)
+    }
+}
+
+/// Loads the caller's tenant's workflows.
+pub struct WorkflowLoader(Scope);
+
+impl Loader<i64> for WorkflowLoader {
+    type Value = Arc<TenantWorkflows>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let tenant_id = self.0.actor.tenant_id;
+        if !keys.contains(&tenant_id) {
+            return Ok(HashMap::new());
+        }
+        let flows = TenantWorkflows::load(&self.0.db, tenant_id).await.map_err(Arc::new)?;
+        Ok(HashMap::from([(tenant_id, Arc::new(flows))]))
+    }
+}
+
+/// Turns a loader error into a GraphQL error.
+#[must_use]
+pub fn loader_error(err: &LoadError) -> async_graphql::Error {
+    let err = match err.as_ref() {
+        DomainError::NotFound(what) => DomainError::NotFound(what),
+        other => DomainError::Internal(other.to_string()),
+    };
+    super::error::to_graphql_error(err)
+}

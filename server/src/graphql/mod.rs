@@ -1,0 +1,16 @@
+//! The GraphQL door: one file per area, merged in [`schema`].
+//!
+//! Resolvers are thin: they take the caller and services from the context, call one domain
+//! function and convert the result. Relations go through the request's [`loaders`].
+
+pub mod auth;
+pub mod context;
+pub mod directory;
+pub mod enums;
+pub mod error;
+pub mod loaders;
+pub mod schema;
+pub mod tickets;
+pub mod types;
+
+pub use schema::{build_schema, GuichetSchema};

@@ -1,0 +1,47 @@
+//! The schema: every area's queries, mutations and subscriptions merged.
+
+use async_graphql::{MergedObject, MergedSubscription, Schema};
+
+use super::auth::{AuthMutation, AuthQuery};
+use super::directory::DirectoryQuery;
+use super::tickets::{TicketMutation, TicketQuery, TicketSubscription};
+use crate::config::Config;
+use crate::domain::auth::SessionKeys;
+use crate::domain::Services;
+
+/// Every query.
+#[derive(MergedObject, Default)]
+pub struct Query(AuthQuery, TicketQuery, DirectoryQuery);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(AuthMutation, TicketMutation);
+
+/// Every subscription.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(TicketSubscription);
+
+/// Guichet's GraphQL schema.
+pub type GuichetSchema = Schema<Query, Mutation, Subscription>;
+
+/// Builds the schema with the long-lived services; per-request data (the caller, loaders)
+/// is added by the HTTP layer.
+#[must_use]
+pub fn build_schema(services: Option<Services>, keys: Option<SessionKeys>, config: &Config) -> GuichetSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
+        .limit_depth(config.graphql_depth_limit)
+        .limit_complexity(config.graphql_complexity_limit);
+    if let Some(services) = services {
+        builder = builder.data(services);
+    }
+    if let Some(keys) = keys {
+        builder = builder.data(keys);
+    }
+    builder.finish()
+}
+
+/// The SDL of the schema, as committed in `schema.graphql`.
+#[must_use]
+pub fn sdl() -> String {
+    build_schema(None, None, &Config::default()).sdl()
+}

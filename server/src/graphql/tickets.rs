@@ -1,0 +1,235 @@
+//! Tickets in GraphQL: the board's listing, one ticket with its thread, the changes agents
+//! make, and the live feed.
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Subscription, ID};
+use futures::{Stream, StreamExt};
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::context::{actor, services};
+use super::enums::{Channel, TicketCategory, TicketPriority, TicketStatus, TicketType};
+use super::error::{parse_id, GraphqlResultExt};
+use super::types::{Message, PageInfo, Ticket, TicketConnection, TicketEdge};
+use crate::domain::tickets::{self, encode_cursor, NewTicket};
+use crate::events::LiveEventKind;
+
+/// Filters of the ticket listing; each list means "any of".
+#[derive(InputObject, Default)]
+pub struct TicketFilter {
+    status: Option<Vec<TicketStatus>>,
+    priority: Option<Vec<TicketPriority>>,
+    ticket_type: Option<Vec<TicketType>>,
+    customer_id: Option<ID>,
+    assignee_id: Option<ID>,
+}
+
+/// A ticket to open.
+#[derive(InputObject)]
+pub struct CreateTicketInput {
+    ticket_type: TicketType,
+    /// Decides the department; `OTHER` by default.
+    category: Option<TicketCategory>,
+    /// `NORMAL` by default.
+    priority: Option<TicketPriority>,
+    subject: String,
+    description: String,
+    /// Required for staff; customers open tickets for themselves.
+    customer_id: Option<ID>,
+    /// `WEB` by default.
+    channel: Option<Channel>,
+}
+
+/// A reply or internal note.
+#[derive(InputObject)]
+pub struct ReplyInput {
+    ticket_id: ID,
+    body: String,
+    /// An internal note, visible to staff only. False by default.
+    internal: Option<bool>,
+}
+
+/// Ticket queries.
+#[derive(Default)]
+pub struct TicketQuery;
+
+#[Object]
+impl TicketQuery {
+    /// Tickets the caller may see, newest first. `first` defaults to 50, at most 100.
+    async fn tickets(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TicketFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<TicketConnection> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let domain_filter = tickets::TicketFilter {
+            statuses: filter.status.unwrap_or_default().into_iter().map(Into::into).collect(),
+            priorities: filter.priority.unwrap_or_default().into_iter().map(Into::into).collect(),
+            types: filter.ticket_type.unwrap_or_default().into_iter().map(Into::into).collect(),
+            customer_id: filter.customer_id.as_ref().map(|id| parse_id("customerId", id)).transpose()?,
+            assignee_id: filter.assignee_id.as_ref().map(|id| parse_id("assigneeId", id)).transpose()?,
+        };
+        let page = tickets::list_tickets(services(ctx)?, actor, &domain_filter, first.map(i64::from), after.as_deref())
+            .await
+            .gql()?;
+        let edges: Vec<TicketEdge> = page
+            .tickets
+            .into_iter()
+            .map(|t| TicketEdge { cursor: encode_cursor(t.id), node: Ticket(t) })
+            .collect();
+        let end_cursor = edges.last().map(|e| e.cursor.clone());
+        Ok(TicketConnection { edges, page_info: PageInfo { has_next_page: page.has_next_page, end_cursor } })
+    }
+
+    /// One ticket, if the caller may see it.
+    async fn ticket(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Ticket>> {
+        let actor = actor(ctx)?;
+        let id = parse_id("id", &id)?;
+        match tickets::get_ticket(services(ctx)?, actor, id).await {
+            Ok(t) => Ok(Some(Ticket(t))),
+            Err(crate::domain::DomainError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e).gql(),
+        }
+    }
+
+    /// One ticket by its number, e.g. `SUP-2026-00001`.
+    async fn ticket_by_number(&self, ctx: &Context<'_>, number: String) -> async_graphql::Result<Option<Ticket>> {
+        let actor = actor(ctx)?;
+        match tickets::get_ticket_by_number(services(ctx)?, actor, &number).await {
+            Ok(t) => Ok(Some(Ticket(t))),
+            Err(crate::domain::DomainError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e).gql(),
+        }
+    }
+}
+
+/// Ticket mutations.
+#[derive(Default)]
+pub struct TicketMutation;
+
+#[Object]
+impl TicketMutation {
+    /// Opens a ticket; it is numbered, routed and its SLA clocks start.
+    async fn create_ticket(&self, ctx: &Context<'_>, input: CreateTicketInput) -> async_graphql::Result<Ticket> {
+        let actor = actor(ctx)?;
+        let customer_id = input.customer_id.as_ref().map(|id| parse_id("customerId", id)).transpose()?;
+        let created = tickets::create_ticket(
+            services(ctx)?,
+            actor,
+            NewTicket {
+                ticket_type: input.ticket_type.into(),
+                category: input.category.map(Into::into),
+                priority: input.priority.map(Into::into),
+                subject: input.subject,
+                description: input.description,
+                customer_id,
+                channel: input.channel.map(Into::into),
+            },
+        )
+        .await
+        .gql()?;
+        Ok(Ticket(created))
+    }
+
+    /// Adds a public reply or an internal note to a ticket's thread.
+    async fn reply_to_ticket(&self, ctx: &Context<'_>, input: ReplyInput) -> async_graphql::Result<Message> {
+        let actor = actor(ctx)?;
+        let ticket_id = parse_id("ticketId", &input.ticket_id)?;
+        let created = tickets::reply_to_ticket(services(ctx)?, actor, ticket_id, &input.body, input.internal.unwrap_or(false))
+            .await
+            .gql()?;
+        Ok(Message(created))
+    }
+
+    /// Moves a ticket along its type's workflow; other moves are refused.
+    async fn change_ticket_status(&self, ctx: &Context<'_>, ticket_id: ID, status: TicketStatus) -> async_graphql::Result<Ticket> {
+        let actor = actor(ctx)?;
+        let ticket_id = parse_id("ticketId", &ticket_id)?;
+        let updated = tickets::change_ticket_status(services(ctx)?, actor, ticket_id, status.into()).await.gql()?;
+        Ok(Ticket(updated))
+    }
+
+    /// Assigns a ticket to a staff member, or unassigns it when `assigneeId` is null.
+    async fn assign_ticket(&self, ctx: &Context<'_>, ticket_id: ID, assignee_id: Option<ID>) -> async_graphql::Result<Ticket> {
+        let actor = actor(ctx)?;
+        let ticket_id = parse_id("ticketId", &ticket_id)?;
+        let assignee_id = assignee_id.as_ref().map(|id| parse_id("assigneeId", id)).transpose()?;
+        let updated = tickets::assign_ticket(services(ctx)?, actor, ticket_id, assignee_id).await.gql()?;
+        Ok(Ticket(updated))
+    }
+}
+
+/// What happened to a ticket.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketEventKind {
+    /// The ticket was created.
+    Created,
+    /// Its fields or status changed.
+    Updated,
+    /// A message was added to its thread.
+    MessageAdded,
+    /// It was (re)assigned.
+    Assigned,
+}
+
+impl From<LiveEventKind> for TicketEventKind {
+    fn from(kind: LiveEventKind) -> Self {
+        match kind {
+            LiveEventKind::TicketCreated => Self::Created,
+            LiveEventKind::TicketUpdated => Self::Updated,
+            LiveEventKind::MessageAdded => Self::MessageAdded,
+            LiveEventKind::TicketAssigned => Self::Assigned,
+        }
+    }
+}
+
+/// A live event about a ticket, as the subscriber may see it.
+#[derive(SimpleObject)]
+pub struct TicketEvent {
+    /// What happened.
+    kind: TicketEventKind,
+    /// The ticket as it is now.
+    ticket: Ticket,
+    /// The message added, for `MESSAGE_ADDED`.
+    message: Option<Message>,
+}
+
+/// Live ticket events.
+#[derive(Default)]
+pub struct TicketSubscription;
+
+#[Subscription]
+impl TicketSubscription {
+    /// Events of the caller's tenant that the caller may see; with `ticketId`, of that ticket
+    /// only.
+    async fn ticket_events(
+        &self,
+        ctx: &Context<'_>,
+        ticket_id: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = TicketEvent>> {
+        let actor = actor(ctx)?.clone();
+        let svc = services(ctx)?.clone();
+        let only = ticket_id.as_ref().map(|id| parse_id("ticketId", id)).transpose()?;
+        let receiver = svc.events.subscribe();
+        Ok(BroadcastStream::new(receiver).filter_map(move |received| {
+            let actor = actor.clone();
+            let svc = svc.clone();
+            async move {
+                // A lagging receiver skips what it missed; the board reloads on reconnect.
+                let event = received.ok()?;
+                if event.tenant_id != actor.tenant_id || only.is_some_and(|id| id != event.ticket_id) {
+                    return None;
+                }
+                // The same visibility rules as queries: a customer never sees another
+                // customer's ticket or an internal note.
+                let ticket = tickets::get_ticket(&svc, &actor, event.ticket_id).await.ok()?;
+                let message = match event.message_id {
+                    Some(id) => Some(tickets::get_message(&svc, &actor, id).await.ok()?),
+                    None => None,
+                };
+                Some(TicketEvent { kind: event.kind.into(), ticket: Ticket(ticket), message: message.map(Message) })
+            }
+        }))
+    }
+}

@@ -1,0 +1,255 @@
+//! Output types shared by several areas, built from entity models so that no column (say,
+//! `password_hash`) reaches the API unless a field here exposes it.
+
+use async_graphql::{ComplexObject, Context, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::enums::Visibility;
+use entity::{customer, department, message, ticket, user};
+
+use super::context::loaders;
+use super::enums::{AuthorKind, Channel, DepartmentKind, Role, TicketCategory, TicketPriority, TicketStatus, TicketType};
+use super::loaders::loader_error;
+use crate::domain::customers::display_name;
+
+/// A person who signs in: staff or customer.
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    /// The department the user works in (staff).
+    async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {
+        let Some(id) = self.0.department_id else { return Ok(None) };
+        let Ok(loaders) = loaders(ctx) else { return Ok(None) };
+        Ok(loaders.departments.load_one(id).await.map_err(|e| loader_error(&e))?.map(Department))
+    }
+}
+
+/// A department of the tenant.
+pub struct Department(pub department::Model);
+
+#[Object]
+impl Department {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> DepartmentKind {
+        self.0.kind.into()
+    }
+}
+
+/// A CRM customer.
+pub struct Customer(pub customer::Model);
+
+#[Object]
+impl Customer {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn first_name(&self) -> &str {
+        &self.0.first_name
+    }
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+    /// "First Last", or the company when the customer has no name.
+    async fn display_name(&self) -> String {
+        display_name(&self.0)
+    }
+    async fn company(&self) -> Option<&str> {
+        self.0.company.as_deref()
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+}
+
+/// A message of a ticket's thread.
+pub struct Message(pub message::Model);
+
+#[Object]
+impl Message {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    async fn author_kind(&self) -> AuthorKind {
+        self.0.author_kind.into()
+    }
+    /// The author's display name.
+    async fn author_name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let loaders = loaders(ctx)?;
+        if let Some(id) = self.0.author_customer_id {
+            if let Some(c) = loaders.customers.load_one(id).await.map_err(|e| loader_error(&e))? {
+                return Ok(display_name(&c));
+            }
+        }
+        if let Some(id) = self.0.author_user_id {
+            if let Some(u) = loaders.users.load_one(id).await.map_err(|e| loader_error(&e))? {
+                return Ok(u.display_name);
+            }
+        }
+        Ok("Guichet".to_owned())
+    }
+    /// Whether this is an internal note, never shown to customers.
+    async fn internal(&self) -> bool {
+        self.0.visibility == Visibility::Internal
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A support, sales or inquiry ticket.
+pub struct Ticket(pub ticket::Model);
+
+#[Object]
+impl Ticket {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Per tenant, type and year, gapless: `SUP-2026-00001`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    async fn ticket_type(&self) -> TicketType {
+        self.0.ticket_type.into()
+    }
+    async fn category(&self) -> TicketCategory {
+        self.0.category.into()
+    }
+    async fn priority(&self) -> TicketPriority {
+        self.0.priority.into()
+    }
+    async fn status(&self) -> TicketStatus {
+        self.0.status.into()
+    }
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn resolution(&self) -> Option<&str> {
+        self.0.resolution.as_deref()
+    }
+    /// Where the ticket came from.
+    async fn channel(&self) -> Channel {
+        self.0.channel.into()
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> async_graphql::Result<Customer> {
+        loaders(ctx)?
+            .customers
+            .load_one(self.0.customer_id)
+            .await
+            .map_err(|e| loader_error(&e))?
+            .map(Customer)
+            .ok_or_else(|| async_graphql::Error::new("customer not found"))
+    }
+    /// The agent in charge, if any.
+    async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.assignee_id else { return Ok(None) };
+        Ok(loaders(ctx)?.users.load_one(id).await.map_err(|e| loader_error(&e))?.map(User))
+    }
+    /// The department the ticket was routed to.
+    async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {
+        let Some(id) = self.0.department_id else { return Ok(None) };
+        Ok(loaders(ctx)?.departments.load_one(id).await.map_err(|e| loader_error(&e))?.map(Department))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// When the first agent reply is due.
+    async fn response_due_at(&self) -> Option<DateTime<Utc>> {
+        self.0.response_due_at
+    }
+    /// When the ticket must be resolved.
+    async fn resolution_due_at(&self) -> Option<DateTime<Utc>> {
+        self.0.resolution_due_at
+    }
+    /// When an agent first answered publicly.
+    async fn first_response_at(&self) -> Option<DateTime<Utc>> {
+        self.0.first_response_at
+    }
+    async fn resolved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.resolved_at
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.closed_at
+    }
+    /// The thread, oldest first; internal notes only for staff.
+    async fn messages(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Message>> {
+        let thread = loaders(ctx)?.threads.load_one(self.0.id).await.map_err(|e| loader_error(&e))?;
+        Ok(thread.unwrap_or_default().into_iter().map(Message).collect())
+    }
+    /// How many messages the caller can see in the thread.
+    async fn message_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let count = loaders(ctx)?.message_counts.load_one(self.0.id).await.map_err(|e| loader_error(&e))?;
+        Ok(count.unwrap_or(0))
+    }
+    /// Statuses this ticket may move to now, according to its type's workflow.
+    async fn allowed_transitions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TicketStatus>> {
+        let flows = loaders(ctx)?.workflows.load_one(self.0.tenant_id).await.map_err(|e| loader_error(&e))?;
+        Ok(flows
+            .map(|f| f.allowed(self.0.ticket_type, self.0.status).into_iter().map(Into::into).collect())
+            .unwrap_or_default())
+    }
+}
+
+/// Pagination state of a connection.
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    /// Whether another page follows.
+    pub has_next_page: bool,
+    /// Pass as `after` to get the next page.
+    pub end_cursor: Option<String>,
+}
+
+/// A ticket and its cursor.
+#[derive(SimpleObject)]
+pub struct TicketEdge {
+    /// Opaque position of this ticket in the listing.
+    pub cursor: String,
+    /// The ticket.
+    pub node: Ticket,
+}
+
+/// A page of tickets.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct TicketConnection {
+    /// The tickets with their cursors.
+    pub edges: Vec<TicketEdge>,
+    /// Pagination state.
+    pub page_info: PageInfo,
+}
+
+#[ComplexObject]
+impl TicketConnection {
+    /// The tickets without cursors.
+    async fn nodes(&self) -> Vec<Ticket> {
+        self.edges.iter().map(|e| Ticket(e.node.0.clone())).collect()
+    }
+}

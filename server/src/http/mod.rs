@@ -1,0 +1,129 @@
+//! HTTP routes: GraphQL over POST and websocket, health, and the single-page app.
+
+use std::path::Path;
+
+use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql::Data;
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use sea_orm::ConnectionTrait;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::domain::auth::authenticate;
+use crate::graphql::context::Authentication;
+use crate::graphql::loaders::Loaders;
+use crate::state::AppState;
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    let spa = spa_service(&state.config.spa_dir);
+    Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(graphql_ws))
+        .route("/healthz", get(healthz))
+        .fallback_service(spa)
+        .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
+        .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn spa_service(dir: &Path) -> Router {
+    if dir.join("index.html").is_file() {
+        // Client-side routes (/tickets/12) fall back to index.html.
+        Router::new().fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))))
+    } else {
+        let message = format!(
+            "The admin app is not built in {}: run `cargo xtask build-spa`. The API is at /graphql.",
+            dir.display()
+        );
+        Router::new().fallback(move || async move { (StatusCode::NOT_FOUND, message) })
+    }
+}
+
+/// Authenticates `credential` (if any) and builds the per-caller request data.
+async fn authentication_data(state: &AppState, credential: Option<&str>) -> Data {
+    let mut data = Data::default();
+    let auth = match credential {
+        None => Authentication::default(),
+        Some(credential) => {
+            let svc = &state.services;
+            match authenticate(&svc.db, &state.keys, svc.now(), credential).await {
+                Ok(actor) => {
+                    data.insert(Loaders::new(&svc.db, &actor));
+                    Authentication { actor: Some(actor), failure: None }
+                }
+                Err(crate::domain::DomainError::Unauthenticated(reason)) => Authentication { actor: None, failure: Some(reason) },
+                Err(other) => {
+                    tracing::error!(error = %other, "authentication failed");
+                    Authentication { actor: None, failure: Some("authentication is unavailable, try again".into()) }
+                }
+            }
+        }
+    };
+    data.insert(auth);
+    data
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
+    let data = authentication_data(&state, bearer(&headers)).await;
+    let mut request = request.into_inner();
+    request.data.merge(data);
+    state.schema.execute(request).await.into()
+}
+
+async fn graphiql(State(state): State<AppState>) -> Response {
+    if !state.config.graphiql {
+        return (StatusCode::METHOD_NOT_ALLOWED, "GraphiQL is disabled; POST GraphQL requests here").into_response();
+    }
+    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish()).into_response()
+}
+
+async fn graphql_ws(State(state): State<AppState>, protocol: GraphQLProtocol, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
+    let header_token = bearer(&headers).map(str::to_owned);
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            let schema = state.schema.clone();
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    // The token comes in `connection_init` (browsers cannot set headers on a
+                    // websocket), or in the upgrade request's Authorization header.
+                    let token = payload
+                        .get("token")
+                        .or_else(|| payload.get("Authorization"))
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str())
+                        .map(|t| t.trim_start_matches("Bearer ").to_owned())
+                        .or(header_token);
+                    Ok(authentication_data(&state, token.as_deref()).await)
+                })
+                .serve()
+        })
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.services.db.execute_unprepared("SELECT 1").await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Guichet's server: a multi-tenant helpdesk and CRM behind one GraphQL API.
+//!
+//! The crate is layered: [`domain`] holds the rules (tenancy, roles, workflows) and knows
+//! nothing of HTTP or GraphQL; [`graphql`] and [`http`] are the doors into it; [`cli`] is the
+//! command line of the `guichet` binary. [`app`] builds the axum router so that tests can
+//! drive the real server in-process or over a socket.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod events;
+pub mod graphql;
+pub mod http;
+pub mod state;
+
+pub use http::app;
+pub use state::AppState;

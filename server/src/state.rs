@@ -1,0 +1,45 @@
+//! The state shared by every request.
+
+use std::sync::Arc;
+
+use sea_orm::{DatabaseConnection, DbBackend};
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::domain::auth::SessionKeys;
+use crate::domain::Services;
+use crate::events::EventBus;
+use crate::graphql::{build_schema, GuichetSchema};
+
+/// Everything handlers need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The configuration in force.
+    pub config: Arc<Config>,
+    /// Database, clock and events, as the domain takes them.
+    pub services: Services,
+    /// Session token keys.
+    pub keys: SessionKeys,
+    /// The GraphQL schema.
+    pub schema: GuichetSchema,
+}
+
+impl AppState {
+    /// Assembles the state. On PostgreSQL, live events go through `LISTEN/NOTIFY` so that
+    /// several instances share them; elsewhere they stay in-process.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the PostgreSQL listener cannot connect.
+    pub async fn new(config: Config, db: DatabaseConnection, clock: SharedClock, session_secret: &[u8]) -> Result<Self, sqlx::Error> {
+        let events = if db.get_database_backend() == DbBackend::Postgres {
+            EventBus::postgres(db.get_postgres_connection_pool().clone()).await?
+        } else {
+            EventBus::local()
+        };
+        let services = Services { db, clock, events };
+        let keys = SessionKeys::new(session_secret, config.session_hours);
+        let schema = build_schema(Some(services.clone()), Some(keys.clone()), &config);
+        Ok(Self { config: Arc::new(config), services, keys, schema })
+    }
+}

@@ -1,0 +1,59 @@
+//! Project automation, run as `cargo xtask <command>` (the alias is in `.cargo/config.toml`).
+//!
+//! One module per command; arguments are parsed by hand to keep this crate's dependencies few.
+
+mod build_spa;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+const HELP: &str = "\
+Usage: cargo xtask <command> [options]
+
+Commands:
+  build-spa [--release]   Build the admin app (WASM) into app/dist/
+  help                    Show this help
+";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<()> {
+    let Some((command, options)) = args.split_first() else {
+        print!("{HELP}");
+        return Ok(());
+    };
+    match command.as_str() {
+        "build-spa" => build_spa::run(&build_spa::Options::parse(options)?),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => bail!("unknown command `{other}`\n\n{HELP}"),
+    }
+}
+
+/// The workspace root: this crate's parent folder.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Cargo's target folder: `CARGO_TARGET_DIR` (relative to the workspace root) or
+/// `<workspace>/target`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
+}
