@@ -431,7 +431,11 @@ mod tests {
 
     fn check<E>()
     where
-        E: Iterable + ActiveEnum<Value = String> + FromStr + fmt::Display + serde::Serialize,
+        E: sea_orm::Iterable
+            + ActiveEnum<Value = String>
+            + FromStr
+            + fmt::Display
+            + serde::Serialize,
         E: serde::de::DeserializeOwned + PartialEq + fmt::Debug,
         <E as FromStr>::Err: fmt::Debug,
     {
@@ -439,9 +443,7 @@ mod tests {
             let value = variant.to_value();
             assert_eq!(variant.to_string(), value);
             assert!(value.len() <= 32);
-            assert!(value
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '_'));
+            assert!(value.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
             assert_eq!(value.parse::<E>().unwrap(), variant);
             assert_eq!(E::try_from_value(&value).unwrap(), variant);
             let json = serde_json::to_value(&variant).unwrap();

@@ -36,17 +36,16 @@ pub(crate) fn money<T: IntoIden>(manager: &SchemaManager, col: T) -> ColumnDef {
     def
 }
 
-/// Creates the named index `name` on `cols` of `table` (unique if `unique`). Indexes are
-/// created apart from their table so that the same statements work on SQLite and PostgreSQL.
-pub(crate) async fn index<T, C, const N: usize>(
-    manager: &SchemaManager<'_>,
+/// The named index `name` on `cols` of `table` (unique if `unique`). Indexes are created
+/// apart from their table so that the same statements work on SQLite and PostgreSQL.
+pub(crate) fn index<T, C, const N: usize>(
     name: &str,
     table: T,
     cols: [C; N],
     unique: bool,
-) -> Result<(), DbErr>
+) -> IndexCreateStatement
 where
-    T: IntoIden,
+    T: IntoTableRef,
     C: IntoIndexColumn,
 {
     let mut stmt = Index::create();
@@ -57,5 +56,5 @@ where
     if unique {
         stmt.unique();
     }
-    manager.create_index(stmt).await
+    stmt
 }

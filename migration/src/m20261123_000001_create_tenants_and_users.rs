@@ -19,11 +19,22 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Tenants::Slug).text().not_null())
                     .col(ColumnDef::new(Tenants::Name).text().not_null())
                     .col(ColumnDef::new(Tenants::Settings).json().not_null())
-                    .col(ColumnDef::new(Tenants::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Tenants::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_tenants_slug", Tenants::Table, [Tenants::Slug], true).await?;
+        manager
+            .create_index(index(
+                "uq_tenants_slug",
+                Tenants::Table,
+                [Tenants::Slug],
+                true,
+            ))
+            .await?;
 
         // departments
         manager
@@ -31,10 +42,22 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Departments::Table)
                     .col(pk(Departments::Id))
-                    .col(ColumnDef::new(Departments::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(Departments::Kind).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Departments::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Departments::Kind)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Departments::Name).text().not_null())
-                    .col(ColumnDef::new(Departments::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Departments::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_departments_tenant_id")
@@ -45,7 +68,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_departments_tenant_id_kind", Departments::Table, [Departments::TenantId, Departments::Kind], true).await?;
+        manager
+            .create_index(index(
+                "uq_departments_tenant_id_kind",
+                Departments::Table,
+                [Departments::TenantId, Departments::Kind],
+                true,
+            ))
+            .await?;
 
         // customers
         manager
@@ -59,22 +89,73 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Customers::Company).text().null())
                     .col(ColumnDef::new(Customers::Email).text().null())
                     .col(ColumnDef::new(Customers::Phone).text().null())
-                    .col(ColumnDef::new(Customers::Status).string_len(ENUM_LEN).not_null())
-                    .col(ColumnDef::new(Customers::Segment).string_len(ENUM_LEN).not_null())
-                    .col(ColumnDef::new(Customers::PreferredChannel).string_len(ENUM_LEN).null())
+                    .col(
+                        ColumnDef::new(Customers::Status)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Customers::Segment)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Customers::PreferredChannel)
+                            .string_len(ENUM_LEN)
+                            .null(),
+                    )
                     .col(ColumnDef::new(Customers::Address).text().null())
                     .col(ColumnDef::new(Customers::City).text().null())
                     .col(ColumnDef::new(Customers::PostalCode).text().null())
-                    .col(ColumnDef::new(Customers::Country).text().not_null().default("FR"))
-                    .col(ColumnDef::new(Customers::Currency).text().not_null().default("EUR"))
-                    .col(ColumnDef::new(Customers::TotalOrders).integer().not_null().default(0))
-                    .col(money(manager, Customers::TotalRevenue).not_null().default(0))
-                    .col(ColumnDef::new(Customers::LastContactAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Customers::LastOrderAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(Customers::Country)
+                            .text()
+                            .not_null()
+                            .default("FR"),
+                    )
+                    .col(
+                        ColumnDef::new(Customers::Currency)
+                            .text()
+                            .not_null()
+                            .default("EUR"),
+                    )
+                    .col(
+                        ColumnDef::new(Customers::TotalOrders)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        money(manager, Customers::TotalRevenue)
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        ColumnDef::new(Customers::LastContactAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Customers::LastOrderAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .col(ColumnDef::new(Customers::Metadata).json().null())
-                    .col(ColumnDef::new(Customers::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Customers::UpdatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Customers::ArchivedAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(Customers::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Customers::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Customers::ArchivedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_customers_tenant_id")
@@ -85,10 +166,38 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_customers_tenant_id_email", Customers::Table, [Customers::TenantId, Customers::Email], true).await?;
-        index(manager, "uq_customers_tenant_id_phone", Customers::Table, [Customers::TenantId, Customers::Phone], true).await?;
-        index(manager, "idx_customers_tenant_id_segment", Customers::Table, [Customers::TenantId, Customers::Segment], false).await?;
-        index(manager, "idx_customers_tenant_id_last_contact_at", Customers::Table, [Customers::TenantId, Customers::LastContactAt], false).await?;
+        manager
+            .create_index(index(
+                "uq_customers_tenant_id_email",
+                Customers::Table,
+                [Customers::TenantId, Customers::Email],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "uq_customers_tenant_id_phone",
+                Customers::Table,
+                [Customers::TenantId, Customers::Phone],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_customers_tenant_id_segment",
+                Customers::Table,
+                [Customers::TenantId, Customers::Segment],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_customers_tenant_id_last_contact_at",
+                Customers::Table,
+                [Customers::TenantId, Customers::LastContactAt],
+                false,
+            ))
+            .await?;
 
         // users
         manager
@@ -103,12 +212,29 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Users::Role).string_len(ENUM_LEN).not_null())
                     .col(ColumnDef::new(Users::DepartmentId).big_integer().null())
                     .col(ColumnDef::new(Users::CustomerId).big_integer().null())
-                    .col(ColumnDef::new(Users::Availability).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Users::Availability)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Users::MaxOpenTickets).integer().not_null())
                     .col(ColumnDef::new(Users::Locale).text().not_null())
-                    .col(ColumnDef::new(Users::IsActive).boolean().not_null().default(false))
-                    .col(ColumnDef::new(Users::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Users::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Users::IsActive)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
+                    .col(
+                        ColumnDef::new(Users::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_users_tenant_id")
@@ -133,9 +259,30 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_users_tenant_id_email", Users::Table, [Users::TenantId, Users::Email], true).await?;
-        index(manager, "idx_users_tenant_id_role", Users::Table, [Users::TenantId, Users::Role], false).await?;
-        index(manager, "idx_users_tenant_id_department_id", Users::Table, [Users::TenantId, Users::DepartmentId], false).await?;
+        manager
+            .create_index(index(
+                "uq_users_tenant_id_email",
+                Users::Table,
+                [Users::TenantId, Users::Email],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_users_tenant_id_role",
+                Users::Table,
+                [Users::TenantId, Users::Role],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_users_tenant_id_department_id",
+                Users::Table,
+                [Users::TenantId, Users::DepartmentId],
+                false,
+            ))
+            .await?;
 
         // agent_hourly_costs
         manager
@@ -143,13 +290,33 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(AgentHourlyCosts::Table)
                     .col(pk(AgentHourlyCosts::Id))
-                    .col(ColumnDef::new(AgentHourlyCosts::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(AgentHourlyCosts::UserId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(AgentHourlyCosts::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AgentHourlyCosts::UserId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(money(manager, AgentHourlyCosts::HourlyCost).not_null())
                     .col(ColumnDef::new(AgentHourlyCosts::Currency).text().not_null())
-                    .col(ColumnDef::new(AgentHourlyCosts::EffectiveFrom).date().not_null())
-                    .col(ColumnDef::new(AgentHourlyCosts::CreatedBy).big_integer().null())
-                    .col(ColumnDef::new(AgentHourlyCosts::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(AgentHourlyCosts::EffectiveFrom)
+                            .date()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AgentHourlyCosts::CreatedBy)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(AgentHourlyCosts::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_agent_hourly_costs_tenant_id")
@@ -174,8 +341,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_agent_hourly_costs_user_id_effective_from", AgentHourlyCosts::Table, [AgentHourlyCosts::UserId, AgentHourlyCosts::EffectiveFrom], true).await?;
-        index(manager, "idx_agent_hourly_costs_tenant_id", AgentHourlyCosts::Table, [AgentHourlyCosts::TenantId], false).await?;
+        manager
+            .create_index(index(
+                "uq_agent_hourly_costs_user_id_effective_from",
+                AgentHourlyCosts::Table,
+                [AgentHourlyCosts::UserId, AgentHourlyCosts::EffectiveFrom],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_agent_hourly_costs_tenant_id",
+                AgentHourlyCosts::Table,
+                [AgentHourlyCosts::TenantId],
+                false,
+            ))
+            .await?;
         Ok(())
     }
 

@@ -17,12 +17,28 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(CustomerNotes::Table)
                     .col(pk(CustomerNotes::Id))
-                    .col(ColumnDef::new(CustomerNotes::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(CustomerNotes::CustomerId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(CustomerNotes::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CustomerNotes::CustomerId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(CustomerNotes::Content).text().not_null())
-                    .col(ColumnDef::new(CustomerNotes::CreatedBy).big_integer().null())
+                    .col(
+                        ColumnDef::new(CustomerNotes::CreatedBy)
+                            .big_integer()
+                            .null(),
+                    )
                     .col(ColumnDef::new(CustomerNotes::Metadata).json().null())
-                    .col(ColumnDef::new(CustomerNotes::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(CustomerNotes::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_customer_notes_tenant_id")
@@ -47,8 +63,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_customer_notes_customer_id_created_at", CustomerNotes::Table, [CustomerNotes::CustomerId, CustomerNotes::CreatedAt], false).await?;
-        index(manager, "idx_customer_notes_tenant_id", CustomerNotes::Table, [CustomerNotes::TenantId], false).await?;
+        manager
+            .create_index(index(
+                "idx_customer_notes_customer_id_created_at",
+                CustomerNotes::Table,
+                [CustomerNotes::CustomerId, CustomerNotes::CreatedAt],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_customer_notes_tenant_id",
+                CustomerNotes::Table,
+                [CustomerNotes::TenantId],
+                false,
+            ))
+            .await?;
 
         // customer_activities
         manager
@@ -56,14 +86,42 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(CustomerActivities::Table)
                     .col(pk(CustomerActivities::Id))
-                    .col(ColumnDef::new(CustomerActivities::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(CustomerActivities::CustomerId).big_integer().not_null())
-                    .col(ColumnDef::new(CustomerActivities::Kind).string_len(ENUM_LEN).not_null())
-                    .col(ColumnDef::new(CustomerActivities::Channel).string_len(ENUM_LEN).null())
-                    .col(ColumnDef::new(CustomerActivities::Description).text().null())
+                    .col(
+                        ColumnDef::new(CustomerActivities::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CustomerActivities::CustomerId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CustomerActivities::Kind)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CustomerActivities::Channel)
+                            .string_len(ENUM_LEN)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(CustomerActivities::Description)
+                            .text()
+                            .null(),
+                    )
                     .col(ColumnDef::new(CustomerActivities::Metadata).json().null())
-                    .col(ColumnDef::new(CustomerActivities::CreatedBy).big_integer().null())
-                    .col(ColumnDef::new(CustomerActivities::OccurredAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(CustomerActivities::CreatedBy)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(CustomerActivities::OccurredAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_customer_activities_tenant_id")
@@ -88,8 +146,25 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_customer_activities_customer_id_occurred_at", CustomerActivities::Table, [CustomerActivities::CustomerId, CustomerActivities::OccurredAt], false).await?;
-        index(manager, "idx_customer_activities_tenant_id_occurred_at", CustomerActivities::Table, [CustomerActivities::TenantId, CustomerActivities::OccurredAt], false).await?;
+        manager
+            .create_index(index(
+                "idx_customer_activities_customer_id_occurred_at",
+                CustomerActivities::Table,
+                [
+                    CustomerActivities::CustomerId,
+                    CustomerActivities::OccurredAt,
+                ],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_customer_activities_tenant_id_occurred_at",
+                CustomerActivities::Table,
+                [CustomerActivities::TenantId, CustomerActivities::OccurredAt],
+                false,
+            ))
+            .await?;
 
         // customer_tags
         manager
@@ -97,10 +172,22 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(CustomerTags::Table)
                     .col(pk(CustomerTags::Id))
-                    .col(ColumnDef::new(CustomerTags::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(CustomerTags::CustomerId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(CustomerTags::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CustomerTags::CustomerId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(CustomerTags::Tag).text().not_null())
-                    .col(ColumnDef::new(CustomerTags::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(CustomerTags::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_customer_tags_tenant_id")
@@ -118,8 +205,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_customer_tags_customer_id_tag", CustomerTags::Table, [CustomerTags::CustomerId, CustomerTags::Tag], true).await?;
-        index(manager, "idx_customer_tags_tenant_id_tag", CustomerTags::Table, [CustomerTags::TenantId, CustomerTags::Tag], false).await?;
+        manager
+            .create_index(index(
+                "uq_customer_tags_customer_id_tag",
+                CustomerTags::Table,
+                [CustomerTags::CustomerId, CustomerTags::Tag],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_customer_tags_tenant_id_tag",
+                CustomerTags::Table,
+                [CustomerTags::TenantId, CustomerTags::Tag],
+                false,
+            ))
+            .await?;
 
         // leads
         // `leads.ticket_id` and `tickets.lead_id` reference each other. `tickets` is created
@@ -134,18 +235,38 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Leads::CustomerId).big_integer().not_null())
                     .col(ColumnDef::new(Leads::OwnerId).big_integer().null())
                     .col(ColumnDef::new(Leads::AssigneeId).big_integer().null())
-                    .col(ColumnDef::new(Leads::Status).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Leads::Status)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Leads::Stage).string_len(ENUM_LEN).not_null())
                     .col(money(manager, Leads::OpportunityValue).null())
                     .col(ColumnDef::new(Leads::Currency).text().not_null())
-                    .col(ColumnDef::new(Leads::ConversionProbability).integer().null())
+                    .col(
+                        ColumnDef::new(Leads::ConversionProbability)
+                            .integer()
+                            .null(),
+                    )
                     .col(ColumnDef::new(Leads::Source).text().null())
                     .col(ColumnDef::new(Leads::DocumentUrl).text().null())
                     .col(ColumnDef::new(Leads::TicketId).big_integer().null())
-                    .col(ColumnDef::new(Leads::WonAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(Leads::WonAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .col(ColumnDef::new(Leads::LostReason).text().null())
-                    .col(ColumnDef::new(Leads::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Leads::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Leads::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Leads::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_leads_tenant_id")
@@ -177,9 +298,30 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_leads_tenant_id_stage", Leads::Table, [Leads::TenantId, Leads::Stage], false).await?;
-        index(manager, "idx_leads_tenant_id_customer_id", Leads::Table, [Leads::TenantId, Leads::CustomerId], false).await?;
-        index(manager, "idx_leads_ticket_id", Leads::Table, [Leads::TicketId], false).await?;
+        manager
+            .create_index(index(
+                "idx_leads_tenant_id_stage",
+                Leads::Table,
+                [Leads::TenantId, Leads::Stage],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_leads_tenant_id_customer_id",
+                Leads::Table,
+                [Leads::TenantId, Leads::CustomerId],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_leads_ticket_id",
+                Leads::Table,
+                [Leads::TicketId],
+                false,
+            ))
+            .await?;
 
         // meetings
         manager
@@ -190,13 +332,25 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Meetings::TenantId).big_integer().not_null())
                     .col(ColumnDef::new(Meetings::LeadId).big_integer().not_null())
                     .col(ColumnDef::new(Meetings::Title).text().not_null())
-                    .col(ColumnDef::new(Meetings::ScheduledAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Meetings::DurationMinutes).integer().not_null())
+                    .col(
+                        ColumnDef::new(Meetings::ScheduledAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Meetings::DurationMinutes)
+                            .integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Meetings::Location).text().null())
                     .col(ColumnDef::new(Meetings::VideoUrl).text().null())
                     .col(ColumnDef::new(Meetings::Attendees).json().not_null())
                     .col(ColumnDef::new(Meetings::Notes).text().null())
-                    .col(ColumnDef::new(Meetings::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Meetings::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_meetings_tenant_id")
@@ -214,8 +368,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_meetings_lead_id_scheduled_at", Meetings::Table, [Meetings::LeadId, Meetings::ScheduledAt], false).await?;
-        index(manager, "idx_meetings_tenant_id", Meetings::Table, [Meetings::TenantId], false).await?;
+        manager
+            .create_index(index(
+                "idx_meetings_lead_id_scheduled_at",
+                Meetings::Table,
+                [Meetings::LeadId, Meetings::ScheduledAt],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_meetings_tenant_id",
+                Meetings::Table,
+                [Meetings::TenantId],
+                false,
+            ))
+            .await?;
         Ok(())
     }
 

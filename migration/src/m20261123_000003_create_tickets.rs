@@ -21,39 +21,117 @@ impl MigrationTrait for Migration {
                     .col(pk(Tickets::Id))
                     .col(ColumnDef::new(Tickets::TenantId).big_integer().not_null())
                     .col(ColumnDef::new(Tickets::Number).text().not_null())
-                    .col(ColumnDef::new(Tickets::TicketType).string_len(ENUM_LEN).not_null())
-                    .col(ColumnDef::new(Tickets::Category).string_len(ENUM_LEN).not_null())
-                    .col(ColumnDef::new(Tickets::Priority).string_len(ENUM_LEN).not_null())
-                    .col(ColumnDef::new(Tickets::Status).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Tickets::TicketType)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::Category)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::Priority)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::Status)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Tickets::Subject).text().not_null())
                     .col(ColumnDef::new(Tickets::Description).text().not_null())
                     .col(ColumnDef::new(Tickets::Resolution).text().null())
                     .col(ColumnDef::new(Tickets::CustomerId).big_integer().not_null())
                     .col(ColumnDef::new(Tickets::AssigneeId).big_integer().null())
                     .col(ColumnDef::new(Tickets::DepartmentId).big_integer().null())
-                    .col(ColumnDef::new(Tickets::Channel).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Tickets::Channel)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Tickets::CreatedBy).big_integer().null())
-                    .col(ColumnDef::new(Tickets::ResponseDueAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Tickets::ResolutionDueAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Tickets::FirstResponseAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Tickets::ResolvedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Tickets::ClosedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Tickets::ResponseBreached).boolean().not_null().default(false))
-                    .col(ColumnDef::new(Tickets::ResolutionBreached).boolean().not_null().default(false))
+                    .col(
+                        ColumnDef::new(Tickets::ResponseDueAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::ResolutionDueAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::FirstResponseAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::ResolvedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::ClosedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::ResponseBreached)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::ResolutionBreached)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
                     .col(money(manager, Tickets::OpportunityValue).null())
-                    .col(ColumnDef::new(Tickets::SalesStage).string_len(ENUM_LEN).null())
+                    .col(
+                        ColumnDef::new(Tickets::SalesStage)
+                            .string_len(ENUM_LEN)
+                            .null(),
+                    )
                     .col(ColumnDef::new(Tickets::LeadSource).text().null())
-                    .col(ColumnDef::new(Tickets::ConversionProbability).integer().null())
+                    .col(
+                        ColumnDef::new(Tickets::ConversionProbability)
+                            .integer()
+                            .null(),
+                    )
                     .col(ColumnDef::new(Tickets::LeadId).big_integer().null())
                     .col(ColumnDef::new(Tickets::QuoteRef).text().null())
                     .col(ColumnDef::new(Tickets::SatisfactionRating).integer().null())
                     .col(ColumnDef::new(Tickets::SatisfactionComment).text().null())
-                    .col(ColumnDef::new(Tickets::RatedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Tickets::LastCustomerMessageAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Tickets::LastAgentMessageAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(Tickets::RatedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::LastCustomerMessageAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::LastAgentMessageAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .col(ColumnDef::new(Tickets::MergedIntoId).big_integer().null())
-                    .col(ColumnDef::new(Tickets::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Tickets::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Tickets::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Tickets::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_tickets_tenant_id")
@@ -106,14 +184,70 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_tickets_tenant_id_number", Tickets::Table, [Tickets::TenantId, Tickets::Number], true).await?;
-        index(manager, "idx_tickets_tenant_id_status_id", Tickets::Table, [Tickets::TenantId, Tickets::Status, Tickets::Id], false).await?;
-        index(manager, "idx_tickets_tenant_id_assignee_id", Tickets::Table, [Tickets::TenantId, Tickets::AssigneeId], false).await?;
-        index(manager, "idx_tickets_tenant_id_customer_id", Tickets::Table, [Tickets::TenantId, Tickets::CustomerId], false).await?;
-        index(manager, "idx_tickets_tenant_id_priority", Tickets::Table, [Tickets::TenantId, Tickets::Priority], false).await?;
-        index(manager, "idx_tickets_tenant_id_ticket_type", Tickets::Table, [Tickets::TenantId, Tickets::TicketType], false).await?;
-        index(manager, "idx_tickets_tenant_id_department_id", Tickets::Table, [Tickets::TenantId, Tickets::DepartmentId], false).await?;
-        index(manager, "idx_tickets_tenant_id_created_at", Tickets::Table, [Tickets::TenantId, Tickets::CreatedAt], false).await?;
+        manager
+            .create_index(index(
+                "uq_tickets_tenant_id_number",
+                Tickets::Table,
+                [Tickets::TenantId, Tickets::Number],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_tickets_tenant_id_status_id",
+                Tickets::Table,
+                [Tickets::TenantId, Tickets::Status, Tickets::Id],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_tickets_tenant_id_assignee_id",
+                Tickets::Table,
+                [Tickets::TenantId, Tickets::AssigneeId],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_tickets_tenant_id_customer_id",
+                Tickets::Table,
+                [Tickets::TenantId, Tickets::CustomerId],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_tickets_tenant_id_priority",
+                Tickets::Table,
+                [Tickets::TenantId, Tickets::Priority],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_tickets_tenant_id_ticket_type",
+                Tickets::Table,
+                [Tickets::TenantId, Tickets::TicketType],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_tickets_tenant_id_department_id",
+                Tickets::Table,
+                [Tickets::TenantId, Tickets::DepartmentId],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_tickets_tenant_id_created_at",
+                Tickets::Table,
+                [Tickets::TenantId, Tickets::CreatedAt],
+                false,
+            ))
+            .await?;
 
         // ticket_sequences
         manager
@@ -121,10 +255,22 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(TicketSequences::Table)
                     .col(pk(TicketSequences::Id))
-                    .col(ColumnDef::new(TicketSequences::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(TicketSequences::TicketType).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(TicketSequences::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TicketSequences::TicketType)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(TicketSequences::Year).integer().not_null())
-                    .col(ColumnDef::new(TicketSequences::LastValue).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(TicketSequences::LastValue)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_ticket_sequences_tenant_id")
@@ -135,7 +281,18 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_ticket_sequences_tenant_id_ticket_type_year", TicketSequences::Table, [TicketSequences::TenantId, TicketSequences::TicketType, TicketSequences::Year], true).await?;
+        manager
+            .create_index(index(
+                "uq_ticket_sequences_tenant_id_ticket_type_year",
+                TicketSequences::Table,
+                [
+                    TicketSequences::TenantId,
+                    TicketSequences::TicketType,
+                    TicketSequences::Year,
+                ],
+                true,
+            ))
+            .await?;
 
         // workflows
         manager
@@ -144,11 +301,27 @@ impl MigrationTrait for Migration {
                     .table(Workflows::Table)
                     .col(pk(Workflows::Id))
                     .col(ColumnDef::new(Workflows::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(Workflows::TicketType).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Workflows::TicketType)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Workflows::Name).text().not_null())
-                    .col(ColumnDef::new(Workflows::InitialStatus).string_len(ENUM_LEN).not_null())
-                    .col(ColumnDef::new(Workflows::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Workflows::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Workflows::InitialStatus)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Workflows::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Workflows::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_workflows_tenant_id")
@@ -159,7 +332,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_workflows_tenant_id_ticket_type", Workflows::Table, [Workflows::TenantId, Workflows::TicketType], true).await?;
+        manager
+            .create_index(index(
+                "uq_workflows_tenant_id_ticket_type",
+                Workflows::Table,
+                [Workflows::TenantId, Workflows::TicketType],
+                true,
+            ))
+            .await?;
 
         // workflow_transitions
         manager
@@ -167,10 +347,26 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(WorkflowTransitions::Table)
                     .col(pk(WorkflowTransitions::Id))
-                    .col(ColumnDef::new(WorkflowTransitions::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(WorkflowTransitions::WorkflowId).big_integer().not_null())
-                    .col(ColumnDef::new(WorkflowTransitions::FromStatus).string_len(ENUM_LEN).not_null())
-                    .col(ColumnDef::new(WorkflowTransitions::ToStatus).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(WorkflowTransitions::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(WorkflowTransitions::WorkflowId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(WorkflowTransitions::FromStatus)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(WorkflowTransitions::ToStatus)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_workflow_transitions_tenant_id")
@@ -188,8 +384,26 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_workflow_transitions_workflow_id_from_status_to_status", WorkflowTransitions::Table, [WorkflowTransitions::WorkflowId, WorkflowTransitions::FromStatus, WorkflowTransitions::ToStatus], true).await?;
-        index(manager, "idx_workflow_transitions_tenant_id", WorkflowTransitions::Table, [WorkflowTransitions::TenantId], false).await?;
+        manager
+            .create_index(index(
+                "uq_workflow_transitions_workflow_id_from_status_to_status",
+                WorkflowTransitions::Table,
+                [
+                    WorkflowTransitions::WorkflowId,
+                    WorkflowTransitions::FromStatus,
+                    WorkflowTransitions::ToStatus,
+                ],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_workflow_transitions_tenant_id",
+                WorkflowTransitions::Table,
+                [WorkflowTransitions::TenantId],
+                false,
+            ))
+            .await?;
 
         // sla_policies
         manager
@@ -197,12 +411,36 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(SlaPolicies::Table)
                     .col(pk(SlaPolicies::Id))
-                    .col(ColumnDef::new(SlaPolicies::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(SlaPolicies::TicketType).string_len(ENUM_LEN).not_null())
-                    .col(ColumnDef::new(SlaPolicies::ResponseHours).integer().not_null())
-                    .col(ColumnDef::new(SlaPolicies::ResolutionHours).integer().not_null())
-                    .col(ColumnDef::new(SlaPolicies::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(SlaPolicies::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(SlaPolicies::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SlaPolicies::TicketType)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SlaPolicies::ResponseHours)
+                            .integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SlaPolicies::ResolutionHours)
+                            .integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SlaPolicies::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SlaPolicies::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_sla_policies_tenant_id")
@@ -213,7 +451,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_sla_policies_tenant_id_ticket_type", SlaPolicies::Table, [SlaPolicies::TenantId, SlaPolicies::TicketType], true).await?;
+        manager
+            .create_index(index(
+                "uq_sla_policies_tenant_id_ticket_type",
+                SlaPolicies::Table,
+                [SlaPolicies::TenantId, SlaPolicies::TicketType],
+                true,
+            ))
+            .await?;
 
         // ticket_events
         manager
@@ -221,13 +466,29 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(TicketEvents::Table)
                     .col(pk(TicketEvents::Id))
-                    .col(ColumnDef::new(TicketEvents::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(TicketEvents::TicketId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(TicketEvents::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TicketEvents::TicketId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(TicketEvents::ActorId).big_integer().null())
-                    .col(ColumnDef::new(TicketEvents::Kind).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(TicketEvents::Kind)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(TicketEvents::FromValue).text().null())
                     .col(ColumnDef::new(TicketEvents::ToValue).text().null())
-                    .col(ColumnDef::new(TicketEvents::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(TicketEvents::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_ticket_events_tenant_id")
@@ -252,8 +513,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_ticket_events_ticket_id_created_at", TicketEvents::Table, [TicketEvents::TicketId, TicketEvents::CreatedAt], false).await?;
-        index(manager, "idx_ticket_events_tenant_id", TicketEvents::Table, [TicketEvents::TenantId], false).await?;
+        manager
+            .create_index(index(
+                "idx_ticket_events_ticket_id_created_at",
+                TicketEvents::Table,
+                [TicketEvents::TicketId, TicketEvents::CreatedAt],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_ticket_events_tenant_id",
+                TicketEvents::Table,
+                [TicketEvents::TenantId],
+                false,
+            ))
+            .await?;
 
         // messages
         manager
@@ -263,14 +538,34 @@ impl MigrationTrait for Migration {
                     .col(pk(Messages::Id))
                     .col(ColumnDef::new(Messages::TenantId).big_integer().not_null())
                     .col(ColumnDef::new(Messages::TicketId).big_integer().not_null())
-                    .col(ColumnDef::new(Messages::AuthorKind).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Messages::AuthorKind)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Messages::AuthorUserId).big_integer().null())
-                    .col(ColumnDef::new(Messages::AuthorCustomerId).big_integer().null())
-                    .col(ColumnDef::new(Messages::Visibility).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Messages::AuthorCustomerId)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Messages::Visibility)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Messages::Body).text().not_null())
-                    .col(ColumnDef::new(Messages::Channel).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Messages::Channel)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Messages::ExternalId).text().null())
-                    .col(ColumnDef::new(Messages::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Messages::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_messages_tenant_id")
@@ -302,8 +597,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_messages_ticket_id_created_at", Messages::Table, [Messages::TicketId, Messages::CreatedAt], false).await?;
-        index(manager, "idx_messages_tenant_id_created_at", Messages::Table, [Messages::TenantId, Messages::CreatedAt], false).await?;
+        manager
+            .create_index(index(
+                "idx_messages_ticket_id_created_at",
+                Messages::Table,
+                [Messages::TicketId, Messages::CreatedAt],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_messages_tenant_id_created_at",
+                Messages::Table,
+                [Messages::TenantId, Messages::CreatedAt],
+                false,
+            ))
+            .await?;
 
         // attachments
         manager
@@ -311,15 +620,31 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Attachments::Table)
                     .col(pk(Attachments::Id))
-                    .col(ColumnDef::new(Attachments::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(Attachments::TicketId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(Attachments::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Attachments::TicketId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Attachments::MessageId).big_integer().null())
                     .col(ColumnDef::new(Attachments::Filename).text().not_null())
                     .col(ColumnDef::new(Attachments::ContentType).text().not_null())
-                    .col(ColumnDef::new(Attachments::SizeBytes).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(Attachments::SizeBytes)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Attachments::StorageKey).text().not_null())
                     .col(ColumnDef::new(Attachments::UploadedBy).big_integer().null())
-                    .col(ColumnDef::new(Attachments::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Attachments::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_attachments_tenant_id")
@@ -351,8 +676,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_attachments_ticket_id", Attachments::Table, [Attachments::TicketId], false).await?;
-        index(manager, "idx_attachments_tenant_id", Attachments::Table, [Attachments::TenantId], false).await?;
+        manager
+            .create_index(index(
+                "idx_attachments_ticket_id",
+                Attachments::Table,
+                [Attachments::TicketId],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_attachments_tenant_id",
+                Attachments::Table,
+                [Attachments::TenantId],
+                false,
+            ))
+            .await?;
 
         // time_entries
         manager
@@ -360,13 +699,25 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(TimeEntries::Table)
                     .col(pk(TimeEntries::Id))
-                    .col(ColumnDef::new(TimeEntries::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(TimeEntries::TicketId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(TimeEntries::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TimeEntries::TicketId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(TimeEntries::UserId).big_integer().not_null())
                     .col(ColumnDef::new(TimeEntries::Minutes).integer().not_null())
                     .col(ColumnDef::new(TimeEntries::WorkDate).date().not_null())
                     .col(ColumnDef::new(TimeEntries::Note).text().null())
-                    .col(ColumnDef::new(TimeEntries::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(TimeEntries::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_time_entries_tenant_id")
@@ -391,9 +742,30 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_time_entries_tenant_id_work_date", TimeEntries::Table, [TimeEntries::TenantId, TimeEntries::WorkDate], false).await?;
-        index(manager, "idx_time_entries_ticket_id", TimeEntries::Table, [TimeEntries::TicketId], false).await?;
-        index(manager, "idx_time_entries_user_id_work_date", TimeEntries::Table, [TimeEntries::UserId, TimeEntries::WorkDate], false).await?;
+        manager
+            .create_index(index(
+                "idx_time_entries_tenant_id_work_date",
+                TimeEntries::Table,
+                [TimeEntries::TenantId, TimeEntries::WorkDate],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_time_entries_ticket_id",
+                TimeEntries::Table,
+                [TimeEntries::TicketId],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_time_entries_user_id_work_date",
+                TimeEntries::Table,
+                [TimeEntries::UserId, TimeEntries::WorkDate],
+                false,
+            ))
+            .await?;
         Ok(())
     }
 

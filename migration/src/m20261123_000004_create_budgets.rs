@@ -19,14 +19,26 @@ impl MigrationTrait for Migration {
                     .col(pk(Budgets::Id))
                     .col(ColumnDef::new(Budgets::TenantId).big_integer().not_null())
                     .col(ColumnDef::new(Budgets::CustomerId).big_integer().not_null())
-                    .col(ColumnDef::new(Budgets::PeriodKind).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Budgets::PeriodKind)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Budgets::PeriodStart).date().not_null())
                     .col(ColumnDef::new(Budgets::PeriodEnd).date().not_null())
                     .col(money(manager, Budgets::PlannedAmount).not_null())
                     .col(ColumnDef::new(Budgets::Currency).text().not_null())
                     .col(ColumnDef::new(Budgets::Thresholds).json().not_null())
-                    .col(ColumnDef::new(Budgets::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Budgets::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Budgets::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Budgets::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_budgets_tenant_id")
@@ -44,8 +56,26 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_budgets_customer_id_period_kind_period_start", Budgets::Table, [Budgets::CustomerId, Budgets::PeriodKind, Budgets::PeriodStart], true).await?;
-        index(manager, "idx_budgets_tenant_id_period_start", Budgets::Table, [Budgets::TenantId, Budgets::PeriodStart], false).await?;
+        manager
+            .create_index(index(
+                "uq_budgets_customer_id_period_kind_period_start",
+                Budgets::Table,
+                [
+                    Budgets::CustomerId,
+                    Budgets::PeriodKind,
+                    Budgets::PeriodStart,
+                ],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_budgets_tenant_id_period_start",
+                Budgets::Table,
+                [Budgets::TenantId, Budgets::PeriodStart],
+                false,
+            ))
+            .await?;
 
         // budget_alerts
         manager
@@ -53,11 +83,23 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(BudgetAlerts::Table)
                     .col(pk(BudgetAlerts::Id))
-                    .col(ColumnDef::new(BudgetAlerts::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(BudgetAlerts::BudgetId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(BudgetAlerts::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(BudgetAlerts::BudgetId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(BudgetAlerts::Threshold).integer().not_null())
                     .col(money(manager, BudgetAlerts::ActualAmount).not_null())
-                    .col(ColumnDef::new(BudgetAlerts::RaisedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(BudgetAlerts::RaisedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_budget_alerts_tenant_id")
@@ -75,8 +117,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_budget_alerts_budget_id_threshold", BudgetAlerts::Table, [BudgetAlerts::BudgetId, BudgetAlerts::Threshold], true).await?;
-        index(manager, "idx_budget_alerts_tenant_id", BudgetAlerts::Table, [BudgetAlerts::TenantId], false).await?;
+        manager
+            .create_index(index(
+                "uq_budget_alerts_budget_id_threshold",
+                BudgetAlerts::Table,
+                [BudgetAlerts::BudgetId, BudgetAlerts::Threshold],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_budget_alerts_tenant_id",
+                BudgetAlerts::Table,
+                [BudgetAlerts::TenantId],
+                false,
+            ))
+            .await?;
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{index, money, pk, ENUM_LEN};
+use crate::columns::{index, pk, ENUM_LEN};
 use crate::m20261123_000001_create_tenants_and_users::{Tenants, Users};
 use crate::m20261123_000003_create_tickets::Tickets;
 
@@ -18,14 +18,34 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Notifications::Table)
                     .col(pk(Notifications::Id))
-                    .col(ColumnDef::new(Notifications::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(Notifications::UserId).big_integer().not_null())
-                    .col(ColumnDef::new(Notifications::Kind).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Notifications::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Notifications::UserId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Notifications::Kind)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Notifications::Title).text().not_null())
                     .col(ColumnDef::new(Notifications::Body).text().not_null())
                     .col(ColumnDef::new(Notifications::TicketId).big_integer().null())
-                    .col(ColumnDef::new(Notifications::ReadAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Notifications::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Notifications::ReadAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Notifications::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_notifications_tenant_id")
@@ -50,8 +70,26 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_notifications_user_id_read_at_created_at", Notifications::Table, [Notifications::UserId, Notifications::ReadAt, Notifications::CreatedAt], false).await?;
-        index(manager, "idx_notifications_tenant_id", Notifications::Table, [Notifications::TenantId], false).await?;
+        manager
+            .create_index(index(
+                "idx_notifications_user_id_read_at_created_at",
+                Notifications::Table,
+                [
+                    Notifications::UserId,
+                    Notifications::ReadAt,
+                    Notifications::CreatedAt,
+                ],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_notifications_tenant_id",
+                Notifications::Table,
+                [Notifications::TenantId],
+                false,
+            ))
+            .await?;
 
         // email_outbox
         manager
@@ -59,16 +97,36 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(EmailOutbox::Table)
                     .col(pk(EmailOutbox::Id))
-                    .col(ColumnDef::new(EmailOutbox::TenantId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(EmailOutbox::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(EmailOutbox::ToAddress).text().not_null())
                     .col(ColumnDef::new(EmailOutbox::Subject).text().not_null())
                     .col(ColumnDef::new(EmailOutbox::BodyText).text().not_null())
-                    .col(ColumnDef::new(EmailOutbox::Status).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(EmailOutbox::Status)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(EmailOutbox::Attempts).integer().not_null())
                     .col(ColumnDef::new(EmailOutbox::LastError).text().null())
-                    .col(ColumnDef::new(EmailOutbox::SendAfter).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(EmailOutbox::SentAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(EmailOutbox::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(EmailOutbox::SendAfter)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(EmailOutbox::SentAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(EmailOutbox::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_email_outbox_tenant_id")
@@ -79,8 +137,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_email_outbox_status_send_after", EmailOutbox::Table, [EmailOutbox::Status, EmailOutbox::SendAfter], false).await?;
-        index(manager, "idx_email_outbox_tenant_id", EmailOutbox::Table, [EmailOutbox::TenantId], false).await?;
+        manager
+            .create_index(index(
+                "idx_email_outbox_status_send_after",
+                EmailOutbox::Table,
+                [EmailOutbox::Status, EmailOutbox::SendAfter],
+                false,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_email_outbox_tenant_id",
+                EmailOutbox::Table,
+                [EmailOutbox::TenantId],
+                false,
+            ))
+            .await?;
 
         // api_tokens
         manager
@@ -94,10 +166,26 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(ApiTokens::TokenPrefix).text().not_null())
                     .col(ColumnDef::new(ApiTokens::TokenHash).text().not_null())
                     .col(ColumnDef::new(ApiTokens::Scopes).text().not_null())
-                    .col(ColumnDef::new(ApiTokens::LastUsedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(ApiTokens::ExpiresAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(ApiTokens::RevokedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(ApiTokens::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(ApiTokens::LastUsedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApiTokens::ExpiresAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApiTokens::RevokedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ApiTokens::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_api_tokens_tenant_id")
@@ -115,8 +203,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_api_tokens_token_hash", ApiTokens::Table, [ApiTokens::TokenHash], true).await?;
-        index(manager, "idx_api_tokens_tenant_id_user_id", ApiTokens::Table, [ApiTokens::TenantId, ApiTokens::UserId], false).await?;
+        manager
+            .create_index(index(
+                "uq_api_tokens_token_hash",
+                ApiTokens::Table,
+                [ApiTokens::TokenHash],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_api_tokens_tenant_id_user_id",
+                ApiTokens::Table,
+                [ApiTokens::TenantId, ApiTokens::UserId],
+                false,
+            ))
+            .await?;
 
         // integrations
         manager
@@ -124,16 +226,49 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Integrations::Table)
                     .col(pk(Integrations::Id))
-                    .col(ColumnDef::new(Integrations::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(Integrations::Kind).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(Integrations::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Integrations::Kind)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Integrations::Name).text().not_null())
-                    .col(ColumnDef::new(Integrations::IsActive).boolean().not_null().default(false))
-                    .col(ColumnDef::new(Integrations::CredentialsEncrypted).text().null())
+                    .col(
+                        ColumnDef::new(Integrations::IsActive)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
+                    .col(
+                        ColumnDef::new(Integrations::CredentialsEncrypted)
+                            .text()
+                            .null(),
+                    )
                     .col(ColumnDef::new(Integrations::Settings).json().null())
-                    .col(ColumnDef::new(Integrations::LastSyncAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Integrations::SyncStatus).string_len(ENUM_LEN).not_null())
-                    .col(ColumnDef::new(Integrations::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(Integrations::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Integrations::LastSyncAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Integrations::SyncStatus)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Integrations::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Integrations::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_integrations_tenant_id")
@@ -144,7 +279,18 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_integrations_tenant_id_kind_name", Integrations::Table, [Integrations::TenantId, Integrations::Kind, Integrations::Name], true).await?;
+        manager
+            .create_index(index(
+                "uq_integrations_tenant_id_kind_name",
+                Integrations::Table,
+                [
+                    Integrations::TenantId,
+                    Integrations::Kind,
+                    Integrations::Name,
+                ],
+                true,
+            ))
+            .await?;
 
         // sync_mappings
         manager
@@ -152,13 +298,33 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(SyncMappings::Table)
                     .col(pk(SyncMappings::Id))
-                    .col(ColumnDef::new(SyncMappings::TenantId).big_integer().not_null())
-                    .col(ColumnDef::new(SyncMappings::IntegrationId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(SyncMappings::TenantId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SyncMappings::IntegrationId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(SyncMappings::EntityKind).text().not_null())
-                    .col(ColumnDef::new(SyncMappings::LocalId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(SyncMappings::LocalId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(SyncMappings::ExternalId).text().not_null())
-                    .col(ColumnDef::new(SyncMappings::LastSyncedAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(SyncMappings::SyncStatus).string_len(ENUM_LEN).not_null())
+                    .col(
+                        ColumnDef::new(SyncMappings::LastSyncedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(SyncMappings::SyncStatus)
+                            .string_len(ENUM_LEN)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(SyncMappings::Metadata).json().null())
                     .foreign_key(
                         ForeignKey::create()
@@ -177,9 +343,38 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_sync_mappings_integration_id_entity_kind_local_id", SyncMappings::Table, [SyncMappings::IntegrationId, SyncMappings::EntityKind, SyncMappings::LocalId], true).await?;
-        index(manager, "uq_sync_mappings_integration_id_entity_kind_external_id", SyncMappings::Table, [SyncMappings::IntegrationId, SyncMappings::EntityKind, SyncMappings::ExternalId], true).await?;
-        index(manager, "idx_sync_mappings_tenant_id", SyncMappings::Table, [SyncMappings::TenantId], false).await?;
+        manager
+            .create_index(index(
+                "uq_sync_mappings_integration_id_entity_kind_local_id",
+                SyncMappings::Table,
+                [
+                    SyncMappings::IntegrationId,
+                    SyncMappings::EntityKind,
+                    SyncMappings::LocalId,
+                ],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "uq_sync_mappings_integration_id_entity_kind_external_id",
+                SyncMappings::Table,
+                [
+                    SyncMappings::IntegrationId,
+                    SyncMappings::EntityKind,
+                    SyncMappings::ExternalId,
+                ],
+                true,
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "idx_sync_mappings_tenant_id",
+                SyncMappings::Table,
+                [SyncMappings::TenantId],
+                false,
+            ))
+            .await?;
         Ok(())
     }
 

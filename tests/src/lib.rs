@@ -164,8 +164,12 @@ impl TestServer {
         server::db::migrate(&db).await?;
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
-        db.set_metric_callback(move |_| {
+        let log = std::env::var_os("GUICHET_TEST_LOG_SQL").is_some();
+        db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::SeqCst);
+            if log {
+                eprintln!("SQL {}", info.statement.sql);
+            }
         });
         let clock = ManualClock::new(test_epoch());
         let state = AppState::new(config, db, Arc::new(clock.clone()), b"test-secret-test-secret-test-secret!").await?;

@@ -8,6 +8,7 @@ const BOARD: &str = "{ tickets(first: 100) { nodes { number status priority subj
 
 async fn count_board_statements(server: &TestServer, token: &str) -> anyhow::Result<usize> {
     let before = server.statement_count();
+    eprintln!("SQL ---- board");
     let data = server.ok(Some(token), BOARD, json!({})).await?;
     assert!(data["tickets"]["nodes"].as_array().is_some_and(|n| !n.is_empty()));
     Ok(server.statement_count() - before)

@@ -54,15 +54,25 @@ pub fn run(options: &Options) -> Result<()> {
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut build = Command::new(cargo);
-    build
-        .current_dir(&root)
-        .args(["build", "--package", "app", "--bin", "app", "--target", WASM_TARGET]);
+    build.current_dir(&root).args([
+        "build",
+        "--package",
+        "app",
+        "--bin",
+        "app",
+        "--target",
+        WASM_TARGET,
+    ]);
     if options.release {
         build.args(["--profile", RELEASE_PROFILE]);
     }
     run_command(&mut build)?;
 
-    let profile_dir = if options.release { RELEASE_PROFILE } else { "debug" };
+    let profile_dir = if options.release {
+        RELEASE_PROFILE
+    } else {
+        "debug"
+    };
     let wasm = target_dir(&root)
         .join(WASM_TARGET)
         .join(profile_dir)
@@ -80,13 +90,16 @@ pub fn run(options: &Options) -> Result<()> {
 
     // `omit_default_module_path(false)`: without the default path the generated `init()`
     // cannot find `app_bg.wasm` and the page stays blank. No `keep_debug`: it makes a debug
-    // build's wasm about twenty times larger and the glue step slow.
+    // build's wasm about twenty times larger and the glue step slow. A release build also
+    // drops the function names, more than half of its size; a debug build keeps them for
+    // readable panics.
     Bindgen::new()
         .input_path(&wasm)
         .out_name(OUT_NAME)
         .web(true)?
         .typescript(false)
         .omit_default_module_path(false)
+        .remove_name_section(options.release)
         .generate(&dist)
         .with_context(|| format!("running wasm-bindgen on {}", wasm.display()))?;
 

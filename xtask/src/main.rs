@@ -3,6 +3,9 @@
 //! One module per command; arguments are parsed by hand to keep this crate's dependencies few.
 
 mod build_spa;
+mod demo;
+mod schema;
+mod test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +17,10 @@ Usage: cargo xtask <command> [options]
 
 Commands:
   build-spa [--release]   Build the admin app (WASM) into app/dist/
+  demo [ARGS…]            Build the SPA and start the server with demo data (SQLite);
+                          ARGS go to `guichet serve`, e.g. --bind 0.0.0.0:8080
+  test [--no-lint]        Everything CI runs: prepare services, rustfmt, clippy, SPA, tests
+  schema                  Regenerate schema.graphql from the server
   help                    Show this help
 ";
 
@@ -34,6 +41,9 @@ fn run(args: Vec<String>) -> Result<()> {
     };
     match command.as_str() {
         "build-spa" => build_spa::run(&build_spa::Options::parse(options)?),
+        "demo" => demo::run(options),
+        "test" => test::run(options),
+        "schema" => schema::run(),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

@@ -105,9 +105,7 @@ pub async fn follow_ticket_events(
 
 /// The `ws:`/`wss:` URL of the subscription endpoint on the page's own host.
 fn websocket_url() -> Result<String, String> {
-    let location = web_sys::window()
-        .ok_or("no window")?
-        .location();
+    let location = web_sys::window().ok_or("no window")?.location();
     let protocol = location.protocol().map_err(|_| "no location protocol")?;
     let host = location.host().map_err(|_| "no location host")?;
     let scheme = if protocol == "https:" { "wss:" } else { "ws:" };
@@ -202,9 +200,7 @@ fn pong() -> Message {
 }
 
 /// Reads one message of the stream, or says why the connection ended.
-fn parse_message(
-    message: Option<Result<Message, WebSocketError>>,
-) -> Result<ServerMessage, Ended> {
+fn parse_message(message: Option<Result<Message, WebSocketError>>) -> Result<ServerMessage, Ended> {
     let text = match message {
         None => return Err(Ended::Retry("the connection closed".into())),
         Some(Err(WebSocketError::ConnectionClose(close))) => {

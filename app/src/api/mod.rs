@@ -141,7 +141,10 @@ fn decode_response<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, Ap
         // A GraphQL server answers errors in JSON too; anything else comes from elsewhere
         // (a proxy, a server that is starting), so say what came back.
         Err(_) if !(200..300).contains(&status) => {
-            return Err(ApiError::network(format!("HTTP {status}: {}", first_line(text))));
+            return Err(ApiError::network(format!(
+                "HTTP {status}: {}",
+                first_line(text)
+            )));
         }
         Err(error) => return Err(ApiError::new(CODE_INTERNAL, error.to_string())),
     };
@@ -192,8 +195,8 @@ mod tests {
 
     #[test]
     fn an_error_without_code_is_internal() {
-        let error = decode_response::<Answer>(200, r#"{"errors":[{"message":"boom"}]}"#)
-            .unwrap_err();
+        let error =
+            decode_response::<Answer>(200, r#"{"errors":[{"message":"boom"}]}"#).unwrap_err();
         assert_eq!(error.code, CODE_INTERNAL);
     }
 

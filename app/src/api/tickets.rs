@@ -193,7 +193,9 @@ impl TicketDetail {
         self.priority = summary.priority;
         self.ticket_type = summary.ticket_type;
         self.updated_at.clone_from(&summary.updated_at);
-        self.customer.display_name.clone_from(&summary.customer.display_name);
+        self.customer
+            .display_name
+            .clone_from(&summary.customer.display_name);
         self.assignee.clone_from(&summary.assignee);
         self.allowed_transitions
             .clone_from(&snapshot.allowed_transitions);
@@ -376,7 +378,10 @@ mod tests {
             event.ticket.allowed_transitions,
             vec![TicketStatus::Pending, TicketStatus::Resolved]
         );
-        assert_eq!(event.message.map(|message| message.body).as_deref(), Some("Hello"));
+        assert_eq!(
+            event.message.map(|message| message.body).as_deref(),
+            Some("Hello")
+        );
     }
 
     #[test]

@@ -15,14 +15,18 @@ pub fn AppHeader() -> impl IntoView {
     let texts = move || state.texts();
     let signed_in = move || state.session.with(Option::is_some);
     let user_name = move || {
-        state
-            .session
-            .with(|session| session.as_ref().map(|session| session.user.display_name.clone()))
+        state.session.with(|session| {
+            session
+                .as_ref()
+                .map(|session| session.user.display_name.clone())
+        })
     };
     let user_role = move || {
-        state
-            .session
-            .with(|session| session.as_ref().map(|session| texts().role(session.user.role)))
+        state.session.with(|session| {
+            session
+                .as_ref()
+                .map(|session| texts().role(session.user.role))
+        })
     };
     let live_label = move || match state.live.status.get() {
         LiveStatus::Connecting => texts().live_connecting,

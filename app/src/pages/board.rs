@@ -16,9 +16,9 @@ pub fn BoardPage() -> impl IntoView {
 
     // The cards shown: the loaded page, then every live change applied on top.
     let board = RwSignal::new(Vec::<TicketSummary>::new());
-    state
-        .live
-        .on_event(move |event| board.update(|tickets| upsert_ticket(tickets, &event.ticket.summary)));
+    state.live.on_event(move |event| {
+        board.update(|tickets| upsert_ticket(tickets, &event.ticket.summary))
+    });
 
     let page = LocalResource::new(api::tickets::fetch_board_tickets);
 
@@ -45,7 +45,7 @@ pub fn BoardPage() -> impl IntoView {
     view! {
         <section class="board-page">
             <h1>{move || texts().board_title}</h1>
-            <Transition fallback=move || view! { <p class="loading">{texts().loading}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{move || texts().loading}</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors/> }>
                     {columns}
                 </ErrorBoundary>
@@ -138,8 +138,14 @@ mod tests {
     #[test]
     fn a_new_ticket_goes_first_and_a_known_one_is_replaced() {
         let mut tickets = vec![ticket("1", TicketStatus::New, "2026-01-01T00:00:00Z")];
-        upsert_ticket(&mut tickets, &ticket("2", TicketStatus::New, "2026-01-02T00:00:00Z"));
-        upsert_ticket(&mut tickets, &ticket("1", TicketStatus::Open, "2026-01-03T00:00:00Z"));
+        upsert_ticket(
+            &mut tickets,
+            &ticket("2", TicketStatus::New, "2026-01-02T00:00:00Z"),
+        );
+        upsert_ticket(
+            &mut tickets,
+            &ticket("1", TicketStatus::Open, "2026-01-03T00:00:00Z"),
+        );
         let ids: Vec<_> = tickets.iter().map(|t| (t.id.as_str(), t.status)).collect();
         assert_eq!(ids, [("2", TicketStatus::New), ("1", TicketStatus::Open)]);
     }

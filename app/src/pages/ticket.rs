@@ -24,17 +24,13 @@ pub fn TicketPage() -> impl IntoView {
     });
 
     let content = move || {
-        Suspend::new(async move {
-            ticket
-                .await
-                .map(|ticket| view! { <TicketView ticket/> })
-        })
+        Suspend::new(async move { ticket.await.map(|ticket| view! { <TicketView ticket/> }) })
     };
 
     view! {
         <section class="ticket-page">
             <A href="/" attr:class="back">{move || texts().back_to_board}</A>
-            <Transition fallback=move || view! { <p class="loading">{texts().loading}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{move || texts().loading}</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors/> }>
                     {content}
                 </ErrorBoundary>

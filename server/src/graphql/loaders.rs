@@ -1,13 +1,14 @@
 //! DataLoaders: every relation reachable from a list is fetched in one statement per batch.
 //!
-//! Loaders are built per request (or per websocket connection) for one caller, and do not
-//! cache: a subscription must never show a stale ticket, and visibility depends on the
-//! caller. They only batch.
+//! Loaders are built per request (or per websocket connection) for one caller, since
+//! visibility depends on the caller. Within one HTTP request they cache, so that a listing
+//! can prime them with one statement per relation (see `graphql::tickets`); on a websocket
+//! connection they do not cache, because a subscription must never show a stale ticket.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{customer, department, message, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -18,31 +19,48 @@ use crate::domain::{Actor, DomainError};
 /// The loaders of one caller.
 pub struct Loaders {
     /// Users by id.
-    pub users: DataLoader<UserLoader>,
+    pub users: DataLoader<UserLoader, HashMapCache>,
     /// Customers by id.
-    pub customers: DataLoader<CustomerLoader>,
+    pub customers: DataLoader<CustomerLoader, HashMapCache>,
     /// Departments by id.
-    pub departments: DataLoader<DepartmentLoader>,
+    pub departments: DataLoader<DepartmentLoader, HashMapCache>,
     /// Threads by ticket id.
-    pub threads: DataLoader<ThreadLoader>,
+    pub threads: DataLoader<ThreadLoader, HashMapCache>,
     /// Message counts by ticket id.
-    pub message_counts: DataLoader<MessageCountLoader>,
+    pub message_counts: DataLoader<MessageCountLoader, HashMapCache>,
     /// The tenant's workflows (one key: the tenant id).
-    pub workflows: DataLoader<WorkflowLoader>,
+    pub workflows: DataLoader<WorkflowLoader, HashMapCache>,
+    /// Whether values are kept for the rest of the request.
+    pub cached: bool,
+}
+
+/// Whether loaders keep what they load: per HTTP request yes, per websocket connection no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caching {
+    /// Keep values for the request (HTTP).
+    PerRequest,
+    /// Reload every time (websocket connections, which live long).
+    Never,
 }
 
 impl Loaders {
     /// Loaders reading `db` on behalf of `actor`.
     #[must_use]
-    pub fn new(db: &DatabaseConnection, actor: &Actor) -> Self {
+    pub fn new(db: &DatabaseConnection, actor: &Actor, caching: Caching) -> Self {
+        fn make<T: Loader<i64>>(loader: T, caching: Caching) -> DataLoader<T, HashMapCache> {
+            let loader = DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default());
+            loader.enable_all_cache(caching == Caching::PerRequest);
+            loader
+        }
         let scope = Scope { db: db.clone(), actor: actor.clone() };
         Self {
-            users: DataLoader::new(UserLoader(scope.clone()), tokio::spawn),
-            customers: DataLoader::new(CustomerLoader(scope.clone()), tokio::spawn),
-            departments: DataLoader::new(DepartmentLoader(scope.clone()), tokio::spawn),
-            threads: DataLoader::new(ThreadLoader(scope.clone()), tokio::spawn),
-            message_counts: DataLoader::new(MessageCountLoader(scope.clone()), tokio::spawn),
-            workflows: DataLoader::new(WorkflowLoader(scope), tokio::spawn),
+            users: make(UserLoader(scope.clone()), caching),
+            customers: make(CustomerLoader(scope.clone()), caching),
+            departments: make(DepartmentLoader(scope.clone()), caching),
+            threads: make(ThreadLoader(scope.clone()), caching),
+            message_counts: make(MessageCountLoader(scope.clone()), caching),
+            workflows: make(WorkflowLoader(scope), caching),
+            cached: caching == Caching::PerRequest,
         }
     }
 }
@@ -123,7 +141,12 @@ impl Loader<i64> for ThreadLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        messages_of_tickets(&self.0.db, &self.0.actor, keys).await.map_err(Arc::new)
+        let mut threads = messages_of_tickets(&self.0.db, &self.0.actor, keys).await.map_err(Arc::new)?;
+        // An empty thread is an answer too: cache it, so it is not asked for again.
+        for key in keys {
+            threads.entry(*key).or_default();
+        }
+        Ok(threads)
     }
 }
 
@@ -135,7 +158,11 @@ impl Loader<i64> for MessageCountLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        message_counts(&self.0.db, &self.0.actor, keys).await.map_err(Arc::new)
+        let mut counts = message_counts(&self.0.db, &self.0.actor, keys).await.map_err(Arc::new)?;
+        for key in keys {
+            counts.entry(*key).or_insert(0);
+        }
+        Ok(counts)
     }
 }
 

@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::domain::auth::authenticate;
 use crate::graphql::context::Authentication;
-use crate::graphql::loaders::Loaders;
+use crate::graphql::loaders::{Caching, Loaders};
 use crate::state::AppState;
 
 /// The whole HTTP application.
@@ -47,28 +47,23 @@ fn spa_service(dir: &Path) -> Router {
     }
 }
 
-/// Authenticates `credential` (if any) and builds the per-caller request data.
-async fn authentication_data(state: &AppState, credential: Option<&str>) -> Data {
-    let mut data = Data::default();
-    let auth = match credential {
-        None => Authentication::default(),
-        Some(credential) => {
-            let svc = &state.services;
-            match authenticate(&svc.db, &state.keys, svc.now(), credential).await {
-                Ok(actor) => {
-                    data.insert(Loaders::new(&svc.db, &actor));
-                    Authentication { actor: Some(actor), failure: None }
-                }
-                Err(crate::domain::DomainError::Unauthenticated(reason)) => Authentication { actor: None, failure: Some(reason) },
-                Err(other) => {
-                    tracing::error!(error = %other, "authentication failed");
-                    Authentication { actor: None, failure: Some("authentication is unavailable, try again".into()) }
-                }
-            }
-        }
+/// Authenticates `credential` (if any): the outcome, and the caller's loaders.
+async fn authenticate_credential(state: &AppState, credential: Option<&str>, caching: Caching) -> (Authentication, Option<Loaders>) {
+    let Some(credential) = credential else {
+        return (Authentication::default(), None);
     };
-    data.insert(auth);
-    data
+    let svc = &state.services;
+    match authenticate(&svc.db, &state.keys, svc.now(), credential).await {
+        Ok(actor) => {
+            let loaders = Loaders::new(&svc.db, &actor, caching);
+            (Authentication { actor: Some(actor), failure: None }, Some(loaders))
+        }
+        Err(crate::domain::DomainError::Unauthenticated(reason)) => (Authentication { actor: None, failure: Some(reason) }, None),
+        Err(other) => {
+            tracing::error!(error = %other, "authentication failed");
+            (Authentication { actor: None, failure: Some("authentication is unavailable, try again".into()) }, None)
+        }
+    }
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -82,9 +77,11 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
-    let data = authentication_data(&state, bearer(&headers)).await;
-    let mut request = request.into_inner();
-    request.data.merge(data);
+    let (auth, loaders) = authenticate_credential(&state, bearer(&headers), Caching::PerRequest).await;
+    let mut request = request.into_inner().data(auth);
+    if let Some(loaders) = loaders {
+        request = request.data(loaders);
+    }
     state.schema.execute(request).await.into()
 }
 
@@ -112,7 +109,13 @@ async fn graphql_ws(State(state): State<AppState>, protocol: GraphQLProtocol, he
                         .and_then(|v| v.as_str())
                         .map(|t| t.trim_start_matches("Bearer ").to_owned())
                         .or(header_token);
-                    Ok(authentication_data(&state, token.as_deref()).await)
+                    let (auth, loaders) = authenticate_credential(&state, token.as_deref(), Caching::Never).await;
+                    let mut data = Data::default();
+                    data.insert(auth);
+                    if let Some(loaders) = loaders {
+                        data.insert(loaders);
+                    }
+                    Ok(data)
                 })
                 .serve()
         })
