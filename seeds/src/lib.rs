@@ -102,37 +102,144 @@ pub struct DataSet {
 }
 
 const FIRST_NAMES: &[&str] = &[
-    "Jean", "Marie", "Camille", "Luc", "Sophie", "Julien", "Claire", "Thomas", "Chloé", "Nicolas", "Élodie", "Antoine",
-    "Manon", "Hugo", "Léa", "Mathieu", "Inès", "Paul", "Sarah", "Louis",
+    "Jean", "Marie", "Camille", "Luc", "Sophie", "Julien", "Claire", "Thomas", "Chloé", "Nicolas",
+    "Élodie", "Antoine", "Manon", "Hugo", "Léa", "Mathieu", "Inès", "Paul", "Sarah", "Louis",
 ];
 const LAST_NAMES: &[&str] = &[
-    "Dupont", "Martin", "Bernard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel",
-    "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "Andre",
+    "Dupont", "Martin", "Bernard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent",
+    "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel",
+    "Girard", "Andre",
 ];
 const COMPANIES: &[&str] = &[
-    "Boulangerie du Marché", "Garage des Tilleuls", "Cabinet Moreau", "Atelier Lumière", "Fleurs & Co",
-    "Librairie Le Chapitre", "Pharmacie Centrale", "Transports Girard", "Hôtel Belle Rive", "Menuiserie Roux",
+    "Boulangerie du Marché",
+    "Garage des Tilleuls",
+    "Cabinet Moreau",
+    "Atelier Lumière",
+    "Fleurs & Co",
+    "Librairie Le Chapitre",
+    "Pharmacie Centrale",
+    "Transports Girard",
+    "Hôtel Belle Rive",
+    "Menuiserie Roux",
 ];
 const CITIES: &[(&str, &str)] = &[
-    ("Paris", "75011"), ("Lyon", "69003"), ("Marseille", "13006"), ("Toulouse", "31000"), ("Nantes", "44000"),
-    ("Bordeaux", "33000"), ("Lille", "59000"), ("Rennes", "35000"), ("Strasbourg", "67000"), ("Montpellier", "34000"),
+    ("Paris", "75011"),
+    ("Lyon", "69003"),
+    ("Marseille", "13006"),
+    ("Toulouse", "31000"),
+    ("Nantes", "44000"),
+    ("Bordeaux", "33000"),
+    ("Lille", "59000"),
+    ("Rennes", "35000"),
+    ("Strasbourg", "67000"),
+    ("Montpellier", "34000"),
 ];
-const STREETS: &[&str] = &["rue de la République", "avenue Jean Jaurès", "boulevard Voltaire", "rue Victor Hugo", "place du Marché"];
+const STREETS: &[&str] = &[
+    "rue de la République",
+    "avenue Jean Jaurès",
+    "boulevard Voltaire",
+    "rue Victor Hugo",
+    "place du Marché",
+];
 
 /// (type, category, subject, description, customer's follow-up, agent's answer)
 const TOPICS: &[(&str, &str, &str, &str, &str, &str)] = &[
-    ("support", "technical", "Impossible de se connecter au portail", "Depuis ce matin, le portail refuse mon mot de passe alors que je ne l'ai pas changé.", "J'ai réessayé depuis un autre navigateur, même résultat.", "Bonjour, nous avons réinitialisé votre accès : pouvez-vous réessayer ?"),
-    ("support", "billing", "Facture de mars en double", "J'ai reçu deux fois la facture n° 2026-0312, et les deux ont été prélevées.", "Le second prélèvement apparaît bien sur mon relevé.", "Nous avons lancé le remboursement du second prélèvement, comptez 3 à 5 jours."),
-    ("support", "installation_issue", "La borne ne démarre pas après l'installation", "Le technicien est passé hier, mais la borne reste éteinte ce matin.", "Le voyant reste rouge, même après avoir coupé le disjoncteur.", "Un technicien repasse demain entre 9 h et 12 h."),
-    ("support", "scheduling", "Décaler le rendez-vous de maintenance", "Je ne serai pas disponible jeudi, pouvons-nous décaler à la semaine prochaine ?", "Mardi matin me conviendrait parfaitement.", "C'est noté pour mardi 10 h."),
-    ("support", "complaint", "Retard de livraison inacceptable", "Ma commande devait arriver il y a dix jours et je n'ai aucune nouvelle.", "Je commence à perdre patience, c'est pour un client.", "Toutes nos excuses : le colis est parti ce matin en express."),
-    ("sales", "new_lead", "Intérêt pour l'offre entreprise", "Nous sommes une PME de 40 personnes et votre offre nous intéresse.", "Pouvez-vous nous envoyer une brochure ?", "Avec plaisir, je vous propose un appel de découverte jeudi."),
-    ("sales", "quote_request", "Demande de devis pour 12 postes", "Pourriez-vous nous faire un devis pour 12 postes avec maintenance annuelle ?", "Nous aurions besoin du devis avant la fin du mois.", "Le devis vous parvient demain, avec la remise volume."),
-    ("sales", "partnership_inquiry", "Proposition de partenariat", "Nous distribuons des solutions complémentaires et souhaiterions en discuter.", "Nous serons au salon de Lyon le mois prochain.", "Rencontrons-nous au salon, je bloque un créneau."),
-    ("inquiry", "information", "Horaires d'ouverture pendant les fêtes", "Serez-vous ouverts entre Noël et le jour de l'an ?", "Merci pour votre réponse rapide.", "Nous sommes ouverts du lundi au vendredi, de 9 h à 17 h."),
-    ("inquiry", "product_inquiry", "Compatibilité avec les véhicules hybrides", "Votre borne est-elle compatible avec une hybride rechargeable ?", "Et pour une puissance de 7 kW ?", "Oui, toutes nos bornes acceptent les hybrides rechargeables jusqu'à 22 kW."),
-    ("inquiry", "other", "Changement d'adresse de facturation", "Nous déménageons le mois prochain, comment mettre à jour l'adresse ?", "La nouvelle adresse est 12 rue des Lilas.", "C'est mis à jour pour les prochaines factures."),
-    ("support", "technical", "Erreur 500 sur l'export des données", "L'export CSV échoue avec une erreur 500 depuis la mise à jour.", "Le problème persiste cet après-midi.", "Le correctif est déployé, l'export fonctionne de nouveau."),
+    (
+        "support",
+        "technical",
+        "Impossible de se connecter au portail",
+        "Depuis ce matin, le portail refuse mon mot de passe alors que je ne l'ai pas changé.",
+        "J'ai réessayé depuis un autre navigateur, même résultat.",
+        "Bonjour, nous avons réinitialisé votre accès : pouvez-vous réessayer ?",
+    ),
+    (
+        "support",
+        "billing",
+        "Facture de mars en double",
+        "J'ai reçu deux fois la facture n° 2026-0312, et les deux ont été prélevées.",
+        "Le second prélèvement apparaît bien sur mon relevé.",
+        "Nous avons lancé le remboursement du second prélèvement, comptez 3 à 5 jours.",
+    ),
+    (
+        "support",
+        "installation_issue",
+        "La borne ne démarre pas après l'installation",
+        "Le technicien est passé hier, mais la borne reste éteinte ce matin.",
+        "Le voyant reste rouge, même après avoir coupé le disjoncteur.",
+        "Un technicien repasse demain entre 9 h et 12 h.",
+    ),
+    (
+        "support",
+        "scheduling",
+        "Décaler le rendez-vous de maintenance",
+        "Je ne serai pas disponible jeudi, pouvons-nous décaler à la semaine prochaine ?",
+        "Mardi matin me conviendrait parfaitement.",
+        "C'est noté pour mardi 10 h.",
+    ),
+    (
+        "support",
+        "complaint",
+        "Retard de livraison inacceptable",
+        "Ma commande devait arriver il y a dix jours et je n'ai aucune nouvelle.",
+        "Je commence à perdre patience, c'est pour un client.",
+        "Toutes nos excuses : le colis est parti ce matin en express.",
+    ),
+    (
+        "sales",
+        "new_lead",
+        "Intérêt pour l'offre entreprise",
+        "Nous sommes une PME de 40 personnes et votre offre nous intéresse.",
+        "Pouvez-vous nous envoyer une brochure ?",
+        "Avec plaisir, je vous propose un appel de découverte jeudi.",
+    ),
+    (
+        "sales",
+        "quote_request",
+        "Demande de devis pour 12 postes",
+        "Pourriez-vous nous faire un devis pour 12 postes avec maintenance annuelle ?",
+        "Nous aurions besoin du devis avant la fin du mois.",
+        "Le devis vous parvient demain, avec la remise volume.",
+    ),
+    (
+        "sales",
+        "partnership_inquiry",
+        "Proposition de partenariat",
+        "Nous distribuons des solutions complémentaires et souhaiterions en discuter.",
+        "Nous serons au salon de Lyon le mois prochain.",
+        "Rencontrons-nous au salon, je bloque un créneau.",
+    ),
+    (
+        "inquiry",
+        "information",
+        "Horaires d'ouverture pendant les fêtes",
+        "Serez-vous ouverts entre Noël et le jour de l'an ?",
+        "Merci pour votre réponse rapide.",
+        "Nous sommes ouverts du lundi au vendredi, de 9 h à 17 h.",
+    ),
+    (
+        "inquiry",
+        "product_inquiry",
+        "Compatibilité avec les véhicules hybrides",
+        "Votre borne est-elle compatible avec une hybride rechargeable ?",
+        "Et pour une puissance de 7 kW ?",
+        "Oui, toutes nos bornes acceptent les hybrides rechargeables jusqu'à 22 kW.",
+    ),
+    (
+        "inquiry",
+        "other",
+        "Changement d'adresse de facturation",
+        "Nous déménageons le mois prochain, comment mettre à jour l'adresse ?",
+        "La nouvelle adresse est 12 rue des Lilas.",
+        "C'est mis à jour pour les prochaines factures.",
+    ),
+    (
+        "support",
+        "technical",
+        "Erreur 500 sur l'export des données",
+        "L'export CSV échoue avec une erreur 500 depuis la mise à jour.",
+        "Le problème persiste cet après-midi.",
+        "Le correctif est déployé, l'export fonctionne de nouveau.",
+    ),
 ];
 
 const STATUSES: &[&str] = &["new", "open", "pending", "resolved", "closed", "cancelled"];
@@ -140,20 +247,51 @@ const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
 const CHANNELS: &[&str] = &["web", "email", "phone", "chat"];
 
 fn staff() -> Vec<UserSeed> {
-    let person = |email: &str, name: &str, role: &'static str, department: Option<&'static str>| UserSeed {
-        email: email.to_owned(),
-        display_name: name.to_owned(),
-        role,
-        department,
-        customer: None,
-    };
+    let person =
+        |email: &str, name: &str, role: &'static str, department: Option<&'static str>| UserSeed {
+            email: email.to_owned(),
+            display_name: name.to_owned(),
+            role,
+            department,
+            customer: None,
+        };
     vec![
-        person("admin@demo.guichet.test", "Alice Admin", "admin", Some("management")),
-        person("manager@demo.guichet.test", "Marc Manager", "manager", Some("support")),
-        person("agent@demo.guichet.test", "Agathe Agent", "agent", Some("support")),
-        person("tech@demo.guichet.test", "Théo Technique", "agent", Some("technical")),
-        person("compta@demo.guichet.test", "Béatrice Facturation", "agent", Some("billing")),
-        person("ventes@demo.guichet.test", "Victor Ventes", "agent", Some("sales")),
+        person(
+            "admin@demo.guichet.test",
+            "Alice Admin",
+            "admin",
+            Some("management"),
+        ),
+        person(
+            "manager@demo.guichet.test",
+            "Marc Manager",
+            "manager",
+            Some("support"),
+        ),
+        person(
+            "agent@demo.guichet.test",
+            "Agathe Agent",
+            "agent",
+            Some("support"),
+        ),
+        person(
+            "tech@demo.guichet.test",
+            "Théo Technique",
+            "agent",
+            Some("technical"),
+        ),
+        person(
+            "compta@demo.guichet.test",
+            "Béatrice Facturation",
+            "agent",
+            Some("billing"),
+        ),
+        person(
+            "ventes@demo.guichet.test",
+            "Victor Ventes",
+            "agent",
+            Some("sales"),
+        ),
     ]
 }
 
@@ -176,17 +314,31 @@ fn customer(index: usize, rng: &mut SmallRng) -> CustomerSeed {
         first_name: first.to_owned(),
         last_name: last.to_owned(),
         company,
-        email: format!("{}.{}{}@exemple.fr", ascii(first), ascii(last), if index < FIRST_NAMES.len() { String::new() } else { index.to_string() }),
+        email: format!(
+            "{}.{}{}@exemple.fr",
+            ascii(first),
+            ascii(last),
+            if index < FIRST_NAMES.len() {
+                String::new()
+            } else {
+                index.to_string()
+            }
+        ),
         phone: format!("+336{:08}", 10_000_000 + index * 7919 % 89_999_999),
         segment: ["prospect", "client", "client", "vip"][index % 4],
-        address: format!("{} {}", rng.gen_range(1..120), STREETS[index % STREETS.len()]),
+        address: format!(
+            "{} {}",
+            rng.gen_range(1..120),
+            STREETS[index % STREETS.len()]
+        ),
         city: city.to_owned(),
         postal_code: postal_code.to_owned(),
     }
 }
 
 fn ticket(index: usize, customers: usize, rng: &mut SmallRng) -> TicketSeed {
-    let (ticket_type, category, subject, description, follow_up, answer) = TOPICS[index % TOPICS.len()];
+    let (ticket_type, category, subject, description, follow_up, answer) =
+        TOPICS[index % TOPICS.len()];
     // Inquiries have no pending step in their workflow.
     let status = match STATUSES[index % STATUSES.len()] {
         "pending" if ticket_type == "inquiry" => "open",
@@ -203,8 +355,16 @@ fn ticket(index: usize, customers: usize, rng: &mut SmallRng) -> TicketSeed {
     let assignee = (status != "new").then_some(agent);
     let mut messages = Vec::new();
     if status != "new" {
-        messages.push(MessageSeed { from_customer: false, internal: false, body: answer.to_owned() });
-        messages.push(MessageSeed { from_customer: true, internal: false, body: follow_up.to_owned() });
+        messages.push(MessageSeed {
+            from_customer: false,
+            internal: false,
+            body: answer.to_owned(),
+        });
+        messages.push(MessageSeed {
+            from_customer: true,
+            internal: false,
+            body: follow_up.to_owned(),
+        });
         if rng.gen_bool(0.5) {
             messages.push(MessageSeed {
                 from_customer: false,
@@ -213,7 +373,11 @@ fn ticket(index: usize, customers: usize, rng: &mut SmallRng) -> TicketSeed {
             });
         }
         if matches!(status, "resolved" | "closed") {
-            messages.push(MessageSeed { from_customer: true, internal: false, body: "Parfait, merci beaucoup !".to_owned() });
+            messages.push(MessageSeed {
+                from_customer: true,
+                internal: false,
+                body: "Parfait, merci beaucoup !".to_owned(),
+            });
         }
     }
     TicketSeed {
@@ -253,7 +417,9 @@ pub fn scaled(scale: usize) -> DataSet {
             customer: Some(index),
         });
     }
-    let tickets = (0..36 * scale).map(|i| ticket(i, customers.len(), &mut rng)).collect();
+    let tickets = (0..36 * scale)
+        .map(|i| ticket(i, customers.len(), &mut rng))
+        .collect();
     DataSet {
         tenant_name: "Coccinelle Services".to_owned(),
         tenant_slug: "demo".to_owned(),
@@ -289,7 +455,10 @@ mod tests {
         let phones: HashSet<_> = data.customers.iter().map(|c| c.phone.as_str()).collect();
         assert_eq!(emails.len(), data.customers.len());
         assert_eq!(phones.len(), data.customers.len());
-        assert!(data.tickets.iter().all(|t| t.customer < data.customers.len()));
+        assert!(data
+            .tickets
+            .iter()
+            .all(|t| t.customer < data.customers.len()));
     }
 
     #[test]

@@ -20,7 +20,12 @@ use crate::state::AppState;
 #[command(name = "guichet", version, about)]
 pub struct Cli {
     /// Configuration file (TOML); missing is fine.
-    #[arg(long, global = true, env = "GUICHET_CONFIG", default_value = "guichet.toml")]
+    #[arg(
+        long,
+        global = true,
+        env = "GUICHET_CONFIG",
+        default_value = "guichet.toml"
+    )]
     config: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -95,7 +100,10 @@ enum TenantCommand {
 pub async fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+        )
         .init();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -126,12 +134,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_report(&report);
             Ok(())
         }
-        Command::Tenant { command: TenantCommand::Create { name, admin_email, admin_password, admin_name, slug, db } } => {
+        Command::Tenant {
+            command:
+                TenantCommand::Create {
+                    name,
+                    admin_email,
+                    admin_password,
+                    admin_name,
+                    slug,
+                    db,
+                },
+        } => {
             apply_database_args(&mut config, db);
             let db = open_database(&config).await?;
-            let input = NewTenant { name, slug, admin_email, admin_password, admin_name };
+            let input = NewTenant {
+                name,
+                slug,
+                admin_email,
+                admin_password,
+                admin_name,
+            };
             let (tenant, admin) = create_tenant(&db, input, chrono::Utc::now()).await?;
-            println!("tenant '{}' created (identifier: {}); administrator: {}", tenant.name, tenant.slug, admin.email);
+            println!(
+                "tenant '{}' created (identifier: {}); administrator: {}",
+                tenant.name, tenant.slug, admin.email
+            );
             Ok(())
         }
         Command::Serve { bind, db, demo } => {
@@ -156,7 +183,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                             password: seeds::DEMO_PASSWORD.to_owned(),
                         })
                         .collect();
-                    print_report(&LoadReport { tenant_slug: demo.tenant_slug, already_loaded: true, logins, tickets: 0 });
+                    print_report(&LoadReport {
+                        tenant_slug: demo.tenant_slug,
+                        already_loaded: true,
+                        logins,
+                        tickets: 0,
+                    });
                 }
             }
             serve(state).await
@@ -172,11 +204,17 @@ fn apply_database_args(config: &mut Config, args: DatabaseArgs) {
 
 async fn open_database(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
     if config.database_url.is_none() {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("cannot create the data folder {}", config.data_dir.display()))?;
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!(
+                "cannot create the data folder {}",
+                config.data_dir.display()
+            )
+        })?;
     }
     let url = config.effective_database_url();
-    let db = crate::db::connect(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    let db = crate::db::connect(&url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
     crate::db::migrate(&db).await.context("migrations failed")?;
     Ok(db)
 }
@@ -198,7 +236,9 @@ fn redact(url: &str) -> String {
 async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let db = open_database(&config).await?;
     let secret = session_secret(&config)?;
-    AppState::new(config, db, Arc::new(SystemClock), &secret).await.context("cannot start live events")
+    AppState::new(config, db, Arc::new(SystemClock), &secret)
+        .await
+        .context("cannot start live events")
 }
 
 /// The configured session secret, or one generated once and kept in the data folder.
@@ -222,7 +262,10 @@ fn session_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
 
 fn print_report(report: &LoadReport) {
     if !report.already_loaded {
-        println!("demo data loaded: tenant '{}', {} tickets", report.tenant_slug, report.tickets);
+        println!(
+            "demo data loaded: tenant '{}', {} tickets",
+            report.tenant_slug, report.tickets
+        );
     }
     if !report.logins.is_empty() {
         println!("demo sign-ins (tenant '{}'):", report.tenant_slug);
@@ -239,7 +282,9 @@ fn print_report(report: &LoadReport) {
 /// Fails when the address cannot be bound.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let bind = state.config.bind;
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
     println!("Guichet listens on http://{bind}/ (GraphQL at /graphql)");
     axum::serve(listener, crate::app(state))
         .with_graceful_shutdown(async {

@@ -74,7 +74,10 @@ impl Config {
     #[must_use]
     pub fn effective_database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("guichet.sqlite").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("guichet.sqlite").display()
+            )
         })
     }
 }

@@ -6,7 +6,10 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::Duration;
-use entity::enums::{Channel, CustomerSegment, DepartmentKind, Role, TicketCategory, TicketPriority, TicketStatus, TicketType};
+use entity::enums::{
+    Channel, CustomerSegment, DepartmentKind, Role, TicketCategory, TicketPriority, TicketStatus,
+    TicketType,
+};
 use entity::{customer, tenant, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use seeds::{DataSet, DEMO_PASSWORD};
@@ -14,7 +17,9 @@ use seeds::{DataSet, DEMO_PASSWORD};
 use crate::clock::ManualClock;
 use crate::domain::customers::{insert_customer, NewCustomer};
 use crate::domain::tenants::{create_tenant, NewTenant};
-use crate::domain::tickets::{assign_ticket, change_ticket_status, create_ticket, reply_to_ticket, NewTicket};
+use crate::domain::tickets::{
+    assign_ticket, change_ticket_status, create_ticket, reply_to_ticket, NewTicket,
+};
 use crate::domain::users::{insert_user, NewUser};
 use crate::domain::workflows::default_transitions;
 use crate::domain::{Actor, AuthMethod, DomainError, DomainResult, Scope, Services};
@@ -44,7 +49,9 @@ pub struct LoadReport {
 }
 
 fn parse<T: FromStr>(what: &'static str, value: &str) -> DomainResult<T> {
-    value.parse().map_err(|_| DomainError::Internal(format!("seed has an unknown {what} '{value}'")))
+    value
+        .parse()
+        .map_err(|_| DomainError::Internal(format!("seed has an unknown {what} '{value}'")))
 }
 
 /// Whether the database holds no tenant yet.
@@ -67,16 +74,37 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
     let logins = data
         .users
         .iter()
-        .map(|u| DemoLogin { role: u.role.to_owned(), email: u.email.clone(), password: DEMO_PASSWORD.to_owned() })
+        .map(|u| DemoLogin {
+            role: u.role.to_owned(),
+            email: u.email.clone(),
+            password: DEMO_PASSWORD.to_owned(),
+        })
         .collect();
-    if tenant::Entity::find().filter(tenant::Column::Slug.eq(&data.tenant_slug)).one(&svc.db).await?.is_some() {
-        return Ok(LoadReport { tenant_slug: data.tenant_slug.clone(), already_loaded: true, logins, tickets: 0 });
+    if tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(&data.tenant_slug))
+        .one(&svc.db)
+        .await?
+        .is_some()
+    {
+        return Ok(LoadReport {
+            tenant_slug: data.tenant_slug.clone(),
+            already_loaded: true,
+            logins,
+            tickets: 0,
+        });
     }
     let real_now = svc.now();
     let clock = ManualClock::new(real_now - Duration::days(30));
-    let seeding = Services { db: svc.db.clone(), clock: Arc::new(clock.clone()), events: svc.events.clone() };
+    let seeding = Services {
+        db: svc.db.clone(),
+        clock: Arc::new(clock.clone()),
+        events: svc.events.clone(),
+    };
 
-    let admin_seed = data.users.first().ok_or_else(|| DomainError::Internal("data set without users".into()))?;
+    let admin_seed = data
+        .users
+        .first()
+        .ok_or_else(|| DomainError::Internal("data set without users".into()))?;
     let (tenant, admin) = create_tenant(
         &seeding.db,
         NewTenant {
@@ -125,7 +153,10 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
                     password: Some(DEMO_PASSWORD.to_owned()),
                     display_name: u.display_name.clone(),
                     role: parse::<Role>("role", u.role)?,
-                    department: u.department.map(|d| parse::<DepartmentKind>("department", d)).transpose()?,
+                    department: u
+                        .department
+                        .map(|d| parse::<DepartmentKind>("department", d))
+                        .transpose()?,
                     customer_id: u.customer.and_then(|i| customers.get(i)).map(|c| c.id),
                     max_open_tickets: 25,
                 },
@@ -145,8 +176,12 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
     let admin_actor = actor_of(&users[0]);
     // Every customer writes as themselves: those without a sign-in get an account without
     // password (as customers who write by e-mail have), so their messages are theirs.
-    let mut customer_accounts: HashMap<usize, Actor> =
-        data.users.iter().zip(&users).filter_map(|(seed, model)| seed.customer.map(|i| (i, actor_of(model)))).collect();
+    let mut customer_accounts: HashMap<usize, Actor> = data
+        .users
+        .iter()
+        .zip(&users)
+        .filter_map(|(seed, model)| seed.customer.map(|i| (i, actor_of(model))))
+        .collect();
     for (index, c) in customers.iter().enumerate() {
         if customer_accounts.contains_key(&index) {
             continue;
@@ -170,10 +205,16 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
     }
 
     for (index, t) in data.tickets.iter().enumerate() {
-        clock.set(real_now - Duration::days(30) + Duration::minutes(i64::try_from(index).unwrap_or(0) * 50));
+        clock.set(
+            real_now - Duration::days(30)
+                + Duration::minutes(i64::try_from(index).unwrap_or(0) * 50),
+        );
         let ticket_type = parse::<TicketType>("ticket type", t.ticket_type)?;
         let agent = t.assignee.and_then(|i| users.get(i)).map(actor_of);
-        let opener = customer_accounts.get(&t.customer).cloned().unwrap_or_else(|| admin_actor.clone());
+        let opener = customer_accounts
+            .get(&t.customer)
+            .cloned()
+            .unwrap_or_else(|| admin_actor.clone());
         let created = create_ticket(
             &seeding,
             &opener,
@@ -195,22 +236,41 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
         let path = status_path(ticket_type, TicketStatus::New, target);
         let staff = agent.clone().unwrap_or_else(|| admin_actor.clone());
         // Open the ticket before the conversation, finish the path after it.
-        let split = path.iter().position(|s| *s == TicketStatus::Open).map_or(0, |p| p + 1);
+        let split = path
+            .iter()
+            .position(|s| *s == TicketStatus::Open)
+            .map_or(0, |p| p + 1);
         for status in &path[..split] {
             clock.advance(Duration::minutes(7));
             change_ticket_status(&seeding, &staff, created.id, *status).await?;
         }
         for m in &t.messages {
             clock.advance(Duration::minutes(23));
-            let author = if m.from_customer { customer_accounts.get(&t.customer).unwrap_or(&staff) } else { &staff };
-            reply_to_ticket(&seeding, author, created.id, &m.body, m.internal && !m.from_customer).await?;
+            let author = if m.from_customer {
+                customer_accounts.get(&t.customer).unwrap_or(&staff)
+            } else {
+                &staff
+            };
+            reply_to_ticket(
+                &seeding,
+                author,
+                created.id,
+                &m.body,
+                m.internal && !m.from_customer,
+            )
+            .await?;
         }
         for status in &path[split..] {
             clock.advance(Duration::minutes(11));
             change_ticket_status(&seeding, &staff, created.id, *status).await?;
         }
     }
-    Ok(LoadReport { tenant_slug: tenant.slug, already_loaded: false, logins, tickets: data.tickets.len() })
+    Ok(LoadReport {
+        tenant_slug: tenant.slug,
+        already_loaded: false,
+        logins,
+        tickets: data.tickets.len(),
+    })
 }
 
 /// The shortest chain of moves from `from` to `to` in the default workflow of a type.
@@ -249,10 +309,22 @@ mod tests {
     #[test]
     fn paths_follow_the_default_workflows() {
         use TicketStatus::{Cancelled, Closed, New, Open, Pending, Resolved};
-        assert_eq!(status_path(TicketType::Support, New, Closed), vec![Open, Resolved, Closed]);
-        assert_eq!(status_path(TicketType::Support, New, Pending), vec![Open, Pending]);
-        assert_eq!(status_path(TicketType::Inquiry, New, Cancelled), vec![Open, Cancelled]);
-        assert!(status_path(TicketType::Inquiry, New, Pending).is_empty(), "inquiries have no pending");
+        assert_eq!(
+            status_path(TicketType::Support, New, Closed),
+            vec![Open, Resolved, Closed]
+        );
+        assert_eq!(
+            status_path(TicketType::Support, New, Pending),
+            vec![Open, Pending]
+        );
+        assert_eq!(
+            status_path(TicketType::Inquiry, New, Cancelled),
+            vec![Open, Cancelled]
+        );
+        assert!(
+            status_path(TicketType::Inquiry, New, Pending).is_empty(),
+            "inquiries have no pending"
+        );
         assert!(status_path(TicketType::Sales, New, New).is_empty());
     }
 }

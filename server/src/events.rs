@@ -53,7 +53,10 @@ impl EventBus {
     #[must_use]
     pub fn local() -> Self {
         let (local, _) = broadcast::channel(1024);
-        Self { local, postgres: None }
+        Self {
+            local,
+            postgres: None,
+        }
     }
 
     /// A bus that goes through PostgreSQL `NOTIFY`, and the task that listens for it.
@@ -70,12 +73,14 @@ impl EventBus {
             loop {
                 // `recv` reconnects by itself after a lost connection.
                 match listener.recv().await {
-                    Ok(notification) => match serde_json::from_str::<LiveEvent>(notification.payload()) {
-                        Ok(event) => {
-                            let _ = sender.send(event);
+                    Ok(notification) => {
+                        match serde_json::from_str::<LiveEvent>(notification.payload()) {
+                            Ok(event) => {
+                                let _ = sender.send(event);
+                            }
+                            Err(error) => tracing::warn!(%error, "ignoring a malformed live event"),
                         }
-                        Err(error) => tracing::warn!(%error, "ignoring a malformed live event"),
-                    },
+                    }
                     Err(error) => {
                         tracing::warn!(%error, "live event listener failed; retrying");
                         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
@@ -83,7 +88,10 @@ impl EventBus {
                 }
             }
         });
-        Ok(Self { local, postgres: Some(pool) })
+        Ok(Self {
+            local,
+            postgres: Some(pool),
+        })
     }
 
     /// Sends `event` to every subscriber of every instance. Failures are logged, never

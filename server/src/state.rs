@@ -31,7 +31,12 @@ impl AppState {
     /// # Errors
     ///
     /// Fails when the PostgreSQL listener cannot connect.
-    pub async fn new(config: Config, db: DatabaseConnection, clock: SharedClock, session_secret: &[u8]) -> Result<Self, sqlx::Error> {
+    pub async fn new(
+        config: Config,
+        db: DatabaseConnection,
+        clock: SharedClock,
+        session_secret: &[u8],
+    ) -> Result<Self, sqlx::Error> {
         let events = if db.get_database_backend() == DbBackend::Postgres {
             EventBus::postgres(db.get_postgres_connection_pool().clone()).await?
         } else {
@@ -40,6 +45,11 @@ impl AppState {
         let services = Services { db, clock, events };
         let keys = SessionKeys::new(session_secret, config.session_hours);
         let schema = build_schema(Some(services.clone()), Some(keys.clone()), &config);
-        Ok(Self { config: Arc::new(config), services, keys, schema })
+        Ok(Self {
+            config: Arc::new(config),
+            services,
+            keys,
+            schema,
+        })
     }
 }

@@ -51,7 +51,8 @@ macro_rules! both_backends {
 /// The PostgreSQL server used by tests.
 #[must_use]
 pub fn postgres_admin_url() -> String {
-    std::env::var("GUICHET_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("GUICHET_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// A database created for one test and removed after it.
@@ -76,8 +77,16 @@ impl TestDatabase {
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir()?;
-                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.sqlite").display());
-                Ok(Self { url, backend, pg_name: None, _dir: Some(dir) })
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("test.sqlite").display()
+                );
+                Ok(Self {
+                    url,
+                    backend,
+                    pg_name: None,
+                    _dir: Some(dir),
+                })
             }
             Backend::Postgres => {
                 let admin = postgres_admin_url();
@@ -87,13 +96,21 @@ impl TestDatabase {
                     COUNTER.fetch_add(1, Ordering::SeqCst),
                     Utc::now().timestamp_micros()
                 );
-                let mut conn = PgConnection::connect(&admin)
-                    .await
-                    .with_context(|| format!("PostgreSQL is required for tests and unreachable at {admin}"))?;
-                conn.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+                let mut conn = PgConnection::connect(&admin).await.with_context(|| {
+                    format!("PostgreSQL is required for tests and unreachable at {admin}")
+                })?;
+                conn.execute(format!("CREATE DATABASE {name}").as_str())
+                    .await?;
                 conn.close().await?;
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
-                Ok(Self { url: format!("{base}/{name}"), backend, pg_name: Some(name), _dir: None })
+                let base = admin
+                    .rsplit_once('/')
+                    .map_or(admin.as_str(), |(base, _)| base);
+                Ok(Self {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    pg_name: Some(name),
+                    _dir: None,
+                })
             }
         }
     }
@@ -101,13 +118,22 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let Some(name) = self.pg_name.take() else { return };
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
         // Drop runs outside async context: use a thread with its own small runtime.
         let handle = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             runtime.block_on(async move {
                 if let Ok(mut conn) = PgConnection::connect(&postgres_admin_url()).await {
-                    let _ = conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                    let _ = conn
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
                 }
             });
         });
@@ -140,7 +166,9 @@ impl Drop for TestServer {
 /// The instant test clocks start at.
 #[must_use]
 pub fn test_epoch() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().unwrap_or_else(Utc::now)
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .unwrap_or_else(Utc::now)
 }
 
 impl TestServer {
@@ -172,14 +200,28 @@ impl TestServer {
             }
         });
         let clock = ManualClock::new(test_epoch());
-        let state = AppState::new(config, db, Arc::new(clock.clone()), b"test-secret-test-secret-test-secret!").await?;
+        let state = AppState::new(
+            config,
+            db,
+            Arc::new(clock.clone()),
+            b"test-secret-test-secret-test-secret!",
+        )
+        .await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let app = server::app(state.clone());
         let task = tokio::spawn(async move {
             let _ = axum_serve(listener, app).await;
         });
-        Ok(Self { base_url, state, clock, statements, database, http: reqwest::Client::new(), task })
+        Ok(Self {
+            base_url,
+            state,
+            clock,
+            statements,
+            database,
+            http: reqwest::Client::new(),
+            task,
+        })
     }
 
     /// Posts a GraphQL request and returns the whole response body.
@@ -187,11 +229,19 @@ impl TestServer {
     /// # Errors
     ///
     /// Fails on transport errors or a non-JSON answer.
-    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
-        let mut request = self.http.post(format!("{}/graphql", self.base_url)).json(&json!({
-            "query": query,
-            "variables": variables,
-        }));
+    pub async fn graphql(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> anyhow::Result<Value> {
+        let mut request = self
+            .http
+            .post(format!("{}/graphql", self.base_url))
+            .json(&json!({
+                "query": query,
+                "variables": variables,
+            }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -204,12 +254,19 @@ impl TestServer {
     /// # Errors
     ///
     /// Fails when the response carries errors.
-    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
+    pub async fn ok(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> anyhow::Result<Value> {
         let body = self.graphql(token, query, variables).await?;
         if let Some(errors) = body.get("errors") {
             bail!("GraphQL errors: {errors}");
         }
-        body.get("data").cloned().ok_or_else(|| anyhow!("no data in {body}"))
+        body.get("data")
+            .cloned()
+            .ok_or_else(|| anyhow!("no data in {body}"))
     }
 
     /// Posts a GraphQL request that must fail, and returns the first error's
@@ -218,9 +275,16 @@ impl TestServer {
     /// # Errors
     ///
     /// Fails when the request succeeded.
-    pub async fn error_code(&self, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<String> {
+    pub async fn error_code(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> anyhow::Result<String> {
         let body = self.graphql(token, query, variables).await?;
-        let code = body["errors"][0]["extensions"]["code"].as_str().map(str::to_owned);
+        let code = body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .map(str::to_owned);
         code.ok_or_else(|| anyhow!("expected an error with a code, got {body}"))
     }
 
@@ -237,7 +301,10 @@ impl TestServer {
                 json!({ "e": email, "p": password }),
             )
             .await?;
-        data["login"]["token"].as_str().map(str::to_owned).ok_or_else(|| anyhow!("no token"))
+        data["login"]["token"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow!("no token"))
     }
 
     /// Creates a tenant with an admin through the domain (as `guichet tenant create` does),
@@ -263,7 +330,13 @@ impl TestServer {
         )
         .await?;
         let admin_token = self.login(&email, &password).await?;
-        Ok(TenantFixture { id: tenant.id, slug, admin_email: email, password, admin_token })
+        Ok(TenantFixture {
+            id: tenant.id,
+            slug,
+            admin_email: email,
+            password,
+            admin_token,
+        })
     }
 
     /// The server clock's current time.
@@ -280,7 +353,10 @@ impl TestServer {
     }
 }
 
-async fn axum_serve(listener: tokio::net::TcpListener, app: axum_router::Router) -> std::io::Result<()> {
+async fn axum_serve(
+    listener: tokio::net::TcpListener,
+    app: axum_router::Router,
+) -> std::io::Result<()> {
     axum_router::serve(listener, app).await
 }
 
@@ -309,14 +385,24 @@ impl TenantFixture {
     /// # Errors
     ///
     /// Fails when the API refuses.
-    pub async fn customer(&self, server: &TestServer, first: &str, last: &str) -> anyhow::Result<String> {
+    pub async fn customer(
+        &self,
+        server: &TestServer,
+        first: &str,
+        last: &str,
+    ) -> anyhow::Result<String> {
         let model = server::domain::customers::insert_customer(
             &server.state.services.db,
             self.id,
             server::domain::customers::NewCustomer {
                 first_name: first.to_owned(),
                 last_name: last.to_owned(),
-                email: Some(format!("{}.{}@{}.test", first.to_lowercase(), last.to_lowercase(), self.slug)),
+                email: Some(format!(
+                    "{}.{}@{}.test",
+                    first.to_lowercase(),
+                    last.to_lowercase(),
+                    self.slug
+                )),
                 ..Default::default()
             },
             server.clock_now(),
@@ -331,7 +417,13 @@ impl TenantFixture {
     /// # Errors
     ///
     /// Fails when the user cannot be created.
-    pub async fn user(&self, server: &TestServer, email: &str, role: &str, customer_id: Option<&str>) -> anyhow::Result<(String, String)> {
+    pub async fn user(
+        &self,
+        server: &TestServer,
+        email: &str,
+        role: &str,
+        customer_id: Option<&str>,
+    ) -> anyhow::Result<(String, String)> {
         let user = server::domain::users::insert_user(
             &server.state.services.db,
             self.id,
@@ -356,7 +448,13 @@ impl TenantFixture {
     /// # Errors
     ///
     /// Fails when the API refuses.
-    pub async fn ticket(&self, server: &TestServer, customer_id: &str, ticket_type: &str, subject: &str) -> anyhow::Result<Value> {
+    pub async fn ticket(
+        &self,
+        server: &TestServer,
+        customer_id: &str,
+        ticket_type: &str,
+        subject: &str,
+    ) -> anyhow::Result<Value> {
         let data = server
             .ok(
                 Some(&self.admin_token),
@@ -375,7 +473,9 @@ impl TenantFixture {
 
 /// A graphql-transport-ws subscription, as the SPA opens it.
 pub struct Subscription {
-    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
 }
 
 impl TestServer {
@@ -386,14 +486,21 @@ impl TestServer {
     /// # Errors
     ///
     /// Fails when the connection or the handshake fails.
-    pub async fn subscribe(&self, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Subscription> {
+    pub async fn subscribe(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> anyhow::Result<Subscription> {
         use futures::{SinkExt, StreamExt};
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         use tokio_tungstenite::tungstenite::Message;
 
         let url = format!("{}/graphql/ws", self.base_url.replacen("http", "ws", 1));
         let mut request = url.into_client_request()?;
-        request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
         let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
         let init = json!({ "type": "connection_init", "payload": token.map_or(json!({}), |t| json!({ "token": t })) });
         socket.send(Message::Text(init.to_string().into())).await?;
@@ -410,7 +517,9 @@ impl TestServer {
             }
         }
         let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } });
-        socket.send(Message::Text(subscribe.to_string().into())).await?;
+        socket
+            .send(Message::Text(subscribe.to_string().into()))
+            .await?;
         // The subscription registers when the server first polls it; give it that moment.
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         Ok(Subscription { socket })
@@ -424,7 +533,10 @@ impl Subscription {
     /// # Errors
     ///
     /// Fails when the socket breaks or the server ends the subscription with an error.
-    pub async fn next_within(&mut self, wait: std::time::Duration) -> anyhow::Result<Option<Value>> {
+    pub async fn next_within(
+        &mut self,
+        wait: std::time::Duration,
+    ) -> anyhow::Result<Option<Value>> {
         use futures::{SinkExt, StreamExt};
         use tokio_tungstenite::tungstenite::Message;
 
@@ -439,7 +551,11 @@ impl Subscription {
                     let value: Value = serde_json::from_str(&text)?;
                     match value["type"].as_str() {
                         Some("next") => return Ok(Some(value["payload"].clone())),
-                        Some("ping") => self.socket.send(Message::Text(json!({ "type": "pong" }).to_string().into())).await?,
+                        Some("ping") => {
+                            self.socket
+                                .send(Message::Text(json!({ "type": "pong" }).to_string().into()))
+                                .await?
+                        }
                         Some("error") => return Ok(Some(json!({ "errors": value["payload"] }))),
                         Some("complete") => bail!("subscription completed"),
                         _ => {}

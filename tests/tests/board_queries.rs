@@ -10,18 +10,42 @@ async fn count_board_statements(server: &TestServer, token: &str) -> anyhow::Res
     let before = server.statement_count();
     eprintln!("SQL ---- board");
     let data = server.ok(Some(token), BOARD, json!({})).await?;
-    assert!(data["tickets"]["nodes"].as_array().is_some_and(|n| !n.is_empty()));
+    assert!(data["tickets"]["nodes"]
+        .as_array()
+        .is_some_and(|n| !n.is_empty()));
     Ok(server.statement_count() - before)
 }
 
-async fn populate(server: &TestServer, tenant: &guichet_tests::TenantFixture, tickets: usize) -> anyhow::Result<()> {
-    let (agent_id, _) = tenant.user(server, &format!("agent{tickets}@{}.test", tenant.slug), "agent", None).await?;
+async fn populate(
+    server: &TestServer,
+    tenant: &guichet_tests::TenantFixture,
+    tickets: usize,
+) -> anyhow::Result<()> {
+    let (agent_id, _) = tenant
+        .user(
+            server,
+            &format!("agent{tickets}@{}.test", tenant.slug),
+            "agent",
+            None,
+        )
+        .await?;
     let mut customers = Vec::new();
     for i in 0..10 {
-        customers.push(tenant.customer(server, &format!("Client{i}"), &format!("Nom{tickets}")).await?);
+        customers.push(
+            tenant
+                .customer(server, &format!("Client{i}"), &format!("Nom{tickets}"))
+                .await?,
+        );
     }
     for i in 0..tickets {
-        let ticket = tenant.ticket(server, &customers[i % customers.len()], "SUPPORT", &format!("Ticket {i}")).await?;
+        let ticket = tenant
+            .ticket(
+                server,
+                &customers[i % customers.len()],
+                "SUPPORT",
+                &format!("Ticket {i}"),
+            )
+            .await?;
         if i % 3 == 0 {
             server
                 .ok(
@@ -52,7 +76,10 @@ async fn board_statement_count_does_not_grow_with_tickets(backend: Backend) -> a
     let large = large_server.tenant("Grand").await?;
     populate(&large_server, &large, 500).await?;
     let large_count = count_board_statements(&large_server, &large.admin_token).await?;
-    assert_eq!(small_count, large_count, "statements for 10 tickets vs 100 of 500 tickets");
+    assert_eq!(
+        small_count, large_count,
+        "statements for 10 tickets vs 100 of 500 tickets"
+    );
     assert!(large_count <= 12, "the board took {large_count} statements");
     Ok(())
 }

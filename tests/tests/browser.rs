@@ -28,7 +28,9 @@ impl Drop for Driver {
 }
 
 fn start_chromedriver() -> anyhow::Result<Driver> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
     let child = std::process::Command::new(&binary)
         .arg(format!("--port={port}"))
@@ -36,7 +38,10 @@ fn start_chromedriver() -> anyhow::Result<Driver> {
         .stderr(Stdio::null())
         .spawn()
         .with_context(|| format!("cannot start {binary}: run scripts/install-deps.sh"))?;
-    Ok(Driver { child, url: format!("http://127.0.0.1:{port}") })
+    Ok(Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    })
 }
 
 async fn connect(driver: &Driver) -> anyhow::Result<fantoccini::Client> {
@@ -57,7 +62,11 @@ async fn connect(driver: &Driver) -> anyhow::Result<fantoccini::Client> {
     // chromedriver needs a moment to listen.
     let mut last_error = None;
     for _ in 0..50 {
-        match ClientBuilder::rustls()?.capabilities(capabilities.clone()).connect(&driver.url).await {
+        match ClientBuilder::rustls()?
+            .capabilities(capabilities.clone())
+            .connect(&driver.url)
+            .await
+        {
             Ok(client) => return Ok(client),
             Err(error) => {
                 last_error = Some(error);
@@ -70,14 +79,31 @@ async fn connect(driver: &Driver) -> anyhow::Result<fantoccini::Client> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agent_sees_a_new_ticket_appear_and_replies() -> anyhow::Result<()> {
+    // Several TLS back-ends are compiled in through dependencies; chromedriver is plain
+    // HTTP, but rustls wants one chosen.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let spa_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/dist");
-    anyhow::ensure!(spa_dir.join("index.html").is_file(), "the SPA is not built: run `cargo xtask build-spa`");
-    let config = server::config::Config { spa_dir, ..server::config::Config::default() };
-    let server = TestServer::start_on(Arc::new(TestDatabase::create(Backend::Sqlite).await?), config).await?;
+    anyhow::ensure!(
+        spa_dir.join("index.html").is_file(),
+        "the SPA is not built: run `cargo xtask build-spa`"
+    );
+    let config = server::config::Config {
+        spa_dir,
+        ..server::config::Config::default()
+    };
+    let server = TestServer::start_on(
+        Arc::new(TestDatabase::create(Backend::Sqlite).await?),
+        config,
+    )
+    .await?;
     let tenant = server.tenant("Atelier Dupont").await?;
     let customer = tenant.customer(&server, "Jean", "Dupont").await?;
-    tenant.user(&server, "agathe@atelier-dupont.test", "agent", None).await?;
-    tenant.ticket(&server, &customer, "SUPPORT", "Déjà là").await?;
+    tenant
+        .user(&server, "agathe@atelier-dupont.test", "agent", None)
+        .await?;
+    tenant
+        .ticket(&server, &customer, "SUPPORT", "Déjà là")
+        .await?;
 
     let driver = start_chromedriver()?;
     let browser = connect(&driver).await?;
@@ -111,14 +137,22 @@ async fn run_scenario(
         }
     };
     browser.goto(&format!("{}/login", server.base_url)).await?;
-    wait("input[name=email]").await?.send_keys("agathe@atelier-dupont.test").await?;
-    wait("input[name=password]").await?.send_keys(&tenant.password).await?;
+    wait("input[name=email]")
+        .await?
+        .send_keys("agathe@atelier-dupont.test")
+        .await?;
+    wait("input[name=password]")
+        .await?
+        .send_keys(&tenant.password)
+        .await?;
     wait("[data-testid=login-submit]").await?.click().await?;
     wait("[data-testid=board]").await?;
     wait("[data-testid=ticket-card][data-number='SUP-2026-00001']").await?;
 
     // Created elsewhere, through the API: it must appear without reload.
-    let created = tenant.ticket(server, customer, "SUPPORT", "Apparu en direct").await?;
+    let created = tenant
+        .ticket(server, customer, "SUPPORT", "Apparu en direct")
+        .await?;
     assert_eq!(created["number"], "SUP-2026-00002");
     let card = wait("[data-testid=ticket-card][data-number='SUP-2026-00002']").await?;
     assert!(card.text().await?.contains("Apparu en direct"));
@@ -128,12 +162,17 @@ async fn run_scenario(
         Ok(link) => link.click().await?,
         Err(_) => card.click().await?,
     }
-    wait("[data-testid=reply-body]").await?.send_keys("Bonjour, nous regardons.").await?;
+    wait("[data-testid=reply-body]")
+        .await?
+        .send_keys("Bonjour, nous regardons.")
+        .await?;
     wait("[data-testid=reply-send]").await?.click().await?;
     browser
         .wait()
         .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath("//*[@data-testid='message'][contains(., 'Bonjour, nous regardons.')]"))
+        .for_element(Locator::XPath(
+            "//*[@data-testid='message'][contains(., 'Bonjour, nous regardons.')]",
+        ))
         .await
         .context("the reply shows in the thread")?;
     let thread = server
@@ -143,6 +182,9 @@ async fn run_scenario(
             json!({ "id": created["id"] }),
         )
         .await?;
-    assert_eq!(thread["ticket"]["messages"][0]["body"], "Bonjour, nous regardons.");
+    assert_eq!(
+        thread["ticket"]["messages"][0]["body"],
+        "Bonjour, nous regardons."
+    );
     Ok(())
 }

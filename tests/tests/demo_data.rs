@@ -12,22 +12,48 @@ async fn demo_data_loads_once_and_covers_everything(backend: Backend) -> anyhow:
     let again = server::demo::load_data_set(&server.state.services, &data).await?;
     assert!(again.already_loaded, "loading twice is a no-op");
 
-    let admin = server.login("admin@demo.guichet.test", seeds::DEMO_PASSWORD).await?;
-    let list = server.ok(Some(&admin), "{ tickets(first: 100) { nodes { number status priority ticketType messageCount } } }", json!({})).await?;
-    let nodes = list["tickets"]["nodes"].as_array().cloned().unwrap_or_default();
+    let admin = server
+        .login("admin@demo.guichet.test", seeds::DEMO_PASSWORD)
+        .await?;
+    let list = server
+        .ok(
+            Some(&admin),
+            "{ tickets(first: 100) { nodes { number status priority ticketType messageCount } } }",
+            json!({}),
+        )
+        .await?;
+    let nodes = list["tickets"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(nodes.len(), data.tickets.len());
     for (field, values) in [
-        ("status", &["NEW", "OPEN", "PENDING", "RESOLVED", "CLOSED", "CANCELLED"][..]),
+        (
+            "status",
+            &["NEW", "OPEN", "PENDING", "RESOLVED", "CLOSED", "CANCELLED"][..],
+        ),
         ("priority", &["LOW", "NORMAL", "HIGH", "URGENT"][..]),
         ("ticketType", &["SUPPORT", "SALES", "INQUIRY"][..]),
     ] {
         for value in values {
-            assert!(nodes.iter().any(|n| n[field] == *value), "no demo ticket with {field} {value}");
+            assert!(
+                nodes.iter().any(|n| n[field] == *value),
+                "no demo ticket with {field} {value}"
+            );
         }
     }
-    assert!(nodes.iter().any(|n| n["messageCount"].as_i64().unwrap_or(0) >= 3), "discussion histories exist");
+    assert!(
+        nodes
+            .iter()
+            .any(|n| n["messageCount"].as_i64().unwrap_or(0) >= 3),
+        "discussion histories exist"
+    );
     // Every role can sign in.
-    for email in ["manager@demo.guichet.test", "agent@demo.guichet.test", &data.users[6].email] {
+    for email in [
+        "manager@demo.guichet.test",
+        "agent@demo.guichet.test",
+        &data.users[6].email,
+    ] {
         server.login(email, seeds::DEMO_PASSWORD).await?;
     }
     Ok(())

@@ -6,7 +6,8 @@ use std::time::Duration;
 use guichet_tests::{both_backends, Backend, TestServer};
 use serde_json::json;
 
-const EVENTS: &str = "subscription { ticketEvents { kind ticket { number subject } message { body } } }";
+const EVENTS: &str =
+    "subscription { ticketEvents { kind ticket { number subject } message { body } } }";
 
 async fn tenants_never_see_each_other(backend: Backend) -> anyhow::Result<()> {
     let server = TestServer::start(backend).await?;
@@ -14,39 +15,97 @@ async fn tenants_never_see_each_other(backend: Backend) -> anyhow::Result<()> {
     let beta = server.tenant("Beta").await?;
     let alpha_customer = alpha.customer(&server, "Jean", "Dupont").await?;
     let beta_customer = beta.customer(&server, "Marie", "Martin").await?;
-    let alpha_ticket = alpha.ticket(&server, &alpha_customer, "SUPPORT", "Secret d'Alpha").await?;
-    let beta_ticket = beta.ticket(&server, &beta_customer, "SUPPORT", "Secret de Beta").await?;
+    let alpha_ticket = alpha
+        .ticket(&server, &alpha_customer, "SUPPORT", "Secret d'Alpha")
+        .await?;
+    let beta_ticket = beta
+        .ticket(&server, &beta_customer, "SUPPORT", "Secret de Beta")
+        .await?;
     // Numbering is per tenant: both start at 1.
     assert_eq!(alpha_ticket["number"], "SUP-2026-00001");
     assert_eq!(beta_ticket["number"], "SUP-2026-00001");
 
     let beta_token = Some(beta.admin_token.as_str());
-    let list = server.ok(beta_token, "{ tickets { nodes { subject } } }", json!({})).await?;
-    assert_eq!(list["tickets"]["nodes"], json!([{ "subject": "Secret de Beta" }]));
-    let by_id = server.ok(beta_token, "query($id: ID!) { ticket(id: $id) { subject } }", json!({ "id": alpha_ticket["id"] })).await?;
+    let list = server
+        .ok(beta_token, "{ tickets { nodes { subject } } }", json!({}))
+        .await?;
+    assert_eq!(
+        list["tickets"]["nodes"],
+        json!([{ "subject": "Secret de Beta" }])
+    );
+    let by_id = server
+        .ok(
+            beta_token,
+            "query($id: ID!) { ticket(id: $id) { subject } }",
+            json!({ "id": alpha_ticket["id"] }),
+        )
+        .await?;
     assert_eq!(by_id["ticket"], json!(null));
     let filtered = server
-        .ok(beta_token, "query($c: ID) { tickets(filter: { customerId: $c }) { nodes { subject } } }", json!({ "c": alpha_customer }))
+        .ok(
+            beta_token,
+            "query($c: ID) { tickets(filter: { customerId: $c }) { nodes { subject } } }",
+            json!({ "c": alpha_customer }),
+        )
         .await?;
     assert_eq!(filtered["tickets"]["nodes"], json!([]));
-    let customers = server.ok(beta_token, "{ customers { displayName } }", json!({})).await?;
-    assert_eq!(customers["customers"], json!([{ "displayName": "Marie Martin" }]));
-    let agents = server.ok(beta_token, "{ agents { email } }", json!({})).await?;
+    let customers = server
+        .ok(beta_token, "{ customers { displayName } }", json!({}))
+        .await?;
+    assert_eq!(
+        customers["customers"],
+        json!([{ "displayName": "Marie Martin" }])
+    );
+    let agents = server
+        .ok(beta_token, "{ agents { email } }", json!({}))
+        .await?;
     assert_eq!(agents["agents"], json!([{ "email": "admin@beta.test" }]));
 
     // Mutations on the other tenant's rows fail as if the rows did not exist.
     let reply = "mutation($id: ID!) { replyToTicket(input: { ticketId: $id, body: \"intrusion\" }) { id } }";
-    assert_eq!(server.error_code(beta_token, reply, json!({ "id": alpha_ticket["id"] })).await?, "NOT_FOUND");
+    assert_eq!(
+        server
+            .error_code(beta_token, reply, json!({ "id": alpha_ticket["id"] }))
+            .await?,
+        "NOT_FOUND"
+    );
     let status = "mutation($id: ID!) { changeTicketStatus(ticketId: $id, status: OPEN) { id } }";
-    assert_eq!(server.error_code(beta_token, status, json!({ "id": alpha_ticket["id"] })).await?, "NOT_FOUND");
+    assert_eq!(
+        server
+            .error_code(beta_token, status, json!({ "id": alpha_ticket["id"] }))
+            .await?,
+        "NOT_FOUND"
+    );
     let create = "mutation($c: ID!) { createTicket(input: { ticketType: SUPPORT, subject: \"x\", description: \"y\", customerId: $c }) { id } }";
-    assert_eq!(server.error_code(beta_token, create, json!({ "c": alpha_customer })).await?, "BAD_USER_INPUT");
+    assert_eq!(
+        server
+            .error_code(beta_token, create, json!({ "c": alpha_customer }))
+            .await?,
+        "BAD_USER_INPUT"
+    );
     let me = server.ok(beta_token, "{ me { id } }", json!({})).await?;
     let assign = "mutation($t: ID!, $a: ID) { assignTicket(ticketId: $t, assigneeId: $a) { id } }";
-    assert_eq!(server.error_code(beta_token, assign, json!({ "t": alpha_ticket["id"], "a": me["me"]["id"] })).await?, "NOT_FOUND");
-    let alpha_me = server.ok(Some(&alpha.admin_token), "{ me { id } }", json!({})).await?;
     assert_eq!(
-        server.error_code(beta_token, assign, json!({ "t": beta_ticket["id"], "a": alpha_me["me"]["id"] })).await?,
+        server
+            .error_code(
+                beta_token,
+                assign,
+                json!({ "t": alpha_ticket["id"], "a": me["me"]["id"] })
+            )
+            .await?,
+        "NOT_FOUND"
+    );
+    let alpha_me = server
+        .ok(Some(&alpha.admin_token), "{ me { id } }", json!({}))
+        .await?;
+    assert_eq!(
+        server
+            .error_code(
+                beta_token,
+                assign,
+                json!({ "t": beta_ticket["id"], "a": alpha_me["me"]["id"] })
+            )
+            .await?,
         "BAD_USER_INPUT",
         "another tenant's user cannot be assignee"
     );
@@ -60,19 +119,47 @@ async fn subscriptions_only_carry_the_callers_tenant(backend: Backend) -> anyhow
     let beta = server.tenant("Beta").await?;
     let alpha_customer = alpha.customer(&server, "Jean", "Dupont").await?;
     let beta_customer = beta.customer(&server, "Marie", "Martin").await?;
-    let mut alpha_feed = server.subscribe(Some(&alpha.admin_token), EVENTS, json!({})).await?;
-    let mut beta_feed = server.subscribe(Some(&beta.admin_token), EVENTS, json!({})).await?;
+    let mut alpha_feed = server
+        .subscribe(Some(&alpha.admin_token), EVENTS, json!({}))
+        .await?;
+    let mut beta_feed = server
+        .subscribe(Some(&beta.admin_token), EVENTS, json!({}))
+        .await?;
 
-    alpha.ticket(&server, &alpha_customer, "SUPPORT", "Pour Alpha").await?;
-    let event = alpha_feed.next_within(Duration::from_secs(10)).await?.expect("alpha sees its ticket");
+    alpha
+        .ticket(&server, &alpha_customer, "SUPPORT", "Pour Alpha")
+        .await?;
+    let event = alpha_feed
+        .next_within(Duration::from_secs(10))
+        .await?
+        .expect("alpha sees its ticket");
     assert_eq!(event["data"]["ticketEvents"]["kind"], "CREATED");
-    assert_eq!(event["data"]["ticketEvents"]["ticket"]["subject"], "Pour Alpha");
-    assert_eq!(beta_feed.next_within(Duration::from_millis(800)).await?, None, "beta sees nothing of alpha");
+    assert_eq!(
+        event["data"]["ticketEvents"]["ticket"]["subject"],
+        "Pour Alpha"
+    );
+    assert_eq!(
+        beta_feed.next_within(Duration::from_millis(800)).await?,
+        None,
+        "beta sees nothing of alpha"
+    );
 
-    let beta_ticket = beta.ticket(&server, &beta_customer, "SALES", "Pour Beta").await?;
-    let event = beta_feed.next_within(Duration::from_secs(10)).await?.expect("beta sees its ticket");
-    assert_eq!(event["data"]["ticketEvents"]["ticket"]["subject"], "Pour Beta");
-    assert_eq!(alpha_feed.next_within(Duration::from_millis(800)).await?, None, "alpha sees nothing of beta");
+    let beta_ticket = beta
+        .ticket(&server, &beta_customer, "SALES", "Pour Beta")
+        .await?;
+    let event = beta_feed
+        .next_within(Duration::from_secs(10))
+        .await?
+        .expect("beta sees its ticket");
+    assert_eq!(
+        event["data"]["ticketEvents"]["ticket"]["subject"],
+        "Pour Beta"
+    );
+    assert_eq!(
+        alpha_feed.next_within(Duration::from_millis(800)).await?,
+        None,
+        "alpha sees nothing of beta"
+    );
 
     // A message added is pushed with its body, to its tenant only.
     server
@@ -82,33 +169,71 @@ async fn subscriptions_only_carry_the_callers_tenant(backend: Backend) -> anyhow
             json!({ "id": beta_ticket["id"] }),
         )
         .await?;
-    let event = beta_feed.next_within(Duration::from_secs(10)).await?.expect("beta sees the reply");
+    let event = beta_feed
+        .next_within(Duration::from_secs(10))
+        .await?
+        .expect("beta sees the reply");
     assert_eq!(event["data"]["ticketEvents"]["kind"], "MESSAGE_ADDED");
     assert_eq!(event["data"]["ticketEvents"]["message"]["body"], "Bonjour");
-    assert_eq!(alpha_feed.next_within(Duration::from_millis(500)).await?, None);
+    assert_eq!(
+        alpha_feed.next_within(Duration::from_millis(500)).await?,
+        None
+    );
     Ok(())
 }
 
-async fn subscriptions_need_credentials_and_hide_internal_notes(backend: Backend) -> anyhow::Result<()> {
+async fn subscriptions_need_credentials_and_hide_internal_notes(
+    backend: Backend,
+) -> anyhow::Result<()> {
     let server = TestServer::start(backend).await?;
     let tenant = server.tenant("Alpha").await?;
     let jean = tenant.customer(&server, "Jean", "Dupont").await?;
     let marie = tenant.customer(&server, "Marie", "Martin").await?;
-    let (_, jean_token) = tenant.user(&server, "jean@alpha.test", "customer", Some(&jean)).await?;
+    let (_, jean_token) = tenant
+        .user(&server, "jean@alpha.test", "customer", Some(&jean))
+        .await?;
 
     let mut anonymous = server.subscribe(None, EVENTS, json!({})).await?;
-    let refused = anonymous.next_within(Duration::from_secs(5)).await?.expect("an error");
-    assert_eq!(refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused}");
+    let refused = anonymous
+        .next_within(Duration::from_secs(5))
+        .await?
+        .expect("an error");
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{refused}"
+    );
 
-    let mut jean_feed = server.subscribe(Some(&jean_token), EVENTS, json!({})).await?;
-    tenant.ticket(&server, &marie, "SUPPORT", "Ticket de Marie").await?;
-    assert_eq!(jean_feed.next_within(Duration::from_millis(800)).await?, None, "not Jean's ticket");
-    let own = tenant.ticket(&server, &jean, "SUPPORT", "Ticket de Jean").await?;
-    let event = jean_feed.next_within(Duration::from_secs(10)).await?.expect("Jean sees his ticket");
-    assert_eq!(event["data"]["ticketEvents"]["ticket"]["subject"], "Ticket de Jean");
+    let mut jean_feed = server
+        .subscribe(Some(&jean_token), EVENTS, json!({}))
+        .await?;
+    tenant
+        .ticket(&server, &marie, "SUPPORT", "Ticket de Marie")
+        .await?;
+    assert_eq!(
+        jean_feed.next_within(Duration::from_millis(800)).await?,
+        None,
+        "not Jean's ticket"
+    );
+    let own = tenant
+        .ticket(&server, &jean, "SUPPORT", "Ticket de Jean")
+        .await?;
+    let event = jean_feed
+        .next_within(Duration::from_secs(10))
+        .await?
+        .expect("Jean sees his ticket");
+    assert_eq!(
+        event["data"]["ticketEvents"]["ticket"]["subject"],
+        "Ticket de Jean"
+    );
     let note = "mutation($id: ID!) { replyToTicket(input: { ticketId: $id, body: \"interne\", internal: true }) { id } }";
-    server.ok(Some(&tenant.admin_token), note, json!({ "id": own["id"] })).await?;
-    assert_eq!(jean_feed.next_within(Duration::from_millis(800)).await?, None, "internal notes are not pushed to customers");
+    server
+        .ok(Some(&tenant.admin_token), note, json!({ "id": own["id"] }))
+        .await?;
+    assert_eq!(
+        jean_feed.next_within(Duration::from_millis(800)).await?,
+        None,
+        "internal notes are not pushed to customers"
+    );
     Ok(())
 }
 

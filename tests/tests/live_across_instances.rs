@@ -15,7 +15,11 @@ async fn events_reach_subscribers_of_another_instance() -> anyhow::Result<()> {
     let tenant = first.tenant("Alpha").await?;
     let customer = tenant.customer(&first, "Jean", "Dupont").await?;
     let mut feed = first
-        .subscribe(Some(&tenant.admin_token), "subscription { ticketEvents { kind ticket { subject } } }", json!({}))
+        .subscribe(
+            Some(&tenant.admin_token),
+            "subscription { ticketEvents { kind ticket { subject } } }",
+            json!({}),
+        )
         .await?;
     // The same session token works on the other instance (shared secret, shared database).
     let created = second
@@ -26,7 +30,13 @@ async fn events_reach_subscribers_of_another_instance() -> anyhow::Result<()> {
         )
         .await?;
     assert!(created["createTicket"]["id"].is_string());
-    let event = feed.next_within(Duration::from_secs(10)).await?.expect("the event crosses instances");
-    assert_eq!(event["data"]["ticketEvents"]["ticket"]["subject"], "Via l'instance B");
+    let event = feed
+        .next_within(Duration::from_secs(10))
+        .await?
+        .expect("the event crosses instances");
+    assert_eq!(
+        event["data"]["ticketEvents"]["ticket"]["subject"],
+        "Via l'instance B"
+    );
     Ok(())
 }

@@ -4,12 +4,16 @@
 use std::path::{Path, PathBuf};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 #[test]
 fn committed_schema_matches_the_server() {
-    let committed = std::fs::read_to_string(workspace_root().join("schema.graphql")).unwrap_or_default();
+    let committed =
+        std::fs::read_to_string(workspace_root().join("schema.graphql")).unwrap_or_default();
     let current = server::graphql::schema::sdl();
     assert!(
         committed == current,
@@ -23,7 +27,9 @@ fn every_spa_document_is_valid_against_the_committed_schema() {
     let schema = apollo_compiler::Schema::parse_and_validate(sdl, "schema.graphql")
         .unwrap_or_else(|errors| panic!("schema.graphql is not a valid schema: {errors}"));
     let dir = workspace_root().join("app/graphql");
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).collect()).unwrap_or_default();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).collect())
+        .unwrap_or_default();
     entries.sort_by_key(std::fs::DirEntry::path);
     let mut checked = 0;
     for entry in entries {
@@ -32,10 +38,21 @@ fn every_spa_document_is_valid_against_the_committed_schema() {
             continue;
         }
         let document = std::fs::read_to_string(&path).unwrap_or_default();
-        if let Err(errors) = apollo_compiler::ExecutableDocument::parse_and_validate(&schema, document, path.display().to_string()) {
-            panic!("{} does not validate against schema.graphql:\n{errors}", path.display());
+        if let Err(errors) = apollo_compiler::ExecutableDocument::parse_and_validate(
+            &schema,
+            document,
+            path.display().to_string(),
+        ) {
+            panic!(
+                "{} does not validate against schema.graphql:\n{errors}",
+                path.display()
+            );
         }
         checked += 1;
     }
-    assert!(checked >= 5, "expected the SPA's GraphQL documents in {}", dir.display());
+    assert!(
+        checked >= 5,
+        "expected the SPA's GraphQL documents in {}",
+        dir.display()
+    );
 }

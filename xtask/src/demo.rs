@@ -11,7 +11,9 @@ pub fn run(extra: &[String]) -> Result<()> {
     build_spa::run(&build_spa::Options::parse(&[])?)?;
     let status = Command::new(env!("CARGO"))
         .current_dir(workspace_root())
-        .args(["run", "-p", "server", "--bin", "guichet", "--", "serve", "--demo"])
+        .args([
+            "run", "-p", "server", "--bin", "guichet", "--", "serve", "--demo",
+        ])
         .args(extra)
         .status()
         .context("cannot start the server")?;

@@ -11,11 +11,18 @@ pub fn run() -> Result<()> {
     let root = workspace_root();
     let output = Command::new(env!("CARGO"))
         .current_dir(&root)
-        .args(["run", "--quiet", "-p", "server", "--bin", "guichet", "--", "schema"])
+        .args([
+            "run", "--quiet", "-p", "server", "--bin", "guichet", "--", "schema",
+        ])
         .output()
         .context("cannot run `guichet schema`")?;
-    ensure!(output.status.success(), "`guichet schema` failed:\n{}", String::from_utf8_lossy(&output.stderr));
-    std::fs::write(root.join("schema.graphql"), &output.stdout).context("cannot write schema.graphql")?;
+    ensure!(
+        output.status.success(),
+        "`guichet schema` failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::write(root.join("schema.graphql"), &output.stdout)
+        .context("cannot write schema.graphql")?;
     println!("schema.graphql regenerated");
     Ok(())
 }

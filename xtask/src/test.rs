@@ -30,7 +30,14 @@ pub fn run(options: &[String]) -> Result<()> {
     ensure!(status.success(), ".ci/prepare.sh failed");
     if lint {
         cargo(&["fmt", "--all", "--", "--check"])?;
-        cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+        cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])?;
     }
     build_spa::run(&build_spa::Options::parse(&[])?)?;
     cargo(&["test", "--workspace", "--no-fail-fast"])

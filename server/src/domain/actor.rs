@@ -95,7 +95,9 @@ impl Actor {
         if self.role == Role::Admin {
             Ok(())
         } else {
-            Err(DomainError::Forbidden("only administrators may do this".into()))
+            Err(DomainError::Forbidden(
+                "only administrators may do this".into(),
+            ))
         }
     }
 
@@ -108,7 +110,10 @@ impl Actor {
         if self.method == AuthMethod::Session || self.scopes.contains(&scope) {
             Ok(())
         } else {
-            Err(DomainError::Forbidden(format!("this API token lacks the '{}' scope", scope.as_str())))
+            Err(DomainError::Forbidden(format!(
+                "this API token lacks the '{}' scope",
+                scope.as_str()
+            )))
         }
     }
 }

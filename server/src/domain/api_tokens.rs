@@ -15,20 +15,35 @@ use super::Services;
 ///
 /// [`DomainError::Forbidden`] for non-admins; [`DomainError::Validation`] for an empty name
 /// or an unknown or missing scope.
-pub async fn create_api_token(svc: &Services, actor: &Actor, name: &str, scopes: &[String]) -> DomainResult<(String, api_token::Model)> {
+pub async fn create_api_token(
+    svc: &Services,
+    actor: &Actor,
+    name: &str,
+    scopes: &[String],
+) -> DomainResult<(String, api_token::Model)> {
     actor.ensure_admin()?;
     actor.ensure_scope(Scope::Write)?;
     let name = name.trim();
     if name.is_empty() {
-        return Err(DomainError::validation("name", "give the token a name that says what uses it"));
+        return Err(DomainError::validation(
+            "name",
+            "give the token a name that says what uses it",
+        ));
     }
     if scopes.is_empty() {
-        return Err(DomainError::validation("scopes", "give at least one scope: read, write"));
+        return Err(DomainError::validation(
+            "scopes",
+            "give at least one scope: read, write",
+        ));
     }
     let mut parsed = Vec::new();
     for scope in scopes {
-        let scope = Scope::parse(scope.trim())
-            .ok_or_else(|| DomainError::validation("scopes", format!("unknown scope '{scope}': use read or write")))?;
+        let scope = Scope::parse(scope.trim()).ok_or_else(|| {
+            DomainError::validation(
+                "scopes",
+                format!("unknown scope '{scope}': use read or write"),
+            )
+        })?;
         if !parsed.contains(&scope) {
             parsed.push(scope);
         }
@@ -40,7 +55,11 @@ pub async fn create_api_token(svc: &Services, actor: &Actor, name: &str, scopes:
         name: Set(name.to_owned()),
         token_prefix: Set(prefix),
         token_hash: Set(hash_api_token(&secret)),
-        scopes: Set(parsed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")),
+        scopes: Set(parsed
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")),
         last_used_at: Set(None),
         expires_at: Set(None),
         revoked_at: Set(None),
@@ -72,7 +91,11 @@ pub async fn list_api_tokens(svc: &Services, actor: &Actor) -> DomainResult<Vec<
 ///
 /// [`DomainError::Forbidden`] for non-admins; [`DomainError::NotFound`] for another tenant's
 /// token.
-pub async fn revoke_api_token(svc: &Services, actor: &Actor, id: i64) -> DomainResult<api_token::Model> {
+pub async fn revoke_api_token(
+    svc: &Services,
+    actor: &Actor,
+    id: i64,
+) -> DomainResult<api_token::Model> {
     actor.ensure_admin()?;
     actor.ensure_scope(Scope::Write)?;
     let token = api_token::Entity::find_by_id(id)

@@ -11,9 +11,7 @@ use entity::enums::Role;
 use entity::{api_token, tenant, user};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -33,7 +31,9 @@ pub struct SessionKeys {
 
 impl std::fmt::Debug for SessionKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionKeys").field("ttl", &self.ttl).finish_non_exhaustive()
+        f.debug_struct("SessionKeys")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
     }
 }
 
@@ -75,8 +75,11 @@ pub fn hash_password(password: &str) -> DomainResult<String> {
 /// Checks a password against a stored argon2 hash.
 #[must_use]
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
-    PasswordHash::new(stored_hash)
-        .is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+    PasswordHash::new(stored_hash).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
 }
 
 /// Checks a password's strength before it is stored.
@@ -86,7 +89,10 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
 /// [`DomainError::Validation`] when it is shorter than 8 characters.
 pub fn validate_password(password: &str) -> DomainResult<()> {
     if password.chars().count() < 8 {
-        return Err(DomainError::validation("password", "the password needs at least 8 characters"));
+        return Err(DomainError::validation(
+            "password",
+            "the password needs at least 8 characters",
+        ));
     }
     Ok(())
 }
@@ -111,7 +117,10 @@ pub async fn login(
         .filter(user::Column::Email.eq(email))
         .filter(user::Column::IsActive.eq(true));
     if let Some(slug) = tenant_slug.map(str::trim).filter(|s| !s.is_empty()) {
-        let tenant = tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?;
+        let tenant = tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(slug))
+            .one(db)
+            .await?;
         let Some(tenant) = tenant else {
             return Err(invalid_credentials());
         };
@@ -153,7 +162,11 @@ fn invalid_credentials() -> DomainError {
 /// # Errors
 ///
 /// [`DomainError::Internal`] if signing fails.
-pub fn issue_session_token(keys: &SessionKeys, user: &user::Model, now: DateTime<Utc>) -> DomainResult<String> {
+pub fn issue_session_token(
+    keys: &SessionKeys,
+    user: &user::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<String> {
     let claims = Claims {
         sub: user.id.to_string(),
         tid: user.tenant_id,
@@ -186,7 +199,9 @@ pub async fn authenticate(
         .map_err(|_| DomainError::Unauthenticated("invalid session token".into()))?
         .claims;
     if claims.exp <= now.timestamp() {
-        return Err(DomainError::Unauthenticated("session expired: sign in again".into()));
+        return Err(DomainError::Unauthenticated(
+            "session expired: sign in again".into(),
+        ));
     }
     let user_id: i64 = claims
         .sub
@@ -203,16 +218,26 @@ pub async fn authenticate(
     })
 }
 
-async fn active_user(db: &impl ConnectionTrait, tenant_id: i64, user_id: i64) -> DomainResult<user::Model> {
+async fn active_user(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    user_id: i64,
+) -> DomainResult<user::Model> {
     user::Entity::find_by_id(user_id)
         .filter(user::Column::TenantId.eq(tenant_id))
         .filter(user::Column::IsActive.eq(true))
         .one(db)
         .await?
-        .ok_or_else(|| DomainError::Unauthenticated("this account no longer exists or is disabled".into()))
+        .ok_or_else(|| {
+            DomainError::Unauthenticated("this account no longer exists or is disabled".into())
+        })
 }
 
-async fn authenticate_api_token(db: &impl ConnectionTrait, now: DateTime<Utc>, credential: &str) -> DomainResult<Actor> {
+async fn authenticate_api_token(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    credential: &str,
+) -> DomainResult<Actor> {
     let hash = hash_api_token(credential);
     let token = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(hash))
@@ -220,15 +245,26 @@ async fn authenticate_api_token(db: &impl ConnectionTrait, now: DateTime<Utc>, c
         .await?
         .ok_or_else(|| DomainError::Unauthenticated("unknown API token".into()))?;
     if token.revoked_at.is_some() {
-        return Err(DomainError::Unauthenticated("this API token has been revoked".into()));
+        return Err(DomainError::Unauthenticated(
+            "this API token has been revoked".into(),
+        ));
     }
     if token.expires_at.is_some_and(|at| at <= now) {
-        return Err(DomainError::Unauthenticated("this API token has expired".into()));
+        return Err(DomainError::Unauthenticated(
+            "this API token has expired".into(),
+        ));
     }
     let user = active_user(db, token.tenant_id, token.user_id).await?;
-    let scopes = token.scopes.split_whitespace().filter_map(Scope::parse).collect();
+    let scopes = token
+        .scopes
+        .split_whitespace()
+        .filter_map(Scope::parse)
+        .collect();
     // Recording every use would turn each read into a write; once a minute is enough.
-    if token.last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {
+    if token
+        .last_used_at
+        .is_none_or(|at| now - at > Duration::minutes(1))
+    {
         let mut active: api_token::ActiveModel = token.into();
         active.last_used_at = Set(Some(now));
         active.update(db).await?;

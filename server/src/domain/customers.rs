@@ -5,7 +5,10 @@ use chrono::{DateTime, Utc};
 use entity::customer;
 use entity::enums::{Channel, CustomerSegment, CustomerStatus};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
 
 use super::actor::{Actor, Scope};
 use super::error::{DomainError, DomainResult};
@@ -42,7 +45,12 @@ pub struct NewCustomer {
 ///
 /// [`DomainError::Forbidden`] for customers; [`DomainError::Validation`] for missing names
 /// or a bad e-mail; [`DomainError::Conflict`] for a duplicate e-mail or phone.
-pub async fn create_customer(db: &impl ConnectionTrait, actor: &Actor, input: NewCustomer, now: DateTime<Utc>) -> DomainResult<customer::Model> {
+pub async fn create_customer(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewCustomer,
+    now: DateTime<Utc>,
+) -> DomainResult<customer::Model> {
     actor.ensure_staff()?;
     actor.ensure_scope(Scope::Write)?;
     insert_customer(db, actor.tenant_id, input, now).await
@@ -53,11 +61,19 @@ pub async fn create_customer(db: &impl ConnectionTrait, actor: &Actor, input: Ne
 /// # Errors
 ///
 /// As [`create_customer`], without the role check.
-pub async fn insert_customer(db: &impl ConnectionTrait, tenant_id: i64, input: NewCustomer, now: DateTime<Utc>) -> DomainResult<customer::Model> {
+pub async fn insert_customer(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    input: NewCustomer,
+    now: DateTime<Utc>,
+) -> DomainResult<customer::Model> {
     let first_name = input.first_name.trim().to_owned();
     let last_name = input.last_name.trim().to_owned();
     if first_name.is_empty() && last_name.is_empty() {
-        return Err(DomainError::validation("lastName", "a customer needs a name"));
+        return Err(DomainError::validation(
+            "lastName",
+            "a customer needs a name",
+        ));
     }
     let email = input.email.as_deref().map(normalize_email).transpose()?;
     let model = customer::ActiveModel {
@@ -95,7 +111,12 @@ pub async fn insert_customer(db: &impl ConnectionTrait, tenant_id: i64, input: N
 /// # Errors
 ///
 /// [`DomainError::Forbidden`] for customers.
-pub async fn search_customers(db: &impl ConnectionTrait, actor: &Actor, search: Option<&str>, limit: u64) -> DomainResult<Vec<customer::Model>> {
+pub async fn search_customers(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    search: Option<&str>,
+    limit: u64,
+) -> DomainResult<Vec<customer::Model>> {
     actor.ensure_staff()?;
     let mut query = customer::Entity::find().filter(customer::Column::TenantId.eq(actor.tenant_id));
     if let Some(term) = search.map(str::trim).filter(|s| !s.is_empty()) {
@@ -118,7 +139,9 @@ pub async fn search_customers(db: &impl ConnectionTrait, actor: &Actor, search: 
 /// The customer's display name: "First Last", or the company.
 #[must_use]
 pub fn display_name(customer: &customer::Model) -> String {
-    let name = format!("{} {}", customer.first_name, customer.last_name).trim().to_owned();
+    let name = format!("{} {}", customer.first_name, customer.last_name)
+        .trim()
+        .to_owned();
     if name.is_empty() {
         customer.company.clone().unwrap_or_default()
     } else {

@@ -38,7 +38,10 @@ pub enum DomainError {
 impl DomainError {
     /// Shorthand for [`DomainError::Validation`].
     pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Validation { field, message: message.into() }
+        Self::Validation {
+            field,
+            message: message.into(),
+        }
     }
 
     /// The stable machine-readable code of this error, as sent in `extensions.code`.
@@ -64,7 +67,9 @@ impl From<DbErr> for DomainError {
         if let DbErr::RecordNotFound(_) = err {
             return Self::NotFound("record");
         }
-        if let DbErr::Query(RuntimeErr::SqlxError(ref e)) | DbErr::Exec(RuntimeErr::SqlxError(ref e)) = err {
+        if let DbErr::Query(RuntimeErr::SqlxError(ref e))
+        | DbErr::Exec(RuntimeErr::SqlxError(ref e)) = err
+        {
             if let Some(db) = e.as_database_error() {
                 if db.is_foreign_key_violation() {
                     return Self::validation("id", "a referenced record does not exist");
@@ -88,7 +93,10 @@ fn conflict_message(detail: &str) -> String {
     known
         .iter()
         .find(|(needle, _)| detail.contains(needle))
-        .map_or_else(|| "this record already exists".to_owned(), |(_, msg)| (*msg).to_owned())
+        .map_or_else(
+            || "this record already exists".to_owned(),
+            |(_, msg)| (*msg).to_owned(),
+        )
 }
 
 /// The result type of domain operations.

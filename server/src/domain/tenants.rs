@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use entity::enums::{Availability, DepartmentKind, Role, TicketType};
 use entity::{department, sla_policy, tenant, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 
 use super::auth::{hash_password, validate_password};
 use super::error::{DomainError, DomainResult};
@@ -64,7 +66,11 @@ pub fn slugify(name: &str) -> String {
 ///
 /// [`DomainError::Validation`] for an empty name, a bad e-mail or a weak password;
 /// [`DomainError::Conflict`] when the slug is taken.
-pub async fn create_tenant<C>(db: &C, input: NewTenant, now: DateTime<Utc>) -> DomainResult<(tenant::Model, user::Model)>
+pub async fn create_tenant<C>(
+    db: &C,
+    input: NewTenant,
+    now: DateTime<Utc>,
+) -> DomainResult<(tenant::Model, user::Model)>
 where
     C: ConnectionTrait + TransactionTrait,
 {
@@ -72,15 +78,28 @@ where
     if name.is_empty() {
         return Err(DomainError::validation("name", "the tenant needs a name"));
     }
-    let slug = input.slug.as_deref().map_or_else(|| slugify(&name), slugify);
+    let slug = input
+        .slug
+        .as_deref()
+        .map_or_else(|| slugify(&name), slugify);
     if slug.is_empty() {
-        return Err(DomainError::validation("slug", "the identifier needs letters or digits"));
+        return Err(DomainError::validation(
+            "slug",
+            "the identifier needs letters or digits",
+        ));
     }
     let email = normalize_email(&input.admin_email)?;
     validate_password(&input.admin_password)?;
     let password_hash = hash_password(&input.admin_password)?;
-    if tenant::Entity::find().filter(tenant::Column::Slug.eq(&slug)).one(db).await?.is_some() {
-        return Err(DomainError::Conflict(format!("a tenant with the identifier '{slug}' already exists")));
+    if tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(&slug))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(DomainError::Conflict(format!(
+            "a tenant with the identifier '{slug}' already exists"
+        )));
     }
 
     let txn = db.begin().await?;
@@ -167,11 +186,17 @@ pub const fn default_department_name(kind: DepartmentKind) -> &'static str {
 pub fn normalize_email(email: &str) -> DomainResult<String> {
     let email = email.trim().to_lowercase();
     let valid = email.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
     }) && !email.contains(char::is_whitespace);
     if valid {
         Ok(email)
     } else {
-        Err(DomainError::validation("email", format!("'{email}' is not a valid e-mail address")))
+        Err(DomainError::validation(
+            "email",
+            format!("'{email}' is not a valid e-mail address"),
+        ))
     }
 }

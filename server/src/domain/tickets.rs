@@ -7,14 +7,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use entity::enums::{
-    AuthorKind, Channel, DepartmentKind, TicketCategory, TicketEventKind, TicketPriority, TicketStatus, TicketType,
-    Visibility,
+    AuthorKind, Channel, DepartmentKind, TicketCategory, TicketEventKind, TicketPriority,
+    TicketStatus, TicketType, Visibility,
 };
 use entity::{customer, department, message, sla_policy, ticket, ticket_event, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    Statement, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
 };
 
 use super::actor::{Actor, Scope};
@@ -96,7 +96,9 @@ pub fn format_number(ticket_type: TicketType, year: i32, value: i64) -> String {
 pub const fn route_department(ticket_type: TicketType, category: TicketCategory) -> DepartmentKind {
     match (ticket_type, category) {
         (TicketType::Sales, _) => DepartmentKind::Sales,
-        (_, TicketCategory::Technical | TicketCategory::InstallationIssue) => DepartmentKind::Technical,
+        (_, TicketCategory::Technical | TicketCategory::InstallationIssue) => {
+            DepartmentKind::Technical
+        }
         (_, TicketCategory::Billing) => DepartmentKind::Billing,
         _ => DepartmentKind::Support,
     }
@@ -106,7 +108,12 @@ pub const fn route_department(ticket_type: TicketType, category: TicketCategory)
 /// inserts the ticket: the row lock (PostgreSQL) or write lock (SQLite) taken by the upsert
 /// serialises concurrent creations and a rollback gives the number back, so numbers are
 /// gapless and unique.
-async fn next_number(db: &impl ConnectionTrait, tenant_id: i64, ticket_type: TicketType, year: i32) -> DomainResult<i64> {
+async fn next_number(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    ticket_type: TicketType,
+    year: i32,
+) -> DomainResult<i64> {
     let backend = db.get_database_backend();
     let sql = match backend {
         DbBackend::Postgres => {
@@ -134,10 +141,16 @@ async fn next_number(db: &impl ConnectionTrait, tenant_id: i64, ticket_type: Tic
 fn check_text(field: &'static str, value: &str, max: usize) -> DomainResult<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(DomainError::validation(field, format!("{field} must not be empty")));
+        return Err(DomainError::validation(
+            field,
+            format!("{field} must not be empty"),
+        ));
     }
     if value.chars().count() > max {
-        return Err(DomainError::validation(field, format!("{field} is longer than {max} characters")));
+        return Err(DomainError::validation(
+            field,
+            format!("{field} is longer than {max} characters"),
+        ));
     }
     Ok(value.to_owned())
 }
@@ -149,14 +162,18 @@ fn check_text(field: &'static str, value: &str, max: usize) -> DomainResult<Stri
 /// [`DomainError::Validation`] for an empty subject or description or an unknown customer;
 /// [`DomainError::Forbidden`] when a customer opens a ticket for someone else or an API
 /// token lacks the write scope.
-pub async fn create_ticket(svc: &Services, actor: &Actor, input: NewTicket) -> DomainResult<ticket::Model> {
+pub async fn create_ticket(
+    svc: &Services,
+    actor: &Actor,
+    input: NewTicket,
+) -> DomainResult<ticket::Model> {
     actor.ensure_scope(Scope::Write)?;
     let subject = check_text("subject", &input.subject, MAX_SUBJECT_CHARS)?;
     let description = check_text("description", &input.description, MAX_BODY_CHARS)?;
     let customer_id = if actor.is_staff() {
-        let id = input
-            .customer_id
-            .ok_or_else(|| DomainError::validation("customerId", "choose the customer the ticket is for"))?;
+        let id = input.customer_id.ok_or_else(|| {
+            DomainError::validation("customerId", "choose the customer the ticket is for")
+        })?;
         customer::Entity::find_by_id(id)
             .filter(customer::Column::TenantId.eq(actor.tenant_id))
             .one(&svc.db)
@@ -164,11 +181,13 @@ pub async fn create_ticket(svc: &Services, actor: &Actor, input: NewTicket) -> D
             .ok_or_else(|| DomainError::validation("customerId", "no such customer"))?
             .id
     } else {
-        let own = actor
-            .customer_id
-            .ok_or_else(|| DomainError::Forbidden("this account is not linked to a customer".into()))?;
+        let own = actor.customer_id.ok_or_else(|| {
+            DomainError::Forbidden("this account is not linked to a customer".into())
+        })?;
         if input.customer_id.is_some_and(|id| id != own) {
-            return Err(DomainError::Forbidden("customers may only open tickets for themselves".into()));
+            return Err(DomainError::Forbidden(
+                "customers may only open tickets for themselves".into(),
+            ));
         }
         own
     };
@@ -206,8 +225,12 @@ pub async fn create_ticket(svc: &Services, actor: &Actor, input: NewTicket) -> D
         department_id: Set(department_id),
         channel: Set(input.channel.unwrap_or(Channel::Web)),
         created_by: Set(Some(actor.user_id)),
-        response_due_at: Set(sla.as_ref().map(|p| now + Duration::hours(i64::from(p.response_hours)))),
-        resolution_due_at: Set(sla.as_ref().map(|p| now + Duration::hours(i64::from(p.resolution_hours)))),
+        response_due_at: Set(sla
+            .as_ref()
+            .map(|p| now + Duration::hours(i64::from(p.response_hours)))),
+        resolution_due_at: Set(sla
+            .as_ref()
+            .map(|p| now + Duration::hours(i64::from(p.resolution_hours)))),
         first_response_at: Set(None),
         resolved_at: Set(None),
         closed_at: Set(None),
@@ -231,7 +254,16 @@ pub async fn create_ticket(svc: &Services, actor: &Actor, input: NewTicket) -> D
     }
     .insert(&txn)
     .await?;
-    record_event(&txn, &created, actor, TicketEventKind::Created, None, Some(created.status.as_str()), now).await?;
+    record_event(
+        &txn,
+        &created,
+        actor,
+        TicketEventKind::Created,
+        None,
+        Some(created.status.as_str()),
+        now,
+    )
+    .await?;
     txn.commit().await?;
 
     publish(svc, &created, LiveEventKind::TicketCreated, None).await;
@@ -262,9 +294,19 @@ async fn record_event(
     Ok(())
 }
 
-async fn publish(svc: &Services, ticket: &ticket::Model, kind: LiveEventKind, message_id: Option<i64>) {
+async fn publish(
+    svc: &Services,
+    ticket: &ticket::Model,
+    kind: LiveEventKind,
+    message_id: Option<i64>,
+) {
     svc.events
-        .publish(LiveEvent { tenant_id: ticket.tenant_id, kind, ticket_id: ticket.id, message_id })
+        .publish(LiveEvent {
+            tenant_id: ticket.tenant_id,
+            kind,
+            ticket_id: ticket.id,
+            message_id,
+        })
         .await;
 }
 
@@ -300,7 +342,12 @@ pub async fn list_tickets(
     let limit = u64::try_from(first)
         .ok()
         .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-        .ok_or_else(|| DomainError::validation("first", format!("first must be between 1 and {MAX_PAGE_SIZE}")))?;
+        .ok_or_else(|| {
+            DomainError::validation(
+                "first",
+                format!("first must be between 1 and {MAX_PAGE_SIZE}"),
+            )
+        })?;
     let mut query = ticket::Entity::find().filter(ticket::Column::TenantId.eq(actor.tenant_id));
     if !actor.is_staff() {
         query = query.filter(ticket::Column::CustomerId.eq(actor.customer_id.unwrap_or(-1)));
@@ -323,10 +370,17 @@ pub async fn list_tickets(
     if let Some(after) = after {
         query = query.filter(ticket::Column::Id.lt(decode_cursor(after)?));
     }
-    let mut tickets = query.order_by_desc(ticket::Column::Id).limit(limit + 1).all(&svc.db).await?;
+    let mut tickets = query
+        .order_by_desc(ticket::Column::Id)
+        .limit(limit + 1)
+        .all(&svc.db)
+        .await?;
     let has_next_page = tickets.len() as u64 > limit;
     tickets.truncate(limit as usize);
-    Ok(TicketPage { tickets, has_next_page })
+    Ok(TicketPage {
+        tickets,
+        has_next_page,
+    })
 }
 
 /// Refuses to show a ticket to someone who may not see it. Customers see only their own;
@@ -336,7 +390,8 @@ pub async fn list_tickets(
 ///
 /// [`DomainError::NotFound`] when the actor may not see it.
 pub fn ensure_can_view(actor: &Actor, ticket: &ticket::Model) -> DomainResult<()> {
-    let visible = ticket.tenant_id == actor.tenant_id && (actor.is_staff() || actor.customer_id == Some(ticket.customer_id));
+    let visible = ticket.tenant_id == actor.tenant_id
+        && (actor.is_staff() || actor.customer_id == Some(ticket.customer_id));
     if visible {
         Ok(())
     } else {
@@ -365,7 +420,11 @@ pub async fn get_ticket(svc: &Services, actor: &Actor, id: i64) -> DomainResult<
 /// # Errors
 ///
 /// [`DomainError::NotFound`] when it does not exist or is not visible to the actor.
-pub async fn get_ticket_by_number(svc: &Services, actor: &Actor, number: &str) -> DomainResult<ticket::Model> {
+pub async fn get_ticket_by_number(
+    svc: &Services,
+    actor: &Actor,
+    number: &str,
+) -> DomainResult<ticket::Model> {
     actor.ensure_scope(Scope::Read)?;
     let found = ticket::Entity::find()
         .filter(ticket::Column::TenantId.eq(actor.tenant_id))
@@ -395,7 +454,12 @@ pub async fn messages_of_tickets(
         query = query.filter(message::Column::Visibility.eq(Visibility::Public));
     }
     let mut threads: HashMap<i64, Vec<message::Model>> = HashMap::new();
-    for m in query.order_by_asc(message::Column::CreatedAt).order_by_asc(message::Column::Id).all(db).await? {
+    for m in query
+        .order_by_asc(message::Column::CreatedAt)
+        .order_by_asc(message::Column::Id)
+        .all(db)
+        .await?
+    {
         threads.entry(m.ticket_id).or_default().push(m);
     }
     Ok(threads)
@@ -408,15 +472,27 @@ pub async fn messages_of_tickets(
 ///
 /// [`DomainError::NotFound`] for an invisible ticket; [`DomainError::Forbidden`] when a
 /// customer writes an internal note; [`DomainError::Validation`] for an empty body.
-pub async fn reply_to_ticket(svc: &Services, actor: &Actor, ticket_id: i64, body: &str, internal: bool) -> DomainResult<message::Model> {
+pub async fn reply_to_ticket(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: i64,
+    body: &str,
+    internal: bool,
+) -> DomainResult<message::Model> {
     actor.ensure_scope(Scope::Write)?;
     let body = check_text("body", body, MAX_BODY_CHARS)?;
     if internal && !actor.is_staff() {
-        return Err(DomainError::Forbidden("only staff may write internal notes".into()));
+        return Err(DomainError::Forbidden(
+            "only staff may write internal notes".into(),
+        ));
     }
     let found = get_ticket(svc, actor, ticket_id).await?;
     let now = svc.now();
-    let author_kind = if actor.is_staff() { AuthorKind::Agent } else { AuthorKind::Customer };
+    let author_kind = if actor.is_staff() {
+        AuthorKind::Agent
+    } else {
+        AuthorKind::Customer
+    };
 
     let txn = svc.db.begin().await?;
     let mut update = ticket::Entity::update_many()
@@ -438,8 +514,16 @@ pub async fn reply_to_ticket(svc: &Services, actor: &Actor, ticket_id: i64, body
         ticket_id: Set(found.id),
         author_kind: Set(author_kind),
         author_user_id: Set(Some(actor.user_id)),
-        author_customer_id: Set(if actor.is_staff() { None } else { actor.customer_id }),
-        visibility: Set(if internal { Visibility::Internal } else { Visibility::Public }),
+        author_customer_id: Set(if actor.is_staff() {
+            None
+        } else {
+            actor.customer_id
+        }),
+        visibility: Set(if internal {
+            Visibility::Internal
+        } else {
+            Visibility::Public
+        }),
         body: Set(body),
         channel: Set(Channel::Web),
         external_id: Set(None),
@@ -479,7 +563,12 @@ pub async fn get_message(svc: &Services, actor: &Actor, id: i64) -> DomainResult
 ///
 /// [`DomainError::Validation`] for a move the workflow forbids; [`DomainError::Conflict`]
 /// when someone else moved it meanwhile; [`DomainError::Forbidden`] for customers.
-pub async fn change_ticket_status(svc: &Services, actor: &Actor, ticket_id: i64, to: TicketStatus) -> DomainResult<ticket::Model> {
+pub async fn change_ticket_status(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: i64,
+    to: TicketStatus,
+) -> DomainResult<ticket::Model> {
     actor.ensure_scope(Scope::Write)?;
     actor.ensure_staff()?;
     let found = get_ticket(svc, actor, ticket_id).await?;
@@ -495,23 +584,53 @@ pub async fn change_ticket_status(svc: &Services, actor: &Actor, ticket_id: i64,
         // Only if nobody moved it since we read it.
         .filter(ticket::Column::Status.eq(found.status));
     update = match to {
-        TicketStatus::Resolved => update.col_expr(ticket::Column::ResolvedAt, Expr::value(Some(now))),
-        TicketStatus::Closed | TicketStatus::Cancelled => update.col_expr(ticket::Column::ClosedAt, Expr::value(Some(now))),
-        TicketStatus::Open if matches!(found.status, TicketStatus::Resolved | TicketStatus::Closed) => update
-            .col_expr(ticket::Column::ResolvedAt, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(ticket::Column::ClosedAt, Expr::value(Option::<DateTime<Utc>>::None)),
+        TicketStatus::Resolved => {
+            update.col_expr(ticket::Column::ResolvedAt, Expr::value(Some(now)))
+        }
+        TicketStatus::Closed | TicketStatus::Cancelled => {
+            update.col_expr(ticket::Column::ClosedAt, Expr::value(Some(now)))
+        }
+        TicketStatus::Open
+            if matches!(found.status, TicketStatus::Resolved | TicketStatus::Closed) =>
+        {
+            update
+                .col_expr(
+                    ticket::Column::ResolvedAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .col_expr(
+                    ticket::Column::ClosedAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+        }
         _ => update,
     };
     if update.exec(&txn).await?.rows_affected == 0 {
-        return Err(DomainError::Conflict("the ticket changed meanwhile: reload it and try again".into()));
+        return Err(DomainError::Conflict(
+            "the ticket changed meanwhile: reload it and try again".into(),
+        ));
     }
-    let kind = if to == TicketStatus::Open && matches!(found.status, TicketStatus::Resolved | TicketStatus::Closed) {
+    let kind = if to == TicketStatus::Open
+        && matches!(found.status, TicketStatus::Resolved | TicketStatus::Closed)
+    {
         TicketEventKind::Reopened
     } else {
         TicketEventKind::StatusChanged
     };
-    record_event(&txn, &found, actor, kind, Some(found.status.as_str()), Some(to.as_str()), now).await?;
-    let updated = ticket::Entity::find_by_id(found.id).one(&txn).await?.ok_or(DomainError::NotFound("ticket"))?;
+    record_event(
+        &txn,
+        &found,
+        actor,
+        kind,
+        Some(found.status.as_str()),
+        Some(to.as_str()),
+        now,
+    )
+    .await?;
+    let updated = ticket::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound("ticket"))?;
     txn.commit().await?;
 
     publish(svc, &updated, LiveEventKind::TicketUpdated, None).await;
@@ -525,11 +644,18 @@ pub async fn change_ticket_status(svc: &Services, actor: &Actor, ticket_id: i64,
 ///
 /// [`DomainError::Forbidden`] for customers, or agents assigning others;
 /// [`DomainError::Validation`] when the assignee is not active staff of the tenant.
-pub async fn assign_ticket(svc: &Services, actor: &Actor, ticket_id: i64, assignee_id: Option<i64>) -> DomainResult<ticket::Model> {
+pub async fn assign_ticket(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: i64,
+    assignee_id: Option<i64>,
+) -> DomainResult<ticket::Model> {
     actor.ensure_scope(Scope::Write)?;
     actor.ensure_staff()?;
     if !actor.is_supervisor() && assignee_id.is_some_and(|id| id != actor.user_id) {
-        return Err(DomainError::Forbidden("agents may only assign tickets to themselves".into()));
+        return Err(DomainError::Forbidden(
+            "agents may only assign tickets to themselves".into(),
+        ));
     }
     let found = get_ticket(svc, actor, ticket_id).await?;
     if let Some(id) = assignee_id {
@@ -539,7 +665,10 @@ pub async fn assign_ticket(svc: &Services, actor: &Actor, ticket_id: i64, assign
             .one(&svc.db)
             .await?;
         if !assignee.is_some_and(|u| is_staff_role(u.role)) {
-            return Err(DomainError::validation("assigneeId", "tickets can only be assigned to active staff"));
+            return Err(DomainError::validation(
+                "assigneeId",
+                "tickets can only be assigned to active staff",
+            ));
         }
     }
     let now = svc.now();
@@ -552,8 +681,20 @@ pub async fn assign_ticket(svc: &Services, actor: &Actor, ticket_id: i64, assign
         .await?;
     let from = found.assignee_id.map(|id| id.to_string());
     let to = assignee_id.map(|id| id.to_string());
-    record_event(&txn, &found, actor, TicketEventKind::Assigned, from.as_deref(), to.as_deref(), now).await?;
-    let updated = ticket::Entity::find_by_id(found.id).one(&txn).await?.ok_or(DomainError::NotFound("ticket"))?;
+    record_event(
+        &txn,
+        &found,
+        actor,
+        TicketEventKind::Assigned,
+        from.as_deref(),
+        to.as_deref(),
+        now,
+    )
+    .await?;
+    let updated = ticket::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound("ticket"))?;
     txn.commit().await?;
 
     publish(svc, &updated, LiveEventKind::TicketAssigned, None).await;
@@ -565,7 +706,11 @@ pub async fn assign_ticket(svc: &Services, actor: &Actor, ticket_id: i64, assign
 /// # Errors
 ///
 /// Database errors.
-pub async fn message_counts(db: &impl ConnectionTrait, actor: &Actor, ticket_ids: &[i64]) -> DomainResult<HashMap<i64, i64>> {
+pub async fn message_counts(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ticket_ids: &[i64],
+) -> DomainResult<HashMap<i64, i64>> {
     let mut query = message::Entity::find()
         .select_only()
         .column(message::Column::TicketId)
@@ -575,6 +720,10 @@ pub async fn message_counts(db: &impl ConnectionTrait, actor: &Actor, ticket_ids
     if !actor.is_staff() {
         query = query.filter(message::Column::Visibility.eq(Visibility::Public));
     }
-    let rows: Vec<(i64, i64)> = query.group_by(message::Column::TicketId).into_tuple().all(db).await?;
+    let rows: Vec<(i64, i64)> = query
+        .group_by(message::Column::TicketId)
+        .into_tuple()
+        .all(db)
+        .await?;
     Ok(rows.into_iter().collect())
 }

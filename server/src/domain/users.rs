@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use entity::enums::{Availability, DepartmentKind, Role};
 use entity::{department, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use super::actor::{Actor, Scope};
 use super::auth::{hash_password, validate_password};
@@ -36,7 +38,12 @@ pub struct NewUser {
 /// [`DomainError::Forbidden`] for non-admins; [`DomainError::Validation`] for a bad e-mail,
 /// a weak password or a customer account without customer; [`DomainError::Conflict`] for a
 /// duplicate e-mail.
-pub async fn create_user(db: &impl ConnectionTrait, actor: &Actor, input: NewUser, now: DateTime<Utc>) -> DomainResult<user::Model> {
+pub async fn create_user(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewUser,
+    now: DateTime<Utc>,
+) -> DomainResult<user::Model> {
     actor.ensure_admin()?;
     actor.ensure_scope(Scope::Write)?;
     insert_user(db, actor.tenant_id, input, now).await
@@ -47,14 +54,22 @@ pub async fn create_user(db: &impl ConnectionTrait, actor: &Actor, input: NewUse
 /// # Errors
 ///
 /// As [`create_user`], without the role check.
-pub async fn insert_user(db: &impl ConnectionTrait, tenant_id: i64, input: NewUser, now: DateTime<Utc>) -> DomainResult<user::Model> {
+pub async fn insert_user(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    input: NewUser,
+    now: DateTime<Utc>,
+) -> DomainResult<user::Model> {
     let email = normalize_email(&input.email)?;
     let display_name = input.display_name.trim().to_owned();
     if display_name.is_empty() {
         return Err(DomainError::validation("displayName", "a name is required"));
     }
     if input.role == Role::Customer && input.customer_id.is_none() {
-        return Err(DomainError::validation("customerId", "a customer account must be linked to a customer"));
+        return Err(DomainError::validation(
+            "customerId",
+            "a customer account must be linked to a customer",
+        ));
     }
     let password_hash = match input.password.as_deref() {
         Some(password) => {
@@ -101,7 +116,10 @@ pub async fn insert_user(db: &impl ConnectionTrait, tenant_id: i64, input: NewUs
 /// # Errors
 ///
 /// [`DomainError::Forbidden`] for customers.
-pub async fn list_agents(db: &impl ConnectionTrait, actor: &Actor) -> DomainResult<Vec<user::Model>> {
+pub async fn list_agents(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> DomainResult<Vec<user::Model>> {
     actor.ensure_staff()?;
     Ok(user::Entity::find()
         .filter(user::Column::TenantId.eq(actor.tenant_id))

@@ -16,7 +16,14 @@ use super::error::{DomainError, DomainResult};
 #[must_use]
 pub fn default_transitions(ticket_type: TicketType) -> Vec<(TicketStatus, TicketStatus)> {
     use TicketStatus::{Cancelled, Closed, New, Open, Pending, Resolved};
-    let mut moves = vec![(New, Open), (Open, Resolved), (Resolved, Closed), (Open, Cancelled), (Resolved, Open), (Closed, Open)];
+    let mut moves = vec![
+        (New, Open),
+        (Open, Resolved),
+        (Resolved, Closed),
+        (Open, Cancelled),
+        (Resolved, Open),
+        (Closed, Open),
+    ];
     if ticket_type != TicketType::Inquiry {
         moves.extend([(Open, Pending), (Pending, Open), (Pending, Resolved)]);
     }
@@ -38,7 +45,11 @@ pub const fn default_workflow_name(ticket_type: TicketType) -> &'static str {
 /// # Errors
 ///
 /// Database errors.
-pub async fn create_default_workflows(db: &impl ConnectionTrait, tenant_id: i64, now: DateTime<Utc>) -> DomainResult<()> {
+pub async fn create_default_workflows(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
     for ticket_type in [TicketType::Support, TicketType::Sales, TicketType::Inquiry] {
         let flow = workflow::ActiveModel {
             tenant_id: Set(tenant_id),
@@ -51,14 +62,18 @@ pub async fn create_default_workflows(db: &impl ConnectionTrait, tenant_id: i64,
         }
         .insert(db)
         .await?;
-        let rows = default_transitions(ticket_type).into_iter().map(|(from, to)| workflow_transition::ActiveModel {
-            tenant_id: Set(tenant_id),
-            workflow_id: Set(flow.id),
-            from_status: Set(from),
-            to_status: Set(to),
-            ..Default::default()
-        });
-        workflow_transition::Entity::insert_many(rows).exec(db).await?;
+        let rows = default_transitions(ticket_type)
+            .into_iter()
+            .map(|(from, to)| workflow_transition::ActiveModel {
+                tenant_id: Set(tenant_id),
+                workflow_id: Set(flow.id),
+                from_status: Set(from),
+                to_status: Set(to),
+                ..Default::default()
+            });
+        workflow_transition::Entity::insert_many(rows)
+            .exec(db)
+            .await?;
     }
     Ok(())
 }
@@ -77,19 +92,30 @@ impl TenantWorkflows {
     ///
     /// Database errors.
     pub async fn load(db: &impl ConnectionTrait, tenant_id: i64) -> DomainResult<Self> {
-        let flows = workflow::Entity::find().filter(workflow::Column::TenantId.eq(tenant_id)).all(db).await?;
+        let flows = workflow::Entity::find()
+            .filter(workflow::Column::TenantId.eq(tenant_id))
+            .all(db)
+            .await?;
         let transitions = workflow_transition::Entity::find()
             .filter(workflow_transition::Column::TenantId.eq(tenant_id))
             .all(db)
             .await?;
-        let type_of: HashMap<i64, TicketType> = flows.iter().map(|f| (f.id, f.ticket_type)).collect();
+        let type_of: HashMap<i64, TicketType> =
+            flows.iter().map(|f| (f.id, f.ticket_type)).collect();
         let mut result = Self {
-            initial: flows.iter().map(|f| (f.ticket_type, f.initial_status)).collect(),
+            initial: flows
+                .iter()
+                .map(|f| (f.ticket_type, f.initial_status))
+                .collect(),
             moves: HashMap::new(),
         };
         for t in transitions {
             if let Some(ticket_type) = type_of.get(&t.workflow_id) {
-                result.moves.entry(*ticket_type).or_default().push((t.from_status, t.to_status));
+                result
+                    .moves
+                    .entry(*ticket_type)
+                    .or_default()
+                    .push((t.from_status, t.to_status));
             }
         }
         Ok(result)
@@ -98,7 +124,10 @@ impl TenantWorkflows {
     /// The status a new ticket of `ticket_type` starts in.
     #[must_use]
     pub fn initial_status(&self, ticket_type: TicketType) -> TicketStatus {
-        self.initial.get(&ticket_type).copied().unwrap_or(TicketStatus::New)
+        self.initial
+            .get(&ticket_type)
+            .copied()
+            .unwrap_or(TicketStatus::New)
     }
 
     /// The statuses a ticket of `ticket_type` in `from` may move to, in workflow order.
@@ -106,7 +135,13 @@ impl TenantWorkflows {
     pub fn allowed(&self, ticket_type: TicketType, from: TicketStatus) -> Vec<TicketStatus> {
         self.moves
             .get(&ticket_type)
-            .map(|moves| moves.iter().filter(|(f, _)| *f == from).map(|(_, to)| *to).collect())
+            .map(|moves| {
+                moves
+                    .iter()
+                    .filter(|(f, _)| *f == from)
+                    .map(|(_, to)| *to)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -115,7 +150,12 @@ impl TenantWorkflows {
     /// # Errors
     ///
     /// [`DomainError::Validation`] on field `status`, listing the allowed moves.
-    pub fn ensure_allowed(&self, ticket_type: TicketType, from: TicketStatus, to: TicketStatus) -> DomainResult<()> {
+    pub fn ensure_allowed(
+        &self,
+        ticket_type: TicketType,
+        from: TicketStatus,
+        to: TicketStatus,
+    ) -> DomainResult<()> {
         let allowed = self.allowed(ticket_type, from);
         if allowed.contains(&to) {
             return Ok(());
@@ -123,7 +163,11 @@ impl TenantWorkflows {
         let list = if allowed.is_empty() {
             "none".to_owned()
         } else {
-            allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            allowed
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         Err(DomainError::validation(
             "status",

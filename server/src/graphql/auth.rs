@@ -35,7 +35,11 @@ impl ApiToken {
         &self.0.token_prefix
     }
     async fn scopes(&self) -> Vec<String> {
-        self.0.scopes.split_whitespace().map(str::to_owned).collect()
+        self.0
+            .scopes
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -81,7 +85,12 @@ impl AuthQuery {
     /// The tenant's API tokens (admins).
     async fn api_tokens(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiToken>> {
         let actor = actor(ctx)?;
-        Ok(api_tokens::list_api_tokens(services(ctx)?, actor).await.gql()?.into_iter().map(ApiToken).collect())
+        Ok(api_tokens::list_api_tokens(services(ctx)?, actor)
+            .await
+            .gql()?
+            .into_iter()
+            .map(ApiToken)
+            .collect())
     }
 }
 
@@ -93,24 +102,56 @@ pub struct AuthMutation;
 impl AuthMutation {
     /// Signs in. `tenant` (the organisation's identifier) is needed only when the e-mail
     /// address exists in several organisations.
-    async fn login(&self, ctx: &Context<'_>, email: String, password: String, tenant: Option<String>) -> async_graphql::Result<AuthPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+        tenant: Option<String>,
+    ) -> async_graphql::Result<AuthPayload> {
         let svc = services(ctx)?;
         let keys = ctx.data::<SessionKeys>()?;
-        let (token, user) = login(&svc.db, keys, svc.now(), &email, &password, tenant.as_deref()).await.gql()?;
-        Ok(AuthPayload { token, user: User(user) })
+        let (token, user) = login(
+            &svc.db,
+            keys,
+            svc.now(),
+            &email,
+            &password,
+            tenant.as_deref(),
+        )
+        .await
+        .gql()?;
+        Ok(AuthPayload {
+            token,
+            user: User(user),
+        })
     }
 
     /// Creates an API token for an external tool (admins).
-    async fn create_api_token(&self, ctx: &Context<'_>, input: CreateApiTokenInput) -> async_graphql::Result<CreatedApiToken> {
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiTokenInput,
+    ) -> async_graphql::Result<CreatedApiToken> {
         let actor = actor(ctx)?;
-        let (token, row) = api_tokens::create_api_token(services(ctx)?, actor, &input.name, &input.scopes).await.gql()?;
-        Ok(CreatedApiToken { token, api_token: ApiToken(row) })
+        let (token, row) =
+            api_tokens::create_api_token(services(ctx)?, actor, &input.name, &input.scopes)
+                .await
+                .gql()?;
+        Ok(CreatedApiToken {
+            token,
+            api_token: ApiToken(row),
+        })
     }
 
     /// Revokes an API token at once (admins).
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ApiToken> {
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
-        Ok(ApiToken(api_tokens::revoke_api_token(services(ctx)?, actor, id).await.gql()?))
+        Ok(ApiToken(
+            api_tokens::revoke_api_token(services(ctx)?, actor, id)
+                .await
+                .gql()?,
+        ))
     }
 }

@@ -23,8 +23,15 @@ pub struct Authentication {
 pub fn actor<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Actor> {
     let auth = ctx.data_opt::<Authentication>();
     match auth {
-        Some(Authentication { actor: Some(actor), .. }) => Ok(actor),
-        Some(Authentication { failure: Some(reason), .. }) => Err(to_graphql_error(DomainError::Unauthenticated(reason.clone()))),
+        Some(Authentication {
+            actor: Some(actor), ..
+        }) => Ok(actor),
+        Some(Authentication {
+            failure: Some(reason),
+            ..
+        }) => Err(to_graphql_error(DomainError::Unauthenticated(
+            reason.clone(),
+        ))),
         _ => Err(to_graphql_error(DomainError::Unauthenticated(
             "sign in first: send 'Authorization: Bearer <token>'".into(),
         ))),

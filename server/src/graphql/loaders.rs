@@ -52,7 +52,10 @@ impl Loaders {
             loader.enable_all_cache(caching == Caching::PerRequest);
             loader
         }
-        let scope = Scope { db: db.clone(), actor: actor.clone() };
+        let scope = Scope {
+            db: db.clone(),
+            actor: actor.clone(),
+        };
         Self {
             users: make(UserLoader(scope.clone()), caching),
             customers: make(CustomerLoader(scope.clone()), caching),
@@ -141,7 +144,9 @@ impl Loader<i64> for ThreadLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let mut threads = messages_of_tickets(&self.0.db, &self.0.actor, keys).await.map_err(Arc::new)?;
+        let mut threads = messages_of_tickets(&self.0.db, &self.0.actor, keys)
+            .await
+            .map_err(Arc::new)?;
         // An empty thread is an answer too: cache it, so it is not asked for again.
         for key in keys {
             threads.entry(*key).or_default();
@@ -158,7 +163,9 @@ impl Loader<i64> for MessageCountLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let mut counts = message_counts(&self.0.db, &self.0.actor, keys).await.map_err(Arc::new)?;
+        let mut counts = message_counts(&self.0.db, &self.0.actor, keys)
+            .await
+            .map_err(Arc::new)?;
         for key in keys {
             counts.entry(*key).or_insert(0);
         }
@@ -178,7 +185,9 @@ impl Loader<i64> for WorkflowLoader {
         if !keys.contains(&tenant_id) {
             return Ok(HashMap::new());
         }
-        let flows = TenantWorkflows::load(&self.0.db, tenant_id).await.map_err(Arc::new)?;
+        let flows = TenantWorkflows::load(&self.0.db, tenant_id)
+            .await
+            .map_err(Arc::new)?;
         Ok(HashMap::from([(tenant_id, Arc::new(flows))]))
     }
 }

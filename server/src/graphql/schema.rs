@@ -27,10 +27,18 @@ pub type GuichetSchema = Schema<Query, Mutation, Subscription>;
 /// Builds the schema with the long-lived services; per-request data (the caller, loaders)
 /// is added by the HTTP layer.
 #[must_use]
-pub fn build_schema(services: Option<Services>, keys: Option<SessionKeys>, config: &Config) -> GuichetSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
-        .limit_depth(config.graphql_depth_limit)
-        .limit_complexity(config.graphql_complexity_limit);
+pub fn build_schema(
+    services: Option<Services>,
+    keys: Option<SessionKeys>,
+    config: &Config,
+) -> GuichetSchema {
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(config.graphql_depth_limit)
+    .limit_complexity(config.graphql_complexity_limit);
     if let Some(services) = services {
         builder = builder.data(services);
     }

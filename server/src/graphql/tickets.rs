@@ -64,23 +64,61 @@ impl TicketQuery {
         let actor = actor(ctx)?;
         let filter = filter.unwrap_or_default();
         let domain_filter = tickets::TicketFilter {
-            statuses: filter.status.unwrap_or_default().into_iter().map(Into::into).collect(),
-            priorities: filter.priority.unwrap_or_default().into_iter().map(Into::into).collect(),
-            types: filter.ticket_type.unwrap_or_default().into_iter().map(Into::into).collect(),
-            customer_id: filter.customer_id.as_ref().map(|id| parse_id("customerId", id)).transpose()?,
-            assignee_id: filter.assignee_id.as_ref().map(|id| parse_id("assigneeId", id)).transpose()?,
+            statuses: filter
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            priorities: filter
+                .priority
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            types: filter
+                .ticket_type
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            customer_id: filter
+                .customer_id
+                .as_ref()
+                .map(|id| parse_id("customerId", id))
+                .transpose()?,
+            assignee_id: filter
+                .assignee_id
+                .as_ref()
+                .map(|id| parse_id("assigneeId", id))
+                .transpose()?,
         };
-        let page = tickets::list_tickets(services(ctx)?, actor, &domain_filter, first.map(i64::from), after.as_deref())
-            .await
-            .gql()?;
+        let page = tickets::list_tickets(
+            services(ctx)?,
+            actor,
+            &domain_filter,
+            first.map(i64::from),
+            after.as_deref(),
+        )
+        .await
+        .gql()?;
         let edges: Vec<TicketEdge> = page
             .tickets
             .into_iter()
-            .map(|t| TicketEdge { cursor: encode_cursor(t.id), node: Ticket(t) })
+            .map(|t| TicketEdge {
+                cursor: encode_cursor(t.id),
+                node: Ticket(t),
+            })
             .collect();
         prime_loaders(ctx, &edges).await?;
         let end_cursor = edges.last().map(|e| e.cursor.clone());
-        Ok(TicketConnection { edges, page_info: PageInfo { has_next_page: page.has_next_page, end_cursor } })
+        Ok(TicketConnection {
+            edges,
+            page_info: PageInfo {
+                has_next_page: page.has_next_page,
+                end_cursor,
+            },
+        })
     }
 
     /// One ticket, if the caller may see it.
@@ -95,7 +133,11 @@ impl TicketQuery {
     }
 
     /// One ticket by its number, e.g. `SUP-2026-00001`.
-    async fn ticket_by_number(&self, ctx: &Context<'_>, number: String) -> async_graphql::Result<Option<Ticket>> {
+    async fn ticket_by_number(
+        &self,
+        ctx: &Context<'_>,
+        number: String,
+    ) -> async_graphql::Result<Option<Ticket>> {
         let actor = actor(ctx)?;
         match tickets::get_ticket_by_number(services(ctx)?, actor, &number).await {
             Ok(t) => Ok(Some(Ticket(t))),
@@ -138,35 +180,63 @@ async fn prime_loaders(ctx: &Context<'_>, edges: &[TicketEdge]) -> async_graphql
         user_ids.extend(tickets.iter().filter_map(|t| t.assignee_id));
     }
     if wants(&["messages", "authorName"]) {
-        let threads = loaders.threads.load_many(ids.iter().copied()).await.map_err(|e| loader_error(&e))?;
+        let threads = loaders
+            .threads
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(|e| loader_error(&e))?;
         for message in threads.values().flatten() {
             user_ids.extend(message.author_user_id);
             customer_ids.extend(message.author_customer_id);
         }
     } else if wants(&["messages"]) {
-        loaders.threads.load_many(ids.iter().copied()).await.map_err(|e| loader_error(&e))?;
+        loaders
+            .threads
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(|e| loader_error(&e))?;
     }
     if wants(&["messageCount"]) {
-        loaders.message_counts.load_many(ids.iter().copied()).await.map_err(|e| loader_error(&e))?;
+        loaders
+            .message_counts
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(|e| loader_error(&e))?;
     }
     if wants(&["allowedTransitions"]) {
-        loaders.workflows.load_many(tickets.first().map(|t| t.tenant_id)).await.map_err(|e| loader_error(&e))?;
+        loaders
+            .workflows
+            .load_many(tickets.first().map(|t| t.tenant_id))
+            .await
+            .map_err(|e| loader_error(&e))?;
     }
     let mut department_ids: BTreeSet<i64> = BTreeSet::new();
     if !user_ids.is_empty() {
-        let users = loaders.users.load_many(user_ids).await.map_err(|e| loader_error(&e))?;
+        let users = loaders
+            .users
+            .load_many(user_ids)
+            .await
+            .map_err(|e| loader_error(&e))?;
         if wants(&["assignee", "department"]) {
             department_ids.extend(users.values().filter_map(|u| u.department_id));
         }
     }
     if !customer_ids.is_empty() {
-        loaders.customers.load_many(customer_ids).await.map_err(|e| loader_error(&e))?;
+        loaders
+            .customers
+            .load_many(customer_ids)
+            .await
+            .map_err(|e| loader_error(&e))?;
     }
     if wants(&["department"]) {
         department_ids.extend(tickets.iter().filter_map(|t| t.department_id));
     }
     if !department_ids.is_empty() {
-        loaders.departments.load_many(department_ids).await.map_err(|e| loader_error(&e))?;
+        loaders
+            .departments
+            .load_many(department_ids)
+            .await
+            .map_err(|e| loader_error(&e))?;
     }
     Ok(())
 }
@@ -178,9 +248,17 @@ pub struct TicketMutation;
 #[Object]
 impl TicketMutation {
     /// Opens a ticket; it is numbered, routed and its SLA clocks start.
-    async fn create_ticket(&self, ctx: &Context<'_>, input: CreateTicketInput) -> async_graphql::Result<Ticket> {
+    async fn create_ticket(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTicketInput,
+    ) -> async_graphql::Result<Ticket> {
         let actor = actor(ctx)?;
-        let customer_id = input.customer_id.as_ref().map(|id| parse_id("customerId", id)).transpose()?;
+        let customer_id = input
+            .customer_id
+            .as_ref()
+            .map(|id| parse_id("customerId", id))
+            .transpose()?;
         let created = tickets::create_ticket(
             services(ctx)?,
             actor,
@@ -200,29 +278,57 @@ impl TicketMutation {
     }
 
     /// Adds a public reply or an internal note to a ticket's thread.
-    async fn reply_to_ticket(&self, ctx: &Context<'_>, input: ReplyInput) -> async_graphql::Result<Message> {
+    async fn reply_to_ticket(
+        &self,
+        ctx: &Context<'_>,
+        input: ReplyInput,
+    ) -> async_graphql::Result<Message> {
         let actor = actor(ctx)?;
         let ticket_id = parse_id("ticketId", &input.ticket_id)?;
-        let created = tickets::reply_to_ticket(services(ctx)?, actor, ticket_id, &input.body, input.internal.unwrap_or(false))
-            .await
-            .gql()?;
+        let created = tickets::reply_to_ticket(
+            services(ctx)?,
+            actor,
+            ticket_id,
+            &input.body,
+            input.internal.unwrap_or(false),
+        )
+        .await
+        .gql()?;
         Ok(Message(created))
     }
 
     /// Moves a ticket along its type's workflow; other moves are refused.
-    async fn change_ticket_status(&self, ctx: &Context<'_>, ticket_id: ID, status: TicketStatus) -> async_graphql::Result<Ticket> {
+    async fn change_ticket_status(
+        &self,
+        ctx: &Context<'_>,
+        ticket_id: ID,
+        status: TicketStatus,
+    ) -> async_graphql::Result<Ticket> {
         let actor = actor(ctx)?;
         let ticket_id = parse_id("ticketId", &ticket_id)?;
-        let updated = tickets::change_ticket_status(services(ctx)?, actor, ticket_id, status.into()).await.gql()?;
+        let updated =
+            tickets::change_ticket_status(services(ctx)?, actor, ticket_id, status.into())
+                .await
+                .gql()?;
         Ok(Ticket(updated))
     }
 
     /// Assigns a ticket to a staff member, or unassigns it when `assigneeId` is null.
-    async fn assign_ticket(&self, ctx: &Context<'_>, ticket_id: ID, assignee_id: Option<ID>) -> async_graphql::Result<Ticket> {
+    async fn assign_ticket(
+        &self,
+        ctx: &Context<'_>,
+        ticket_id: ID,
+        assignee_id: Option<ID>,
+    ) -> async_graphql::Result<Ticket> {
         let actor = actor(ctx)?;
         let ticket_id = parse_id("ticketId", &ticket_id)?;
-        let assignee_id = assignee_id.as_ref().map(|id| parse_id("assigneeId", id)).transpose()?;
-        let updated = tickets::assign_ticket(services(ctx)?, actor, ticket_id, assignee_id).await.gql()?;
+        let assignee_id = assignee_id
+            .as_ref()
+            .map(|id| parse_id("assigneeId", id))
+            .transpose()?;
+        let updated = tickets::assign_ticket(services(ctx)?, actor, ticket_id, assignee_id)
+            .await
+            .gql()?;
         Ok(Ticket(updated))
     }
 }
@@ -277,7 +383,10 @@ impl TicketSubscription {
     ) -> async_graphql::Result<impl Stream<Item = TicketEvent>> {
         let actor = actor(ctx)?.clone();
         let svc = services(ctx)?.clone();
-        let only = ticket_id.as_ref().map(|id| parse_id("ticketId", id)).transpose()?;
+        let only = ticket_id
+            .as_ref()
+            .map(|id| parse_id("ticketId", id))
+            .transpose()?;
         let receiver = svc.events.subscribe();
         Ok(BroadcastStream::new(receiver).filter_map(move |received| {
             let actor = actor.clone();
@@ -285,17 +394,25 @@ impl TicketSubscription {
             async move {
                 // A lagging receiver skips what it missed; the board reloads on reconnect.
                 let event = received.ok()?;
-                if event.tenant_id != actor.tenant_id || only.is_some_and(|id| id != event.ticket_id) {
+                if event.tenant_id != actor.tenant_id
+                    || only.is_some_and(|id| id != event.ticket_id)
+                {
                     return None;
                 }
                 // The same visibility rules as queries: a customer never sees another
                 // customer's ticket or an internal note.
-                let ticket = tickets::get_ticket(&svc, &actor, event.ticket_id).await.ok()?;
+                let ticket = tickets::get_ticket(&svc, &actor, event.ticket_id)
+                    .await
+                    .ok()?;
                 let message = match event.message_id {
                     Some(id) => Some(tickets::get_message(&svc, &actor, id).await.ok()?),
                     None => None,
                 };
-                Some(TicketEvent { kind: event.kind.into(), ticket: Ticket(ticket), message: message.map(Message) })
+                Some(TicketEvent {
+                    kind: event.kind.into(),
+                    ticket: Ticket(ticket),
+                    message: message.map(Message),
+                })
             }
         }))
     }

@@ -7,7 +7,10 @@ use entity::enums::Visibility;
 use entity::{customer, department, message, ticket, user};
 
 use super::context::loaders;
-use super::enums::{AuthorKind, Channel, DepartmentKind, Role, TicketCategory, TicketPriority, TicketStatus, TicketType};
+use super::enums::{
+    AuthorKind, Channel, DepartmentKind, Role, TicketCategory, TicketPriority, TicketStatus,
+    TicketType,
+};
 use super::loaders::loader_error;
 use crate::domain::customers::display_name;
 
@@ -30,9 +33,18 @@ impl User {
     }
     /// The department the user works in (staff).
     async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {
-        let Some(id) = self.0.department_id else { return Ok(None) };
-        let Ok(loaders) = loaders(ctx) else { return Ok(None) };
-        Ok(loaders.departments.load_one(id).await.map_err(|e| loader_error(&e))?.map(Department))
+        let Some(id) = self.0.department_id else {
+            return Ok(None);
+        };
+        let Ok(loaders) = loaders(ctx) else {
+            return Ok(None);
+        };
+        Ok(loaders
+            .departments
+            .load_one(id)
+            .await
+            .map_err(|e| loader_error(&e))?
+            .map(Department))
     }
 }
 
@@ -99,12 +111,22 @@ impl Message {
     async fn author_name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let loaders = loaders(ctx)?;
         if let Some(id) = self.0.author_customer_id {
-            if let Some(c) = loaders.customers.load_one(id).await.map_err(|e| loader_error(&e))? {
+            if let Some(c) = loaders
+                .customers
+                .load_one(id)
+                .await
+                .map_err(|e| loader_error(&e))?
+            {
                 return Ok(display_name(&c));
             }
         }
         if let Some(id) = self.0.author_user_id {
-            if let Some(u) = loaders.users.load_one(id).await.map_err(|e| loader_error(&e))? {
+            if let Some(u) = loaders
+                .users
+                .load_one(id)
+                .await
+                .map_err(|e| loader_error(&e))?
+            {
                 return Ok(u.display_name);
             }
         }
@@ -167,13 +189,27 @@ impl Ticket {
     }
     /// The agent in charge, if any.
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(id) = self.0.assignee_id else { return Ok(None) };
-        Ok(loaders(ctx)?.users.load_one(id).await.map_err(|e| loader_error(&e))?.map(User))
+        let Some(id) = self.0.assignee_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .users
+            .load_one(id)
+            .await
+            .map_err(|e| loader_error(&e))?
+            .map(User))
     }
     /// The department the ticket was routed to.
     async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {
-        let Some(id) = self.0.department_id else { return Ok(None) };
-        Ok(loaders(ctx)?.departments.load_one(id).await.map_err(|e| loader_error(&e))?.map(Department))
+        let Some(id) = self.0.department_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .departments
+            .load_one(id)
+            .await
+            .map_err(|e| loader_error(&e))?
+            .map(Department))
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -201,19 +237,43 @@ impl Ticket {
     }
     /// The thread, oldest first; internal notes only for staff.
     async fn messages(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Message>> {
-        let thread = loaders(ctx)?.threads.load_one(self.0.id).await.map_err(|e| loader_error(&e))?;
-        Ok(thread.unwrap_or_default().into_iter().map(Message).collect())
+        let thread = loaders(ctx)?
+            .threads
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| loader_error(&e))?;
+        Ok(thread
+            .unwrap_or_default()
+            .into_iter()
+            .map(Message)
+            .collect())
     }
     /// How many messages the caller can see in the thread.
     async fn message_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let count = loaders(ctx)?.message_counts.load_one(self.0.id).await.map_err(|e| loader_error(&e))?;
+        let count = loaders(ctx)?
+            .message_counts
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| loader_error(&e))?;
         Ok(count.unwrap_or(0))
     }
     /// Statuses this ticket may move to now, according to its type's workflow.
-    async fn allowed_transitions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TicketStatus>> {
-        let flows = loaders(ctx)?.workflows.load_one(self.0.tenant_id).await.map_err(|e| loader_error(&e))?;
+    async fn allowed_transitions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<TicketStatus>> {
+        let flows = loaders(ctx)?
+            .workflows
+            .load_one(self.0.tenant_id)
+            .await
+            .map_err(|e| loader_error(&e))?;
         Ok(flows
-            .map(|f| f.allowed(self.0.ticket_type, self.0.status).into_iter().map(Into::into).collect())
+            .map(|f| {
+                f.allowed(self.0.ticket_type, self.0.status)
+                    .into_iter()
+                    .map(Into::into)
+                    .collect()
+            })
             .unwrap_or_default())
     }
 }
@@ -250,6 +310,9 @@ pub struct TicketConnection {
 impl TicketConnection {
     /// The tickets without cursors.
     async fn nodes(&self) -> Vec<Ticket> {
-        self.edges.iter().map(|e| Ticket(e.node.0.clone())).collect()
+        self.edges
+            .iter()
+            .map(|e| Ticket(e.node.0.clone()))
+            .collect()
     }
 }

@@ -11,8 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use sea_orm::ConnectionTrait;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::domain::auth::authenticate;
@@ -37,7 +37,8 @@ pub fn app(state: AppState) -> Router {
 fn spa_service(dir: &Path) -> Router {
     if dir.join("index.html").is_file() {
         // Client-side routes (/tickets/12) fall back to index.html.
-        Router::new().fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))))
+        Router::new()
+            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))))
     } else {
         let message = format!(
             "The admin app is not built in {}: run `cargo xtask build-spa`. The API is at /graphql.",
@@ -48,7 +49,11 @@ fn spa_service(dir: &Path) -> Router {
 }
 
 /// Authenticates `credential` (if any): the outcome, and the caller's loaders.
-async fn authenticate_credential(state: &AppState, credential: Option<&str>, caching: Caching) -> (Authentication, Option<Loaders>) {
+async fn authenticate_credential(
+    state: &AppState,
+    credential: Option<&str>,
+    caching: Caching,
+) -> (Authentication, Option<Loaders>) {
     let Some(credential) = credential else {
         return (Authentication::default(), None);
     };
@@ -56,12 +61,30 @@ async fn authenticate_credential(state: &AppState, credential: Option<&str>, cac
     match authenticate(&svc.db, &state.keys, svc.now(), credential).await {
         Ok(actor) => {
             let loaders = Loaders::new(&svc.db, &actor, caching);
-            (Authentication { actor: Some(actor), failure: None }, Some(loaders))
+            (
+                Authentication {
+                    actor: Some(actor),
+                    failure: None,
+                },
+                Some(loaders),
+            )
         }
-        Err(crate::domain::DomainError::Unauthenticated(reason)) => (Authentication { actor: None, failure: Some(reason) }, None),
+        Err(crate::domain::DomainError::Unauthenticated(reason)) => (
+            Authentication {
+                actor: None,
+                failure: Some(reason),
+            },
+            None,
+        ),
         Err(other) => {
             tracing::error!(error = %other, "authentication failed");
-            (Authentication { actor: None, failure: Some("authentication is unavailable, try again".into()) }, None)
+            (
+                Authentication {
+                    actor: None,
+                    failure: Some("authentication is unavailable, try again".into()),
+                },
+                None,
+            )
         }
     }
 }
@@ -76,8 +99,13 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
-    let (auth, loaders) = authenticate_credential(&state, bearer(&headers), Caching::PerRequest).await;
+async fn graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let (auth, loaders) =
+        authenticate_credential(&state, bearer(&headers), Caching::PerRequest).await;
     let mut request = request.into_inner().data(auth);
     if let Some(loaders) = loaders {
         request = request.data(loaders);
@@ -87,12 +115,27 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: Gra
 
 async fn graphiql(State(state): State<AppState>) -> Response {
     if !state.config.graphiql {
-        return (StatusCode::METHOD_NOT_ALLOWED, "GraphiQL is disabled; POST GraphQL requests here").into_response();
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "GraphiQL is disabled; POST GraphQL requests here",
+        )
+            .into_response();
     }
-    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish()).into_response()
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish(),
+    )
+    .into_response()
 }
 
-async fn graphql_ws(State(state): State<AppState>, protocol: GraphQLProtocol, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
+async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: GraphQLProtocol,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
     let header_token = bearer(&headers).map(str::to_owned);
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
@@ -109,7 +152,8 @@ async fn graphql_ws(State(state): State<AppState>, protocol: GraphQLProtocol, he
                         .and_then(|v| v.as_str())
                         .map(|t| t.trim_start_matches("Bearer ").to_owned())
                         .or(header_token);
-                    let (auth, loaders) = authenticate_credential(&state, token.as_deref(), Caching::Never).await;
+                    let (auth, loaders) =
+                        authenticate_credential(&state, token.as_deref(), Caching::Never).await;
                     let mut data = Data::default();
                     data.insert(auth);
                     if let Some(loaders) = loaders {
