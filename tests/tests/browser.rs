@@ -156,6 +156,11 @@ async fn run_scenario(
     assert_eq!(created["number"], "SUP-2026-00002");
     let card = wait("[data-testid=ticket-card][data-number='SUP-2026-00002']").await?;
     assert!(card.text().await?.contains("Apparu en direct"));
+    // Kept for people who want to look at the board after a run.
+    let _ = std::fs::write(
+        std::env::temp_dir().join("guichet-board.png"),
+        browser.screenshot().await?,
+    );
 
     // Open it and reply.
     match card.find(Locator::Css("a")).await {
