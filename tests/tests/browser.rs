@@ -191,5 +191,9 @@ async fn run_scenario(
         thread["ticket"]["messages"][0]["body"],
         "Bonjour, nous regardons."
     );
+    let _ = std::fs::write(
+        std::env::temp_dir().join("guichet-ticket.png"),
+        browser.screenshot().await?,
+    );
     Ok(())
 }

@@ -40,5 +40,59 @@ pub fn run(options: &[String]) -> Result<()> {
         ])?;
     }
     build_spa::run(&build_spa::Options::parse(&[])?)?;
-    cargo(&["test", "--workspace", "--no-fail-fast"])
+    run_tests()
+}
+
+/// Runs the test suite, echoing its output, and ends with one summary line over every test
+/// binary (`tests: N passed, M failed`), since the last binaries cargo runs (doc tests)
+/// often have none.
+fn run_tests() -> Result<()> {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let args = ["test", "--workspace", "--no-fail-fast"];
+    println!("$ cargo {}", args.join(" "));
+    let mut child = Command::new(env!("CARGO"))
+        .current_dir(workspace_root())
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot run cargo test")?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                passed += count_before(rest, " passed");
+                failed += count_before(rest, " failed");
+            }
+        }
+    }
+    let status = child.wait()?;
+    println!("tests: {passed} passed, {failed} failed");
+    ensure!(status.success() && failed == 0, "cargo test failed");
+    ensure!(passed > 0, "no test ran");
+    Ok(())
+}
+
+/// The number just before `label` in a `test result:` line.
+fn count_before(line: &str, label: &str) -> u64 {
+    line.find(label)
+        .and_then(|end| line[..end].rsplit(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_before;
+
+    #[test]
+    fn counts_are_read_from_test_result_lines() {
+        let line =
+            "ok. 16 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 21.75s";
+        assert_eq!(count_before(line, " passed"), 16);
+        assert_eq!(count_before(line, " failed"), 2);
+    }
 }

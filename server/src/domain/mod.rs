@@ -9,8 +9,11 @@ pub mod api_tokens;
 pub mod auth;
 pub mod customers;
 pub mod error;
+pub mod satisfaction;
+pub mod settings;
 pub mod tenants;
 pub mod tickets;
+pub mod time_entries;
 pub mod users;
 pub mod workflows;
 

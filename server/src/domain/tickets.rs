@@ -270,7 +270,7 @@ pub async fn create_ticket(
     Ok(created)
 }
 
-async fn record_event(
+pub(crate) async fn record_event(
     db: &impl ConnectionTrait,
     ticket: &ticket::Model,
     actor: &Actor,
@@ -294,7 +294,7 @@ async fn record_event(
     Ok(())
 }
 
-async fn publish(
+pub(crate) async fn publish(
     svc: &Services,
     ticket: &ticket::Model,
     kind: LiveEventKind,
@@ -726,4 +726,78 @@ pub async fn message_counts(
         .all(db)
         .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// Changes a ticket's priority and records it in the history.
+///
+/// # Errors
+///
+/// [`DomainError::Forbidden`] for customers; [`DomainError::NotFound`] for an invisible
+/// ticket.
+pub async fn change_ticket_priority(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: i64,
+    priority: TicketPriority,
+) -> DomainResult<ticket::Model> {
+    actor.ensure_scope(Scope::Write)?;
+    actor.ensure_staff()?;
+    let found = get_ticket(svc, actor, ticket_id).await?;
+    if found.priority == priority {
+        return Ok(found);
+    }
+    let now = svc.now();
+    let txn = svc.db.begin().await?;
+    ticket::Entity::update_many()
+        .col_expr(ticket::Column::Priority, Expr::value(priority))
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        .filter(ticket::Column::Id.eq(found.id))
+        .exec(&txn)
+        .await?;
+    record_event(
+        &txn,
+        &found,
+        actor,
+        TicketEventKind::PriorityChanged,
+        Some(found.priority.as_str()),
+        Some(priority.as_str()),
+        now,
+    )
+    .await?;
+    let updated = ticket::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound("ticket"))?;
+    txn.commit().await?;
+    publish(svc, &updated, LiveEventKind::TicketUpdated, None).await;
+    Ok(updated)
+}
+
+/// The history of several tickets (who did what, when, from what to what), oldest first.
+/// Staff only; the caller has checked it may see the tickets.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn history_of_tickets(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ticket_ids: &[i64],
+) -> DomainResult<HashMap<i64, Vec<ticket_event::Model>>> {
+    let mut history: HashMap<i64, Vec<ticket_event::Model>> =
+        ticket_ids.iter().map(|id| (*id, Vec::new())).collect();
+    if !actor.is_staff() {
+        return Ok(history);
+    }
+    let rows = ticket_event::Entity::find()
+        .filter(ticket_event::Column::TenantId.eq(actor.tenant_id))
+        .filter(ticket_event::Column::TicketId.is_in(ticket_ids.iter().copied()))
+        .order_by_asc(ticket_event::Column::CreatedAt)
+        .order_by_asc(ticket_event::Column::Id)
+        .all(db)
+        .await?;
+    for row in rows {
+        history.entry(row.ticket_id).or_default().push(row);
+    }
+    Ok(history)
 }

@@ -58,3 +58,10 @@ mirror_enum!(
     /// A department of the tenant.
     DepartmentKind => entity::enums::DepartmentKind { Support, Sales, Technical, Billing, Management }
 );
+mirror_enum!(
+    /// What a history entry records.
+    HistoryKind => entity::enums::TicketEventKind {
+        Created, StatusChanged, Assigned, PriorityChanged, DepartmentChanged, Reopened, Merged,
+        Linked, Rated, SlaWarning, SlaBreached, Escalated, AutoClosed
+    }
+);

@@ -9,10 +9,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{customer, department, message, user};
+use entity::{customer, department, message, ticket_event, time_entry, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::domain::tickets::{message_counts, messages_of_tickets};
+use crate::domain::tickets::{history_of_tickets, message_counts, messages_of_tickets};
+use crate::domain::time_entries::time_entries_of_tickets;
 use crate::domain::workflows::TenantWorkflows;
 use crate::domain::{Actor, DomainError};
 
@@ -30,6 +31,10 @@ pub struct Loaders {
     pub message_counts: DataLoader<MessageCountLoader, HashMapCache>,
     /// The tenant's workflows (one key: the tenant id).
     pub workflows: DataLoader<WorkflowLoader, HashMapCache>,
+    /// Ticket histories by ticket id.
+    pub history: DataLoader<HistoryLoader, HashMapCache>,
+    /// Time entries by ticket id.
+    pub time_entries: DataLoader<TimeEntryLoader, HashMapCache>,
     /// Whether values are kept for the rest of the request.
     pub cached: bool,
 }
@@ -62,6 +67,8 @@ impl Loaders {
             departments: make(DepartmentLoader(scope.clone()), caching),
             threads: make(ThreadLoader(scope.clone()), caching),
             message_counts: make(MessageCountLoader(scope.clone()), caching),
+            history: make(HistoryLoader(scope.clone()), caching),
+            time_entries: make(TimeEntryLoader(scope.clone()), caching),
             workflows: make(WorkflowLoader(scope), caching),
             cached: caching == Caching::PerRequest,
         }
@@ -170,6 +177,34 @@ impl Loader<i64> for MessageCountLoader {
             counts.entry(*key).or_insert(0);
         }
         Ok(counts)
+    }
+}
+
+/// Loads ticket histories (staff only; empty for customers).
+pub struct HistoryLoader(Scope);
+
+impl Loader<i64> for HistoryLoader {
+    type Value = Vec<ticket_event::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        history_of_tickets(&self.0.db, &self.0.actor, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+/// Loads time entries (staff only; empty for customers).
+pub struct TimeEntryLoader(Scope);
+
+impl Loader<i64> for TimeEntryLoader {
+    type Value = Vec<time_entry::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        time_entries_of_tickets(&self.0.db, &self.0.actor, keys)
+            .await
+            .map_err(Arc::new)
     }
 }
 

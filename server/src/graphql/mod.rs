@@ -10,6 +10,7 @@ pub mod enums;
 pub mod error;
 pub mod loaders;
 pub mod schema;
+pub mod settings;
 pub mod tickets;
 pub mod types;
 

@@ -4,6 +4,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::auth::{AuthMutation, AuthQuery};
 use super::directory::DirectoryQuery;
+use super::settings::{SettingsMutation, SettingsQuery};
 use super::tickets::{TicketMutation, TicketQuery, TicketSubscription};
 use crate::config::Config;
 use crate::domain::auth::SessionKeys;
@@ -11,11 +12,11 @@ use crate::domain::Services;
 
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct Query(AuthQuery, TicketQuery, DirectoryQuery);
+pub struct Query(AuthQuery, TicketQuery, DirectoryQuery, SettingsQuery);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, TicketMutation);
+pub struct Mutation(AuthMutation, TicketMutation, SettingsMutation);
 
 /// Every subscription.
 #[derive(MergedSubscription, Default)]

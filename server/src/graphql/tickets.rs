@@ -8,7 +8,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::context::{actor, services};
 use super::enums::{Channel, TicketCategory, TicketPriority, TicketStatus, TicketType};
 use super::error::{parse_id, GraphqlResultExt};
-use super::types::{Message, PageInfo, Ticket, TicketConnection, TicketEdge};
+use super::types::{Message, PageInfo, Ticket, TicketConnection, TicketEdge, TimeEntry};
 use crate::domain::tickets::{self, encode_cursor, NewTicket};
 use crate::events::LiveEventKind;
 
@@ -241,6 +241,26 @@ async fn prime_loaders(ctx: &Context<'_>, edges: &[TicketEdge]) -> async_graphql
     Ok(())
 }
 
+/// A rating of a resolved ticket.
+#[derive(InputObject)]
+pub struct RateTicketInput {
+    ticket_id: ID,
+    /// 1 to 5 stars.
+    rating: i32,
+    comment: Option<String>,
+}
+
+/// Time worked on a ticket.
+#[derive(InputObject)]
+pub struct LogTimeInput {
+    ticket_id: ID,
+    /// 1 to 1440.
+    minutes: i32,
+    /// The day worked; today by default.
+    work_date: Option<chrono::NaiveDate>,
+    note: Option<String>,
+}
+
 /// Ticket mutations.
 #[derive(Default)]
 pub struct TicketMutation;
@@ -311,6 +331,63 @@ impl TicketMutation {
                 .await
                 .gql()?;
         Ok(Ticket(updated))
+    }
+
+    /// Changes a ticket's priority (staff).
+    async fn change_ticket_priority(
+        &self,
+        ctx: &Context<'_>,
+        ticket_id: ID,
+        priority: TicketPriority,
+    ) -> async_graphql::Result<Ticket> {
+        let actor = actor(ctx)?;
+        let ticket_id = parse_id("ticketId", &ticket_id)?;
+        let updated =
+            tickets::change_ticket_priority(services(ctx)?, actor, ticket_id, priority.into())
+                .await
+                .gql()?;
+        Ok(Ticket(updated))
+    }
+
+    /// Rates a resolved ticket, once, as its customer.
+    async fn rate_ticket(
+        &self,
+        ctx: &Context<'_>,
+        input: RateTicketInput,
+    ) -> async_graphql::Result<Ticket> {
+        let actor = actor(ctx)?;
+        let ticket_id = parse_id("ticketId", &input.ticket_id)?;
+        let rated = crate::domain::satisfaction::rate_ticket(
+            services(ctx)?,
+            actor,
+            ticket_id,
+            input.rating,
+            input.comment.as_deref(),
+        )
+        .await
+        .gql()?;
+        Ok(Ticket(rated))
+    }
+
+    /// Logs time the caller worked on a ticket (staff).
+    async fn log_time(
+        &self,
+        ctx: &Context<'_>,
+        input: LogTimeInput,
+    ) -> async_graphql::Result<TimeEntry> {
+        let actor = actor(ctx)?;
+        let ticket_id = parse_id("ticketId", &input.ticket_id)?;
+        let entry = crate::domain::time_entries::log_time(
+            services(ctx)?,
+            actor,
+            ticket_id,
+            input.minutes,
+            input.work_date,
+            input.note.as_deref(),
+        )
+        .await
+        .gql()?;
+        Ok(TimeEntry(entry))
     }
 
     /// Assigns a ticket to a staff member, or unassigns it when `assigneeId` is null.

@@ -4,12 +4,12 @@
 use async_graphql::{ComplexObject, Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::enums::Visibility;
-use entity::{customer, department, message, ticket, user};
+use entity::{customer, department, message, ticket, ticket_event, time_entry, user};
 
 use super::context::loaders;
 use super::enums::{
-    AuthorKind, Channel, DepartmentKind, Role, TicketCategory, TicketPriority, TicketStatus,
-    TicketType,
+    AuthorKind, Channel, DepartmentKind, HistoryKind, Role, TicketCategory, TicketPriority,
+    TicketStatus, TicketType,
 };
 use super::loaders::loader_error;
 use crate::domain::customers::display_name;
@@ -257,6 +257,56 @@ impl Ticket {
             .map_err(|e| loader_error(&e))?;
         Ok(count.unwrap_or(0))
     }
+    /// The customer's rating (1–5 stars), once given.
+    async fn satisfaction_rating(&self) -> Option<i32> {
+        self.0.satisfaction_rating
+    }
+    /// The customer's comment with the rating.
+    async fn satisfaction_comment(&self) -> Option<&str> {
+        self.0.satisfaction_comment.as_deref()
+    }
+    async fn rated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.rated_at
+    }
+    /// Who changed what and when, oldest first (staff only; empty for customers).
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<HistoryEntry>> {
+        let rows = loaders(ctx)?
+            .history
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| loader_error(&e))?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(HistoryEntry)
+            .collect())
+    }
+    /// Time logged on the ticket (staff only; empty for customers).
+    async fn time_entries(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TimeEntry>> {
+        let rows = loaders(ctx)?
+            .time_entries
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| loader_error(&e))?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(TimeEntry)
+            .collect())
+    }
+    /// Total minutes logged on the ticket (staff only; 0 for customers).
+    async fn logged_minutes(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let rows = loaders(ctx)?
+            .time_entries
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| loader_error(&e))?;
+        Ok(rows
+            .unwrap_or_default()
+            .iter()
+            .map(|e| i64::from(e.minutes))
+            .sum())
+    }
     /// Statuses this ticket may move to now, according to its type's workflow.
     async fn allowed_transitions(
         &self,
@@ -275,6 +325,74 @@ impl Ticket {
                     .collect()
             })
             .unwrap_or_default())
+    }
+}
+
+/// One change in a ticket's history.
+pub struct HistoryEntry(pub ticket_event::Model);
+
+#[Object]
+impl HistoryEntry {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn kind(&self) -> HistoryKind {
+        self.0.kind.into()
+    }
+    /// Who made the change; none for the system.
+    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.actor_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .users
+            .load_one(id)
+            .await
+            .map_err(|e| loader_error(&e))?
+            .map(User))
+    }
+    /// The value before (a status, a priority, a user id…).
+    async fn from_value(&self) -> Option<&str> {
+        self.0.from_value.as_deref()
+    }
+    /// The value after.
+    async fn to_value(&self) -> Option<&str> {
+        self.0.to_value.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Minutes an agent worked on a ticket.
+pub struct TimeEntry(pub time_entry::Model);
+
+#[Object]
+impl TimeEntry {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn minutes(&self) -> i32 {
+        self.0.minutes
+    }
+    /// The day the work was done.
+    async fn work_date(&self) -> chrono::NaiveDate {
+        self.0.work_date
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// Who worked.
+    async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        Ok(loaders(ctx)?
+            .users
+            .load_one(self.0.user_id)
+            .await
+            .map_err(|e| loader_error(&e))?
+            .map(User))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
     }
 }
 

@@ -1,0 +1,96 @@
+//! Satisfaction: once a ticket is resolved, its customer rates it 1 to 5 stars, once.
+
+use entity::enums::{TicketEventKind, TicketStatus};
+use entity::ticket;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+use super::actor::{Actor, Scope};
+use super::error::{DomainError, DomainResult};
+use super::tickets::{get_ticket, publish, record_event};
+use super::Services;
+use crate::events::LiveEventKind;
+
+const MAX_COMMENT_CHARS: usize = 5_000;
+
+/// Records the customer's rating of a resolved (or closed) ticket.
+///
+/// # Errors
+///
+/// [`DomainError::Forbidden`] when the caller is not the ticket's customer;
+/// [`DomainError::Validation`] for a rating outside 1..=5, a too long comment or a ticket
+/// not yet resolved; [`DomainError::Conflict`] when it was already rated.
+pub async fn rate_ticket(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: i64,
+    rating: i32,
+    comment: Option<&str>,
+) -> DomainResult<ticket::Model> {
+    actor.ensure_scope(Scope::Write)?;
+    let found = get_ticket(svc, actor, ticket_id).await?;
+    if actor.is_staff() || actor.customer_id != Some(found.customer_id) {
+        return Err(DomainError::Forbidden(
+            "only the ticket's customer may rate it".into(),
+        ));
+    }
+    if !(1..=5).contains(&rating) {
+        return Err(DomainError::validation(
+            "rating",
+            "the rating is a number of stars from 1 to 5",
+        ));
+    }
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    if comment.is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
+        return Err(DomainError::validation(
+            "comment",
+            format!("the comment is longer than {MAX_COMMENT_CHARS} characters"),
+        ));
+    }
+    if !matches!(found.status, TicketStatus::Resolved | TicketStatus::Closed) {
+        return Err(DomainError::validation(
+            "ticketId",
+            "a ticket can be rated once it is resolved",
+        ));
+    }
+    let now = svc.now();
+    let txn = svc.db.begin().await?;
+    // Only if nobody rated it meanwhile: a rating is given once.
+    let updated = ticket::Entity::update_many()
+        .col_expr(
+            ticket::Column::SatisfactionRating,
+            Expr::value(Some(rating)),
+        )
+        .col_expr(
+            ticket::Column::SatisfactionComment,
+            Expr::value(comment.map(str::to_owned)),
+        )
+        .col_expr(ticket::Column::RatedAt, Expr::value(Some(now)))
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        .filter(ticket::Column::Id.eq(found.id))
+        .filter(ticket::Column::SatisfactionRating.is_null())
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(DomainError::Conflict(
+            "this ticket has already been rated".into(),
+        ));
+    }
+    record_event(
+        &txn,
+        &found,
+        actor,
+        TicketEventKind::Rated,
+        None,
+        Some(&rating.to_string()),
+        now,
+    )
+    .await?;
+    let rated = ticket::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound("ticket"))?;
+    txn.commit().await?;
+    publish(svc, &rated, LiveEventKind::TicketUpdated, None).await;
+    Ok(rated)
+}

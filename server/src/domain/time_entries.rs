@@ -1,0 +1,92 @@
+//! Time logged by agents on tickets: what costs and budgets are computed from.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::time_entry;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::actor::{Actor, Scope};
+use super::error::{DomainError, DomainResult};
+use super::tickets::get_ticket;
+use super::Services;
+
+/// Records `minutes` worked by the caller on a ticket, on `work_date` (today by default).
+///
+/// # Errors
+///
+/// [`DomainError::Forbidden`] for customers; [`DomainError::Validation`] for a duration
+/// outside 1..=1440 minutes or a date in the future.
+pub async fn log_time(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: i64,
+    minutes: i32,
+    work_date: Option<NaiveDate>,
+    note: Option<&str>,
+) -> DomainResult<time_entry::Model> {
+    actor.ensure_scope(Scope::Write)?;
+    actor.ensure_staff()?;
+    let found = get_ticket(svc, actor, ticket_id).await?;
+    if !(1..=1440).contains(&minutes) {
+        return Err(DomainError::validation(
+            "minutes",
+            "log between 1 and 1440 minutes (one day) at a time",
+        ));
+    }
+    let now = svc.now();
+    let today = now.date_naive();
+    let work_date = work_date.unwrap_or(today);
+    if work_date > today {
+        return Err(DomainError::validation(
+            "workDate",
+            "time cannot be logged in the future",
+        ));
+    }
+    let entry = time_entry::ActiveModel {
+        tenant_id: Set(found.tenant_id),
+        ticket_id: Set(found.id),
+        user_id: Set(actor.user_id),
+        minutes: Set(minutes),
+        work_date: Set(work_date),
+        note: Set(note
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&svc.db)
+    .await?;
+    Ok(entry)
+}
+
+/// The time entries of several tickets, by date; staff only (customers get none).
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn time_entries_of_tickets(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ticket_ids: &[i64],
+) -> DomainResult<HashMap<i64, Vec<time_entry::Model>>> {
+    let mut entries: HashMap<i64, Vec<time_entry::Model>> =
+        ticket_ids.iter().map(|id| (*id, Vec::new())).collect();
+    if !actor.is_staff() {
+        return Ok(entries);
+    }
+    let rows = time_entry::Entity::find()
+        .filter(time_entry::Column::TenantId.eq(actor.tenant_id))
+        .filter(time_entry::Column::TicketId.is_in(ticket_ids.iter().copied()))
+        .order_by_asc(time_entry::Column::WorkDate)
+        .order_by_asc(time_entry::Column::Id)
+        .all(db)
+        .await?;
+    for row in rows {
+        entries.entry(row.ticket_id).or_default().push(row);
+    }
+    Ok(entries)
+}

@@ -1,0 +1,407 @@
+//! Ticket lifecycle beyond the foundation: concurrent numbering, history, priority,
+//! satisfaction ratings, time logging, and the workflow and SLA settings admins edit.
+
+use guichet_tests::{both_backends, Backend, TestServer};
+use serde_json::json;
+
+const MOVE: &str = "mutation($id: ID!, $s: TicketStatus!) { changeTicketStatus(ticketId: $id, status: $s) { status } }";
+const RATE: &str = "mutation($input: RateTicketInput!) { rateTicket(input: $input) { satisfactionRating satisfactionComment ratedAt } }";
+
+async fn concurrent_creations_get_gapless_unique_numbers(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let customer = tenant.customer(&server, "Jean", "Dupont").await?;
+    let count = 200;
+    let creations = (0..count).map(|i| {
+        let (server, tenant, customer) = (&server, &tenant, &customer);
+        async move {
+            let ticket_type = if i % 4 == 0 { "SALES" } else { "SUPPORT" };
+            tenant
+                .ticket(server, customer, ticket_type, &format!("Concurrent {i}"))
+                .await
+        }
+    });
+    let results = futures::future::join_all(creations).await;
+    let mut support = Vec::new();
+    let mut sales = Vec::new();
+    for created in results {
+        let number = created?["number"].as_str().unwrap_or_default().to_owned();
+        if number.starts_with("SAL-") {
+            sales.push(number)
+        } else {
+            support.push(number)
+        }
+    }
+    support.sort();
+    sales.sort();
+    let expected = |prefix: &str, n: usize| {
+        (1..=n)
+            .map(|i| format!("{prefix}-2026-{i:05}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        support,
+        expected("SUP", 150),
+        "support numbers are 1..=150 without gap or duplicate"
+    );
+    assert_eq!(
+        sales,
+        expected("SAL", 50),
+        "sales numbers are 1..=50 without gap or duplicate"
+    );
+    Ok(())
+}
+
+async fn history_records_every_move(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let (_, customer) = tenant
+        .user(&server, "jean@atelier-dupont.test", "customer", Some(&jean))
+        .await?;
+    let ticket = tenant
+        .ticket(&server, &jean, "SUPPORT", "Historique")
+        .await?;
+    let id = ticket["id"].clone();
+    let admin = Some(tenant.admin_token.as_str());
+    server.clock.advance(chrono::Duration::minutes(10));
+    server
+        .ok(admin, MOVE, json!({ "id": id, "s": "OPEN" }))
+        .await?;
+    let priority = "mutation($id: ID!, $p: TicketPriority!) { changeTicketPriority(ticketId: $id, priority: $p) { priority } }";
+    let changed = server
+        .ok(admin, priority, json!({ "id": id, "p": "URGENT" }))
+        .await?;
+    assert_eq!(changed["changeTicketPriority"]["priority"], "URGENT");
+    assert_eq!(
+        server
+            .error_code(Some(&customer), priority, json!({ "id": id, "p": "LOW" }))
+            .await?,
+        "FORBIDDEN"
+    );
+    for status in ["RESOLVED", "OPEN"] {
+        server
+            .ok(admin, MOVE, json!({ "id": id, "s": status }))
+            .await?;
+    }
+    let query = "query($id: ID!) { ticket(id: $id) { history { kind fromValue toValue actor { email } createdAt } } }";
+    let data = server.ok(admin, query, json!({ "id": id })).await?;
+    let kinds: Vec<_> = data["ticket"]["history"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| {
+            (
+                h["kind"].clone(),
+                h["fromValue"].clone(),
+                h["toValue"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (json!("CREATED"), json!(null), json!("new")),
+            (json!("STATUS_CHANGED"), json!("new"), json!("open")),
+            (json!("PRIORITY_CHANGED"), json!("normal"), json!("urgent")),
+            (json!("STATUS_CHANGED"), json!("open"), json!("resolved")),
+            (json!("REOPENED"), json!("resolved"), json!("open")),
+        ]
+    );
+    assert_eq!(
+        data["ticket"]["history"][1]["actor"]["email"],
+        "admin@atelier-dupont.test"
+    );
+    assert_eq!(
+        data["ticket"]["history"][1]["createdAt"],
+        "2026-03-02T09:10:00+00:00"
+    );
+    // Customers do not see the internal history.
+    let theirs = server
+        .ok(Some(&customer), query, json!({ "id": id }))
+        .await?;
+    assert_eq!(theirs["ticket"]["history"], json!([]));
+    Ok(())
+}
+
+async fn only_the_customer_rates_a_resolved_ticket_once(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let marie = tenant.customer(&server, "Marie", "Martin").await?;
+    let (_, jean_token) = tenant
+        .user(&server, "jean@atelier-dupont.test", "customer", Some(&jean))
+        .await?;
+    let (_, marie_token) = tenant
+        .user(
+            &server,
+            "marie@atelier-dupont.test",
+            "customer",
+            Some(&marie),
+        )
+        .await?;
+    let ticket = tenant.ticket(&server, &jean, "SUPPORT", "À noter").await?;
+    let id = ticket["id"].clone();
+    let rating = |stars: i32| json!({ "input": { "ticketId": id, "rating": stars, "comment": "Très réactif" } });
+    let admin = Some(tenant.admin_token.as_str());
+    // Not yet resolved.
+    assert_eq!(
+        server
+            .error_code(Some(&jean_token), RATE, rating(5))
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    server
+        .ok(admin, MOVE, json!({ "id": id, "s": "OPEN" }))
+        .await?;
+    server
+        .ok(admin, MOVE, json!({ "id": id, "s": "RESOLVED" }))
+        .await?;
+    // Not by staff, not by another customer, not out of range.
+    assert_eq!(
+        server.error_code(admin, RATE, rating(5)).await?,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        server
+            .error_code(Some(&marie_token), RATE, rating(5))
+            .await?,
+        "NOT_FOUND"
+    );
+    for stars in [0, 6, -1] {
+        assert_eq!(
+            server
+                .error_code(Some(&jean_token), RATE, rating(stars))
+                .await?,
+            "BAD_USER_INPUT"
+        );
+    }
+    let rated = server.ok(Some(&jean_token), RATE, rating(4)).await?;
+    assert_eq!(rated["rateTicket"]["satisfactionRating"], 4);
+    assert_eq!(rated["rateTicket"]["satisfactionComment"], "Très réactif");
+    // Once.
+    assert_eq!(
+        server
+            .error_code(Some(&jean_token), RATE, rating(1))
+            .await?,
+        "CONFLICT"
+    );
+    let stored = server
+        .ok(
+            admin,
+            "query($id: ID!) { ticket(id: $id) { satisfactionRating } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    assert_eq!(stored["ticket"]["satisfactionRating"], 4);
+    Ok(())
+}
+
+async fn agents_log_time_on_tickets(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let (_, agent) = tenant
+        .user(&server, "agathe@atelier-dupont.test", "agent", None)
+        .await?;
+    let (_, customer) = tenant
+        .user(&server, "jean@atelier-dupont.test", "customer", Some(&jean))
+        .await?;
+    let ticket = tenant
+        .ticket(&server, &jean, "SUPPORT", "Temps passé")
+        .await?;
+    let id = ticket["id"].clone();
+    let log = "mutation($input: LogTimeInput!) { logTime(input: $input) { minutes workDate note user { email } } }";
+    let entry = server
+        .ok(
+            Some(&agent),
+            log,
+            json!({ "input": { "ticketId": id, "minutes": 45, "note": "Diagnostic" } }),
+        )
+        .await?;
+    assert_eq!(entry["logTime"]["workDate"], "2026-03-02");
+    assert_eq!(
+        entry["logTime"]["user"]["email"],
+        "agathe@atelier-dupont.test"
+    );
+    server
+        .ok(
+            Some(&agent),
+            log,
+            json!({ "input": { "ticketId": id, "minutes": 30, "workDate": "2026-02-27" } }),
+        )
+        .await?;
+    for (minutes, date) in [(0, "2026-03-01"), (1441, "2026-03-01"), (10, "2026-03-03")] {
+        let input = json!({ "input": { "ticketId": id, "minutes": minutes, "workDate": date } });
+        assert_eq!(
+            server.error_code(Some(&agent), log, input).await?,
+            "BAD_USER_INPUT",
+            "{minutes} min on {date}"
+        );
+    }
+    assert_eq!(
+        server
+            .error_code(
+                Some(&customer),
+                log,
+                json!({ "input": { "ticketId": id, "minutes": 5 } })
+            )
+            .await?,
+        "FORBIDDEN"
+    );
+    let query =
+        "query($id: ID!) { ticket(id: $id) { loggedMinutes timeEntries { minutes workDate } } }";
+    let data = server.ok(Some(&agent), query, json!({ "id": id })).await?;
+    assert_eq!(data["ticket"]["loggedMinutes"], 75);
+    assert_eq!(data["ticket"]["timeEntries"][0]["workDate"], "2026-02-27");
+    let theirs = server
+        .ok(Some(&customer), query, json!({ "id": id }))
+        .await?;
+    assert_eq!(
+        theirs["ticket"]["loggedMinutes"], 0,
+        "customers do not see internal time"
+    );
+    Ok(())
+}
+
+async fn admins_edit_workflows_and_slas(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let (_, agent) = tenant
+        .user(&server, "agathe@atelier-dupont.test", "agent", None)
+        .await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let flows = server
+        .ok(
+            Some(&agent),
+            "{ workflows { ticketType initialStatus transitions { from to } } }",
+            json!({}),
+        )
+        .await?;
+    let inquiry = flows["workflows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|w| w["ticketType"] == "INQUIRY")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        !inquiry["transitions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|t| t["to"] == "PENDING"),
+        "inquiries skip pending"
+    );
+
+    let set = "mutation($t: TicketType!, $m: [TransitionInput!]!) { setWorkflowTransitions(ticketType: $t, transitions: $m) { transitions { from to } } }";
+    // Inquiries may now go straight from new to resolved, and nothing else from new.
+    let moves =
+        json!([{ "from": "NEW", "to": "RESOLVED" }, { "from": "RESOLVED", "to": "CLOSED" }]);
+    assert_eq!(
+        server
+            .error_code(Some(&agent), set, json!({ "t": "INQUIRY", "m": moves }))
+            .await?,
+        "FORBIDDEN"
+    );
+    server
+        .ok(admin, set, json!({ "t": "INQUIRY", "m": moves }))
+        .await?;
+    let bad = json!([{ "from": "OPEN", "to": "OPEN" }, { "from": "NEW", "to": "OPEN" }]);
+    assert_eq!(
+        server
+            .error_code(admin, set, json!({ "t": "INQUIRY", "m": bad }))
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    let stuck = json!([{ "from": "OPEN", "to": "CLOSED" }]);
+    assert_eq!(
+        server
+            .error_code(admin, set, json!({ "t": "INQUIRY", "m": stuck }))
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    let ticket = tenant.ticket(&server, &jean, "INQUIRY", "Question").await?;
+    assert_eq!(
+        server
+            .error_code(admin, MOVE, json!({ "id": ticket["id"], "s": "OPEN" }))
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    server
+        .ok(admin, MOVE, json!({ "id": ticket["id"], "s": "RESOLVED" }))
+        .await?;
+
+    let sla = "mutation($t: TicketType!, $r: Int!, $s: Int!) { updateSlaPolicy(ticketType: $t, responseHours: $r, resolutionHours: $s) { responseHours resolutionHours } }";
+    assert_eq!(
+        server
+            .error_code(
+                Some(&agent),
+                sla,
+                json!({ "t": "SUPPORT", "r": 2, "s": 24 })
+            )
+            .await?,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        server
+            .error_code(admin, sla, json!({ "t": "SUPPORT", "r": 0, "s": 24 }))
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        server
+            .error_code(admin, sla, json!({ "t": "SUPPORT", "r": 48, "s": 24 }))
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    server
+        .ok(admin, sla, json!({ "t": "SUPPORT", "r": 2, "s": 24 }))
+        .await?;
+    let created = server
+        .ok(
+            admin,
+            "mutation($c: ID!) { createTicket(input: { ticketType: SUPPORT, subject: \"S\", description: \"D\", customerId: $c }) { responseDueAt resolutionDueAt } }",
+            json!({ "c": jean }),
+        )
+        .await?;
+    assert_eq!(
+        created["createTicket"]["responseDueAt"],
+        "2026-03-02T11:00:00+00:00"
+    );
+    assert_eq!(
+        created["createTicket"]["resolutionDueAt"],
+        "2026-03-03T09:00:00+00:00"
+    );
+    let policies = server
+        .ok(
+            Some(&agent),
+            "{ slaPolicies { ticketType responseHours resolutionHours } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(
+        policies["slaPolicies"][0],
+        json!({ "ticketType": "SUPPORT", "responseHours": 2, "resolutionHours": 24 })
+    );
+    // Another tenant's settings are untouched.
+    let other = server.tenant("Autre").await?;
+    let theirs = server
+        .ok(
+            Some(&other.admin_token),
+            "{ slaPolicies { responseHours } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(theirs["slaPolicies"][0]["responseHours"], 8);
+    Ok(())
+}
+
+both_backends!(
+    concurrent_creations_get_gapless_unique_numbers,
+    history_records_every_move,
+    only_the_customer_rates_a_resolved_ticket_once,
+    agents_log_time_on_tickets,
+    admins_edit_workflows_and_slas,
+);
