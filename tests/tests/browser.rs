@@ -1,16 +1,23 @@
 //! The SPA in headless Chromium: an agent signs in, a ticket created elsewhere through the
 //! API appears on the board without a reload, and a reply typed in the ticket page lands
-//! in the thread.
+//! in the thread; an agent opens a ticket through the create form for a customer found by
+//! search, moves it along its workflow, changes its priority, logs time and filters the
+//! board; a customer rates their resolved ticket; an admin changes SLA hours and a
+//! workflow.
+//!
+//! The scenarios run one at a time (each starts its own Chromium; two cores are enough for
+//! one).
 //!
 //! Needs the built SPA (`cargo xtask build-spa`), `chromium` and `chromedriver`
 //! (`scripts/install-deps.sh` installs them); a missing one fails the test.
 
 use std::path::Path;
 use std::process::Stdio;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context as _;
+use fantoccini::elements::Element;
 use fantoccini::{ClientBuilder, Locator};
 use guichet_tests::{Backend, TestDatabase, TestServer};
 use serde_json::json;
@@ -77,8 +84,26 @@ async fn connect(driver: &Driver) -> anyhow::Result<fantoccini::Client> {
     Err(anyhow::anyhow!("cannot reach chromedriver: {last_error:?}"))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn agent_sees_a_new_ticket_appear_and_replies() -> anyhow::Result<()> {
+/// Serialises the scenarios: one browser at a time.
+static BROWSER: Mutex<()> = Mutex::new(());
+
+/// How long a wait for the page may take.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Runs `scenario` on a fresh runtime, one scenario at a time.
+fn serially<F: std::future::Future<Output = anyhow::Result<()>>>(
+    scenario: impl FnOnce() -> F,
+) -> anyhow::Result<()> {
+    let _guard = BROWSER.lock().unwrap_or_else(PoisonError::into_inner);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?
+        .block_on(scenario())
+}
+
+/// A server serving the built SPA, on a fresh SQLite database.
+async fn spa_server() -> anyhow::Result<TestServer> {
     // Several TLS back-ends are compiled in through dependencies; chromedriver is plain
     // HTTP, but rustls wants one chosen.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -91,32 +116,459 @@ async fn agent_sees_a_new_ticket_appear_and_replies() -> anyhow::Result<()> {
         spa_dir,
         ..server::config::Config::default()
     };
-    let server = TestServer::start_on(
+    TestServer::start_on(
         Arc::new(TestDatabase::create(Backend::Sqlite).await?),
         config,
     )
-    .await?;
-    let tenant = server.tenant("Atelier Dupont").await?;
-    let customer = tenant.customer(&server, "Jean", "Dupont").await?;
-    tenant
-        .user(&server, "agathe@atelier-dupont.test", "agent", None)
-        .await?;
-    tenant
-        .ticket(&server, &customer, "SUPPORT", "Déjà là")
-        .await?;
+    .await
+}
 
+/// Starts Chromium, runs `scenario` with it, and keeps a screenshot when it fails.
+async fn with_browser<F>(
+    name: &str,
+    scenario: impl FnOnce(fantoccini::Client) -> F,
+) -> anyhow::Result<()>
+where
+    F: std::future::Future<Output = anyhow::Result<()>>,
+{
     let driver = start_chromedriver()?;
     let browser = connect(&driver).await?;
-    let outcome = run_scenario(&browser, &server, &tenant, &customer).await;
+    let outcome = scenario(browser.clone()).await;
     if outcome.is_err() {
         if let Ok(png) = browser.screenshot().await {
-            let path = std::env::temp_dir().join("guichet-browser-failure.png");
+            let path = std::env::temp_dir().join(format!("guichet-browser-failure-{name}.png"));
             let _ = std::fs::write(&path, png);
             eprintln!("screenshot of the failure: {}", path.display());
         }
     }
     let _ = browser.close().await;
     outcome
+}
+
+/// Waits for an element matching a CSS selector.
+async fn wait_css(browser: &fantoccini::Client, selector: &str) -> anyhow::Result<Element> {
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(selector))
+        .await
+        .with_context(|| format!("waiting for {selector}"))
+}
+
+/// Signs in through the login form and waits for the board.
+async fn sign_in(
+    browser: &fantoccini::Client,
+    server: &TestServer,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<()> {
+    browser.goto(&format!("{}/login", server.base_url)).await?;
+    wait_css(browser, "input[name=email]")
+        .await?
+        .send_keys(email)
+        .await?;
+    wait_css(browser, "input[name=password]")
+        .await?
+        .send_keys(password)
+        .await?;
+    wait_css(browser, "[data-testid=login-submit]")
+        .await?
+        .click()
+        .await?;
+    wait_css(browser, "[data-testid=board]").await?;
+    Ok(())
+}
+
+#[test]
+fn agent_sees_a_new_ticket_appear_and_replies() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        let tenant = server.tenant("Atelier Dupont").await?;
+        let customer = tenant.customer(&server, "Jean", "Dupont").await?;
+        tenant
+            .user(&server, "agathe@atelier-dupont.test", "agent", None)
+            .await?;
+        tenant
+            .ticket(&server, &customer, "SUPPORT", "Déjà là")
+            .await?;
+        with_browser("live", |browser| async move {
+            run_scenario(&browser, &server, &tenant, &customer).await
+        })
+        .await
+    })
+}
+
+#[test]
+fn agent_creates_a_ticket_for_a_customer_and_moves_it() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        let tenant = server.tenant("Atelier Dupont").await?;
+        let customer = tenant.customer(&server, "Jeanne", "Martin").await?;
+        let other = tenant.customer(&server, "Paul", "Bernard").await?;
+        tenant
+            .ticket(&server, &other, "SALES", "Autre demande")
+            .await?;
+        tenant
+            .user(&server, "agathe@atelier-dupont.test", "agent", None)
+            .await?;
+        with_browser("create", |browser| async move {
+            create_scenario(&browser, &server, &tenant, &customer).await
+        })
+        .await
+    })
+}
+
+#[test]
+fn customer_rates_a_resolved_ticket() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        let tenant = server.tenant("Atelier Dupont").await?;
+        let customer = tenant.customer(&server, "Jean", "Dupont").await?;
+        tenant
+            .user(&server, "jean@client.test", "customer", Some(&customer))
+            .await?;
+        let ticket = tenant
+            .ticket(&server, &customer, "SUPPORT", "Chaudière réparée")
+            .await?;
+        for status in ["OPEN", "RESOLVED"] {
+            server
+                .ok(
+                    Some(&tenant.admin_token),
+                    "mutation($id: ID!, $status: TicketStatus!) { changeTicketStatus(ticketId: $id, status: $status) { status } }",
+                    json!({ "id": ticket["id"], "status": status }),
+                )
+                .await?;
+        }
+        with_browser("rating", |browser| async move {
+            rating_scenario(&browser, &server, &tenant, &ticket).await
+        })
+        .await
+    })
+}
+
+#[test]
+fn admin_changes_sla_hours_and_a_workflow() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        let tenant = server.tenant("Atelier Dupont").await?;
+        with_browser("settings", |browser| async move {
+            settings_scenario(&browser, &server, &tenant).await
+        })
+        .await
+    })
+}
+
+async fn settings_scenario(
+    browser: &fantoccini::Client,
+    server: &TestServer,
+    tenant: &guichet_tests::TenantFixture,
+) -> anyhow::Result<()> {
+    sign_in(browser, server, &tenant.admin_email, &tenant.password).await?;
+
+    wait_css(browser, "[data-testid=nav-sla]")
+        .await?
+        .click()
+        .await?;
+    let hours = wait_css(
+        browser,
+        "[data-testid=sla-policy][data-type=SALES] [data-testid=sla-response-hours]",
+    )
+    .await?;
+    hours.clear().await?;
+    hours.send_keys("3").await?;
+    wait_css(
+        browser,
+        "[data-testid=sla-policy][data-type=SALES] [data-testid=sla-save]",
+    )
+    .await?
+    .click()
+    .await?;
+    wait_css(
+        browser,
+        "[data-testid=sla-policy][data-type=SALES] [data-testid=saved]",
+    )
+    .await?;
+    let _ = std::fs::write(
+        std::env::temp_dir().join("guichet-sla.png"),
+        browser.screenshot().await?,
+    );
+
+    wait_css(browser, "[data-testid=nav-workflows]")
+        .await?
+        .click()
+        .await?;
+    let cell = "[data-testid=workflow][data-type=SUPPORT] [data-testid=workflow-cell][data-from=NEW][data-to=CANCELLED]";
+    wait_css(browser, cell).await?.click().await?;
+    wait_css(
+        browser,
+        "[data-testid=workflow][data-type=SUPPORT] [data-testid=workflow-save]",
+    )
+    .await?
+    .click()
+    .await?;
+    wait_css(
+        browser,
+        "[data-testid=workflow][data-type=SUPPORT] [data-testid=saved]",
+    )
+    .await?;
+    let _ = std::fs::write(
+        std::env::temp_dir().join("guichet-workflows.png"),
+        browser.screenshot().await?,
+    );
+
+    let settings = server
+        .ok(
+            Some(&tenant.admin_token),
+            "{ slaPolicies { ticketType responseHours } workflows { ticketType transitions { from to } } }",
+            json!({}),
+        )
+        .await?;
+    let sales = settings["slaPolicies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|policy| policy["ticketType"] == "SALES")
+        .context("a SALES policy")?;
+    assert_eq!(sales["responseHours"], 3);
+    let support = settings["workflows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|workflow| workflow["ticketType"] == "SUPPORT")
+        .context("a SUPPORT workflow")?;
+    assert!(support["transitions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|transition| transition["from"] == "NEW" && transition["to"] == "CANCELLED"));
+    Ok(())
+}
+
+async fn create_scenario(
+    browser: &fantoccini::Client,
+    server: &TestServer,
+    tenant: &guichet_tests::TenantFixture,
+    customer: &str,
+) -> anyhow::Result<()> {
+    sign_in(
+        browser,
+        server,
+        "agathe@atelier-dupont.test",
+        &tenant.password,
+    )
+    .await?;
+    wait_css(browser, "[data-testid=new-ticket]")
+        .await?
+        .click()
+        .await?;
+
+    // The customer, found by search.
+    wait_css(browser, "[data-testid=create-customer-search]")
+        .await?
+        .send_keys("Martin")
+        .await?;
+    let option = format!("[data-testid=create-customer-option][data-id='{customer}']");
+    wait_css(browser, &option).await?.click().await?;
+    wait_css(
+        browser,
+        &format!("[data-testid=create-customer-chosen][data-id='{customer}']"),
+    )
+    .await?;
+    let options = browser
+        .find_all(Locator::Css("[data-testid=create-customer-option]"))
+        .await?;
+    assert_eq!(options.len(), 1, "only Jeanne Martin matches");
+
+    wait_css(browser, "[data-testid=create-type]")
+        .await?
+        .select_by_value("SUPPORT")
+        .await?;
+    wait_css(browser, "[data-testid=create-category]")
+        .await?
+        .select_by_value("TECHNICAL")
+        .await?;
+    wait_css(browser, "[data-testid=create-priority]")
+        .await?
+        .select_by_value("LOW")
+        .await?;
+    wait_css(browser, "[data-testid=create-subject]")
+        .await?
+        .send_keys("Imprimante en panne")
+        .await?;
+    wait_css(browser, "[data-testid=create-description]")
+        .await?
+        .send_keys("Elle affiche une erreur E12.")
+        .await?;
+    wait_css(browser, "[data-testid=create-submit]")
+        .await?
+        .click()
+        .await?;
+
+    // Its page.
+    let article = wait_css(browser, "[data-testid=ticket]").await?;
+    let id = article
+        .attr("data-id")
+        .await?
+        .context("the ticket has an id")?;
+    let subject = wait_css(browser, "[data-testid=ticket-subject]").await?;
+    assert_eq!(subject.text().await?, "Imprimante en panne");
+    wait_css(browser, "[data-testid=sla-response]").await?;
+    wait_css(browser, "[data-testid=sla-resolution]").await?;
+
+    // Along its workflow, through the status drop-down.
+    for status in ["OPEN", "RESOLVED"] {
+        wait_css(browser, "[data-testid=status-select]")
+            .await?
+            .select_by_value(status)
+            .await?;
+        wait_css(
+            browser,
+            &format!("[data-testid=ticket-status][data-status='{status}']"),
+        )
+        .await?;
+    }
+    wait_css(browser, "[data-testid=priority-select]")
+        .await?
+        .select_by_value("URGENT")
+        .await?;
+    wait_css(browser, ".ticket-header [data-priority='urgent']").await?;
+
+    // Time spent.
+    wait_css(browser, "[data-testid=log-minutes]")
+        .await?
+        .send_keys("45")
+        .await?;
+    wait_css(browser, "[data-testid=log-submit]")
+        .await?
+        .click()
+        .await?;
+    wait_css(browser, "[data-testid=logged-minutes][data-minutes='45']").await?;
+    wait_css(browser, "[data-testid=history]").await?;
+
+    let ticket = server
+        .ok(
+            Some(&tenant.admin_token),
+            "query($id: ID!) { ticket(id: $id) { subject status priority category customer { id } loggedMinutes } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    let ticket = &ticket["ticket"];
+    assert_eq!(ticket["subject"], "Imprimante en panne");
+    assert_eq!(ticket["status"], "RESOLVED");
+    assert_eq!(ticket["priority"], "URGENT");
+    assert_eq!(ticket["category"], "TECHNICAL");
+    assert_eq!(ticket["customer"]["id"], customer);
+    assert_eq!(ticket["loggedMinutes"], 45);
+
+    // Back on the board, the filters and the search narrow it down.
+    wait_css(browser, ".topbar .nav a[href='/']")
+        .await?
+        .click()
+        .await?;
+    wait_css(
+        browser,
+        "[data-testid=ticket-card][data-number='SAL-2026-00001']",
+    )
+    .await?;
+    let mine = format!("[data-testid=ticket-card][data-id='{id}']");
+    wait_css(browser, &mine).await?;
+    wait_css(browser, "[data-testid=filter-priority]")
+        .await?
+        .select_by_value("URGENT")
+        .await?;
+    wait_count(browser, "[data-testid=ticket-card]", 1).await?;
+    wait_css(browser, &mine).await?;
+    wait_css(browser, "[data-testid=filter-priority]")
+        .await?
+        .select_by_value("")
+        .await?;
+    wait_count(browser, "[data-testid=ticket-card]", 2).await?;
+    wait_css(browser, "[data-testid=filter-type]")
+        .await?
+        .select_by_value("SALES")
+        .await?;
+    wait_count(browser, "[data-testid=ticket-card]", 1).await?;
+    wait_css(
+        browser,
+        "[data-testid=ticket-card][data-number='SAL-2026-00001']",
+    )
+    .await?;
+    wait_css(browser, "[data-testid=filter-type]")
+        .await?
+        .select_by_value("")
+        .await?;
+    wait_count(browser, "[data-testid=ticket-card]", 2).await?;
+    wait_css(browser, "[data-testid=board-search]")
+        .await?
+        .send_keys("imprimante")
+        .await?;
+    wait_count(browser, "[data-testid=ticket-card]", 1).await?;
+    wait_css(browser, &mine).await?;
+    Ok(())
+}
+
+/// Waits until exactly `count` elements match a CSS selector.
+async fn wait_count(
+    browser: &fantoccini::Client,
+    selector: &str,
+    count: usize,
+) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let found = browser.find_all(Locator::Css(selector)).await?.len();
+        if found == count {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "waiting for {count} of {selector}, found {found}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn rating_scenario(
+    browser: &fantoccini::Client,
+    server: &TestServer,
+    tenant: &guichet_tests::TenantFixture,
+    ticket: &serde_json::Value,
+) -> anyhow::Result<()> {
+    sign_in(browser, server, "jean@client.test", &tenant.password).await?;
+    let number = ticket["number"].as_str().context("the ticket's number")?;
+    let card = wait_css(
+        browser,
+        &format!("[data-testid=ticket-card][data-number='{number}'][data-status=RESOLVED]"),
+    )
+    .await?;
+    card.find(Locator::Css("a")).await?.click().await?;
+
+    wait_css(browser, "[data-testid=rating-star][data-value='4']")
+        .await?
+        .click()
+        .await?;
+    wait_css(browser, "[data-testid=rating-comment]")
+        .await?
+        .send_keys("Rapide et efficace.")
+        .await?;
+    wait_css(browser, "[data-testid=rating-submit]")
+        .await?
+        .click()
+        .await?;
+    wait_css(browser, "[data-testid=rating-done][data-value='4']").await?;
+
+    let rated = server
+        .ok(
+            Some(&tenant.admin_token),
+            "query($id: ID!) { ticket(id: $id) { satisfactionRating satisfactionComment } }",
+            json!({ "id": ticket["id"] }),
+        )
+        .await?;
+    assert_eq!(rated["ticket"]["satisfactionRating"], 4);
+    assert_eq!(
+        rated["ticket"]["satisfactionComment"],
+        "Rapide et efficace."
+    );
+    Ok(())
 }
 
 async fn run_scenario(

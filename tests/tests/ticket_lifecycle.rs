@@ -4,6 +4,10 @@
 use guichet_tests::{both_backends, Backend, TestServer};
 use serde_json::json;
 
+mod entity_kind {
+    pub use entity::enums::{DepartmentKind, Role};
+}
+
 const MOVE: &str = "mutation($id: ID!, $s: TicketStatus!) { changeTicketStatus(ticketId: $id, status: $s) { status } }";
 const RATE: &str = "mutation($input: RateTicketInput!) { rateTicket(input: $input) { satisfactionRating satisfactionComment ratedAt } }";
 
@@ -398,7 +402,205 @@ async fn admins_edit_workflows_and_slas(backend: Backend) -> anyhow::Result<()> 
     Ok(())
 }
 
+async fn full_text_search_with_filters(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let mut tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let marie = tenant.customer(&server, "Marie", "Martin").await?;
+    tenant
+        .user(&server, "jean@atelier-dupont.test", "customer", Some(&jean))
+        .await?;
+    let borne = tenant
+        .ticket(&server, &jean, "SUPPORT", "Borne de recharge en panne")
+        .await?;
+    let facture = tenant
+        .ticket(&server, &marie, "SUPPORT", "Facture incorrecte")
+        .await?;
+    server.clock.advance(chrono::Duration::days(2));
+    // Sessions last 12 hours: sign in again after the jump.
+    tenant.admin_token = server.login(&tenant.admin_email, &tenant.password).await?;
+    let jean_token = server
+        .login("jean@atelier-dupont.test", &tenant.password)
+        .await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let devis = tenant
+        .ticket(&server, &jean, "SALES", "Demande de devis")
+        .await?;
+    let reply = "mutation($id: ID!, $b: String!, $i: Boolean) { replyToTicket(input: { ticketId: $id, body: $b, internal: $i }) { id } }";
+    server
+        .ok(
+            admin,
+            reply,
+            json!({ "id": facture["id"], "b": "Le prélèvement SEPA a échoué", "i": false }),
+        )
+        .await?;
+    server
+        .ok(
+            admin,
+            reply,
+            json!({ "id": devis["id"], "b": "Remise confidentielle accordée", "i": true }),
+        )
+        .await?;
+    // Another tenant's identical words never match.
+    let other = server.tenant("Autre").await?;
+    let other_customer = other.customer(&server, "Paul", "Petit").await?;
+    other
+        .ticket(
+            &server,
+            &other_customer,
+            "SUPPORT",
+            "Borne de recharge cassée",
+        )
+        .await?;
+
+    let query = "query($f: TicketFilter) { tickets(filter: $f) { nodes { number } } }";
+    let numbers = |data: serde_json::Value| -> Vec<String> {
+        data["tickets"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|n| n["number"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let search = |words: &str| json!({ "f": { "search": words } });
+    assert_eq!(
+        numbers(server.ok(admin, query, search("borne recharge")).await?),
+        [borne["number"].as_str().unwrap_or_default()]
+    );
+    assert_eq!(
+        numbers(server.ok(admin, query, search("rech")).await?),
+        [borne["number"].as_str().unwrap_or_default()],
+        "prefixes match"
+    );
+    assert_eq!(
+        numbers(server.ok(admin, query, search("prélèvement")).await?),
+        [facture["number"].as_str().unwrap_or_default()],
+        "messages are searched"
+    );
+    assert_eq!(
+        numbers(server.ok(admin, query, search("borne facture")).await?),
+        Vec::<String>::new(),
+        "all words must match"
+    );
+    assert_eq!(
+        numbers(server.ok(admin, query, search("Remise")).await?),
+        [devis["number"].as_str().unwrap_or_default()],
+        "staff search internal notes"
+    );
+    assert_eq!(
+        numbers(
+            server
+                .ok(Some(&jean_token), query, search("remise"))
+                .await?
+        ),
+        Vec::<String>::new(),
+        "customers do not"
+    );
+    assert_eq!(
+        numbers(server.ok(admin, query, search("\"'*) OR 1=1 --")).await?).len(),
+        0,
+        "query syntax is not interpreted"
+    );
+    // Combined with filters.
+    let combined = json!({ "f": { "search": "de", "customerId": jean, "ticketType": ["SALES"] } });
+    assert_eq!(
+        numbers(server.ok(admin, query, combined).await?),
+        [devis["number"].as_str().unwrap_or_default()]
+    );
+    let recent = json!({ "f": { "createdAfter": "2026-03-03T00:00:00Z" } });
+    assert_eq!(
+        numbers(server.ok(admin, query, recent).await?),
+        [devis["number"].as_str().unwrap_or_default()]
+    );
+    let older = json!({ "f": { "createdBefore": "2026-03-03T00:00:00Z" } });
+    assert_eq!(numbers(server.ok(admin, query, older).await?).len(), 2);
+    let departments = server
+        .ok(
+            admin,
+            "query($id: ID!) { ticket(id: $id) { department { id } } }",
+            json!({ "id": devis["id"] }),
+        )
+        .await?;
+    let sales = json!({ "f": { "departmentId": departments["ticket"]["department"]["id"] } });
+    assert_eq!(
+        numbers(server.ok(admin, query, sales).await?),
+        [devis["number"].as_str().unwrap_or_default()]
+    );
+    assert_eq!(
+        numbers(
+            server
+                .ok(admin, query, json!({ "f": { "unassigned": true } }))
+                .await?
+        )
+        .len(),
+        3
+    );
+    Ok(())
+}
+
+async fn new_tickets_go_to_the_least_loaded_available_agent(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let db = &server.state.services.db;
+    let make_agent = |email: &'static str, department: entity_kind::DepartmentKind, max: i32| {
+        server::domain::users::insert_user(
+            db,
+            tenant.id,
+            server::domain::users::NewUser {
+                email: email.to_owned(),
+                password: None,
+                display_name: email.to_owned(),
+                role: entity_kind::Role::Agent,
+                department: Some(department),
+                customer_id: None,
+                max_open_tickets: max,
+            },
+            server.clock_now(),
+        )
+    };
+    let tech1 = make_agent("tech1@x.test", entity_kind::DepartmentKind::Technical, 2).await?;
+    let tech2 = make_agent("tech2@x.test", entity_kind::DepartmentKind::Technical, 1).await?;
+    let billing = make_agent("billing@x.test", entity_kind::DepartmentKind::Billing, 5).await?;
+    let create = "mutation($c: TicketCategory!, $cust: ID!) { createTicket(input: { ticketType: SUPPORT, category: $c, subject: \"S\", description: \"D\", customerId: $cust }) { assignee { email } } }";
+    let admin = Some(tenant.admin_token.as_str());
+    let mut assignees = Vec::new();
+    for _ in 0..4 {
+        let data = server
+            .ok(admin, create, json!({ "c": "TECHNICAL", "cust": jean }))
+            .await?;
+        assignees.push(data["createTicket"]["assignee"]["email"].clone());
+    }
+    // tech1 (older account) first, then tech2 (fewest open), then tech1 again; then both are full.
+    assert_eq!(
+        assignees,
+        [
+            json!(tech1.email),
+            json!(tech2.email),
+            json!(tech1.email),
+            json!(null)
+        ]
+    );
+    let data = server
+        .ok(admin, create, json!({ "c": "BILLING", "cust": jean }))
+        .await?;
+    assert_eq!(
+        data["createTicket"]["assignee"]["email"],
+        billing.email.as_str()
+    );
+    // Agents away get nothing; general questions go to support, which has nobody.
+    let data = server
+        .ok(admin, create, json!({ "c": "OTHER", "cust": jean }))
+        .await?;
+    assert_eq!(data["createTicket"]["assignee"], json!(null));
+    Ok(())
+}
+
 both_backends!(
+    full_text_search_with_filters,
+    new_tickets_go_to_the_least_loaded_available_agent,
     concurrent_creations_get_gapless_unique_numbers,
     history_records_every_move,
     only_the_customer_rates_a_resolved_ticket_once,

@@ -10,7 +10,7 @@ use entity::enums::{
     AuthorKind, Channel, DepartmentKind, TicketCategory, TicketEventKind, TicketPriority,
     TicketStatus, TicketType, Visibility,
 };
-use entity::{customer, department, message, sla_policy, ticket, ticket_event, user};
+use entity::{customer, department, message, sla_policy, tenant, ticket, ticket_event, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
@@ -63,6 +63,78 @@ pub struct TicketFilter {
     pub customer_id: Option<i64>,
     /// Assigned to this user.
     pub assignee_id: Option<i64>,
+    /// Only tickets nobody is assigned to.
+    pub unassigned: bool,
+    /// Routed to this department.
+    pub department_id: Option<i64>,
+    /// Created at or after this instant.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Created before this instant.
+    pub created_before: Option<DateTime<Utc>>,
+    /// Words that must all appear (as word prefixes) in the subject, the description or a
+    /// message of the thread the caller may see.
+    pub search: Option<String>,
+}
+
+/// The words of a search, lower-cased, without punctuation (which both full-text query
+/// languages would interpret).
+fn search_words(search: &str) -> Vec<String> {
+    search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The full-text condition on `tickets` for `words`, in the backend's dialect.
+fn search_condition(
+    backend: DbBackend,
+    actor: &Actor,
+    words: &[String],
+) -> sea_orm::sea_query::SimpleExpr {
+    let public_only = !actor.is_staff();
+    match backend {
+        DbBackend::Postgres => {
+            let query = words
+                .iter()
+                .map(|w| format!("{w}:*"))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            let visibility = if public_only {
+                " AND m.visibility = 'public'"
+            } else {
+                ""
+            };
+            Expr::cust_with_values(
+                format!(
+                    "(to_tsvector('simple', \"tickets\".\"subject\" || ' ' || \"tickets\".\"description\") @@ to_tsquery('simple', $1) \
+                     OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = \"tickets\".\"id\" AND m.tenant_id = $2{visibility} \
+                     AND to_tsvector('simple', m.body) @@ to_tsquery('simple', $3)))"
+                ),
+                [sea_orm::Value::from(query.clone()), actor.tenant_id.into(), query.into()],
+            )
+        }
+        _ => {
+            let query = words
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let visibility = if public_only {
+                " AND visibility = 'public'"
+            } else {
+                ""
+            };
+            Expr::cust_with_values(
+                format!(
+                    "\"tickets\".\"id\" IN (SELECT ticket_id FROM ticket_search WHERE ticket_search MATCH ? \
+                     AND tenant_id = ?{visibility})"
+                ),
+                [sea_orm::Value::from(query), actor.tenant_id.into()],
+            )
+        }
+    }
 }
 
 /// One page of tickets, newest first.
@@ -204,6 +276,12 @@ pub async fn create_ticket(
         .one(&svc.db)
         .await?
         .map(|d| d.id);
+    let auto_assignee = match department_id {
+        Some(department_id) if auto_assignment_enabled(&svc.db, actor.tenant_id).await? => {
+            pick_available_agent(&svc.db, actor.tenant_id, department_id).await?
+        }
+        _ => None,
+    };
     let now = svc.now();
 
     let txn = svc.db.begin().await?;
@@ -221,7 +299,7 @@ pub async fn create_ticket(
         description: Set(description),
         resolution: Set(None),
         customer_id: Set(customer_id),
-        assignee_id: Set(None),
+        assignee_id: Set(auto_assignee),
         department_id: Set(department_id),
         channel: Set(input.channel.unwrap_or(Channel::Web)),
         created_by: Set(Some(actor.user_id)),
@@ -264,10 +342,72 @@ pub async fn create_ticket(
         now,
     )
     .await?;
+    if let Some(assignee) = auto_assignee {
+        ticket_event::ActiveModel {
+            tenant_id: Set(created.tenant_id),
+            ticket_id: Set(created.id),
+            actor_id: Set(None),
+            kind: Set(TicketEventKind::Assigned),
+            from_value: Set(None),
+            to_value: Set(Some(assignee.to_string())),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
     txn.commit().await?;
 
     publish(svc, &created, LiveEventKind::TicketCreated, None).await;
     Ok(created)
+}
+
+/// Whether the tenant assigns new tickets automatically (setting `auto_assign`, on by
+/// default).
+async fn auto_assignment_enabled(db: &impl ConnectionTrait, tenant_id: i64) -> DomainResult<bool> {
+    let found = tenant::Entity::find_by_id(tenant_id).one(db).await?;
+    Ok(found.is_none_or(|t| {
+        t.settings
+            .get("auto_assign")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true)
+    }))
+}
+
+/// The agent of `department_id` to give a new ticket: online, active, below their maximum
+/// of open tickets, with the fewest open tickets (then the longest-standing account).
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn pick_available_agent(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    department_id: i64,
+) -> DomainResult<Option<i64>> {
+    let backend = db.get_database_backend();
+    let placeholders: [&str; 2] = match backend {
+        DbBackend::Postgres => ["$1", "$2"],
+        _ => ["?1", "?2"],
+    };
+    let sql = format!(
+        "SELECT u.id AS id FROM users u \
+         LEFT JOIN tickets t ON t.assignee_id = u.id AND t.status IN ('new', 'open', 'pending') \
+         WHERE u.tenant_id = {0} AND u.department_id = {1} AND u.role IN ('agent', 'manager') \
+         AND u.is_active = true AND u.availability = 'online' \
+         GROUP BY u.id, u.max_open_tickets \
+         HAVING COUNT(t.id) < u.max_open_tickets \
+         ORDER BY COUNT(t.id), u.id LIMIT 1",
+        placeholders[0], placeholders[1]
+    );
+    let row = db
+        .query_one(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [tenant_id.into(), department_id.into()],
+        ))
+        .await?;
+    Ok(row.map(|r| r.try_get::<i64>("", "id")).transpose()?)
 }
 
 pub(crate) async fn record_event(
@@ -366,6 +506,28 @@ pub async fn list_tickets(
     }
     if let Some(assignee_id) = filter.assignee_id {
         query = query.filter(ticket::Column::AssigneeId.eq(assignee_id));
+    }
+    if filter.unassigned {
+        query = query.filter(ticket::Column::AssigneeId.is_null());
+    }
+    if let Some(department_id) = filter.department_id {
+        query = query.filter(ticket::Column::DepartmentId.eq(department_id));
+    }
+    if let Some(at) = filter.created_after {
+        query = query.filter(ticket::Column::CreatedAt.gte(at));
+    }
+    if let Some(at) = filter.created_before {
+        query = query.filter(ticket::Column::CreatedAt.lt(at));
+    }
+    if let Some(search) = filter.search.as_deref() {
+        let words = search_words(search);
+        if !words.is_empty() {
+            query = query.filter(search_condition(
+                svc.db.get_database_backend(),
+                actor,
+                &words,
+            ));
+        }
     }
     if let Some(after) = after {
         query = query.filter(ticket::Column::Id.lt(decode_cursor(after)?));

@@ -20,6 +20,16 @@ pub struct TicketFilter {
     ticket_type: Option<Vec<TicketType>>,
     customer_id: Option<ID>,
     assignee_id: Option<ID>,
+    /// Only tickets nobody is assigned to.
+    unassigned: Option<bool>,
+    department_id: Option<ID>,
+    /// Created at or after.
+    created_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// Created before.
+    created_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Words that must all appear (as prefixes, accents ignored on SQLite) in the subject,
+    /// the description or the thread.
+    search: Option<String>,
 }
 
 /// A ticket to open.
@@ -92,6 +102,15 @@ impl TicketQuery {
                 .as_ref()
                 .map(|id| parse_id("assigneeId", id))
                 .transpose()?,
+            unassigned: filter.unassigned.unwrap_or(false),
+            department_id: filter
+                .department_id
+                .as_ref()
+                .map(|id| parse_id("departmentId", id))
+                .transpose()?,
+            created_after: filter.created_after,
+            created_before: filter.created_before,
+            search: filter.search,
         };
         let page = tickets::list_tickets(
             services(ctx)?,
