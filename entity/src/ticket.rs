@@ -59,6 +59,8 @@ pub struct Model {
     pub last_agent_message_at: Option<DateTimeUtc>,
     /// The ticket this one was merged into. References `tickets`.
     pub merged_into_id: Option<i64>,
+    /// When the customer was last told the ticket would close for lack of reply.
+    pub auto_close_reminded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

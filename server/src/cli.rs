@@ -282,6 +282,12 @@ fn print_report(report: &LoadReport) {
 /// Fails when the address cannot be bound.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let bind = state.config.bind;
+    if state.config.jobs_interval_seconds > 0 {
+        crate::jobs::spawn_scheduler(
+            state.services.clone(),
+            std::time::Duration::from_secs(state.config.jobs_interval_seconds),
+        );
+    }
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;

@@ -36,6 +36,8 @@ pub struct Config {
     pub graphql_depth_limit: usize,
     /// Highest accepted GraphQL query complexity.
     pub graphql_complexity_limit: usize,
+    /// Seconds between runs of the scheduled jobs (SLA, auto-close); 0 disables them.
+    pub jobs_interval_seconds: u64,
 }
 
 impl Default for Config {
@@ -51,6 +53,7 @@ impl Default for Config {
             body_limit_bytes: 2 * 1024 * 1024,
             graphql_depth_limit: 12,
             graphql_complexity_limit: 2_000,
+            jobs_interval_seconds: 60,
         }
     }
 }

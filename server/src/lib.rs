@@ -14,6 +14,7 @@ pub mod domain;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod jobs;
 pub mod state;
 
 pub use http::app;

@@ -399,6 +399,10 @@ async fn create_scenario(
         .await?
         .send_keys("Elle affiche une erreur E12.")
         .await?;
+    let _ = std::fs::write(
+        std::env::temp_dir().join("guichet-create.png"),
+        browser.screenshot().await?,
+    );
     wait_css(browser, "[data-testid=create-submit]")
         .await?
         .click()
@@ -555,6 +559,10 @@ async fn rating_scenario(
         .click()
         .await?;
     wait_css(browser, "[data-testid=rating-done][data-value='4']").await?;
+    let _ = std::fs::write(
+        std::env::temp_dir().join("guichet-rating.png"),
+        browser.screenshot().await?,
+    );
 
     let rated = server
         .ok(

@@ -7,10 +7,13 @@
 pub mod actor;
 pub mod api_tokens;
 pub mod auth;
+pub mod auto_close;
 pub mod customers;
 pub mod error;
+pub mod notifications;
 pub mod satisfaction;
 pub mod settings;
+pub mod sla;
 pub mod tenants;
 pub mod tickets;
 pub mod time_entries;

@@ -326,6 +326,7 @@ pub async fn create_ticket(
         last_customer_message_at: Set(if actor.is_staff() { None } else { Some(now) }),
         last_agent_message_at: Set(None),
         merged_into_id: Set(None),
+        auto_close_reminded_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -694,9 +695,51 @@ pub async fn reply_to_ticket(
     }
     .insert(&txn)
     .await?;
+    // A customer answering a ticket that waits on them, or that was resolved, puts it back
+    // in the team's hands.
+    let mut moved = false;
+    if !actor.is_staff()
+        && !internal
+        && matches!(found.status, TicketStatus::Pending | TicketStatus::Resolved)
+    {
+        let mut update = ticket::Entity::update_many()
+            .col_expr(ticket::Column::Status, Expr::value(TicketStatus::Open))
+            .filter(ticket::Column::Id.eq(found.id))
+            .filter(ticket::Column::Status.eq(found.status));
+        if found.status == TicketStatus::Resolved {
+            update = update.col_expr(
+                ticket::Column::ResolvedAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            );
+        }
+        if update.exec(&txn).await?.rows_affected == 1 {
+            moved = true;
+            if found.status == TicketStatus::Pending {
+                super::sla::resume_clock_after_pending(&txn, &found, now).await?;
+            }
+            let kind = if found.status == TicketStatus::Resolved {
+                TicketEventKind::Reopened
+            } else {
+                TicketEventKind::StatusChanged
+            };
+            record_event(
+                &txn,
+                &found,
+                actor,
+                kind,
+                Some(found.status.as_str()),
+                Some(TicketStatus::Open.as_str()),
+                now,
+            )
+            .await?;
+        }
+    }
     txn.commit().await?;
 
     publish(svc, &found, LiveEventKind::MessageAdded, Some(created.id)).await;
+    if moved {
+        publish(svc, &found, LiveEventKind::TicketUpdated, None).await;
+    }
     Ok(created)
 }
 
@@ -771,6 +814,9 @@ pub async fn change_ticket_status(
         return Err(DomainError::Conflict(
             "the ticket changed meanwhile: reload it and try again".into(),
         ));
+    }
+    if found.status == TicketStatus::Pending {
+        super::sla::resume_clock_after_pending(&txn, &found, now).await?;
     }
     let kind = if to == TicketStatus::Open
         && matches!(found.status, TicketStatus::Resolved | TicketStatus::Closed)

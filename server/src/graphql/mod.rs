@@ -9,6 +9,7 @@ pub mod directory;
 pub mod enums;
 pub mod error;
 pub mod loaders;
+pub mod notifications;
 pub mod schema;
 pub mod settings;
 pub mod tickets;

@@ -4,6 +4,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::auth::{AuthMutation, AuthQuery};
 use super::directory::DirectoryQuery;
+use super::notifications::{NotificationMutation, NotificationQuery};
 use super::settings::{SettingsMutation, SettingsQuery};
 use super::tickets::{TicketMutation, TicketQuery, TicketSubscription};
 use crate::config::Config;
@@ -12,11 +13,22 @@ use crate::domain::Services;
 
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct Query(AuthQuery, TicketQuery, DirectoryQuery, SettingsQuery);
+pub struct Query(
+    AuthQuery,
+    TicketQuery,
+    DirectoryQuery,
+    SettingsQuery,
+    NotificationQuery,
+);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, TicketMutation, SettingsMutation);
+pub struct Mutation(
+    AuthMutation,
+    TicketMutation,
+    SettingsMutation,
+    NotificationMutation,
+);
 
 /// Every subscription.
 #[derive(MergedSubscription, Default)]

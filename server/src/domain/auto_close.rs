@@ -1,0 +1,244 @@
+//! Auto-close: a ticket waiting on its customer (pending or resolved) with no customer reply
+//! for the tenant's `auto_close_days` (5 by default, 0 to disable) is closed, with a message
+//! in its thread saying why; the customer is reminded a day before.
+//!
+//! The wait counts from the last agent message, never from `updated_at` (which system
+//! events touch). A customer reply (newer than the agent's) stops it. Each step is a
+//! conditional update, so running the job twice, or on two instances at once, acts once.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use entity::enums::{
+    AuthorKind, Channel, NotificationKind, TicketEventKind, TicketStatus, Visibility,
+};
+use entity::{message, tenant, ticket};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
+};
+
+use super::error::DomainResult;
+use super::notifications::{customer_accounts, notify_users, NewNotification};
+use super::sla::system_event;
+use super::Services;
+use crate::events::{LiveEvent, LiveEventKind};
+
+/// Days without customer reply before closing, when the tenant does not say.
+pub const DEFAULT_AUTO_CLOSE_DAYS: i64 = 5;
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AutoCloseReport {
+    /// Customers reminded that their ticket closes tomorrow.
+    pub reminded: usize,
+    /// Tickets closed.
+    pub closed: usize,
+}
+
+fn auto_close_days(settings: &serde_json::Value) -> i64 {
+    settings
+        .get("auto_close_days")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(DEFAULT_AUTO_CLOSE_DAYS)
+}
+
+/// Reminds and closes what is due, in every tenant.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn run_auto_close(svc: &Services) -> DomainResult<AutoCloseReport> {
+    let now = svc.now();
+    let days: HashMap<i64, i64> = tenant::Entity::find()
+        .all(&svc.db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, auto_close_days(&t.settings)))
+        .collect();
+    let waiting = ticket::Entity::find()
+        .filter(ticket::Column::Status.is_in([TicketStatus::Pending, TicketStatus::Resolved]))
+        .filter(ticket::Column::LastAgentMessageAt.is_not_null())
+        .filter(
+            Condition::any()
+                .add(ticket::Column::LastCustomerMessageAt.is_null())
+                .add(
+                    Expr::col(ticket::Column::LastCustomerMessageAt)
+                        .lt(Expr::col(ticket::Column::LastAgentMessageAt)),
+                ),
+        )
+        .filter(ticket::Column::LastAgentMessageAt.lte(now - Duration::days(1)))
+        .order_by_asc(ticket::Column::Id)
+        .limit(1000)
+        .all(&svc.db)
+        .await?;
+    let mut report = AutoCloseReport::default();
+    for found in waiting {
+        let wait_days = days
+            .get(&found.tenant_id)
+            .copied()
+            .unwrap_or(DEFAULT_AUTO_CLOSE_DAYS);
+        let Some(since) = found.last_agent_message_at else {
+            continue;
+        };
+        if wait_days <= 0 {
+            continue;
+        }
+        let deadline = since + Duration::days(wait_days);
+        if now >= deadline {
+            if close(svc, &found, since, wait_days, now).await? {
+                report.closed += 1;
+            }
+        } else if now >= deadline - Duration::days(1)
+            && found.auto_close_reminded_at.is_none_or(|at| at < since)
+            && remind(svc, &found, since, deadline, now).await?
+        {
+            report.reminded += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// Conditions under which the ticket is still waiting as read: same status, same last agent
+/// message, no newer customer reply.
+fn still_waiting(found: &ticket::Model, since: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(ticket::Column::Id.eq(found.id))
+        .add(ticket::Column::Status.eq(found.status))
+        .add(ticket::Column::LastAgentMessageAt.eq(since))
+        .add(
+            Condition::any()
+                .add(ticket::Column::LastCustomerMessageAt.is_null())
+                .add(ticket::Column::LastCustomerMessageAt.lt(since)),
+        )
+}
+
+async fn system_message(
+    db: &impl sea_orm::ConnectionTrait,
+    found: &ticket::Model,
+    body: String,
+    now: DateTime<Utc>,
+) -> DomainResult<message::Model> {
+    Ok(message::ActiveModel {
+        tenant_id: Set(found.tenant_id),
+        ticket_id: Set(found.id),
+        author_kind: Set(AuthorKind::System),
+        author_user_id: Set(None),
+        author_customer_id: Set(None),
+        visibility: Set(Visibility::Public),
+        body: Set(body),
+        channel: Set(Channel::Web),
+        external_id: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+async fn remind(
+    svc: &Services,
+    found: &ticket::Model,
+    since: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DomainResult<bool> {
+    let txn = svc.db.begin().await?;
+    let flipped = ticket::Entity::update_many()
+        .col_expr(ticket::Column::AutoCloseRemindedAt, Expr::value(Some(now)))
+        .filter(still_waiting(found, since))
+        .filter(
+            Condition::any()
+                .add(ticket::Column::AutoCloseRemindedAt.is_null())
+                .add(ticket::Column::AutoCloseRemindedAt.lt(since)),
+        )
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if flipped == 0 {
+        return Ok(false);
+    }
+    let body = format!(
+        "Sans réponse de votre part, ce ticket sera fermé automatiquement le {}. Répondez simplement pour le garder ouvert.",
+        deadline.format("%d/%m/%Y à %H:%M UTC")
+    );
+    let created = system_message(&txn, found, body.clone(), now).await?;
+    let recipients = customer_accounts(&txn, found.tenant_id, found.customer_id).await?;
+    let title = format!("Votre ticket {} sera bientôt fermé", found.number);
+    notify_users(
+        &txn,
+        found.tenant_id,
+        &recipients,
+        &NewNotification {
+            kind: NotificationKind::System,
+            title: &title,
+            body: &body,
+            ticket_id: Some(found.id),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    svc.events
+        .publish(LiveEvent {
+            tenant_id: found.tenant_id,
+            kind: LiveEventKind::MessageAdded,
+            ticket_id: found.id,
+            message_id: Some(created.id),
+        })
+        .await;
+    Ok(true)
+}
+
+async fn close(
+    svc: &Services,
+    found: &ticket::Model,
+    since: DateTime<Utc>,
+    wait_days: i64,
+    now: DateTime<Utc>,
+) -> DomainResult<bool> {
+    let txn = svc.db.begin().await?;
+    let flipped = ticket::Entity::update_many()
+        .col_expr(ticket::Column::Status, Expr::value(TicketStatus::Closed))
+        .col_expr(ticket::Column::ClosedAt, Expr::value(Some(now)))
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        .filter(still_waiting(found, since))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if flipped == 0 {
+        return Ok(false);
+    }
+    let body = format!(
+        "Ticket fermé automatiquement : aucune réponse du client depuis {wait_days} jours."
+    );
+    let created = system_message(&txn, found, body, now).await?;
+    system_event(
+        &txn,
+        found,
+        TicketEventKind::AutoClosed,
+        Some(found.status.as_str()),
+        Some(TicketStatus::Closed.as_str()),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    svc.events
+        .publish(LiveEvent {
+            tenant_id: found.tenant_id,
+            kind: LiveEventKind::TicketUpdated,
+            ticket_id: found.id,
+            message_id: None,
+        })
+        .await;
+    svc.events
+        .publish(LiveEvent {
+            tenant_id: found.tenant_id,
+            kind: LiveEventKind::MessageAdded,
+            ticket_id: found.id,
+            message_id: Some(created.id),
+        })
+        .await;
+    Ok(true)
+}

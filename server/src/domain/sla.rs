@@ -1,0 +1,264 @@
+//! SLA clocks: breach detection with escalation, and the pause while a ticket waits on its
+//! customer.
+//!
+//! Deadlines are counted around the clock (the default "24/7" calendar). A breach is
+//! recorded exactly once per ticket and deadline, even when several instances run the job
+//! at the same moment: the flag is set by a conditional `UPDATE … WHERE …_breached = false`
+//! and the rest (history, escalation, notifications) happens only in the transaction that
+//! flipped it.
+
+use chrono::{DateTime, Utc};
+use entity::enums::{NotificationKind, TicketEventKind, TicketPriority, TicketStatus};
+use entity::{ticket, ticket_event};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use super::error::DomainResult;
+use super::notifications::{notify_users, supervisors, NewNotification};
+use super::Services;
+use crate::events::{LiveEvent, LiveEventKind};
+
+/// What one run of the breach check did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SlaReport {
+    /// First-response deadlines newly breached.
+    pub response_breaches: usize,
+    /// Resolution deadlines newly breached.
+    pub resolution_breaches: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Deadline {
+    Response,
+    Resolution,
+}
+
+impl Deadline {
+    const fn name(self) -> &'static str {
+        match self {
+            Self::Response => "response",
+            Self::Resolution => "resolution",
+        }
+    }
+}
+
+/// The next priority up, if any.
+#[must_use]
+pub const fn escalated(priority: TicketPriority) -> Option<TicketPriority> {
+    match priority {
+        TicketPriority::Low => Some(TicketPriority::Normal),
+        TicketPriority::Normal => Some(TicketPriority::High),
+        TicketPriority::High => Some(TicketPriority::Urgent),
+        TicketPriority::Urgent => None,
+    }
+}
+
+/// Finds deadlines passed since the last run, in every tenant, and for each: flags it,
+/// records it in the history, raises the priority one step and notifies the assignee and
+/// the tenant's supervisors. Tickets waiting on their customer (pending) are paused.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn check_sla_breaches(svc: &Services) -> DomainResult<SlaReport> {
+    let now = svc.now();
+    let open = [TicketStatus::New, TicketStatus::Open];
+    let candidates = ticket::Entity::find()
+        .filter(ticket::Column::Status.is_in(open))
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(ticket::Column::ResponseBreached.eq(false))
+                        .add(ticket::Column::FirstResponseAt.is_null())
+                        .add(ticket::Column::ResponseDueAt.lte(now)),
+                )
+                .add(
+                    Condition::all()
+                        .add(ticket::Column::ResolutionBreached.eq(false))
+                        .add(ticket::Column::ResolutionDueAt.lte(now)),
+                ),
+        )
+        .order_by_asc(ticket::Column::Id)
+        .limit(500)
+        .all(&svc.db)
+        .await?;
+    let mut report = SlaReport::default();
+    for found in candidates {
+        let response_due = found.first_response_at.is_none()
+            && !found.response_breached
+            && found.response_due_at.is_some_and(|d| d <= now);
+        if response_due && record_breach(svc, &found, Deadline::Response, now).await? {
+            report.response_breaches += 1;
+        }
+        if !found.resolution_breached && found.resolution_due_at.is_some_and(|d| d <= now) {
+            // Reload: the response breach may just have raised the priority.
+            let current = ticket::Entity::find_by_id(found.id).one(&svc.db).await?;
+            if let Some(current) = current {
+                if record_breach(svc, &current, Deadline::Resolution, now).await? {
+                    report.resolution_breaches += 1;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+async fn record_breach(
+    svc: &Services,
+    found: &ticket::Model,
+    deadline: Deadline,
+    now: DateTime<Utc>,
+) -> DomainResult<bool> {
+    let flag = match deadline {
+        Deadline::Response => ticket::Column::ResponseBreached,
+        Deadline::Resolution => ticket::Column::ResolutionBreached,
+    };
+    let txn = svc.db.begin().await?;
+    let flipped = ticket::Entity::update_many()
+        .col_expr(flag, Expr::value(true))
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        .filter(ticket::Column::Id.eq(found.id))
+        .filter(flag.eq(false))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if flipped == 0 {
+        // Another run got there first.
+        return Ok(false);
+    }
+    system_event(
+        &txn,
+        found,
+        TicketEventKind::SlaBreached,
+        None,
+        Some(deadline.name()),
+        now,
+    )
+    .await?;
+    if let Some(higher) = escalated(found.priority) {
+        ticket::Entity::update_many()
+            .col_expr(ticket::Column::Priority, Expr::value(higher))
+            .filter(ticket::Column::Id.eq(found.id))
+            .exec(&txn)
+            .await?;
+        system_event(
+            &txn,
+            found,
+            TicketEventKind::Escalated,
+            Some(found.priority.as_str()),
+            Some(higher.as_str()),
+            now,
+        )
+        .await?;
+    }
+    let mut recipients = supervisors(&txn, found.tenant_id).await?;
+    recipients.extend(found.assignee_id);
+    let title = match deadline {
+        Deadline::Response => format!("SLA dépassé : première réponse à {}", found.number),
+        Deadline::Resolution => format!("SLA dépassé : résolution de {}", found.number),
+    };
+    notify_users(
+        &txn,
+        found.tenant_id,
+        &recipients,
+        &NewNotification {
+            kind: NotificationKind::SlaBreached,
+            title: &title,
+            body: &found.subject,
+            ticket_id: Some(found.id),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    svc.events
+        .publish(LiveEvent {
+            tenant_id: found.tenant_id,
+            kind: LiveEventKind::TicketUpdated,
+            ticket_id: found.id,
+            message_id: None,
+        })
+        .await;
+    Ok(true)
+}
+
+/// Records a history entry made by the system (no actor).
+pub(crate) async fn system_event(
+    db: &impl ConnectionTrait,
+    found: &ticket::Model,
+    kind: TicketEventKind,
+    from: Option<&str>,
+    to: Option<&str>,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    ticket_event::ActiveModel {
+        tenant_id: Set(found.tenant_id),
+        ticket_id: Set(found.id),
+        actor_id: Set(None),
+        kind: Set(kind),
+        from_value: Set(from.map(str::to_owned)),
+        to_value: Set(to.map(str::to_owned)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Pushes the open deadlines of a ticket leaving `pending` by the time it waited there, so
+/// time spent waiting on the customer never counts against the team. Call inside the
+/// transaction that moves the ticket out of pending.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn resume_clock_after_pending(
+    db: &impl ConnectionTrait,
+    found: &ticket::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    let since = ticket_event::Entity::find()
+        .filter(ticket_event::Column::TicketId.eq(found.id))
+        .filter(ticket_event::Column::ToValue.eq(TicketStatus::Pending.as_str()))
+        .filter(
+            ticket_event::Column::Kind
+                .is_in([TicketEventKind::StatusChanged, TicketEventKind::Reopened]),
+        )
+        .order_by_desc(ticket_event::Column::Id)
+        .one(db)
+        .await?;
+    let Some(since) = since else { return Ok(()) };
+    let paused = now - since.created_at;
+    if paused <= chrono::Duration::zero() {
+        return Ok(());
+    }
+    let mut update = ticket::Entity::update_many().filter(ticket::Column::Id.eq(found.id));
+    let mut changed = false;
+    if let (Some(due), false) = (found.resolution_due_at, found.resolution_breached) {
+        update = update.col_expr(
+            ticket::Column::ResolutionDueAt,
+            Expr::value(Some(due + paused)),
+        );
+        changed = true;
+    }
+    if let (Some(due), None, false) = (
+        found.response_due_at,
+        found.first_response_at,
+        found.response_breached,
+    ) {
+        update = update.col_expr(
+            ticket::Column::ResponseDueAt,
+            Expr::value(Some(due + paused)),
+        );
+        changed = true;
+    }
+    if changed {
+        update.exec(db).await?;
+    }
+    Ok(())
+}

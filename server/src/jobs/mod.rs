@@ -1,0 +1,48 @@
+//! Scheduled jobs: SLA breaches and auto-close, run every `jobs_interval_seconds` by each
+//! instance. Every job is idempotent and safe to run concurrently on several instances (see
+//! the modules in `domain`), so no leader election is needed.
+
+use std::time::Duration;
+
+use crate::domain::auto_close::{run_auto_close, AutoCloseReport};
+use crate::domain::sla::{check_sla_breaches, SlaReport};
+use crate::domain::{DomainResult, Services};
+
+/// What one pass of every job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobsReport {
+    /// SLA breaches recorded.
+    pub sla: SlaReport,
+    /// Reminders and closures.
+    pub auto_close: AutoCloseReport,
+}
+
+/// Runs every job once, at the services' clock time.
+///
+/// # Errors
+///
+/// The first job failure (database errors).
+pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
+    Ok(JobsReport {
+        sla: check_sla_breaches(svc).await?,
+        auto_close: run_auto_close(svc).await?,
+    })
+}
+
+/// Runs the jobs every `interval` until the process ends.
+pub fn spawn_scheduler(svc: Services, interval: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            match run_due_jobs(&svc).await {
+                Ok(report) if report != JobsReport::default() => {
+                    tracing::info!(?report, "scheduled jobs ran")
+                }
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "scheduled jobs failed"),
+            }
+        }
+    })
+}
