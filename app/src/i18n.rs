@@ -5,7 +5,7 @@
 //! language is a compile error, not a blank in the page.
 
 use crate::api::auth::Role;
-use crate::api::tickets::{AuthorKind, TicketPriority, TicketStatus, TicketType};
+use crate::api::tickets::{AuthorKind, TicketCategory, TicketPriority, TicketStatus, TicketType};
 
 /// A language of the interface.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -137,6 +137,92 @@ pub struct Texts {
     pub role_manager: &'static str,
     pub role_agent: &'static str,
     pub role_customer: &'static str,
+
+    pub nav_workflows: &'static str,
+    pub nav_sla: &'static str,
+    pub new_ticket: &'static str,
+    pub board_search_label: &'static str,
+    pub board_search_placeholder: &'static str,
+    pub filter_priority_all: &'static str,
+    pub filter_type_all: &'static str,
+    pub filter_assignee_all: &'static str,
+    pub change_priority: &'static str,
+    pub change_assignee: &'static str,
+    pub sla_response: &'static str,
+    pub sla_resolution: &'static str,
+    pub sla_due_in: &'static str,
+    pub sla_overdue: &'static str,
+    pub sla_responded: &'static str,
+    pub sla_done: &'static str,
+    pub sla_no_deadline: &'static str,
+    pub duration_days: &'static str,
+    pub history_title: &'static str,
+    pub history_empty: &'static str,
+    pub time_title: &'static str,
+    pub time_total: &'static str,
+    pub time_minutes: &'static str,
+    pub time_date: &'static str,
+    pub time_note: &'static str,
+    pub time_submit: &'static str,
+    pub time_invalid: &'static str,
+    pub time_none: &'static str,
+    pub rating_title: &'static str,
+    pub rating_intro: &'static str,
+    pub rating_comment: &'static str,
+    pub rating_submit: &'static str,
+    pub rating_pick: &'static str,
+    pub rating_done: &'static str,
+    pub create_title: &'static str,
+    pub create_type: &'static str,
+    pub create_category: &'static str,
+    pub create_priority: &'static str,
+    pub create_subject: &'static str,
+    pub create_description: &'static str,
+    pub create_customer: &'static str,
+    pub create_customer_placeholder: &'static str,
+    pub create_customer_none: &'static str,
+    pub create_customer_selected: &'static str,
+    pub create_customer_required: &'static str,
+    pub create_missing: &'static str,
+    pub create_submit: &'static str,
+    pub create_submitting: &'static str,
+    pub cancel: &'static str,
+    pub settings_workflows_title: &'static str,
+    pub settings_workflows_intro: &'static str,
+    pub workflow_initial: &'static str,
+    pub workflow_from_to: &'static str,
+    pub settings_sla_title: &'static str,
+    pub settings_sla_intro: &'static str,
+    pub sla_response_hours: &'static str,
+    pub sla_resolution_hours: &'static str,
+    pub settings_invalid_number: &'static str,
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub saved: &'static str,
+    pub category_technical: &'static str,
+    pub category_billing: &'static str,
+    pub category_scheduling: &'static str,
+    pub category_complaint: &'static str,
+    pub category_installation_issue: &'static str,
+    pub category_new_lead: &'static str,
+    pub category_quote_request: &'static str,
+    pub category_product_inquiry: &'static str,
+    pub category_partnership_inquiry: &'static str,
+    pub category_information: &'static str,
+    pub category_other: &'static str,
+    pub history_created: &'static str,
+    pub history_status_changed: &'static str,
+    pub history_assigned: &'static str,
+    pub history_priority_changed: &'static str,
+    pub history_department_changed: &'static str,
+    pub history_reopened: &'static str,
+    pub history_merged: &'static str,
+    pub history_linked: &'static str,
+    pub history_rated: &'static str,
+    pub history_sla_warning: &'static str,
+    pub history_sla_breached: &'static str,
+    pub history_escalated: &'static str,
+    pub history_auto_closed: &'static str,
 }
 
 impl Texts {
@@ -168,6 +254,69 @@ impl Texts {
             TicketType::Support => self.type_support,
             TicketType::Sales => self.type_sales,
             TicketType::Inquiry => self.type_inquiry,
+        }
+    }
+
+    /// The name of a ticket category.
+    pub fn category(&self, category: TicketCategory) -> &'static str {
+        match category {
+            TicketCategory::Technical => self.category_technical,
+            TicketCategory::Billing => self.category_billing,
+            TicketCategory::Scheduling => self.category_scheduling,
+            TicketCategory::Complaint => self.category_complaint,
+            TicketCategory::InstallationIssue => self.category_installation_issue,
+            TicketCategory::NewLead => self.category_new_lead,
+            TicketCategory::QuoteRequest => self.category_quote_request,
+            TicketCategory::ProductInquiry => self.category_product_inquiry,
+            TicketCategory::PartnershipInquiry => self.category_partnership_inquiry,
+            TicketCategory::Information => self.category_information,
+            TicketCategory::Other => self.category_other,
+        }
+    }
+
+    /// The name of a history entry's kind (the schema's `HistoryKind`); an unknown kind is
+    /// shown as the server names it.
+    pub fn history_kind<'a>(&self, kind: &'a str) -> &'a str {
+        match kind {
+            "CREATED" => self.history_created,
+            "STATUS_CHANGED" => self.history_status_changed,
+            "ASSIGNED" => self.history_assigned,
+            "PRIORITY_CHANGED" => self.history_priority_changed,
+            "DEPARTMENT_CHANGED" => self.history_department_changed,
+            "REOPENED" => self.history_reopened,
+            "MERGED" => self.history_merged,
+            "LINKED" => self.history_linked,
+            "RATED" => self.history_rated,
+            "SLA_WARNING" => self.history_sla_warning,
+            "SLA_BREACHED" => self.history_sla_breached,
+            "ESCALATED" => self.history_escalated,
+            "AUTO_CLOSED" => self.history_auto_closed,
+            other => other,
+        }
+    }
+
+    /// A history value: a status or priority name is translated, anything else (a user
+    /// id, a department) is shown as it is.
+    pub fn history_value<'a>(&self, value: &'a str) -> &'a str {
+        if let Some(status) = TicketStatus::parse(value) {
+            return self.status(status);
+        }
+        if let Some(priority) = TicketPriority::parse(value) {
+            return self.priority(priority);
+        }
+        value
+    }
+
+    /// A duration in minutes, as `2 j 3 h`, `3 h 05` or `12 min`.
+    pub fn duration(&self, minutes: i64) -> String {
+        let minutes = minutes.abs();
+        let (days, hours, rest) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+        if days > 0 {
+            format!("{days} {} {hours} h", self.duration_days)
+        } else if hours > 0 {
+            format!("{hours} h {rest:02}")
+        } else {
+            format!("{rest} min")
         }
     }
 
@@ -289,6 +438,94 @@ pub const FR: Texts = Texts {
     role_manager: "Responsable",
     role_agent: "Agent",
     role_customer: "Client",
+
+    nav_workflows: "Workflows",
+    nav_sla: "SLA",
+    new_ticket: "Nouveau ticket",
+    board_search_label: "Rechercher",
+    board_search_placeholder: "Sujet, description, messages…",
+    filter_priority_all: "Toutes les priorités",
+    filter_type_all: "Tous les types",
+    filter_assignee_all: "Tous les agents",
+    change_priority: "Changer la priorité",
+    change_assignee: "Assigner à",
+    sla_response: "Première réponse",
+    sla_resolution: "Résolution",
+    sla_due_in: "dans",
+    sla_overdue: "en retard de",
+    sla_responded: "Répondu",
+    sla_done: "Terminé",
+    sla_no_deadline: "Sans échéance",
+    duration_days: "j",
+    history_title: "Historique",
+    history_empty: "Aucun changement enregistré.",
+    time_title: "Temps passé",
+    time_total: "Total",
+    time_minutes: "Minutes",
+    time_date: "Date (facultatif)",
+    time_note: "Note (facultatif)",
+    time_submit: "Enregistrer le temps",
+    time_invalid: "Indiquez entre 1 et 1440 minutes.",
+    time_none: "Aucun temps enregistré.",
+    rating_title: "Votre avis",
+    rating_intro: "Comment s'est passée la résolution de votre demande ?",
+    rating_comment: "Commentaire (facultatif)",
+    rating_submit: "Envoyer mon avis",
+    rating_pick: "Choisissez de 1 à 5 étoiles.",
+    rating_done: "Merci pour votre avis.",
+    create_title: "Nouveau ticket",
+    create_type: "Type",
+    create_category: "Catégorie",
+    create_priority: "Priorité",
+    create_subject: "Sujet",
+    create_description: "Description",
+    create_customer: "Client",
+    create_customer_placeholder: "Nom, société ou e-mail…",
+    create_customer_none: "Aucun client trouvé.",
+    create_customer_selected: "Client choisi :",
+    create_customer_required: "Choisissez un client.",
+    create_missing: "Le sujet et la description sont obligatoires.",
+    create_submit: "Créer le ticket",
+    create_submitting: "Création…",
+    cancel: "Annuler",
+    settings_workflows_title: "Workflows",
+    settings_workflows_intro:
+        "Cochez les changements de statut permis (ligne : depuis, colonne : vers).",
+    workflow_initial: "Statut initial :",
+    workflow_from_to: "De \\ vers",
+    settings_sla_title: "Délais (SLA)",
+    settings_sla_intro:
+        "Les nouveaux délais s'appliquent aux tickets créés à partir de maintenant.",
+    sla_response_hours: "Heures avant première réponse",
+    sla_resolution_hours: "Heures avant résolution",
+    settings_invalid_number: "Saisissez un nombre entier positif.",
+    save: "Enregistrer",
+    saving: "Enregistrement…",
+    saved: "Enregistré.",
+    category_technical: "Technique",
+    category_billing: "Facturation",
+    category_scheduling: "Planification",
+    category_complaint: "Réclamation",
+    category_installation_issue: "Problème d'installation",
+    category_new_lead: "Nouveau prospect",
+    category_quote_request: "Demande de devis",
+    category_product_inquiry: "Question produit",
+    category_partnership_inquiry: "Proposition de partenariat",
+    category_information: "Information",
+    category_other: "Autre",
+    history_created: "Création",
+    history_status_changed: "Statut modifié",
+    history_assigned: "Assignation",
+    history_priority_changed: "Priorité modifiée",
+    history_department_changed: "Service modifié",
+    history_reopened: "Réouverture",
+    history_merged: "Fusion",
+    history_linked: "Lien",
+    history_rated: "Évaluation",
+    history_sla_warning: "Alerte SLA",
+    history_sla_breached: "SLA dépassé",
+    history_escalated: "Escalade",
+    history_auto_closed: "Fermeture automatique",
 };
 
 /// English.
@@ -375,6 +612,92 @@ pub const EN: Texts = Texts {
     role_manager: "Manager",
     role_agent: "Agent",
     role_customer: "Customer",
+
+    nav_workflows: "Workflows",
+    nav_sla: "SLA",
+    new_ticket: "New ticket",
+    board_search_label: "Search",
+    board_search_placeholder: "Subject, description, messages…",
+    filter_priority_all: "All priorities",
+    filter_type_all: "All types",
+    filter_assignee_all: "All assignees",
+    change_priority: "Change priority",
+    change_assignee: "Assign to",
+    sla_response: "First response",
+    sla_resolution: "Resolution",
+    sla_due_in: "in",
+    sla_overdue: "overdue by",
+    sla_responded: "Answered",
+    sla_done: "Done",
+    sla_no_deadline: "No deadline",
+    duration_days: "d",
+    history_title: "History",
+    history_empty: "No changes recorded.",
+    time_title: "Time spent",
+    time_total: "Total",
+    time_minutes: "Minutes",
+    time_date: "Date (optional)",
+    time_note: "Note (optional)",
+    time_submit: "Log time",
+    time_invalid: "Enter between 1 and 1440 minutes.",
+    time_none: "No time logged.",
+    rating_title: "Your rating",
+    rating_intro: "How did we handle your request?",
+    rating_comment: "Comment (optional)",
+    rating_submit: "Send my rating",
+    rating_pick: "Pick 1 to 5 stars.",
+    rating_done: "Thank you for your rating.",
+    create_title: "New ticket",
+    create_type: "Type",
+    create_category: "Category",
+    create_priority: "Priority",
+    create_subject: "Subject",
+    create_description: "Description",
+    create_customer: "Customer",
+    create_customer_placeholder: "Name, company or e-mail…",
+    create_customer_none: "No customer found.",
+    create_customer_selected: "Chosen customer:",
+    create_customer_required: "Choose a customer.",
+    create_missing: "The subject and the description are required.",
+    create_submit: "Create the ticket",
+    create_submitting: "Creating…",
+    cancel: "Cancel",
+    settings_workflows_title: "Workflows",
+    settings_workflows_intro: "Tick the allowed status changes (row: from, column: to).",
+    workflow_initial: "Initial status:",
+    workflow_from_to: "From \\ to",
+    settings_sla_title: "Deadlines (SLA)",
+    settings_sla_intro: "New hours apply to tickets created from now on.",
+    sla_response_hours: "Hours to first response",
+    sla_resolution_hours: "Hours to resolution",
+    settings_invalid_number: "Enter a positive whole number.",
+    save: "Save",
+    saving: "Saving…",
+    saved: "Saved.",
+    category_technical: "Technical",
+    category_billing: "Billing",
+    category_scheduling: "Scheduling",
+    category_complaint: "Complaint",
+    category_installation_issue: "Installation issue",
+    category_new_lead: "New lead",
+    category_quote_request: "Quote request",
+    category_product_inquiry: "Product inquiry",
+    category_partnership_inquiry: "Partnership inquiry",
+    category_information: "Information",
+    category_other: "Other",
+    history_created: "Created",
+    history_status_changed: "Status changed",
+    history_assigned: "Assigned",
+    history_priority_changed: "Priority changed",
+    history_department_changed: "Department changed",
+    history_reopened: "Reopened",
+    history_merged: "Merged",
+    history_linked: "Linked",
+    history_rated: "Rated",
+    history_sla_warning: "SLA warning",
+    history_sla_breached: "SLA breached",
+    history_escalated: "Escalated",
+    history_auto_closed: "Auto-closed",
 };
 
 #[cfg(test)]
@@ -402,5 +725,15 @@ mod tests {
             names.dedup();
             assert_eq!(names.len(), TicketStatus::ALL.len(), "{lang:?}");
         }
+    }
+
+    #[test]
+    fn durations_read_well() {
+        let texts = Lang::En.texts();
+        assert_eq!(texts.duration(12), "12 min");
+        assert_eq!(texts.duration(-185), "3 h 05");
+        assert_eq!(texts.duration(2 * 1440 + 180), "2 d 3 h");
+        assert_eq!(Lang::Fr.texts().history_kind("ASSIGNED"), "Assignation");
+        assert_eq!(Lang::Fr.texts().history_value("OPEN"), "Ouvert");
     }
 }

@@ -18,8 +18,11 @@ use leptos_router::path;
 
 use crate::components::header::AppHeader;
 use crate::pages::board::BoardPage;
+use crate::pages::create_ticket::CreateTicketPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::settings::sla::SlaPage;
+use crate::pages::settings::workflows::WorkflowsPage;
 use crate::pages::ticket::TicketPage;
 use crate::state::AppState;
 
@@ -61,6 +64,24 @@ pub fn App() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/")
                         view=BoardPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/tickets/new")
+                        view=CreateTicketPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/settings/workflows")
+                        view=WorkflowsPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/settings/sla")
+                        view=SlaPage
                         condition=signed_in
                         redirect_path=|| "/login"
                     />

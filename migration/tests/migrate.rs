@@ -196,6 +196,7 @@ async fn insert_and_read_back(db: &DatabaseConnection) {
         last_customer_message_at: Set(Some(at)),
         last_agent_message_at: Set(None),
         merged_into_id: Set(None),
+        auto_close_reminded_at: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
     }

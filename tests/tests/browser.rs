@@ -208,11 +208,11 @@ fn agent_creates_a_ticket_for_a_customer_and_moves_it() -> anyhow::Result<()> {
         tenant
             .ticket(&server, &other, "SALES", "Autre demande")
             .await?;
-        tenant
+        let (agent, _) = tenant
             .user(&server, "agathe@atelier-dupont.test", "agent", None)
             .await?;
         with_browser("create", |browser| async move {
-            create_scenario(&browser, &server, &tenant, &customer).await
+            create_scenario(&browser, &server, &tenant, &customer, &agent).await
         })
         .await
     })
@@ -349,6 +349,7 @@ async fn create_scenario(
     server: &TestServer,
     tenant: &guichet_tests::TenantFixture,
     customer: &str,
+    agent: &str,
 ) -> anyhow::Result<()> {
     sign_in(
         browser,
@@ -437,6 +438,32 @@ async fn create_scenario(
         .await?;
     wait_css(browser, ".ticket-header [data-priority='urgent']").await?;
 
+    // Assigned to the agent, which the history tells by name.
+    wait_css(browser, "[data-testid=assignee-select]")
+        .await?
+        .select_by_value(agent)
+        .await?;
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//*[@data-testid='ticket-assignee'][contains(., 'agathe')]",
+        ))
+        .await
+        .context("the assignee shows")?;
+    wait_css(browser, "[data-testid=history] summary")
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//*[@data-testid='history']//*[@data-kind='ASSIGNED'][contains(., 'agathe')]",
+        ))
+        .await
+        .context("the history names the assignee")?;
+
     // Time spent.
     wait_css(browser, "[data-testid=log-minutes]")
         .await?
@@ -452,7 +479,7 @@ async fn create_scenario(
     let ticket = server
         .ok(
             Some(&tenant.admin_token),
-            "query($id: ID!) { ticket(id: $id) { subject status priority category customer { id } loggedMinutes } }",
+            "query($id: ID!) { ticket(id: $id) { subject status priority category customer { id } assignee { id } loggedMinutes } }",
             json!({ "id": id }),
         )
         .await?;
@@ -462,6 +489,7 @@ async fn create_scenario(
     assert_eq!(ticket["priority"], "URGENT");
     assert_eq!(ticket["category"], "TECHNICAL");
     assert_eq!(ticket["customer"]["id"], customer);
+    assert_eq!(ticket["assignee"]["id"], agent);
     assert_eq!(ticket["loggedMinutes"], 45);
 
     // Back on the board, the filters and the search narrow it down.

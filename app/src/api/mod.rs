@@ -4,6 +4,8 @@
 
 pub mod auth;
 pub mod live;
+pub mod people;
+pub mod settings;
 pub mod tickets;
 
 use std::fmt;

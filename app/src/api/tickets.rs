@@ -1,13 +1,19 @@
-//! Tickets: the board, one ticket with its thread, replies and status changes.
+//! Tickets: the board, one ticket with its thread, creating, replying, status, priority and
+//! assignee changes, ratings and logged time.
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{graphql, ApiError, NoVariables};
+use crate::api::{graphql, ApiError};
 
 const BOARD_TICKETS: &str = include_str!("../../graphql/board_tickets.graphql");
 const TICKET: &str = include_str!("../../graphql/ticket.graphql");
 const REPLY: &str = include_str!("../../graphql/reply.graphql");
 const CHANGE_STATUS: &str = include_str!("../../graphql/change_status.graphql");
+const CHANGE_PRIORITY: &str = include_str!("../../graphql/change_priority.graphql");
+const ASSIGN_TICKET: &str = include_str!("../../graphql/assign_ticket.graphql");
+const CREATE_TICKET: &str = include_str!("../../graphql/create_ticket.graphql");
+const RATE_TICKET: &str = include_str!("../../graphql/rate_ticket.graphql");
+const LOG_TIME: &str = include_str!("../../graphql/log_time.graphql");
 
 /// Where a ticket stands in its workflow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -63,6 +69,31 @@ pub enum TicketPriority {
 }
 
 impl TicketPriority {
+    /// Every priority, least urgent first.
+    pub const ALL: [TicketPriority; 4] = [
+        TicketPriority::Low,
+        TicketPriority::Normal,
+        TicketPriority::High,
+        TicketPriority::Urgent,
+    ];
+
+    /// The schema's name of the priority (`HIGH`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketPriority::Low => "LOW",
+            TicketPriority::Normal => "NORMAL",
+            TicketPriority::High => "HIGH",
+            TicketPriority::Urgent => "URGENT",
+        }
+    }
+
+    /// Parses a name written by [`TicketPriority::as_str`].
+    pub fn parse(name: &str) -> Option<TicketPriority> {
+        TicketPriority::ALL
+            .into_iter()
+            .find(|priority| priority.as_str() == name)
+    }
+
     /// A lower-case name, used as a CSS class for the badge's colour.
     pub fn css_name(self) -> &'static str {
         match self {
@@ -81,6 +112,85 @@ pub enum TicketType {
     Support,
     Sales,
     Inquiry,
+}
+
+impl TicketType {
+    /// Every type.
+    pub const ALL: [TicketType; 3] = [TicketType::Support, TicketType::Sales, TicketType::Inquiry];
+
+    /// The schema's name of the type (`SUPPORT`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketType::Support => "SUPPORT",
+            TicketType::Sales => "SALES",
+            TicketType::Inquiry => "INQUIRY",
+        }
+    }
+
+    /// Parses a name written by [`TicketType::as_str`].
+    pub fn parse(name: &str) -> Option<TicketType> {
+        TicketType::ALL
+            .into_iter()
+            .find(|ticket_type| ticket_type.as_str() == name)
+    }
+}
+
+/// What a ticket is about; decides its department.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TicketCategory {
+    Technical,
+    Billing,
+    Scheduling,
+    Complaint,
+    InstallationIssue,
+    NewLead,
+    QuoteRequest,
+    ProductInquiry,
+    PartnershipInquiry,
+    Information,
+    Other,
+}
+
+impl TicketCategory {
+    /// Every category, in the order of the schema.
+    pub const ALL: [TicketCategory; 11] = [
+        TicketCategory::Technical,
+        TicketCategory::Billing,
+        TicketCategory::Scheduling,
+        TicketCategory::Complaint,
+        TicketCategory::InstallationIssue,
+        TicketCategory::NewLead,
+        TicketCategory::QuoteRequest,
+        TicketCategory::ProductInquiry,
+        TicketCategory::PartnershipInquiry,
+        TicketCategory::Information,
+        TicketCategory::Other,
+    ];
+
+    /// The schema's name of the category (`BILLING`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketCategory::Technical => "TECHNICAL",
+            TicketCategory::Billing => "BILLING",
+            TicketCategory::Scheduling => "SCHEDULING",
+            TicketCategory::Complaint => "COMPLAINT",
+            TicketCategory::InstallationIssue => "INSTALLATION_ISSUE",
+            TicketCategory::NewLead => "NEW_LEAD",
+            TicketCategory::QuoteRequest => "QUOTE_REQUEST",
+            TicketCategory::ProductInquiry => "PRODUCT_INQUIRY",
+            TicketCategory::PartnershipInquiry => "PARTNERSHIP_INQUIRY",
+            TicketCategory::Information => "INFORMATION",
+            TicketCategory::Other => "OTHER",
+        }
+    }
+
+    /// Parses a name written by [`TicketCategory::as_str`].
+    pub fn parse(name: &str) -> Option<TicketCategory> {
+        TicketCategory::ALL
+            .into_iter()
+            .find(|category| category.as_str() == name)
+    }
 }
 
 /// Who wrote a message.
@@ -159,6 +269,43 @@ pub struct Message {
     pub created_at: String,
 }
 
+/// A user named in a history entry or a time entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserName {
+    pub display_name: String,
+}
+
+/// One change in a ticket's history.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    pub id: String,
+    /// The schema's `HistoryKind` name (`STATUS_CHANGED`, …), kept as text so that a kind
+    /// added to the server does not break the page.
+    pub kind: String,
+    pub from_value: Option<String>,
+    pub to_value: Option<String>,
+    /// None for the system.
+    pub actor: Option<UserName>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// Time worked on a ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimeEntry {
+    pub id: String,
+    pub minutes: i32,
+    /// `YYYY-MM-DD`.
+    pub work_date: String,
+    pub note: Option<String>,
+    pub user: Option<UserName>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
 /// A ticket with its thread, for the ticket page.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -170,13 +317,29 @@ pub struct TicketDetail {
     pub status: TicketStatus,
     pub priority: TicketPriority,
     pub ticket_type: TicketType,
+    pub category: TicketCategory,
     pub created_at: String,
     pub updated_at: String,
+    /// When the first agent reply is due (RFC 3339).
+    pub response_due_at: Option<String>,
+    /// When the ticket must be resolved (RFC 3339).
+    pub resolution_due_at: Option<String>,
+    /// When an agent first answered publicly (RFC 3339).
+    pub first_response_at: Option<String>,
     pub customer: CustomerContact,
     pub assignee: Option<PersonRef>,
     /// Oldest first.
     pub messages: Vec<Message>,
     pub allowed_transitions: Vec<TicketStatus>,
+    /// 1 to 5 stars, once the customer rated the ticket.
+    pub satisfaction_rating: Option<i32>,
+    pub satisfaction_comment: Option<String>,
+    /// Oldest first; empty for customers.
+    pub history: Vec<HistoryEntry>,
+    /// Empty for customers.
+    pub time_entries: Vec<TimeEntry>,
+    /// 0 for customers.
+    pub logged_minutes: i32,
 }
 
 impl TicketDetail {
@@ -208,6 +371,82 @@ impl TicketDetail {
             self.messages.push(message);
         }
     }
+}
+
+/// What `createTicket` takes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateTicketInput {
+    pub ticket_type: TicketType,
+    pub category: TicketCategory,
+    pub priority: TicketPriority,
+    pub subject: String,
+    pub description: String,
+    /// Required for staff; none for customers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+}
+
+/// The filters of the board; unset ones are left out of the request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardFilter {
+    /// Full text over subject, description and messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Vec<TicketPriority>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_type: Option<Vec<TicketType>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unassigned: Option<bool>,
+}
+
+impl BoardFilter {
+    /// Whether no filter is set (the board then shows every ticket).
+    pub fn is_empty(&self) -> bool {
+        *self == BoardFilter::default()
+    }
+}
+
+/// What `logTime` takes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogTimeInput {
+    pub ticket_id: String,
+    pub minutes: i32,
+    /// `YYYY-MM-DD`; today when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What `rateTicket` takes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateTicketInput {
+    pub ticket_id: String,
+    pub rating: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A ticket's rating, as `rateTicket` returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rating {
+    pub satisfaction_rating: Option<i32>,
+    pub satisfaction_comment: Option<String>,
+}
+
+/// A newly created ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct CreatedTicket {
+    pub id: String,
+    pub number: String,
 }
 
 /// A live event of the `ticketEvents` subscription.
@@ -289,13 +528,67 @@ struct ChangeStatusData {
     change_ticket_status: TicketSnapshot,
 }
 
-/// The newest 100 tickets for the board (`board_tickets.graphql`).
+#[derive(Serialize)]
+struct BoardVariables<'a> {
+    filter: &'a BoardFilter,
+}
+
+#[derive(Serialize)]
+struct InputVariables<'a, T> {
+    input: &'a T,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChangePriorityVariables<'a> {
+    ticket_id: &'a str,
+    priority: TicketPriority,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChangePriorityData {
+    change_ticket_priority: TicketSnapshot,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AssignVariables<'a> {
+    ticket_id: &'a str,
+    assignee_id: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AssignData {
+    assign_ticket: TicketSnapshot,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateTicketData {
+    create_ticket: CreatedTicket,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RateTicketData {
+    rate_ticket: Rating,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LogTimeData {
+    log_time: TimeEntry,
+}
+
+/// The newest 100 tickets matching `filter`, for the board (`board_tickets.graphql`).
 ///
 /// # Errors
 ///
 /// Any [`ApiError`] of the call.
-pub async fn fetch_board_tickets() -> Result<BoardPage, ApiError> {
-    let data: BoardData = graphql(BOARD_TICKETS, NoVariables {}).await?;
+pub async fn fetch_board_tickets(filter: &BoardFilter) -> Result<BoardPage, ApiError> {
+    let data: BoardData = graphql(BOARD_TICKETS, BoardVariables { filter }).await?;
     Ok(BoardPage {
         tickets: data.tickets.nodes,
         truncated: data.tickets.page_info.has_next_page,
@@ -338,6 +631,70 @@ pub async fn change_ticket_status(
     let variables = ChangeStatusVariables { ticket_id, status };
     let data: ChangeStatusData = graphql(CHANGE_STATUS, variables).await?;
     Ok(data.change_ticket_status)
+}
+
+/// Changes a ticket's priority (`change_priority.graphql`).
+///
+/// # Errors
+///
+/// `FORBIDDEN` for customers, or any [`ApiError`] of the call.
+pub async fn change_ticket_priority(
+    ticket_id: &str,
+    priority: TicketPriority,
+) -> Result<TicketSnapshot, ApiError> {
+    let variables = ChangePriorityVariables {
+        ticket_id,
+        priority,
+    };
+    let data: ChangePriorityData = graphql(CHANGE_PRIORITY, variables).await?;
+    Ok(data.change_ticket_priority)
+}
+
+/// Assigns a ticket, or unassigns it with `None` (`assign_ticket.graphql`).
+///
+/// # Errors
+///
+/// `BAD_USER_INPUT` for an unknown assignee, or any [`ApiError`] of the call.
+pub async fn assign_ticket(
+    ticket_id: &str,
+    assignee_id: Option<&str>,
+) -> Result<TicketSnapshot, ApiError> {
+    let variables = AssignVariables {
+        ticket_id,
+        assignee_id,
+    };
+    let data: AssignData = graphql(ASSIGN_TICKET, variables).await?;
+    Ok(data.assign_ticket)
+}
+
+/// Opens a ticket (`create_ticket.graphql`).
+///
+/// # Errors
+///
+/// `BAD_USER_INPUT` for an empty subject or a missing customer, or any [`ApiError`].
+pub async fn create_ticket(input: &CreateTicketInput) -> Result<CreatedTicket, ApiError> {
+    let data: CreateTicketData = graphql(CREATE_TICKET, InputVariables { input }).await?;
+    Ok(data.create_ticket)
+}
+
+/// Rates a resolved ticket as its customer (`rate_ticket.graphql`).
+///
+/// # Errors
+///
+/// `BAD_USER_INPUT` or `CONFLICT` when it cannot be rated (again), or any [`ApiError`].
+pub async fn rate_ticket(input: &RateTicketInput) -> Result<Rating, ApiError> {
+    let data: RateTicketData = graphql(RATE_TICKET, InputVariables { input }).await?;
+    Ok(data.rate_ticket)
+}
+
+/// Logs time worked on a ticket (`log_time.graphql`).
+///
+/// # Errors
+///
+/// `BAD_USER_INPUT` for minutes out of 1–1440, or any [`ApiError`] of the call.
+pub async fn log_time(input: &LogTimeInput) -> Result<TimeEntry, ApiError> {
+    let data: LogTimeData = graphql(LOG_TIME, InputVariables { input }).await?;
+    Ok(data.log_time)
 }
 
 #[cfg(test)]
@@ -396,5 +753,38 @@ mod tests {
             json,
             serde_json::json!({"input": {"ticketId": "7", "body": "Hi", "internal": true}})
         );
+    }
+
+    #[test]
+    fn an_empty_filter_sends_nothing() {
+        let filter = BoardFilter::default();
+        assert!(filter.is_empty());
+        let json = serde_json::to_value(BoardVariables { filter: &filter }).unwrap();
+        assert_eq!(json, serde_json::json!({"filter": {}}));
+        let filter = BoardFilter {
+            priority: Some(vec![TicketPriority::High]),
+            unassigned: Some(true),
+            ..BoardFilter::default()
+        };
+        let json = serde_json::to_value(BoardVariables { filter: &filter }).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"filter": {"priority": ["HIGH"], "unassigned": true}})
+        );
+    }
+
+    #[test]
+    fn enums_round_trip_through_their_names() {
+        for priority in TicketPriority::ALL {
+            assert_eq!(TicketPriority::parse(priority.as_str()), Some(priority));
+        }
+        for ticket_type in TicketType::ALL {
+            assert_eq!(TicketType::parse(ticket_type.as_str()), Some(ticket_type));
+        }
+        for category in TicketCategory::ALL {
+            let json = serde_json::to_string(&category).unwrap();
+            assert_eq!(json, format!("\"{}\"", category.as_str()));
+            assert_eq!(TicketCategory::parse(category.as_str()), Some(category));
+        }
     }
 }

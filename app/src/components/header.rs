@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api::auth::Role;
 use crate::api::live::LiveStatus;
 use crate::i18n::Lang;
 use crate::state::use_app_state;
@@ -26,6 +27,13 @@ pub fn AppHeader() -> impl IntoView {
             session
                 .as_ref()
                 .map(|session| texts().role(session.user.role))
+        })
+    };
+    let is_admin = move || {
+        state.session.with(|session| {
+            session
+                .as_ref()
+                .is_some_and(|session| session.user.role == Role::Admin)
         })
     };
     let live_label = move || match state.live.status.get() {
@@ -65,6 +73,14 @@ pub fn AppHeader() -> impl IntoView {
             <Show when=signed_in>
                 <nav class="nav">
                     <A href="/">{move || texts().nav_board}</A>
+                    <Show when=is_admin>
+                        <A href="/settings/workflows" attr:data-testid="nav-workflows">
+                            {move || texts().nav_workflows}
+                        </A>
+                        <A href="/settings/sla" attr:data-testid="nav-sla">
+                            {move || texts().nav_sla}
+                        </A>
+                    </Show>
                 </nav>
             </Show>
             <div class="spacer"></div>

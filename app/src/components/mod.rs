@@ -3,5 +3,7 @@
 pub mod badges;
 pub mod error_view;
 pub mod header;
+pub mod history;
+pub mod sla;
 pub mod ticket_card;
 pub mod time;

@@ -1,32 +1,104 @@
-//! The ticket board: one column per status, kept current by the live feed.
+//! The ticket board: a search box and filters, one column per status, kept current by the
+//! live feed.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
 
-use crate::api;
-use crate::api::tickets::{TicketStatus, TicketSummary};
-use crate::components::error_view::ErrorList;
+use crate::api::tickets::{BoardFilter, TicketPriority, TicketStatus, TicketSummary, TicketType};
+use crate::api::{self, ApiError};
+use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::components::ticket_card::TicketCard;
 use crate::state::use_app_state;
 
-/// Loads the newest tickets, then inserts, updates and moves cards as live events arrive.
+/// What the assignee filter asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum AssigneeFilter {
+    Anyone,
+    Unassigned,
+    Agent(String),
+}
+
+impl AssigneeFilter {
+    /// The drop-down's value: empty, `-` for unassigned, or the agent's id.
+    fn parse(value: &str) -> AssigneeFilter {
+        match value {
+            "" => AssigneeFilter::Anyone,
+            "-" => AssigneeFilter::Unassigned,
+            id => AssigneeFilter::Agent(id.to_owned()),
+        }
+    }
+}
+
+/// How long the search box waits for the typing to stop.
+const SEARCH_DEBOUNCE_MS: u32 = 300;
+
+/// Loads the newest tickets matching the filters, then inserts, updates and moves cards as
+/// live events arrive.
 #[component]
 pub fn BoardPage() -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
-
-    // The cards shown: the loaded page, then every live change applied on top.
-    let board = RwSignal::new(Vec::<TicketSummary>::new());
-    state.live.on_event(move |event| {
-        board.update(|tickets| upsert_ticket(tickets, &event.ticket.summary))
+    let is_staff = state.session.with_untracked(|session| {
+        session
+            .as_ref()
+            .is_some_and(|session| session.user.role.is_staff())
     });
 
-    let page = LocalResource::new(api::tickets::fetch_board_tickets);
+    let search = RwSignal::new(String::new());
+    let priority = RwSignal::new(None::<TicketPriority>);
+    let ticket_type = RwSignal::new(None::<TicketType>);
+    let assignee = RwSignal::new(AssigneeFilter::Anyone);
+    let filter = Memo::new(move |_| {
+        let search = search.get().trim().to_owned();
+        let (assignee_id, unassigned) = match assignee.get() {
+            AssigneeFilter::Anyone => (None, None),
+            AssigneeFilter::Unassigned => (None, Some(true)),
+            AssigneeFilter::Agent(id) => (Some(id), None),
+        };
+        BoardFilter {
+            search: (!search.is_empty()).then_some(search),
+            priority: priority.get().map(|priority| vec![priority]),
+            ticket_type: ticket_type.get().map(|ticket_type| vec![ticket_type]),
+            assignee_id,
+            unassigned,
+        }
+    });
+
+    // The cards shown: the loaded page, then every live change applied on top. While a
+    // filter is set, live events only update the cards shown: a new ticket may not match.
+    let board = RwSignal::new(Vec::<TicketSummary>::new());
+    state.live.on_event(move |event| {
+        let unfiltered = filter.with_untracked(BoardFilter::is_empty);
+        board.update(|tickets| {
+            let ticket = &event.ticket.summary;
+            if unfiltered || tickets.iter().any(|known| known.id == ticket.id) {
+                upsert_ticket(tickets, ticket);
+            }
+        });
+    });
+
+    let page = LocalResource::new(move || {
+        let filter = filter.get();
+        async move {
+            let page = api::tickets::fetch_board_tickets(&filter).await?;
+            Ok::<_, ApiError>((filter, page))
+        }
+    });
+    // The filter of the cards shown, to know whether a loaded page replaces them or is
+    // merged with the live changes that arrived while it loaded.
+    let shown = StoredValue::new(BoardFilter::default());
 
     let columns = move || {
         Suspend::new(async move {
-            page.await.map(|page| {
+            page.await.map(|(loaded_filter, page)| {
                 let truncated = page.truncated;
-                board.update(|live| *live = merge_loaded(page.tickets, live));
+                if shown.with_value(|shown| *shown == loaded_filter) {
+                    board.update(|live| *live = merge_loaded(page.tickets, live));
+                } else {
+                    board.set(page.tickets);
+                    shown.set_value(loaded_filter);
+                }
                 view! {
                     <Show when=move || truncated>
                         <p class="notice">{move || texts().board_truncated}</p>
@@ -44,13 +116,127 @@ pub fn BoardPage() -> impl IntoView {
 
     view! {
         <section class="board-page">
-            <h1>{move || texts().board_title}</h1>
+            <div class="page-title">
+                <h1>{move || texts().board_title}</h1>
+                <div class="spacer"></div>
+                <A href="/tickets/new" attr:class="button" attr:data-testid="new-ticket">
+                    {move || texts().new_ticket}
+                </A>
+            </div>
+            <BoardFilters search priority ticket_type assignee is_staff/>
             <Transition fallback=move || view! { <p class="loading">{move || texts().loading}</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors/> }>
                     {columns}
                 </ErrorBoundary>
             </Transition>
         </section>
+    }
+}
+
+/// The search box (debounced) and the drop-downs of the board's filters.
+#[component]
+fn BoardFilters(
+    search: RwSignal<String>,
+    priority: RwSignal<Option<TicketPriority>>,
+    ticket_type: RwSignal<Option<TicketType>>,
+    assignee: RwSignal<AssigneeFilter>,
+    is_staff: bool,
+) -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts();
+    // Bumped on each keystroke; a timer only applies the search if none followed it.
+    let generation = StoredValue::new(0_u64);
+    let on_search = move |event: leptos::ev::Event| {
+        let value = event_target_value(&event);
+        let current = generation.get_value() + 1;
+        generation.set_value(current);
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(SEARCH_DEBOUNCE_MS).await;
+            if generation.try_get_value() == Some(current) {
+                let _ = search.try_set(value);
+            }
+        });
+    };
+    // Agents are staff-only; customers get no assignee filter.
+    let agents = LocalResource::new(move || async move {
+        if is_staff {
+            api::people::fetch_agents().await
+        } else {
+            Ok(Vec::new())
+        }
+    });
+
+    let priority_options = move || {
+        TicketPriority::ALL
+            .into_iter()
+            .map(|value| view! { <option value=value.as_str()>{texts().priority(value)}</option> })
+            .collect_view()
+    };
+    let type_options = move || {
+        TicketType::ALL
+            .into_iter()
+            .map(|value| view! { <option value=value.as_str()>{texts().ticket_type(value)}</option> })
+            .collect_view()
+    };
+    let agent_options = move || {
+        agents
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|agent| view! { <option value=agent.id>{agent.display_name}</option> })
+            .collect_view()
+    };
+    let agents_error = move || {
+        agents
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <ErrorMessage error/> })
+    };
+
+    view! {
+        <div class="filters" role="search">
+            <input
+                type="search"
+                class="grow"
+                name="search"
+                data-testid="board-search"
+                aria-label=move || texts().board_search_label
+                placeholder=move || texts().board_search_placeholder
+                on:input=on_search
+            />
+            <select
+                name="priority"
+                data-testid="filter-priority"
+                aria-label=move || texts().ticket_priority
+                on:change=move |event| priority.set(TicketPriority::parse(&event_target_value(&event)))
+            >
+                <option value="">{move || texts().filter_priority_all}</option>
+                {priority_options}
+            </select>
+            <select
+                name="ticketType"
+                data-testid="filter-type"
+                aria-label=move || texts().ticket_type
+                on:change=move |event| ticket_type.set(TicketType::parse(&event_target_value(&event)))
+            >
+                <option value="">{move || texts().filter_type_all}</option>
+                {type_options}
+            </select>
+            <Show when=move || is_staff>
+                <select
+                    name="assignee"
+                    data-testid="filter-assignee"
+                    aria-label=move || texts().ticket_assignee
+                    on:change=move |event| assignee.set(AssigneeFilter::parse(&event_target_value(&event)))
+                >
+                    <option value="">{move || texts().filter_assignee_all}</option>
+                    <option value="-">{move || texts().unassigned}</option>
+                    {agent_options}
+                </select>
+            </Show>
+            {agents_error}
+        </div>
     }
 }
 
@@ -116,7 +302,7 @@ fn merge_loaded(loaded: Vec<TicketSummary>, live: &[TicketSummary]) -> Vec<Ticke
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::tickets::{PersonRef, TicketPriority, TicketType};
+    use crate::api::tickets::PersonRef;
 
     fn ticket(id: &str, status: TicketStatus, updated_at: &str) -> TicketSummary {
         TicketSummary {

@@ -1,6 +1,8 @@
 //! One module per page; each page loads its own data through `crate::api`.
 
 pub mod board;
+pub mod create_ticket;
 pub mod login;
 pub mod not_found;
+pub mod settings;
 pub mod ticket;

@@ -1,16 +1,54 @@
-//! One ticket: its header, its thread, a reply box and a status drop-down.
+//! One ticket: its header with its SLA deadlines, its thread, a reply box and a status
+//! drop-down; for staff also priority and assignee drop-downs, logged time and history; for
+//! its customer, once resolved, a rating.
+
+mod controls;
+mod rating;
+mod time_log;
+
+use std::collections::HashMap;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use leptos::task::spawn_local;
+
+use crate::api::auth::Role;
 use crate::api::tickets::{Message, ReplyInput, TicketDetail, TicketStatus};
 use crate::api::{self, ApiError};
 use crate::components::badges::{PriorityBadge, StatusBadge};
 use crate::components::error_view::{ErrorList, ErrorMessage};
+use crate::components::history::HistoryList;
+use crate::components::sla::{SlaBadge, SlaKind, SlaState};
 use crate::components::time::Time;
 use crate::state::use_app_state;
+
+use self::controls::{AssigneeSelect, PrioritySelect};
+use self::rating::RatingBox;
+use self::time_log::TimeLog;
+
+/// How often the SLA countdowns are redrawn.
+const SLA_TICK_MS: u32 = 30_000;
+
+/// Reloads what a change adds besides the ticket's snapshot (its history and SLA clocks);
+/// a failure leaves the page as it is, the change itself having succeeded.
+pub(crate) fn refresh_history(ticket_id: String, detail: RwSignal<TicketDetail>) {
+    spawn_local(async move {
+        match api::tickets::fetch_ticket(&ticket_id).await {
+            Ok(fresh) => {
+                let _ = detail.try_update(|detail| {
+                    detail.history = fresh.history;
+                    detail.response_due_at = fresh.response_due_at;
+                    detail.resolution_due_at = fresh.resolution_due_at;
+                    detail.first_response_at = fresh.first_response_at;
+                });
+            }
+            Err(error) => leptos::logging::warn!("could not reload the history: {error}"),
+        }
+    });
+}
 
 /// Loads the ticket of the address's `:id`.
 #[component]
@@ -44,11 +82,11 @@ pub fn TicketPage() -> impl IntoView {
 fn TicketView(ticket: TicketDetail) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
-    let is_staff = state.session.with_untracked(|session| {
-        session
-            .as_ref()
-            .is_some_and(|session| session.user.role.is_staff())
-    });
+    let role = state
+        .session
+        .with_untracked(|session| session.as_ref().map(|session| session.user.role));
+    let is_staff = role.is_some_and(Role::is_staff);
+    let is_customer = role == Some(Role::Customer);
     let ticket_id = ticket.id.clone();
     let detail = RwSignal::new(ticket);
 
@@ -67,6 +105,9 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                     }
                 }
             });
+            // The snapshot does not carry the history nor the SLA clocks (a reply may have
+            // stopped one).
+            refresh_history(ticket_id.clone(), detail);
         });
     }
 
@@ -92,6 +133,63 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     let created_at = detail.with_untracked(|detail| detail.created_at.clone());
     let article_id = ticket_id.clone();
     let select_ticket_id = ticket_id.clone();
+    let priority_ticket_id = ticket_id.clone();
+    let assignee_ticket_id = ticket_id.clone();
+    let rating_ticket_id = ticket_id.clone();
+    let time_ticket_id = ticket_id.clone();
+
+    // The SLA countdowns follow the clock; the interval stops with the page.
+    let now = RwSignal::new(js_sys::Date::now());
+    let ticker = gloo_timers::callback::Interval::new(SLA_TICK_MS, move || {
+        let _ = now.try_set(js_sys::Date::now());
+    });
+    let ticker = StoredValue::new_local(Some(ticker));
+    on_cleanup(move || {
+        let _ = ticker.try_update_value(|ticker| ticker.take().map(|ticker| ticker.cancel()));
+    });
+    let response_sla = Signal::derive(move || {
+        detail.with(|detail| {
+            SlaState::at(
+                detail.response_due_at.as_deref(),
+                detail.first_response_at.is_some(),
+                now.get(),
+            )
+        })
+    });
+    let resolution_sla = Signal::derive(move || {
+        detail.with(|detail| {
+            let done = matches!(
+                detail.status,
+                TicketStatus::Resolved | TicketStatus::Closed | TicketStatus::Cancelled
+            );
+            SlaState::at(detail.resolution_due_at.as_deref(), done, now.get())
+        })
+    });
+    let show_rating = move || {
+        is_customer
+            && detail.with(|detail| {
+                matches!(detail.status, TicketStatus::Resolved | TicketStatus::Closed)
+                    || detail.satisfaction_rating.is_some()
+            })
+    };
+    let history = Signal::derive(move || detail.with(|detail| detail.history.clone()));
+    // Staff only: who may be assigned, also to name them in the history.
+    let agents = LocalResource::new(move || async move {
+        if is_staff {
+            api::people::fetch_agents().await
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    let agent_names = Signal::derive(move || {
+        agents
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|agent| (agent.id, agent.display_name))
+            .collect::<HashMap<_, _>>()
+    });
 
     view! {
         <article class="ticket" data-testid="ticket" data-id=article_id>
@@ -127,12 +225,28 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                         <dd data-testid="ticket-assignee">{assignee}</dd>
                     </div>
                     <div>
+                        <dt>{move || texts().create_category}</dt>
+                        <dd>{move || texts().category(detail.with(|detail| detail.category))}</dd>
+                    </div>
+                    <div>
                         <dt>{move || texts().ticket_created}</dt>
                         <dd><Time instant=created_at/></dd>
                     </div>
+                    <SlaBadge kind=SlaKind::Response state=response_sla/>
+                    <SlaBadge kind=SlaKind::Resolution state=resolution_sla/>
                 </dl>
-                <StatusSelect ticket_id=select_ticket_id detail/>
+                <div class="controls">
+                    <StatusSelect ticket_id=select_ticket_id detail/>
+                    <Show when=move || is_staff>
+                        <PrioritySelect ticket_id=priority_ticket_id.clone() detail/>
+                        <AssigneeSelect ticket_id=assignee_ticket_id.clone() detail agents/>
+                    </Show>
+                </div>
             </header>
+
+            <Show when=show_rating>
+                <RatingBox ticket_id=rating_ticket_id.clone() detail/>
+            </Show>
 
             <section class="panel description">
                 <h2>{move || texts().ticket_description}</h2>
@@ -153,6 +267,11 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                 </Show>
                 <ReplyBox ticket_id detail is_staff/>
             </section>
+
+            <Show when=move || is_staff>
+                <TimeLog ticket_id=time_ticket_id.clone() detail/>
+                <HistoryList entries=history names=agent_names/>
+            </Show>
         </article>
     }
 }
@@ -203,6 +322,7 @@ fn StatusSelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoV
             match api::tickets::change_ticket_status(&ticket_id, status).await {
                 Ok(snapshot) => {
                     detail.update(|detail| detail.apply_snapshot(&snapshot));
+                    refresh_history(ticket_id, detail);
                     Ok(())
                 }
                 Err(error) => {

@@ -1,0 +1,4 @@
+//! The tenant's settings (admins): workflows and SLA hours.
+
+pub mod sla;
+pub mod workflows;
