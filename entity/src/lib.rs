@@ -27,6 +27,7 @@ pub mod sync_mapping;
 pub mod tenant;
 pub mod ticket;
 pub mod ticket_event;
+pub mod ticket_link;
 pub mod ticket_sequence;
 pub mod time_entry;
 pub mod user;

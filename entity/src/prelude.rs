@@ -21,6 +21,7 @@ pub use super::sync_mapping::Entity as SyncMapping;
 pub use super::tenant::Entity as Tenant;
 pub use super::ticket::Entity as Ticket;
 pub use super::ticket_event::Entity as TicketEvent;
+pub use super::ticket_link::Entity as TicketLink;
 pub use super::ticket_sequence::Entity as TicketSequence;
 pub use super::time_entry::Entity as TimeEntry;
 pub use super::user::Entity as User;

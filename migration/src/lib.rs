@@ -14,6 +14,7 @@ mod m20261123_000004_create_budgets;
 mod m20261123_000005_create_notifications_and_integrations;
 mod m20261123_000006_create_ticket_search;
 mod m20261123_000007_add_ticket_auto_close_reminder;
+mod m20261123_000008_create_ticket_links;
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_notifications_and_integrations::Migration),
             Box::new(m20261123_000006_create_ticket_search::Migration),
             Box::new(m20261123_000007_add_ticket_auto_close_reminder::Migration),
+            Box::new(m20261123_000008_create_ticket_links::Migration),
         ]
     }
 }

@@ -598,7 +598,184 @@ async fn new_tickets_go_to_the_least_loaded_available_agent(
     Ok(())
 }
 
+async fn duplicates_merge_and_related_tickets_link(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let marie = tenant.customer(&server, "Marie", "Martin").await?;
+    let (_, customer) = tenant
+        .user(&server, "jean@atelier-dupont.test", "customer", Some(&jean))
+        .await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let original = tenant
+        .ticket(&server, &jean, "SUPPORT", "Borne en panne")
+        .await?;
+    let duplicate = tenant
+        .ticket(&server, &jean, "SUPPORT", "Borne toujours en panne")
+        .await?;
+    let other_customer = tenant
+        .ticket(&server, &marie, "SUPPORT", "Autre client")
+        .await?;
+    let reply = "mutation($id: ID!, $b: String!) { replyToTicket(input: { ticketId: $id, body: $b }) { id } }";
+    server
+        .ok(
+            Some(&customer),
+            reply,
+            json!({ "id": duplicate["id"], "b": "Photo jointe" }),
+        )
+        .await?;
+
+    let merge = "mutation($d: ID!, $t: ID!) { mergeTickets(duplicateId: $d, targetId: $t) { number messages { body } } }";
+    assert_eq!(
+        server
+            .error_code(
+                Some(&customer),
+                merge,
+                json!({ "d": duplicate["id"], "t": original["id"] })
+            )
+            .await?,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        server
+            .error_code(
+                admin,
+                merge,
+                json!({ "d": duplicate["id"], "t": duplicate["id"] })
+            )
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        server
+            .error_code(
+                admin,
+                merge,
+                json!({ "d": duplicate["id"], "t": other_customer["id"] })
+            )
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    let merged = server
+        .ok(
+            admin,
+            merge,
+            json!({ "d": duplicate["id"], "t": original["id"] }),
+        )
+        .await?;
+    let bodies: Vec<_> = merged["mergeTickets"]["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| m["body"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        bodies.contains(&"Photo jointe".to_owned()),
+        "the thread moved: {bodies:?}"
+    );
+    assert_eq!(
+        server
+            .error_code(
+                admin,
+                merge,
+                json!({ "d": duplicate["id"], "t": original["id"] })
+            )
+            .await?,
+        "CONFLICT"
+    );
+    let gone = server.ok(admin, "query($id: ID!) { ticket(id: $id) { status mergedInto { number } messageCount history { kind toValue } } }", json!({ "id": duplicate["id"] })).await?;
+    assert_eq!(gone["ticket"]["status"], "CLOSED");
+    assert_eq!(gone["ticket"]["mergedInto"]["number"], original["number"]);
+    assert_eq!(gone["ticket"]["messageCount"], 0);
+    assert!(gone["ticket"]["history"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|h| h["kind"] == "MERGED"));
+    // The customer sees the moved message on the original, not the internal merge note.
+    let theirs = server
+        .ok(
+            Some(&customer),
+            "query($id: ID!) { ticket(id: $id) { messages { body } } }",
+            json!({ "id": original["id"] }),
+        )
+        .await?;
+    assert_eq!(
+        theirs["ticket"]["messages"],
+        json!([{ "body": "Photo jointe" }])
+    );
+
+    let link = "mutation($a: ID!, $b: ID!) { linkTickets(ticketId: $a, otherId: $b) { linkedTickets { number } } }";
+    let linked = server
+        .ok(
+            admin,
+            link,
+            json!({ "a": original["id"], "b": other_customer["id"] }),
+        )
+        .await?;
+    assert_eq!(
+        linked["linkTickets"]["linkedTickets"],
+        json!([{ "number": other_customer["number"] }])
+    );
+    server
+        .ok(
+            admin,
+            link,
+            json!({ "a": other_customer["id"], "b": original["id"] }),
+        )
+        .await?;
+    let back = server
+        .ok(
+            admin,
+            "query($id: ID!) { ticket(id: $id) { linkedTickets { number } } }",
+            json!({ "id": other_customer["id"] }),
+        )
+        .await?;
+    assert_eq!(
+        back["ticket"]["linkedTickets"],
+        json!([{ "number": original["number"] }]),
+        "links are symmetric and not duplicated"
+    );
+    assert_eq!(
+        server
+            .error_code(
+                admin,
+                link,
+                json!({ "a": original["id"], "b": original["id"] })
+            )
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    let unlink = "mutation($a: ID!, $b: ID!) { unlinkTickets(ticketId: $a, otherId: $b) { linkedTickets { number } } }";
+    let unlinked = server
+        .ok(
+            admin,
+            unlink,
+            json!({ "a": other_customer["id"], "b": original["id"] }),
+        )
+        .await?;
+    assert_eq!(unlinked["unlinkTickets"]["linkedTickets"], json!([]));
+    // Another tenant's ticket cannot be linked.
+    let other = server.tenant("Autre").await?;
+    let outsider_customer = other.customer(&server, "Paul", "Petit").await?;
+    let outsider = other
+        .ticket(&server, &outsider_customer, "SUPPORT", "Ailleurs")
+        .await?;
+    assert_eq!(
+        server
+            .error_code(
+                admin,
+                link,
+                json!({ "a": original["id"], "b": outsider["id"] })
+            )
+            .await?,
+        "NOT_FOUND"
+    );
+    Ok(())
+}
+
 both_backends!(
+    duplicates_merge_and_related_tickets_link,
     full_text_search_with_filters,
     new_tickets_go_to_the_least_loaded_available_agent,
     concurrent_creations_get_gapless_unique_numbers,

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod auto_close;
 pub mod customers;
 pub mod error;
+pub mod merge;
 pub mod notifications;
 pub mod satisfaction;
 pub mod settings;

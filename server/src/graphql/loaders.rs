@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{customer, department, message, ticket_event, time_entry, user};
+use entity::{customer, department, message, ticket, ticket_event, time_entry, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
+use crate::domain::merge::links_of_tickets;
 use crate::domain::tickets::{history_of_tickets, message_counts, messages_of_tickets};
 use crate::domain::time_entries::time_entries_of_tickets;
 use crate::domain::workflows::TenantWorkflows;
@@ -35,6 +36,10 @@ pub struct Loaders {
     pub history: DataLoader<HistoryLoader, HashMapCache>,
     /// Time entries by ticket id.
     pub time_entries: DataLoader<TimeEntryLoader, HashMapCache>,
+    /// Tickets by id, as the caller may see them.
+    pub tickets: DataLoader<TicketLoader, HashMapCache>,
+    /// Ids of linked tickets by ticket id.
+    pub links: DataLoader<LinkLoader, HashMapCache>,
     /// Whether values are kept for the rest of the request.
     pub cached: bool,
 }
@@ -69,6 +74,8 @@ impl Loaders {
             message_counts: make(MessageCountLoader(scope.clone()), caching),
             history: make(HistoryLoader(scope.clone()), caching),
             time_entries: make(TimeEntryLoader(scope.clone()), caching),
+            tickets: make(TicketLoader(scope.clone()), caching),
+            links: make(LinkLoader(scope.clone()), caching),
             workflows: make(WorkflowLoader(scope), caching),
             cached: caching == Caching::PerRequest,
         }
@@ -203,6 +210,40 @@ impl Loader<i64> for TimeEntryLoader {
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
         time_entries_of_tickets(&self.0.db, &self.0.actor, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+/// Loads tickets the caller may see (customers: only their own).
+pub struct TicketLoader(Scope);
+
+impl Loader<i64> for TicketLoader {
+    type Value = ticket::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let mut query = ticket::Entity::find()
+            .filter(ticket::Column::TenantId.eq(self.0.actor.tenant_id))
+            .filter(ticket::Column::Id.is_in(keys.iter().copied()));
+        if !self.0.actor.is_staff() {
+            query =
+                query.filter(ticket::Column::CustomerId.eq(self.0.actor.customer_id.unwrap_or(-1)));
+        }
+        let rows = query.all(&self.0.db).await.map_err(load_error)?;
+        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+    }
+}
+
+/// Loads the ids of linked tickets (staff only).
+pub struct LinkLoader(Scope);
+
+impl Loader<i64> for LinkLoader {
+    type Value = Vec<i64>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        links_of_tickets(&self.0.db, &self.0.actor, keys)
             .await
             .map_err(Arc::new)
     }

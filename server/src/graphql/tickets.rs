@@ -409,6 +409,58 @@ impl TicketMutation {
         Ok(TimeEntry(entry))
     }
 
+    /// Merges a duplicate into another ticket of the same customer: its thread moves there
+    /// and it is closed (staff). Returns the target.
+    async fn merge_tickets(
+        &self,
+        ctx: &Context<'_>,
+        duplicate_id: ID,
+        target_id: ID,
+    ) -> async_graphql::Result<Ticket> {
+        let actor = actor(ctx)?;
+        let duplicate_id = parse_id("duplicateId", &duplicate_id)?;
+        let target_id = parse_id("targetId", &target_id)?;
+        let merged =
+            crate::domain::merge::merge_tickets(services(ctx)?, actor, duplicate_id, target_id)
+                .await
+                .gql()?;
+        Ok(Ticket(merged))
+    }
+
+    /// Links two related tickets (staff).
+    async fn link_tickets(
+        &self,
+        ctx: &Context<'_>,
+        ticket_id: ID,
+        other_id: ID,
+    ) -> async_graphql::Result<Ticket> {
+        let actor = actor(ctx)?;
+        let ticket_id = parse_id("ticketId", &ticket_id)?;
+        let other_id = parse_id("otherId", &other_id)?;
+        Ok(Ticket(
+            crate::domain::merge::link_tickets(services(ctx)?, actor, ticket_id, other_id)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Removes the link between two tickets (staff).
+    async fn unlink_tickets(
+        &self,
+        ctx: &Context<'_>,
+        ticket_id: ID,
+        other_id: ID,
+    ) -> async_graphql::Result<Ticket> {
+        let actor = actor(ctx)?;
+        let ticket_id = parse_id("ticketId", &ticket_id)?;
+        let other_id = parse_id("otherId", &other_id)?;
+        Ok(Ticket(
+            crate::domain::merge::unlink_tickets(services(ctx)?, actor, ticket_id, other_id)
+                .await
+                .gql()?,
+        ))
+    }
+
     /// Assigns a ticket to a staff member, or unassigns it when `assigneeId` is null.
     async fn assign_ticket(
         &self,

@@ -307,6 +307,38 @@ impl Ticket {
             .map(|e| i64::from(e.minutes))
             .sum())
     }
+    /// The ticket this one was merged into, if it was a duplicate.
+    async fn merged_into(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ticket>> {
+        let Some(id) = self.0.merged_into_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .tickets
+            .load_one(id)
+            .await
+            .map_err(|e| loader_error(&e))?
+            .map(Ticket))
+    }
+    /// Related tickets (staff only; empty for customers).
+    async fn linked_tickets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Ticket>> {
+        let loaders = loaders(ctx)?;
+        let ids = loaders
+            .links
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| loader_error(&e))?
+            .unwrap_or_default();
+        let found = loaders
+            .tickets
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(|e| loader_error(&e))?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned())
+            .map(Ticket)
+            .collect())
+    }
     /// Statuses this ticket may move to now, according to its type's workflow.
     async fn allowed_transitions(
         &self,
