@@ -238,7 +238,7 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let secret = session_secret(&config)?;
     AppState::new(config, db, Arc::new(SystemClock), &secret)
         .await
-        .context("cannot start live events")
+        .context("cannot start the server")
 }
 
 /// The configured session secret, or one generated once and kept in the data folder.

@@ -30,7 +30,7 @@ pub struct Config {
     pub spa_dir: PathBuf,
     /// Whether `GET /graphql` serves the GraphiQL explorer.
     pub graphiql: bool,
-    /// Largest accepted request body, in bytes.
+    /// Largest accepted request body, in bytes (attachments are at most 10 MB).
     pub body_limit_bytes: usize,
     /// Deepest accepted GraphQL query.
     pub graphql_depth_limit: usize,
@@ -50,7 +50,7 @@ impl Default for Config {
             session_hours: 12,
             spa_dir: PathBuf::from("app/dist"),
             graphiql: true,
-            body_limit_bytes: 2 * 1024 * 1024,
+            body_limit_bytes: 12 * 1024 * 1024,
             graphql_depth_limit: 12,
             graphql_complexity_limit: 2_000,
             jobs_interval_seconds: 60,

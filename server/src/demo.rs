@@ -99,6 +99,7 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
         db: svc.db.clone(),
         clock: Arc::new(clock.clone()),
         events: svc.events.clone(),
+        storage: svc.storage.clone(),
     };
 
     let admin_seed = data

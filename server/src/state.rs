@@ -11,6 +11,17 @@ use crate::domain::Services;
 use crate::events::EventBus;
 use crate::graphql::{build_schema, GuichetSchema};
 
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The live event listener could not connect.
+    #[error("cannot start live events: {0}")]
+    Events(#[from] sqlx::Error),
+    /// The attachment storage could not be opened.
+    #[error("cannot open the attachment storage {0}")]
+    Storage(String),
+}
+
 /// Everything handlers need, cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -30,19 +41,30 @@ impl AppState {
     ///
     /// # Errors
     ///
-    /// Fails when the PostgreSQL listener cannot connect.
+    /// Fails when the PostgreSQL listener cannot connect or the attachment folder cannot be
+    /// created.
     pub async fn new(
         config: Config,
         db: DatabaseConnection,
         clock: SharedClock,
         session_secret: &[u8],
-    ) -> Result<Self, sqlx::Error> {
+    ) -> Result<Self, StartupError> {
         let events = if db.get_database_backend() == DbBackend::Postgres {
             EventBus::postgres(db.get_postgres_connection_pool().clone()).await?
         } else {
             EventBus::local()
         };
-        let services = Services { db, clock, events };
+        let folder = config.data_dir.join("attachments");
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| StartupError::Storage(format!("{}: {e}", folder.display())))?;
+        let storage = object_store::local::LocalFileSystem::new_with_prefix(&folder)
+            .map_err(|e| StartupError::Storage(format!("{}: {e}", folder.display())))?;
+        let services = Services {
+            db,
+            clock,
+            events,
+            storage: Arc::new(storage),
+        };
         let keys = SessionKeys::new(session_secret, config.session_hours);
         let schema = build_schema(Some(services.clone()), Some(keys.clone()), &config);
         Ok(Self {

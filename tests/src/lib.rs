@@ -155,6 +155,7 @@ pub struct TestServer {
     pub database: Arc<TestDatabase>,
     http: reqwest::Client,
     task: tokio::task::JoinHandle<()>,
+    _files: tempfile::TempDir,
 }
 
 impl Drop for TestServer {
@@ -187,7 +188,10 @@ impl TestServer {
     /// # Errors
     ///
     /// Fails when the server cannot start.
-    pub async fn start_on(database: Arc<TestDatabase>, config: Config) -> anyhow::Result<Self> {
+    pub async fn start_on(database: Arc<TestDatabase>, mut config: Config) -> anyhow::Result<Self> {
+        // Attachments and secrets go to a folder of this server's own.
+        let files = tempfile::tempdir()?;
+        config.data_dir = files.path().to_path_buf();
         let mut db = server::db::connect(&database.url).await?;
         server::db::migrate(&db).await?;
         let statements = Arc::new(AtomicUsize::new(0));
@@ -221,6 +225,7 @@ impl TestServer {
             database,
             http: reqwest::Client::new(),
             task,
+            _files: files,
         })
     }
 
@@ -286,6 +291,55 @@ impl TestServer {
             .as_str()
             .map(str::to_owned);
         code.ok_or_else(|| anyhow!("expected an error with a code, got {body}"))
+    }
+
+    /// Uploads `content` as `filename` to a ticket through the GraphQL multipart request
+    /// specification, and returns the whole response body.
+    ///
+    /// # Errors
+    ///
+    /// Fails on transport errors or a non-JSON answer.
+    pub async fn upload(
+        &self,
+        token: &str,
+        ticket_id: &Value,
+        filename: &str,
+        content: Vec<u8>,
+    ) -> anyhow::Result<Value> {
+        let operations = json!({
+            "query": "mutation($t: ID!, $f: Upload!) { uploadAttachment(ticketId: $t, file: $f) { id filename contentType sizeBytes url } }",
+            "variables": { "t": ticket_id, "f": null },
+        });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.f"] }).to_string())
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(content)
+                    .file_name(filename.to_owned())
+                    .mime_str("application/octet-stream")?,
+            );
+        let response = self
+            .http
+            .post(format!("{}/graphql", self.base_url))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await?;
+        Ok(response.json().await?)
+    }
+
+    /// A GET on the server, optionally with a bearer token.
+    ///
+    /// # Errors
+    ///
+    /// Fails on transport errors.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> anyhow::Result<reqwest::Response> {
+        let mut request = self.http.get(format!("{}{path}", self.base_url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Ok(request.send().await?)
     }
 
     /// Signs in and returns the session token.

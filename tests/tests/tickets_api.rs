@@ -540,7 +540,7 @@ async fn query_limits_hold(backend: Backend) -> anyhow::Result<()> {
     let mut socket = tokio::net::TcpStream::connect(address).await?;
     let head = format!(
         "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        3 * 1024 * 1024
+        13 * 1024 * 1024
     );
     socket.write_all(head.as_bytes()).await?;
     let mut answer = vec![0u8; 64];

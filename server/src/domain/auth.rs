@@ -302,3 +302,62 @@ pub fn generate_api_token() -> (String, String) {
 pub const fn is_staff_role(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Manager | Role::Agent)
 }
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DownloadClaims {
+    /// The attachment id.
+    att: i64,
+    /// The tenant id.
+    tid: i64,
+    exp: i64,
+}
+
+/// How long a signed attachment link stays valid.
+pub const DOWNLOAD_LINK_MINUTES: i64 = 60;
+
+impl SessionKeys {
+    /// Signs a link to one attachment, valid [`DOWNLOAD_LINK_MINUTES`]; given only to callers
+    /// who may see the attachment (images in the SPA cannot send an Authorization header).
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Internal`] if signing fails.
+    pub fn sign_download(
+        &self,
+        attachment_id: i64,
+        tenant_id: i64,
+        now: DateTime<Utc>,
+    ) -> DomainResult<String> {
+        let claims = DownloadClaims {
+            att: attachment_id,
+            tid: tenant_id,
+            exp: (now + Duration::minutes(DOWNLOAD_LINK_MINUTES)).timestamp(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| DomainError::Internal(format!("link signing failed: {e}")))
+    }
+
+    /// Checks a signed attachment link: returns `(attachment id, tenant id)`.
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Unauthenticated`] for a forged, expired or foreign link.
+    pub fn verify_download(
+        &self,
+        token: &str,
+        attachment_id: i64,
+        now: DateTime<Utc>,
+    ) -> DomainResult<i64> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false;
+        let claims = jsonwebtoken::decode::<DownloadClaims>(token, &self.decoding, &validation)
+            .map_err(|_| DomainError::Unauthenticated("invalid download link".into()))?
+            .claims;
+        if claims.att != attachment_id || claims.exp <= now.timestamp() {
+            return Err(DomainError::Unauthenticated(
+                "this download link has expired".into(),
+            ));
+        }
+        Ok(claims.tid)
+    }
+}

@@ -6,6 +6,7 @@
 
 pub mod actor;
 pub mod api_tokens;
+pub mod attachments;
 pub mod auth;
 pub mod auto_close;
 pub mod customers;
@@ -39,6 +40,8 @@ pub struct Services {
     pub clock: SharedClock,
     /// Live events to subscribers.
     pub events: EventBus,
+    /// Where attachment contents are kept.
+    pub storage: attachments::SharedStore,
 }
 
 impl Services {

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{customer, department, message, ticket, ticket_event, time_entry, user};
+use entity::{attachment, customer, department, message, ticket, ticket_event, time_entry, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
+use crate::domain::attachments::attachments_of_tickets;
 use crate::domain::merge::links_of_tickets;
 use crate::domain::tickets::{history_of_tickets, message_counts, messages_of_tickets};
 use crate::domain::time_entries::time_entries_of_tickets;
@@ -40,6 +41,8 @@ pub struct Loaders {
     pub tickets: DataLoader<TicketLoader, HashMapCache>,
     /// Ids of linked tickets by ticket id.
     pub links: DataLoader<LinkLoader, HashMapCache>,
+    /// Attachments by ticket id.
+    pub attachments: DataLoader<AttachmentLoader, HashMapCache>,
     /// Whether values are kept for the rest of the request.
     pub cached: bool,
 }
@@ -76,6 +79,7 @@ impl Loaders {
             time_entries: make(TimeEntryLoader(scope.clone()), caching),
             tickets: make(TicketLoader(scope.clone()), caching),
             links: make(LinkLoader(scope.clone()), caching),
+            attachments: make(AttachmentLoader(scope.clone()), caching),
             workflows: make(WorkflowLoader(scope), caching),
             cached: caching == Caching::PerRequest,
         }
@@ -244,6 +248,20 @@ impl Loader<i64> for LinkLoader {
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
         links_of_tickets(&self.0.db, &self.0.actor, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+/// Loads the attachments of tickets.
+pub struct AttachmentLoader(Scope);
+
+impl Loader<i64> for AttachmentLoader {
+    type Value = Vec<attachment::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        attachments_of_tickets(&self.0.db, &self.0.actor, keys)
             .await
             .map_err(Arc::new)
     }

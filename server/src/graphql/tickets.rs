@@ -8,7 +8,9 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::context::{actor, services};
 use super::enums::{Channel, TicketCategory, TicketPriority, TicketStatus, TicketType};
 use super::error::{parse_id, GraphqlResultExt};
-use super::types::{Message, PageInfo, Ticket, TicketConnection, TicketEdge, TimeEntry};
+use super::types::{
+    Attachment, Message, PageInfo, Ticket, TicketConnection, TicketEdge, TimeEntry,
+};
 use crate::domain::tickets::{self, encode_cursor, NewTicket};
 use crate::events::LiveEventKind;
 
@@ -425,6 +427,41 @@ impl TicketMutation {
                 .await
                 .gql()?;
         Ok(Ticket(merged))
+    }
+
+    /// Attaches a file (PNG, JPEG, GIF, WebP or PDF, 10 MB at most) to a ticket, through the
+    /// GraphQL multipart request specification.
+    async fn upload_attachment(
+        &self,
+        ctx: &Context<'_>,
+        ticket_id: ID,
+        file: async_graphql::Upload,
+    ) -> async_graphql::Result<Attachment> {
+        use std::io::Read as _;
+
+        let actor = actor(ctx)?;
+        let ticket_id = parse_id("ticketId", &ticket_id)?;
+        let upload = file.value(ctx)?;
+        let filename = upload.filename.clone();
+        let mut content = Vec::new();
+        upload
+            .into_read()
+            .take(crate::domain::attachments::MAX_ATTACHMENT_BYTES as u64 + 1)
+            .read_to_end(&mut content)
+            .map_err(|_| {
+                crate::domain::DomainError::validation("file", "the upload could not be read")
+            })
+            .gql()?;
+        let stored = crate::domain::attachments::add_attachment(
+            services(ctx)?,
+            actor,
+            ticket_id,
+            &filename,
+            content.into(),
+        )
+        .await
+        .gql()?;
+        Ok(Attachment(stored))
     }
 
     /// Links two related tickets (staff).

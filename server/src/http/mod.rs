@@ -1,11 +1,11 @@
 //! HTTP routes: GraphQL over POST and websocket, health, and the single-page app.
 
-use std::path::Path;
+use std::path::Path as FsPath;
 
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
 use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
-use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -15,7 +15,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
+use crate::domain::attachments::{read_attachment, read_attachment_by_link};
 use crate::domain::auth::authenticate;
+use crate::domain::DomainError;
 use crate::graphql::context::Authentication;
 use crate::graphql::loaders::{Caching, Loaders};
 use crate::state::AppState;
@@ -27,6 +29,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
+        .route("/attachments/{id}", get(download_attachment))
         .fallback_service(spa)
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
@@ -34,7 +37,7 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn spa_service(dir: &Path) -> Router {
+fn spa_service(dir: &FsPath) -> Router {
     if dir.join("index.html").is_file() {
         // Client-side routes (/tickets/12) fall back to index.html.
         Router::new()
@@ -163,6 +166,66 @@ async fn graphql_ws(
                 })
                 .serve()
         })
+}
+
+#[derive(serde::Deserialize)]
+struct DownloadQuery {
+    token: Option<String>,
+}
+
+/// Serves an attachment to a caller with a bearer credential that may see its ticket, or
+/// with a signed link the API gave such a caller.
+async fn download_attachment(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<DownloadQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let svc = &state.services;
+    let now = svc.now();
+    let result = if let Some(token) = query.token.as_deref() {
+        match state.keys.verify_download(token, id, now) {
+            Ok(tenant_id) => read_attachment_by_link(svc, tenant_id, id).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        match bearer(&headers) {
+            Some(credential) => match authenticate(&svc.db, &state.keys, now, credential).await {
+                Ok(actor) => read_attachment(svc, &actor, id).await,
+                Err(e) => Err(e),
+            },
+            None => Err(DomainError::Unauthenticated("sign in first".into())),
+        }
+    };
+    match result {
+        Ok((found, content)) => {
+            let disposition = format!("inline; filename=\"{}\"", found.filename.replace('"', ""));
+            (
+                [
+                    (header::CONTENT_TYPE, found.content_type),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+                    (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        "sandbox; default-src 'none'".to_owned(),
+                    ),
+                ],
+                content,
+            )
+                .into_response()
+        }
+        Err(DomainError::Unauthenticated(reason)) => {
+            (StatusCode::UNAUTHORIZED, reason).into_response()
+        }
+        Err(DomainError::NotFound(_) | DomainError::Forbidden(_)) => {
+            (StatusCode::NOT_FOUND, "not found").into_response()
+        }
+        Err(other) => {
+            tracing::error!(error = %other, "attachment download failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
