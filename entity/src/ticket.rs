@@ -61,6 +61,10 @@ pub struct Model {
     pub merged_into_id: Option<i64>,
     /// When the customer was last told the ticket would close for lack of reply.
     pub auto_close_reminded_at: Option<DateTimeUtc>,
+    /// Whether the first-response deadline warning was sent.
+    pub response_warned: bool,
+    /// Whether the resolution deadline warning was sent.
+    pub resolution_warned: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

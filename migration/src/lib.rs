@@ -15,6 +15,7 @@ mod m20261123_000005_create_notifications_and_integrations;
 mod m20261123_000006_create_ticket_search;
 mod m20261123_000007_add_ticket_auto_close_reminder;
 mod m20261123_000008_create_ticket_links;
+mod m20261123_000009_add_ticket_sla_warnings;
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_ticket_search::Migration),
             Box::new(m20261123_000007_add_ticket_auto_close_reminder::Migration),
             Box::new(m20261123_000008_create_ticket_links::Migration),
+            Box::new(m20261123_000009_add_ticket_sla_warnings::Migration),
         ]
     }
 }

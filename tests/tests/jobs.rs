@@ -65,6 +65,31 @@ async fn sla_breaches_escalate_exactly_once(backend: Backend) -> anyhow::Result<
         .advance(Duration::hours(5) + Duration::minutes(59));
     let report = run_due_jobs(&server.state.services).await?;
     assert_eq!(report.sla.response_breaches, 0, "not yet due at 7 h 59");
+    assert_eq!(
+        report.sla.warnings, 1,
+        "warned within the hour before the deadline"
+    );
+    assert_eq!(
+        run_due_jobs(&server.state.services).await?.sla.warnings,
+        0,
+        "warned once"
+    );
+    let agent_token = relogin(&server, "agathe@atelier-dupont.test", &tenant).await?;
+    let bell = server
+        .ok(Some(&agent_token), "{ notifications { kind } }", json!({}))
+        .await?;
+    assert_eq!(
+        bell["notifications"],
+        json!([{ "kind": "sla_warning" }]),
+        "the assignee is warned"
+    );
+    server
+        .ok(
+            Some(&agent_token),
+            "mutation { markNotificationsRead }",
+            json!({}),
+        )
+        .await?;
     server.clock.advance(Duration::minutes(2));
     let report = run_due_jobs(&server.state.services).await?;
     assert_eq!(
@@ -81,7 +106,13 @@ async fn sla_breaches_escalate_exactly_once(backend: Backend) -> anyhow::Result<
     assert_eq!(data["ticket"]["priority"], "HIGH", "escalated one step");
     assert_eq!(
         kinds(&data["ticket"]),
-        ["CREATED", "ASSIGNED", "SLA_BREACHED", "ESCALATED"]
+        [
+            "CREATED",
+            "ASSIGNED",
+            "SLA_WARNING",
+            "SLA_BREACHED",
+            "ESCALATED"
+        ]
     );
     let agent_token = relogin(&server, "agathe@atelier-dupont.test", &tenant).await?;
     for token in [&admin_token, &agent_token] {

@@ -24,6 +24,8 @@ use crate::events::{LiveEvent, LiveEventKind};
 /// What one run of the breach check did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SlaReport {
+    /// Deadlines about to pass, newly warned about.
+    pub warnings: usize,
     /// First-response deadlines newly breached.
     pub response_breaches: usize,
     /// Resolution deadlines newly breached.
@@ -65,6 +67,10 @@ pub const fn escalated(priority: TicketPriority) -> Option<TicketPriority> {
 /// Database errors.
 pub async fn check_sla_breaches(svc: &Services) -> DomainResult<SlaReport> {
     let now = svc.now();
+    let mut report = SlaReport {
+        warnings: warn_before_breaches(svc, now).await?,
+        ..SlaReport::default()
+    };
     let open = [TicketStatus::New, TicketStatus::Open];
     let candidates = ticket::Entity::find()
         .filter(ticket::Column::Status.is_in(open))
@@ -86,7 +92,6 @@ pub async fn check_sla_breaches(svc: &Services) -> DomainResult<SlaReport> {
         .limit(500)
         .all(&svc.db)
         .await?;
-    let mut report = SlaReport::default();
     for found in candidates {
         let response_due = found.first_response_at.is_none()
             && !found.response_breached
@@ -105,6 +110,110 @@ pub async fn check_sla_breaches(svc: &Services) -> DomainResult<SlaReport> {
         }
     }
     Ok(report)
+}
+
+/// How long before a deadline the team is warned.
+pub const WARNING_WINDOW_MINUTES: i64 = 60;
+
+/// Warns the assignee (or, for unassigned tickets, the supervisors) once per deadline that
+/// passes within [`WARNING_WINDOW_MINUTES`].
+async fn warn_before_breaches(svc: &Services, now: DateTime<Utc>) -> DomainResult<usize> {
+    let soon = now + chrono::Duration::minutes(WARNING_WINDOW_MINUTES);
+    let candidates = ticket::Entity::find()
+        .filter(ticket::Column::Status.is_in([TicketStatus::New, TicketStatus::Open]))
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(ticket::Column::ResponseWarned.eq(false))
+                        .add(ticket::Column::FirstResponseAt.is_null())
+                        .add(ticket::Column::ResponseDueAt.gt(now))
+                        .add(ticket::Column::ResponseDueAt.lte(soon)),
+                )
+                .add(
+                    Condition::all()
+                        .add(ticket::Column::ResolutionWarned.eq(false))
+                        .add(ticket::Column::ResolutionDueAt.gt(now))
+                        .add(ticket::Column::ResolutionDueAt.lte(soon)),
+                ),
+        )
+        .order_by_asc(ticket::Column::Id)
+        .limit(500)
+        .all(&svc.db)
+        .await?;
+    let mut warned = 0;
+    for found in candidates {
+        let due_soon = |due: Option<DateTime<Utc>>| due.is_some_and(|d| d > now && d <= soon);
+        if !found.response_warned
+            && found.first_response_at.is_none()
+            && due_soon(found.response_due_at)
+            && record_warning(svc, &found, Deadline::Response, now).await?
+        {
+            warned += 1;
+        }
+        if !found.resolution_warned
+            && due_soon(found.resolution_due_at)
+            && record_warning(svc, &found, Deadline::Resolution, now).await?
+        {
+            warned += 1;
+        }
+    }
+    Ok(warned)
+}
+
+async fn record_warning(
+    svc: &Services,
+    found: &ticket::Model,
+    deadline: Deadline,
+    now: DateTime<Utc>,
+) -> DomainResult<bool> {
+    let flag = match deadline {
+        Deadline::Response => ticket::Column::ResponseWarned,
+        Deadline::Resolution => ticket::Column::ResolutionWarned,
+    };
+    let txn = svc.db.begin().await?;
+    let flipped = ticket::Entity::update_many()
+        .col_expr(flag, Expr::value(true))
+        .filter(ticket::Column::Id.eq(found.id))
+        .filter(flag.eq(false))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if flipped == 0 {
+        return Ok(false);
+    }
+    system_event(
+        &txn,
+        found,
+        TicketEventKind::SlaWarning,
+        None,
+        Some(deadline.name()),
+        now,
+    )
+    .await?;
+    let recipients = match found.assignee_id {
+        Some(assignee) => vec![assignee],
+        None => supervisors(&txn, found.tenant_id).await?,
+    };
+    let title = match deadline {
+        Deadline::Response => format!("Bientôt hors délai : première réponse à {}", found.number),
+        Deadline::Resolution => format!("Bientôt hors délai : résolution de {}", found.number),
+    };
+    notify_users(
+        &txn,
+        found.tenant_id,
+        &recipients,
+        &NewNotification {
+            kind: NotificationKind::SlaWarning,
+            title: &title,
+            body: &found.subject,
+            ticket_id: Some(found.id),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 async fn record_breach(

@@ -327,6 +327,8 @@ pub async fn create_ticket(
         last_agent_message_at: Set(None),
         merged_into_id: Set(None),
         auto_close_reminded_at: Set(None),
+        response_warned: Set(false),
+        resolution_warned: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
