@@ -223,6 +223,21 @@ pub struct Texts {
     pub history_sla_breached: &'static str,
     pub history_escalated: &'static str,
     pub history_auto_closed: &'static str,
+    pub attachments_title: &'static str,
+    pub attachments_none: &'static str,
+    pub attachment_choose: &'static str,
+    pub attachment_upload: &'static str,
+    pub attachment_uploading: &'static str,
+    pub attachment_hint: &'static str,
+    pub attachment_no_file: &'static str,
+    pub bell_label: &'static str,
+    pub bell_title: &'static str,
+    pub bell_empty: &'static str,
+    pub bell_mark_read: &'static str,
+    pub size_bytes: &'static str,
+    pub size_kb: &'static str,
+    pub size_mb: &'static str,
+    pub decimal_separator: &'static str,
 }
 
 impl Texts {
@@ -305,6 +320,20 @@ impl Texts {
             return self.priority(priority);
         }
         value
+    }
+
+    /// A file size, as `512 o`, `12 Ko` or `3,4 Mo`.
+    pub fn file_size(&self, bytes: i64) -> String {
+        const KB: i64 = 1024;
+        if bytes < KB {
+            format!("{bytes} {}", self.size_bytes)
+        } else if bytes < KB * KB {
+            format!("{} {}", (bytes + KB / 2) / KB, self.size_kb)
+        } else {
+            let tenths = (bytes * 10 + KB * KB / 2) / (KB * KB);
+            let (units, tenth) = (tenths / 10, tenths % 10);
+            format!("{units}{}{tenth} {}", self.decimal_separator, self.size_mb)
+        }
     }
 
     /// A duration in minutes, as `2 j 3 h`, `3 h 05` or `12 min`.
@@ -526,6 +555,21 @@ pub const FR: Texts = Texts {
     history_sla_breached: "SLA dépassé",
     history_escalated: "Escalade",
     history_auto_closed: "Fermeture automatique",
+    attachments_title: "Pièces jointes",
+    attachments_none: "Aucune pièce jointe.",
+    attachment_choose: "Fichier",
+    attachment_upload: "Joindre",
+    attachment_uploading: "Envoi…",
+    attachment_hint: "PNG, JPEG, GIF, WebP ou PDF, 10 Mo au plus.",
+    attachment_no_file: "Choisissez d'abord un fichier.",
+    bell_label: "Notifications",
+    bell_title: "Notifications",
+    bell_empty: "Aucune notification.",
+    bell_mark_read: "Tout marquer comme lu",
+    size_bytes: "o",
+    size_kb: "Ko",
+    size_mb: "Mo",
+    decimal_separator: ",",
 };
 
 /// English.
@@ -698,6 +742,21 @@ pub const EN: Texts = Texts {
     history_sla_breached: "SLA breached",
     history_escalated: "Escalated",
     history_auto_closed: "Auto-closed",
+    attachments_title: "Attachments",
+    attachments_none: "No attachments.",
+    attachment_choose: "File",
+    attachment_upload: "Attach",
+    attachment_uploading: "Uploading…",
+    attachment_hint: "PNG, JPEG, GIF, WebP or PDF, 10 MB at most.",
+    attachment_no_file: "Choose a file first.",
+    bell_label: "Notifications",
+    bell_title: "Notifications",
+    bell_empty: "No notifications.",
+    bell_mark_read: "Mark all as read",
+    size_bytes: "B",
+    size_kb: "KB",
+    size_mb: "MB",
+    decimal_separator: ".",
 };
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use leptos_router::components::{ProtectedRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::header::AppHeader;
+use crate::pages::bell::NotificationBell;
 use crate::pages::board::BoardPage;
 use crate::pages::create_ticket::CreateTicketPage;
 use crate::pages::login::LoginPage;
@@ -57,7 +58,9 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <AppHeader/>
+            <AppHeader>
+                <NotificationBell/>
+            </AppHeader>
             <main class="content">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/login") view=LoginPage/>

@@ -3,7 +3,8 @@
 //! in the thread; an agent opens a ticket through the create form for a customer found by
 //! search, moves it along its workflow, changes its priority, logs time and filters the
 //! board; a customer rates their resolved ticket; an admin changes SLA hours and a
-//! workflow.
+//! workflow; an agent attaches an image to a ticket, and an admin reads the SLA breach in
+//! the notification bell and marks it read.
 //!
 //! The scenarios run one at a time (each starts its own Chromium; two cores are enough for
 //! one).
@@ -11,7 +12,6 @@
 //! Needs the built SPA (`cargo xtask build-spa`), `chromium` and `chromedriver`
 //! (`scripts/install-deps.sh` installs them); a missing one fails the test.
 
-use std::path::Path;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -107,7 +107,11 @@ async fn spa_server() -> anyhow::Result<TestServer> {
     // Several TLS back-ends are compiled in through dependencies; chromedriver is plain
     // HTTP, but rustls wants one chosen.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let spa_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/dist");
+    let spa_dir = (std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        std::path::PathBuf::from,
+    ))
+    .join("../app/dist");
     anyhow::ensure!(
         spa_dir.join("index.html").is_file(),
         "the SPA is not built: run `cargo xtask build-spa`"
@@ -256,6 +260,129 @@ fn admin_changes_sla_hours_and_a_workflow() -> anyhow::Result<()> {
         })
         .await
     })
+}
+
+/// A 1×1 transparent PNG.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+
+#[test]
+fn agent_attaches_an_image_and_admin_reads_the_bell() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        let tenant = server.tenant("Atelier Dupont").await?;
+        let customer = tenant.customer(&server, "Jean", "Dupont").await?;
+        tenant
+            .user(&server, "agathe@atelier-dupont.test", "agent", None)
+            .await?;
+        let ticket = tenant
+            .ticket(&server, &customer, "SUPPORT", "Écran fissuré")
+            .await?;
+        with_browser("attachments", |browser| async move {
+            attachments_scenario(&browser, &server, &tenant, &ticket).await
+        })
+        .await
+    })
+}
+
+async fn attachments_scenario(
+    browser: &fantoccini::Client,
+    server: &TestServer,
+    tenant: &guichet_tests::TenantFixture,
+    ticket: &serde_json::Value,
+) -> anyhow::Result<()> {
+    let id = ticket["id"].as_str().context("the ticket's id")?;
+    sign_in(
+        browser,
+        server,
+        "agathe@atelier-dupont.test",
+        &tenant.password,
+    )
+    .await?;
+    browser
+        .goto(&format!("{}/tickets/{id}", server.base_url))
+        .await?;
+
+    // A file chosen through the file input (chromedriver takes its absolute path), then
+    // uploaded: it shows as a thumbnail.
+    let files = tempfile::tempdir()?;
+    let path = files.path().join("capture.png");
+    std::fs::write(&path, PNG)?;
+    wait_css(browser, "[data-testid=attachment-input]")
+        .await?
+        .send_keys(&path.display().to_string())
+        .await?;
+    wait_css(browser, "[data-testid=attachment-upload]")
+        .await?
+        .click()
+        .await?;
+    let attachment = wait_css(
+        browser,
+        "[data-testid=attachment][data-content-type='image/png']",
+    )
+    .await?;
+    attachment.find(Locator::Css("img.thumb")).await?;
+    assert!(browser
+        .find_all(Locator::Css("[data-testid=attachment-error]"))
+        .await?
+        .is_empty());
+    let _ = std::fs::write(
+        std::env::temp_dir().join("guichet-attachments.png"),
+        browser.screenshot().await?,
+    );
+    let listed = server
+        .ok(
+            Some(&tenant.admin_token),
+            "query($id: ID!) { ticket(id: $id) { attachments { contentType filename } } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    assert_eq!(
+        listed["ticket"]["attachments"][0]["contentType"], "image/png",
+        "{listed}"
+    );
+
+    // Nobody answered for 9 hours: the SLA job notifies the supervisors.
+    server
+        .clock
+        .advance(guichet_tests::chrono::Duration::hours(9));
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    wait_css(browser, "[data-testid=logout]")
+        .await?
+        .click()
+        .await?;
+    sign_in(browser, server, &tenant.admin_email, &tenant.password).await?;
+    browser.refresh().await?;
+    wait_css(browser, "[data-testid=board]").await?;
+    let count = wait_css(browser, "[data-testid=bell-count]").await?;
+    assert_eq!(count.text().await?.trim(), "1");
+    wait_css(browser, "[data-testid=bell]")
+        .await?
+        .click()
+        .await?;
+    let notification = wait_css(browser, "[data-testid=notification]").await?;
+    let link = notification.find(Locator::Css("a")).await?;
+    assert_eq!(
+        link.attr("href").await?.as_deref(),
+        Some(format!("/tickets/{id}").as_str())
+    );
+    let _ = std::fs::write(
+        std::env::temp_dir().join("guichet-bell.png"),
+        browser.screenshot().await?,
+    );
+    wait_css(browser, "[data-testid=bell-mark-read]")
+        .await?
+        .click()
+        .await?;
+    wait_count(browser, "[data-testid=bell-count]", 0).await?;
+    let unread = server
+        .ok(
+            Some(&tenant.admin_token),
+            "{ unreadNotificationCount }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(unread["unreadNotificationCount"], 0);
+    Ok(())
 }
 
 async fn settings_scenario(

@@ -52,11 +52,16 @@ fn run(args: Vec<String>) -> Result<()> {
     }
 }
 
-/// The workspace root: this crate's parent folder.
+/// The workspace root: this crate's parent folder. Read from the environment `cargo run`
+/// sets, not only from compile time: with a shared target folder, a binary built in another
+/// clone can be reused, and its compile-time path would point there.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    (std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        std::path::PathBuf::from,
+    ))
+    .parent()
+    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// Cargo's target folder: `CARGO_TARGET_DIR` (relative to the workspace root) or

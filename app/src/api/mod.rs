@@ -2,8 +2,10 @@
 //! `app/graphql/`, loaded with `include_str!` so the server's tests can validate them all
 //! against the real schema.
 
+pub mod attachments;
 pub mod auth;
 pub mod live;
+pub mod notifications;
 pub mod people;
 pub mod settings;
 pub mod tickets;

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::attachments::Attachment;
 use crate::api::{graphql, ApiError};
 
 const BOARD_TICKETS: &str = include_str!("../../graphql/board_tickets.graphql");
@@ -340,6 +341,8 @@ pub struct TicketDetail {
     pub time_entries: Vec<TimeEntry>,
     /// 0 for customers.
     pub logged_minutes: i32,
+    /// Oldest first.
+    pub attachments: Vec<Attachment>,
 }
 
 impl TicketDetail {

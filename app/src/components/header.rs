@@ -1,5 +1,5 @@
-//! The bar at the top: the app's name, the user, the live indicator, the language switch
-//! and sign-out.
+//! The bar at the top: the app's name, the notification bell, the user, the live
+//! indicator, the language switch and sign-out.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -9,9 +9,10 @@ use crate::api::live::LiveStatus;
 use crate::i18n::Lang;
 use crate::state::use_app_state;
 
-/// The page header.
+/// The page header; `children` (the notification bell, which loads its own data) sit
+/// before the user's name.
 #[component]
-pub fn AppHeader() -> impl IntoView {
+pub fn AppHeader(children: Children) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
     let signed_in = move || state.session.with(Option::is_some);
@@ -84,6 +85,7 @@ pub fn AppHeader() -> impl IntoView {
                 </nav>
             </Show>
             <div class="spacer"></div>
+            {children()}
             <Show when=signed_in>
                 <span class=live_class data-testid="live-status">
                     <span class="dot"></span>

@@ -1,5 +1,6 @@
 //! One module per page; each page loads its own data through `crate::api`.
 
+pub mod bell;
 pub mod board;
 pub mod create_ticket;
 pub mod login;

@@ -1,7 +1,8 @@
 //! One ticket: its header with its SLA deadlines, its thread, a reply box and a status
-//! drop-down; for staff also priority and assignee drop-downs, logged time and history; for
+//! drop-down, its attachments; for staff also priority and assignee drop-downs, logged time and history; for
 //! its customer, once resolved, a rating.
 
+mod attachments;
 mod controls;
 mod rating;
 mod time_log;
@@ -25,6 +26,7 @@ use crate::components::sla::{SlaBadge, SlaKind, SlaState};
 use crate::components::time::Time;
 use crate::state::use_app_state;
 
+use self::attachments::Attachments;
 use self::controls::{AssigneeSelect, PrioritySelect};
 use self::rating::RatingBox;
 use self::time_log::TimeLog;
@@ -32,8 +34,8 @@ use self::time_log::TimeLog;
 /// How often the SLA countdowns are redrawn.
 const SLA_TICK_MS: u32 = 30_000;
 
-/// Reloads what a change adds besides the ticket's snapshot (its history and SLA clocks);
-/// a failure leaves the page as it is, the change itself having succeeded.
+/// Reloads what a change adds besides the ticket's snapshot (its history, SLA clocks and
+/// attachments); a failure leaves the page as it is, the change itself having succeeded.
 pub(crate) fn refresh_history(ticket_id: String, detail: RwSignal<TicketDetail>) {
     spawn_local(async move {
         match api::tickets::fetch_ticket(&ticket_id).await {
@@ -43,6 +45,7 @@ pub(crate) fn refresh_history(ticket_id: String, detail: RwSignal<TicketDetail>)
                     detail.response_due_at = fresh.response_due_at;
                     detail.resolution_due_at = fresh.resolution_due_at;
                     detail.first_response_at = fresh.first_response_at;
+                    detail.attachments = fresh.attachments;
                 });
             }
             Err(error) => leptos::logging::warn!("could not reload the history: {error}"),
@@ -137,6 +140,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     let assignee_ticket_id = ticket_id.clone();
     let rating_ticket_id = ticket_id.clone();
     let time_ticket_id = ticket_id.clone();
+    let attachments_ticket_id = ticket_id.clone();
 
     // The SLA countdowns follow the clock; the interval stops with the page.
     let now = RwSignal::new(js_sys::Date::now());
@@ -252,6 +256,8 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                 <h2>{move || texts().ticket_description}</h2>
                 <p class="body">{field(|detail| detail.description.clone())}</p>
             </section>
+
+            <Attachments ticket_id=attachments_ticket_id detail/>
 
             <section class="panel thread">
                 <h2>{move || texts().ticket_thread}</h2>
