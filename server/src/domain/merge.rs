@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::actor::{Actor, Scope};
 use super::error::{DomainError, DomainResult};
-use super::tickets::{get_ticket, publish, record_event};
+use super::tickets::{get_ticket, publish, record_event, reload_ticket};
 use super::Services;
 use crate::events::LiveEventKind;
 
@@ -128,10 +128,7 @@ pub async fn merge_tickets(
         now,
     )
     .await?;
-    let merged = ticket::Entity::find_by_id(target.id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound("ticket"))?;
+    let merged = reload_ticket(&txn, target.id).await?;
     txn.commit().await?;
     publish(svc, &duplicate, LiveEventKind::TicketUpdated, None).await;
     publish(svc, &merged, LiveEventKind::TicketUpdated, None).await;

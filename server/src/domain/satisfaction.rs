@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use super::actor::{Actor, Scope};
 use super::error::{DomainError, DomainResult};
-use super::tickets::{get_ticket, publish, record_event};
+use super::tickets::{get_ticket, publish, record_event, reload_ticket};
 use super::Services;
 use crate::events::LiveEventKind;
 
@@ -86,10 +86,7 @@ pub async fn rate_ticket(
         now,
     )
     .await?;
-    let rated = ticket::Entity::find_by_id(found.id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound("ticket"))?;
+    let rated = reload_ticket(&txn, found.id).await?;
     txn.commit().await?;
     publish(svc, &rated, LiveEventKind::TicketUpdated, None).await;
     Ok(rated)

@@ -413,6 +413,18 @@ pub async fn pick_available_agent(
     Ok(row.map(|r| r.try_get::<i64>("", "id")).transpose()?)
 }
 
+/// Reads a ticket again inside the transaction that changed it, to return what was
+/// committed.
+pub(crate) async fn reload_ticket(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> DomainResult<ticket::Model> {
+    ticket::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("ticket"))
+}
+
 pub(crate) async fn record_event(
     db: &impl ConnectionTrait,
     ticket: &ticket::Model,
@@ -837,10 +849,7 @@ pub async fn change_ticket_status(
         now,
     )
     .await?;
-    let updated = ticket::Entity::find_by_id(found.id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound("ticket"))?;
+    let updated = reload_ticket(&txn, found.id).await?;
     txn.commit().await?;
 
     publish(svc, &updated, LiveEventKind::TicketUpdated, None).await;
@@ -901,10 +910,7 @@ pub async fn assign_ticket(
         now,
     )
     .await?;
-    let updated = ticket::Entity::find_by_id(found.id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound("ticket"))?;
+    let updated = reload_ticket(&txn, found.id).await?;
     txn.commit().await?;
 
     publish(svc, &updated, LiveEventKind::TicketAssigned, None).await;
@@ -974,10 +980,7 @@ pub async fn change_ticket_priority(
         now,
     )
     .await?;
-    let updated = ticket::Entity::find_by_id(found.id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound("ticket"))?;
+    let updated = reload_ticket(&txn, found.id).await?;
     txn.commit().await?;
     publish(svc, &updated, LiveEventKind::TicketUpdated, None).await;
     Ok(updated)
