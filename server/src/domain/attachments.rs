@@ -16,7 +16,7 @@ use sea_orm::{
 
 use super::actor::{Actor, Scope};
 use super::error::{DomainError, DomainResult};
-use super::tickets::{get_ticket, publish};
+use super::tickets::{get_ticket, group_by_ticket, publish};
 use super::Services;
 use crate::events::LiveEventKind;
 
@@ -209,18 +209,13 @@ pub async fn attachments_of_tickets(
     actor: &Actor,
     ticket_ids: &[i64],
 ) -> DomainResult<HashMap<i64, Vec<attachment::Model>>> {
-    let mut result: HashMap<i64, Vec<attachment::Model>> =
-        ticket_ids.iter().map(|id| (*id, Vec::new())).collect();
     let rows = attachment::Entity::find()
         .filter(attachment::Column::TenantId.eq(actor.tenant_id))
         .filter(attachment::Column::TicketId.is_in(ticket_ids.iter().copied()))
         .order_by_asc(attachment::Column::Id)
         .all(db)
         .await?;
-    for row in rows {
-        result.entry(row.ticket_id).or_default().push(row);
-    }
-    Ok(result)
+    Ok(group_by_ticket(ticket_ids, rows, |row| row.ticket_id))
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use entity::enums::{NotificationKind, TicketEventKind, TicketPriority, TicketSta
 use entity::{ticket, ticket_event};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 
 use super::error::DomainResult;
@@ -304,19 +304,7 @@ pub(crate) async fn system_event(
     to: Option<&str>,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    ticket_event::ActiveModel {
-        tenant_id: Set(found.tenant_id),
-        ticket_id: Set(found.id),
-        actor_id: Set(None),
-        kind: Set(kind),
-        from_value: Set(from.map(str::to_owned)),
-        to_value: Set(to.map(str::to_owned)),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    super::tickets::insert_history(db, found, None, kind, from, to, now).await
 }
 
 /// Pushes the open deadlines of a ticket leaving `pending` by the time it waited there, so

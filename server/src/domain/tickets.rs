@@ -346,17 +346,16 @@ pub async fn create_ticket(
     )
     .await?;
     if let Some(assignee) = auto_assignee {
-        ticket_event::ActiveModel {
-            tenant_id: Set(created.tenant_id),
-            ticket_id: Set(created.id),
-            actor_id: Set(None),
-            kind: Set(TicketEventKind::Assigned),
-            from_value: Set(None),
-            to_value: Set(Some(assignee.to_string())),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let to = assignee.to_string();
+        insert_history(
+            &txn,
+            &created,
+            None,
+            TicketEventKind::Assigned,
+            None,
+            Some(&to),
+            now,
+        )
         .await?;
     }
     txn.commit().await?;
@@ -434,10 +433,23 @@ pub(crate) async fn record_event(
     to: Option<&str>,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
+    insert_history(db, ticket, Some(actor.user_id), kind, from, to, now).await
+}
+
+/// Appends an entry to a ticket's history; `actor_id` is `None` for the system.
+pub(crate) async fn insert_history(
+    db: &impl ConnectionTrait,
+    ticket: &ticket::Model,
+    actor_id: Option<i64>,
+    kind: TicketEventKind,
+    from: Option<&str>,
+    to: Option<&str>,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
     ticket_event::ActiveModel {
         tenant_id: Set(ticket.tenant_id),
         ticket_id: Set(ticket.id),
-        actor_id: Set(Some(actor.user_id)),
+        actor_id: Set(actor_id),
         kind: Set(kind),
         from_value: Set(from.map(str::to_owned)),
         to_value: Set(to.map(str::to_owned)),
@@ -447,6 +459,20 @@ pub(crate) async fn record_event(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// Groups rows by the ticket they belong to, with an entry (maybe empty) for every id asked
+/// for, so loaders can cache "nothing" as an answer too.
+pub(crate) fn group_by_ticket<T>(
+    ticket_ids: &[i64],
+    rows: Vec<T>,
+    ticket_of: impl Fn(&T) -> i64,
+) -> HashMap<i64, Vec<T>> {
+    let mut grouped: HashMap<i64, Vec<T>> = ticket_ids.iter().map(|id| (*id, Vec::new())).collect();
+    for row in rows {
+        grouped.entry(ticket_of(&row)).or_default().push(row);
+    }
+    grouped
 }
 
 pub(crate) async fn publish(
@@ -630,16 +656,12 @@ pub async fn messages_of_tickets(
     if !actor.is_staff() {
         query = query.filter(message::Column::Visibility.eq(Visibility::Public));
     }
-    let mut threads: HashMap<i64, Vec<message::Model>> = HashMap::new();
-    for m in query
+    let rows = query
         .order_by_asc(message::Column::CreatedAt)
         .order_by_asc(message::Column::Id)
         .all(db)
-        .await?
-    {
-        threads.entry(m.ticket_id).or_default().push(m);
-    }
-    Ok(threads)
+        .await?;
+    Ok(group_by_ticket(ticket_ids, rows, |m| m.ticket_id))
 }
 
 /// Adds a reply (public) or an internal note (staff only) to a ticket's thread. The first
@@ -997,10 +1019,12 @@ pub async fn history_of_tickets(
     actor: &Actor,
     ticket_ids: &[i64],
 ) -> DomainResult<HashMap<i64, Vec<ticket_event::Model>>> {
-    let mut history: HashMap<i64, Vec<ticket_event::Model>> =
-        ticket_ids.iter().map(|id| (*id, Vec::new())).collect();
     if !actor.is_staff() {
-        return Ok(history);
+        return Ok(group_by_ticket(
+            ticket_ids,
+            Vec::new(),
+            |e: &ticket_event::Model| e.ticket_id,
+        ));
     }
     let rows = ticket_event::Entity::find()
         .filter(ticket_event::Column::TenantId.eq(actor.tenant_id))
@@ -1009,8 +1033,5 @@ pub async fn history_of_tickets(
         .order_by_asc(ticket_event::Column::Id)
         .all(db)
         .await?;
-    for row in rows {
-        history.entry(row.ticket_id).or_default().push(row);
-    }
-    Ok(history)
+    Ok(group_by_ticket(ticket_ids, rows, |e| e.ticket_id))
 }

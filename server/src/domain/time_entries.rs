@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::actor::{Actor, Scope};
 use super::error::{DomainError, DomainResult};
-use super::tickets::get_ticket;
+use super::tickets::{get_ticket, group_by_ticket};
 use super::Services;
 
 /// Records `minutes` worked by the caller on a ticket, on `work_date` (today by default).
@@ -73,10 +73,12 @@ pub async fn time_entries_of_tickets(
     actor: &Actor,
     ticket_ids: &[i64],
 ) -> DomainResult<HashMap<i64, Vec<time_entry::Model>>> {
-    let mut entries: HashMap<i64, Vec<time_entry::Model>> =
-        ticket_ids.iter().map(|id| (*id, Vec::new())).collect();
     if !actor.is_staff() {
-        return Ok(entries);
+        return Ok(group_by_ticket(
+            ticket_ids,
+            Vec::new(),
+            |e: &time_entry::Model| e.ticket_id,
+        ));
     }
     let rows = time_entry::Entity::find()
         .filter(time_entry::Column::TenantId.eq(actor.tenant_id))
@@ -85,8 +87,5 @@ pub async fn time_entries_of_tickets(
         .order_by_asc(time_entry::Column::Id)
         .all(db)
         .await?;
-    for row in rows {
-        entries.entry(row.ticket_id).or_default().push(row);
-    }
-    Ok(entries)
+    Ok(group_by_ticket(ticket_ids, rows, |row| row.ticket_id))
 }
