@@ -38,6 +38,15 @@ pub struct Config {
     pub graphql_complexity_limit: usize,
     /// Seconds between runs of the scheduled jobs (SLA, auto-close); 0 disables them.
     pub jobs_interval_seconds: u64,
+    /// SMTP relay for outgoing mail: `smtp://host:port` (plain), `…?tls=required`
+    /// (STARTTLS) or `smtps://user:password@host:port`. Unset: mail stays queued in the
+    /// outbox.
+    pub smtp_url: Option<String>,
+    /// The sender of outgoing mail.
+    pub mail_from: String,
+    /// The address users reach this server at, for links in mails; defaults to
+    /// `http://<bind>`.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -54,6 +63,9 @@ impl Default for Config {
             graphql_depth_limit: 12,
             graphql_complexity_limit: 2_000,
             jobs_interval_seconds: 60,
+            smtp_url: None,
+            mail_from: "Guichet <no-reply@guichet.localhost>".to_owned(),
+            public_url: None,
         }
     }
 }
@@ -71,6 +83,14 @@ impl Config {
             .merge(Env::raw().only(&["DATABASE_URL"]))
             .extract()
             .map_err(Box::new)
+    }
+
+    /// The public address in force: the configured one or `http://<bind>`.
+    #[must_use]
+    pub fn effective_public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
     }
 
     /// The database URL in force: the configured one or the default SQLite file.

@@ -96,10 +96,8 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
     let real_now = svc.now();
     let clock = ManualClock::new(real_now - Duration::days(30));
     let seeding = Services {
-        db: svc.db.clone(),
         clock: Arc::new(clock.clone()),
-        events: svc.events.clone(),
-        storage: svc.storage.clone(),
+        ..svc.clone()
     };
 
     let admin_seed = data

@@ -6,12 +6,94 @@
 //! Events are published after the change is committed; a subscriber that lags too far
 //! behind skips events rather than slowing publishers down.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
 use tokio::sync::broadcast;
 
 /// The PostgreSQL `NOTIFY` channel carrying events between instances.
 pub const PG_CHANNEL: &str = "guichet_events";
+
+/// The PostgreSQL `NOTIFY` channel carrying presence (who views or types on a ticket).
+pub const PG_PRESENCE_CHANNEL: &str = "guichet_presence";
+
+/// How long a presence report lasts without being renewed: clients renew it while the
+/// ticket stays open, so a closed tab fades out by itself.
+pub const PRESENCE_TTL: std::time::Duration = std::time::Duration::from_secs(45);
+
+/// What an agent is doing on a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceState {
+    /// Has the ticket open.
+    Viewing,
+    /// Is writing a reply or note.
+    Typing,
+    /// Closed the ticket.
+    Left,
+}
+
+/// One agent's presence on one ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceEvent {
+    /// The tenant; other tenants never see it.
+    pub tenant_id: i64,
+    /// The ticket.
+    pub ticket_id: i64,
+    /// The agent.
+    pub user_id: i64,
+    /// What they are doing.
+    pub state: PresenceState,
+}
+
+/// (tenant, ticket).
+type PresenceKey = (i64, i64);
+
+/// Per user on one ticket: what they do and when they last said so.
+type TicketPresence = HashMap<i64, (PresenceState, std::time::Instant)>;
+
+/// Who is on which ticket now, kept by every instance from the presence events of all.
+#[derive(Debug, Default)]
+pub struct PresenceRegistry {
+    entries: std::sync::Mutex<HashMap<PresenceKey, TicketPresence>>,
+}
+
+impl PresenceRegistry {
+    fn record(&self, event: &PresenceEvent) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = (event.tenant_id, event.ticket_id);
+        let users = entries.entry(key).or_default();
+        if event.state == PresenceState::Left {
+            users.remove(&event.user_id);
+        } else {
+            users.insert(event.user_id, (event.state, std::time::Instant::now()));
+        }
+        if users.is_empty() {
+            entries.remove(&key);
+        }
+    }
+
+    /// The agents present on a ticket, with what they do, by user id.
+    #[must_use]
+    pub fn on_ticket(&self, tenant_id: i64, ticket_id: i64) -> Vec<(i64, PresenceState)> {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(users) = entries.get_mut(&(tenant_id, ticket_id)) else {
+            return Vec::new();
+        };
+        users.retain(|_, (_, seen)| seen.elapsed() < PRESENCE_TTL);
+        let mut present: Vec<_> = users.iter().map(|(id, (state, _))| (*id, *state)).collect();
+        present.sort_unstable_by_key(|(id, _)| *id);
+        present
+    }
+}
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +127,8 @@ pub struct LiveEvent {
 #[derive(Debug, Clone)]
 pub struct EventBus {
     local: broadcast::Sender<LiveEvent>,
+    presence: broadcast::Sender<PresenceEvent>,
+    registry: Arc<PresenceRegistry>,
     postgres: Option<PgPool>,
 }
 
@@ -53,8 +137,11 @@ impl EventBus {
     #[must_use]
     pub fn local() -> Self {
         let (local, _) = broadcast::channel(1024);
+        let (presence, registry) = presence_channel();
         Self {
             local,
+            presence,
+            registry,
             postgres: None,
         }
     }
@@ -66,13 +153,27 @@ impl EventBus {
     /// Fails when the listener cannot connect.
     pub async fn postgres(pool: PgPool) -> Result<Self, sqlx::Error> {
         let (local, _) = broadcast::channel(1024);
+        let (presence, registry) = presence_channel();
         let mut listener = PgListener::connect_with(&pool).await?;
-        listener.listen(PG_CHANNEL).await?;
+        listener
+            .listen_all([PG_CHANNEL, PG_PRESENCE_CHANNEL])
+            .await?;
         let sender = local.clone();
+        let presence_sender = presence.clone();
         tokio::spawn(async move {
             loop {
                 // `recv` reconnects by itself after a lost connection.
                 match listener.recv().await {
+                    Ok(notification) if notification.channel() == PG_PRESENCE_CHANNEL => {
+                        match serde_json::from_str::<PresenceEvent>(notification.payload()) {
+                            Ok(event) => {
+                                let _ = presence_sender.send(event);
+                            }
+                            Err(error) => {
+                                tracing::warn!(%error, "ignoring a malformed presence event")
+                            }
+                        }
+                    }
                     Ok(notification) => {
                         match serde_json::from_str::<LiveEvent>(notification.payload()) {
                             Ok(event) => {
@@ -90,6 +191,8 @@ impl EventBus {
         });
         Ok(Self {
             local,
+            presence,
+            registry,
             postgres: Some(pool),
         })
     }
@@ -124,4 +227,55 @@ impl EventBus {
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.local.subscribe()
     }
+
+    /// Tells every instance what `event.user_id` does on a ticket.
+    pub async fn publish_presence(&self, event: PresenceEvent) {
+        if let Some(pool) = &self.postgres {
+            let Ok(payload) = serde_json::to_string(&event) else {
+                return;
+            };
+            if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(PG_PRESENCE_CHANNEL)
+                .bind(payload)
+                .execute(pool)
+                .await
+            {
+                tracing::error!(%error, "cannot publish presence");
+            }
+        } else {
+            let _ = self.presence.send(event);
+        }
+    }
+
+    /// A new receiver of every presence event from now on.
+    #[must_use]
+    pub fn subscribe_presence(&self) -> broadcast::Receiver<PresenceEvent> {
+        self.presence.subscribe()
+    }
+
+    /// Who is on which ticket now.
+    #[must_use]
+    pub fn presence(&self) -> &PresenceRegistry {
+        &self.registry
+    }
+}
+
+/// The presence channel, and the registry a background task keeps from it.
+fn presence_channel() -> (broadcast::Sender<PresenceEvent>, Arc<PresenceRegistry>) {
+    let (sender, mut receiver) = broadcast::channel::<PresenceEvent>(1024);
+    let registry = Arc::new(PresenceRegistry::default());
+    let kept = Arc::clone(&registry);
+    // Outside a runtime (schema export) there is nothing to keep.
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(event) => kept.record(&event),
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        });
+    }
+    (sender, registry)
 }

@@ -7,6 +7,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::auth::SessionKeys;
+use crate::domain::mail::Mailer;
 use crate::domain::Services;
 use crate::events::EventBus;
 use crate::graphql::{build_schema, GuichetSchema};
@@ -20,6 +21,9 @@ pub enum StartupError {
     /// The attachment storage could not be opened.
     #[error("cannot open the attachment storage {0}")]
     Storage(String),
+    /// The mail settings are wrong.
+    #[error("cannot set up mail: {0}")]
+    Mail(String),
 }
 
 /// Everything handlers need, cheap to clone.
@@ -59,13 +63,21 @@ impl AppState {
             .map_err(|e| StartupError::Storage(format!("{}: {e}", folder.display())))?;
         let storage = object_store::local::LocalFileSystem::new_with_prefix(&folder)
             .map_err(|e| StartupError::Storage(format!("{}: {e}", folder.display())))?;
+        let keys = SessionKeys::new(session_secret, config.session_hours);
+        let mail = Mailer::new(
+            config.smtp_url.as_deref(),
+            &config.mail_from,
+            &config.effective_public_url(),
+            keys.clone(),
+        )
+        .map_err(StartupError::Mail)?;
         let services = Services {
             db,
             clock,
             events,
             storage: Arc::new(storage),
+            mail,
         };
-        let keys = SessionKeys::new(session_secret, config.session_hours);
         let schema = build_schema(Some(services.clone()), Some(keys.clone()), &config);
         Ok(Self {
             config: Arc::new(config),

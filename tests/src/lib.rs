@@ -19,6 +19,8 @@ use sqlx::{Connection, Executor, PgConnection};
 
 pub use chrono;
 
+pub mod smtp;
+
 /// The database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

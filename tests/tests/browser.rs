@@ -4,7 +4,8 @@
 //! search, moves it along its workflow, changes its priority, logs time and filters the
 //! board; a customer rates their resolved ticket; an admin changes SLA hours and a
 //! workflow; an agent attaches an image to a ticket, and an admin reads the SLA breach in
-//! the notification bell and marks it read.
+//! the notification bell and marks it read; an agent sees both SLA deadlines on the board,
+//! who else views or types on a ticket, and an admin sets business hours.
 //!
 //! The scenarios run one at a time (each starts its own Chromium; two cores are enough for
 //! one).
@@ -809,6 +810,144 @@ async fn run_scenario(
     let _ = std::fs::write(
         std::env::temp_dir().join("guichet-ticket.png"),
         browser.screenshot().await?,
+    );
+    Ok(())
+}
+
+#[test]
+fn agent_sees_deadlines_presence_and_sets_business_hours() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        // Real time, so that the browser's countdowns and the server's deadlines agree.
+        server.clock.set(chrono::Utc::now());
+        let tenant = server.tenant("Atelier Dupont").await?;
+        let customer = tenant.customer(&server, "Jean", "Dupont").await?;
+        let (_, alice) = tenant
+            .user(&server, "alice@atelier-dupont.test", "agent", None)
+            .await?;
+        let ticket = tenant
+            .ticket(&server, &customer, "SUPPORT", "Chauffe-eau")
+            .await?;
+        with_browser("presence", |browser| async move {
+            presence_scenario(&browser, &server, &tenant, &alice, &ticket).await
+        })
+        .await
+    })
+}
+
+async fn presence_scenario(
+    browser: &fantoccini::Client,
+    server: &TestServer,
+    tenant: &guichet_tests::TenantFixture,
+    alice: &str,
+    ticket: &serde_json::Value,
+) -> anyhow::Result<()> {
+    let id = ticket["id"].as_str().unwrap_or_default().to_owned();
+    sign_in(browser, server, &tenant.admin_email, &tenant.password).await?;
+    // Both deadlines on the card, counting down.
+    let card = format!("[data-testid=ticket-card][data-id=\"{id}\"]");
+    wait_css(
+        browser,
+        &format!("{card} [data-testid=card-sla-response][data-state=due]"),
+    )
+    .await?;
+    wait_css(
+        browser,
+        &format!("{card} [data-testid=card-sla-resolution][data-state=due]"),
+    )
+    .await?;
+
+    // Alice has the ticket open; the admin's page shows it, then her typing, live.
+    const PRESENCE: &str =
+        "mutation($id: ID!, $s: PresenceState!) { reportPresence(ticketId: $id, state: $s) }";
+    server
+        .ok(Some(alice), PRESENCE, json!({ "id": id, "s": "VIEWING" }))
+        .await?;
+    browser
+        .goto(&format!("{}/tickets/{id}", server.base_url))
+        .await?;
+    let viewing = wait_css(browser, "[data-testid=presence-user][data-state=viewing]").await?;
+    assert!(viewing.text().await?.contains("alice"));
+    server
+        .ok(Some(alice), PRESENCE, json!({ "id": id, "s": "TYPING" }))
+        .await?;
+    wait_css(browser, "[data-testid=presence-user][data-state=typing]").await?;
+    // And the page reports the admin's own presence, which Alice sees.
+    let mut seen = json!([]);
+    for _ in 0..100 {
+        seen = server
+            .ok(
+                Some(alice),
+                "query($id: ID!) { ticket(id: $id) { presence { state user { email } } } }",
+                json!({ "id": id }),
+            )
+            .await?["ticket"]["presence"]
+            .clone();
+        if seen.as_array().is_some_and(|all| {
+            all.iter()
+                .any(|p| p["user"]["email"] == tenant.admin_email.as_str())
+        }) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        seen.as_array().is_some_and(|all| all
+            .iter()
+            .any(|p| p["user"]["email"] == tenant.admin_email.as_str())),
+        "the admin's presence was not reported: {seen}"
+    );
+    server
+        .ok(Some(alice), PRESENCE, json!({ "id": id, "s": "LEFT" }))
+        .await?;
+    // Her leaving clears the line.
+    let mut gone = false;
+    for _ in 0..100 {
+        let left = browser
+            .find_all(Locator::Css("[data-testid=presence-user]"))
+            .await?;
+        if left.is_empty() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(gone, "Alice still shows after leaving");
+
+    // Business hours: the admin adds Monday 09:00–18:00 and a closed day.
+    browser
+        .goto(&format!("{}/settings/sla", server.base_url))
+        .await?;
+    wait_css(browser, "[data-testid=calendar-always-open]").await?;
+    wait_css(browser, "[data-testid=calendar-add]")
+        .await?
+        .click()
+        .await?;
+    wait_css(browser, "[data-testid=calendar-row]").await?;
+    wait_css(browser, "[data-testid=calendar-holidays]")
+        .await?
+        .send_keys("2026-12-25")
+        .await?;
+    wait_css(browser, "[data-testid=calendar-save]")
+        .await?
+        .click()
+        .await?;
+    wait_css(browser, "[data-testid=calendar-saved]").await?;
+    let admin = server.login(&tenant.admin_email, &tenant.password).await?;
+    let stored = server
+        .ok(
+            Some(&admin),
+            "{ businessCalendar { alwaysOpen holidays openingHours { weekday opens closes } } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(
+        stored["businessCalendar"],
+        json!({
+            "alwaysOpen": false,
+            "holidays": ["2026-12-25"],
+            "openingHours": [{ "weekday": "MONDAY", "opens": "09:00", "closes": "18:00" }],
+        })
     );
     Ok(())
 }

@@ -774,6 +774,248 @@ async fn duplicates_merge_and_related_tickets_link(backend: Backend) -> anyhow::
     Ok(())
 }
 
+const SET_CALENDAR: &str = "mutation($tz: String!, $hours: [OpeningIntervalInput!]!, $holidays: [NaiveDate!]!) { setBusinessCalendar(timezone: $tz, openingHours: $hours, holidays: $holidays) { timezone alwaysOpen openingHours { weekday opens closes } holidays } }";
+const DEADLINES: &str =
+    "query($id: ID!) { ticket(id: $id) { responseDueAt resolutionDueAt status } }";
+
+fn office_hours() -> serde_json::Value {
+    json!(["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
+        .iter()
+        .map(|d| json!({ "weekday": d, "opens": "09:00", "closes": "18:00" }))
+        .collect::<Vec<_>>())
+}
+
+fn instant(value: &serde_json::Value) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    Ok(value
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("not a date: {value}"))?
+        .parse::<chrono::DateTime<chrono::Utc>>()?)
+}
+
+fn utc(text: &str) -> chrono::DateTime<chrono::Utc> {
+    text.parse().expect("a valid instant")
+}
+
+async fn deadlines_count_in_business_hours(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let customer = tenant.customer(&server, "Jean", "Dupont").await?;
+    let admin = Some(tenant.admin_token.as_str());
+    // Around the clock by default.
+    let default = server
+        .ok(
+            admin,
+            "{ businessCalendar { alwaysOpen openingHours { weekday } } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(default["businessCalendar"]["alwaysOpen"], true);
+
+    // Refusals: agents may not edit it; bad zones, times and intervals are explained.
+    let (_, agent) = tenant
+        .user(&server, "agent@atelier-dupont.test", "agent", None)
+        .await?;
+    let vars = |tz: &str, hours: serde_json::Value| json!({ "tz": tz, "hours": hours, "holidays": ["2026-03-09"] });
+    assert_eq!(
+        server
+            .error_code(
+                Some(&agent),
+                SET_CALENDAR,
+                vars("Europe/Paris", office_hours())
+            )
+            .await?,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        server
+            .error_code(admin, SET_CALENDAR, vars("Europe/Atlantis", office_hours()))
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    for (opens, closes) in [("25:00", "18:00"), ("18:00", "09:00")] {
+        let hours = json!([{ "weekday": "MONDAY", "opens": opens, "closes": closes }]);
+        assert_eq!(
+            server
+                .error_code(admin, SET_CALENDAR, vars("Europe/Paris", hours))
+                .await?,
+            "BAD_USER_INPUT"
+        );
+    }
+    let set = server
+        .ok(admin, SET_CALENDAR, vars("Europe/Paris", office_hours()))
+        .await?;
+    assert_eq!(set["setBusinessCalendar"]["alwaysOpen"], false);
+    assert_eq!(
+        set["setBusinessCalendar"]["holidays"],
+        json!(["2026-03-09"])
+    );
+    assert_eq!(
+        set["setBusinessCalendar"]["openingHours"][0],
+        json!({ "weekday": "MONDAY", "opens": "09:00", "closes": "18:00" })
+    );
+
+    // Friday 6 March, 17:00 in Paris (16:00 UTC). Support: 8 h to respond, 72 h to resolve.
+    server.clock.set(utc("2026-03-06T16:00:00Z"));
+    let admin_token = server.login(&tenant.admin_email, &tenant.password).await?;
+    let admin = Some(admin_token.as_str());
+    let ticket = tenant_ticket(&server, admin, &customer).await?;
+    let read = server.ok(admin, DEADLINES, json!({ "id": ticket })).await?;
+    // 1 h on Friday; Monday 9 is a holiday; 7 h on Tuesday → 16:00 Paris.
+    assert_eq!(
+        instant(&read["ticket"]["responseDueAt"])?,
+        utc("2026-03-10T15:00:00Z")
+    );
+    // 1 h + 7 open days of 9 h + 8 h on Thursday 19 → 17:00 Paris.
+    assert_eq!(
+        instant(&read["ticket"]["resolutionDueAt"])?,
+        utc("2026-03-19T16:00:00Z")
+    );
+
+    // Waiting on the customer from Tuesday 09:00 to Wednesday 13:00 (Paris): the 7 h left
+    // of the response time start again on Wednesday 13:00 → Thursday 11:00 Paris.
+    server.clock.set(utc("2026-03-10T08:00:00Z"));
+    let admin_token = server.login(&tenant.admin_email, &tenant.password).await?;
+    let admin = Some(admin_token.as_str());
+    server
+        .ok(admin, MOVE, json!({ "id": ticket, "s": "OPEN" }))
+        .await?;
+    server
+        .ok(admin, MOVE, json!({ "id": ticket, "s": "PENDING" }))
+        .await?;
+    server.clock.set(utc("2026-03-11T12:00:00Z"));
+    let admin_token = server.login(&tenant.admin_email, &tenant.password).await?;
+    let admin = Some(admin_token.as_str());
+    server
+        .ok(admin, MOVE, json!({ "id": ticket, "s": "OPEN" }))
+        .await?;
+    let read = server.ok(admin, DEADLINES, json!({ "id": ticket })).await?;
+    assert_eq!(
+        instant(&read["ticket"]["responseDueAt"])?,
+        utc("2026-03-12T10:00:00Z")
+    );
+    Ok(())
+}
+
+async fn tenant_ticket(
+    server: &TestServer,
+    admin: Option<&str>,
+    customer: &str,
+) -> anyhow::Result<serde_json::Value> {
+    let created = server
+        .ok(
+            admin,
+            "mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }",
+            json!({ "input": { "ticketType": "SUPPORT", "subject": "Chaudière", "description": "Plus d'eau chaude", "customerId": customer } }),
+        )
+        .await?;
+    Ok(created["createTicket"]["id"].clone())
+}
+
+const PRESENCE: &str =
+    "mutation($id: ID!, $s: PresenceState!) { reportPresence(ticketId: $id, state: $s) }";
+
+async fn agents_see_who_views_and_types(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let customer = tenant.customer(&server, "Jean", "Dupont").await?;
+    let ticket = tenant
+        .ticket(&server, &customer, "SUPPORT", "Radiateur")
+        .await?;
+    let id = ticket["id"].clone();
+    let (_, alice) = tenant
+        .user(&server, "alice@atelier-dupont.test", "agent", None)
+        .await?;
+    let (_, jean) = tenant
+        .user(
+            &server,
+            "jean@atelier-dupont.test",
+            "customer",
+            Some(&customer),
+        )
+        .await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let mut watch = server
+        .subscribe(
+            admin,
+            "subscription($id: ID!) { ticketPresence(ticketId: $id) { ticketId state user { email } } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    let wait = std::time::Duration::from_secs(10);
+    for state in ["VIEWING", "TYPING"] {
+        server
+            .ok(Some(&alice), PRESENCE, json!({ "id": id, "s": state }))
+            .await?;
+        let event = watch
+            .next_within(wait)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no presence event for {state}"))?;
+        let presence = &event["data"]["ticketPresence"];
+        assert_eq!(presence["state"], state);
+        assert_eq!(presence["user"]["email"], "alice@atelier-dupont.test");
+        assert_eq!(presence["ticketId"], id);
+    }
+    // The ticket shows who is on it (the registry follows the same events).
+    let mut present = json!(null);
+    for _ in 0..50 {
+        present = server
+            .ok(
+                admin,
+                "query($id: ID!) { ticket(id: $id) { presence { state user { email } } } }",
+                json!({ "id": id }),
+            )
+            .await?["ticket"]["presence"]
+            .clone();
+        if present
+            == json!([{ "state": "TYPING", "user": { "email": "alice@atelier-dupont.test" } }])
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        present,
+        json!([{ "state": "TYPING", "user": { "email": "alice@atelier-dupont.test" } }])
+    );
+    server
+        .ok(Some(&alice), PRESENCE, json!({ "id": id, "s": "LEFT" }))
+        .await?;
+    let event = watch
+        .next_within(wait)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no LEFT"))?;
+    assert_eq!(event["data"]["ticketPresence"]["state"], "LEFT");
+
+    // Customers neither report nor see presence; other tenants cannot reach the ticket.
+    assert_eq!(
+        server
+            .error_code(Some(&jean), PRESENCE, json!({ "id": id, "s": "VIEWING" }))
+            .await?,
+        "FORBIDDEN"
+    );
+    let other = server.tenant("Autre").await?;
+    assert_eq!(
+        server
+            .error_code(
+                Some(&other.admin_token),
+                PRESENCE,
+                json!({ "id": id, "s": "VIEWING" })
+            )
+            .await?,
+        "NOT_FOUND"
+    );
+    let mut spy = server
+        .subscribe(
+            Some(&other.admin_token),
+            "subscription($id: ID!) { ticketPresence(ticketId: $id) { state } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    let refused = spy.next_within(wait).await?.unwrap_or_default();
+    assert!(refused.get("errors").is_some(), "{refused}");
+    Ok(())
+}
+
 both_backends!(
     duplicates_merge_and_related_tickets_link,
     full_text_search_with_filters,
@@ -783,4 +1025,6 @@ both_backends!(
     only_the_customer_rates_a_resolved_ticket_once,
     agents_log_time_on_tickets,
     admins_edit_workflows_and_slas,
+    deadlines_count_in_business_hours,
+    agents_see_who_views_and_types,
 );

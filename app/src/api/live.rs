@@ -1,4 +1,5 @@
-//! A small graphql-transport-ws client for the `ticketEvents` subscription.
+//! A small graphql-transport-ws client for the `ticketEvents` and `ticketPresence`
+//! subscriptions.
 //!
 //! The protocol (<https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md>): the
 //! client sends `connection_init` with the token, waits for `connection_ack`, sends one
@@ -12,19 +13,29 @@ use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::futures::WebSocket;
 use gloo_net::websocket::{Message, WebSocketError};
 use gloo_timers::future::TimeoutFuture;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api::tickets::TicketEvent;
+use crate::api::tickets::{TicketEvent, TicketPresence};
 use crate::api::{ApiError, GraphqlError, GRAPHQL_WS_PATH};
 
 const TICKET_EVENTS: &str = include_str!("../../graphql/ticket_events.graphql");
+const TICKET_PRESENCE: &str = include_str!("../../graphql/ticket_presence.graphql");
 
 /// The sub-protocol the server speaks.
 const PROTOCOL: &str = "graphql-transport-ws";
 
 /// The id of our only subscription on a connection.
-const SUBSCRIPTION_ID: &str = "ticket-events";
+const SUBSCRIPTION_ID: &str = "live";
+
+/// One subscription: its document, operation, variables and the field its events come in.
+struct Operation<'a> {
+    query: &'a str,
+    name: &'a str,
+    variables: Value,
+    field: &'a str,
+}
 
 /// How long the server has to acknowledge `connection_init`.
 const ACK_TIMEOUT_MS: u32 = 10_000;
@@ -75,11 +86,41 @@ pub async fn follow_ticket_events(
     on_event: impl Fn(TicketEvent),
     on_status: impl Fn(LiveStatus),
 ) {
+    let operation = Operation {
+        query: TICKET_EVENTS,
+        name: "TicketEvents",
+        variables: json!({}),
+        field: "ticketEvents",
+    };
+    follow(token, &operation, on_event, on_status).await;
+}
+
+/// Follows who views or types on ticket `ticket_id`, as [`follow_ticket_events`] does.
+pub async fn follow_ticket_presence(
+    token: String,
+    ticket_id: String,
+    on_event: impl Fn(TicketPresence),
+) {
+    let operation = Operation {
+        query: TICKET_PRESENCE,
+        name: "TicketPresence",
+        variables: json!({ "ticketId": ticket_id }),
+        field: "ticketPresence",
+    };
+    follow(token, &operation, on_event, |_| {}).await;
+}
+
+async fn follow<T: DeserializeOwned>(
+    token: String,
+    operation: &Operation<'_>,
+    on_event: impl Fn(T),
+    on_status: impl Fn(LiveStatus),
+) {
     let mut delay_ms = FIRST_RETRY_MS;
     on_status(LiveStatus::Connecting);
     loop {
         let mut subscribed = false;
-        let ended = run_connection(&token, &on_event, &mut || {
+        let ended = run_connection(&token, operation, &on_event, &mut || {
             subscribed = true;
             on_status(LiveStatus::Connected);
         })
@@ -113,9 +154,10 @@ fn websocket_url() -> Result<String, String> {
 }
 
 /// One connection, from opening to closing; `on_subscribed` is called once acknowledged.
-async fn run_connection(
+async fn run_connection<T: DeserializeOwned>(
     token: &str,
-    on_event: &impl Fn(TicketEvent),
+    operation: &Operation<'_>,
+    on_event: &impl Fn(T),
     on_subscribed: &mut impl FnMut(),
 ) -> Ended {
     let url = match websocket_url() {
@@ -158,7 +200,11 @@ async fn run_connection(
     let subscribe = json!({
         "id": SUBSCRIPTION_ID,
         "type": "subscribe",
-        "payload": {"query": TICKET_EVENTS, "operationName": "TicketEvents", "variables": {}},
+        "payload": {
+            "query": operation.query,
+            "operationName": operation.name,
+            "variables": operation.variables,
+        },
     });
     if let Err(error) = sink.send(Message::Text(subscribe.to_string())).await {
         return Ended::Retry(error.to_string());
@@ -171,7 +217,7 @@ async fn run_connection(
             Err(ended) => return ended,
         };
         match message.kind.as_str() {
-            "next" => match decode_event(message.payload) {
+            "next" => match decode_event(message.payload, operation.field) {
                 Ok(event) => on_event(event),
                 Err(error) => leptos::logging::warn!("live event skipped: {error}"),
             },
@@ -220,16 +266,11 @@ fn parse_message(message: Option<Result<Message, WebSocketError>>) -> Result<Ser
     serde_json::from_str(&text).map_err(|error| Ended::Retry(format!("bad message: {error}")))
 }
 
-/// The event of a `next` payload (`{"data": {"ticketEvents": …}}`).
-fn decode_event(payload: Option<Value>) -> Result<TicketEvent, ApiError> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Data {
-        ticket_events: TicketEvent,
-    }
+/// The event of a `next` payload (`{"data": {"<field>": …}}`).
+fn decode_event<T: DeserializeOwned>(payload: Option<Value>, field: &str) -> Result<T, ApiError> {
     #[derive(Deserialize)]
     struct Payload {
-        data: Option<Data>,
+        data: Option<serde_json::Map<String, Value>>,
         #[serde(default)]
         errors: Vec<GraphqlError>,
     }
@@ -238,10 +279,12 @@ fn decode_event(payload: Option<Value>) -> Result<TicketEvent, ApiError> {
     if let Some(error) = payload.errors.into_iter().next() {
         return Err(error.into());
     }
-    payload
+    let event = payload
         .data
-        .map(|data| data.ticket_events)
-        .ok_or_else(|| ApiError::new(crate::api::CODE_INTERNAL, "an event without data"))
+        .and_then(|mut data| data.remove(field))
+        .ok_or_else(|| ApiError::new(crate::api::CODE_INTERNAL, "an event without data"))?;
+    serde_json::from_value(event)
+        .map_err(|error| ApiError::new(crate::api::CODE_INTERNAL, error.to_string()))
 }
 
 /// The first error of an `error` payload (a list of GraphQL errors).
@@ -260,7 +303,7 @@ mod tests {
     #[test]
     fn a_next_payload_with_errors_is_an_error() {
         let payload = json!({"errors": [{"message": "no", "extensions": {"code": "FORBIDDEN"}}]});
-        let error = decode_event(Some(payload)).unwrap_err();
+        let error = decode_event::<TicketEvent>(Some(payload), "ticketEvents").unwrap_err();
         assert_eq!(error.code, "FORBIDDEN");
     }
 

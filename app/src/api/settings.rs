@@ -135,3 +135,91 @@ pub async fn update_sla_policy(
     let data: UpdateSlaData = graphql(UPDATE_SLA_POLICY, variables).await?;
     Ok(data.update_sla_policy)
 }
+
+const BUSINESS_CALENDAR: &str = include_str!("../../graphql/business_calendar.graphql");
+const SET_BUSINESS_CALENDAR: &str = include_str!("../../graphql/set_business_calendar.graphql");
+
+/// A day of the week, as the API names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl Weekday {
+    /// Monday first.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ];
+
+    /// 0 for Monday … 6 for Sunday.
+    pub fn index(self) -> usize {
+        Weekday::ALL.iter().position(|d| *d == self).unwrap_or(0)
+    }
+}
+
+/// Opening hours of one weekday, `HH:MM`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningInterval {
+    pub weekday: Weekday,
+    pub opens: String,
+    pub closes: String,
+}
+
+/// The tenant's business calendar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessCalendar {
+    pub timezone: String,
+    #[serde(default, skip_serializing)]
+    pub always_open: bool,
+    pub opening_hours: Vec<OpeningInterval>,
+    pub holidays: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CalendarData {
+    business_calendar: BusinessCalendar,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SetCalendarData {
+    set_business_calendar: BusinessCalendar,
+}
+
+/// The business calendar (`business_calendar.graphql`).
+///
+/// # Errors
+///
+/// `FORBIDDEN` for customers, or any [`ApiError`] of the call.
+pub async fn fetch_business_calendar() -> Result<BusinessCalendar, ApiError> {
+    let data: CalendarData = graphql(BUSINESS_CALENDAR, NoVariables {}).await?;
+    Ok(data.business_calendar)
+}
+
+/// Replaces the business calendar (`set_business_calendar.graphql`).
+///
+/// # Errors
+///
+/// `FORBIDDEN` for non-admins, `BAD_USER_INPUT` for a zone, time or interval the server
+/// refuses, or any [`ApiError`] of the call.
+pub async fn set_business_calendar(
+    calendar: &BusinessCalendar,
+) -> Result<BusinessCalendar, ApiError> {
+    let data: SetCalendarData = graphql(SET_BUSINESS_CALENDAR, calendar).await?;
+    Ok(data.set_business_calendar)
+}

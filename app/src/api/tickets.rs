@@ -15,6 +15,7 @@ const ASSIGN_TICKET: &str = include_str!("../../graphql/assign_ticket.graphql");
 const CREATE_TICKET: &str = include_str!("../../graphql/create_ticket.graphql");
 const RATE_TICKET: &str = include_str!("../../graphql/rate_ticket.graphql");
 const LOG_TIME: &str = include_str!("../../graphql/log_time.graphql");
+const REPORT_PRESENCE: &str = include_str!("../../graphql/report_presence.graphql");
 
 /// Where a ticket stands in its workflow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -235,6 +236,14 @@ pub struct TicketSummary {
     pub updated_at: String,
     pub customer: PersonRef,
     pub assignee: Option<PersonRef>,
+    /// RFC 3339 deadlines, when the type has an SLA.
+    #[serde(default)]
+    pub response_due_at: Option<String>,
+    #[serde(default)]
+    pub resolution_due_at: Option<String>,
+    /// When the first public agent reply was sent.
+    #[serde(default)]
+    pub first_response_at: Option<String>,
 }
 
 /// A ticket as a mutation or a live event returns it: its summary and where it may go next.
@@ -343,6 +352,9 @@ pub struct TicketDetail {
     pub logged_minutes: i32,
     /// Oldest first.
     pub attachments: Vec<Attachment>,
+    /// The agents on the ticket when it was loaded (staff; empty for customers).
+    #[serde(default)]
+    pub presence: Vec<TicketPresence>,
 }
 
 impl TicketDetail {
@@ -698,6 +710,43 @@ pub async fn rate_ticket(input: &RateTicketInput) -> Result<Rating, ApiError> {
 pub async fn log_time(input: &LogTimeInput) -> Result<TimeEntry, ApiError> {
     let data: LogTimeData = graphql(LOG_TIME, InputVariables { input }).await?;
     Ok(data.log_time)
+}
+
+/// What an agent does on a ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PresenceState {
+    Viewing,
+    Typing,
+    Left,
+}
+
+/// One agent's presence on a ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketPresence {
+    #[serde(default)]
+    pub ticket_id: String,
+    pub state: PresenceState,
+    pub user: PersonRef,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PresenceVariables<'a> {
+    ticket_id: &'a str,
+    state: PresenceState,
+}
+
+/// Tells the other agents what the caller does on a ticket (`report_presence.graphql`).
+///
+/// # Errors
+///
+/// `FORBIDDEN` for customers, or any [`ApiError`] of the call.
+pub async fn report_presence(ticket_id: &str, state: PresenceState) -> Result<(), ApiError> {
+    let _: serde_json::Value =
+        graphql(REPORT_PRESENCE, PresenceVariables { ticket_id, state }).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -94,3 +94,46 @@ pub fn SlaBadge(kind: SlaKind, #[prop(into)] state: Signal<SlaState>) -> impl In
         </div>
     }
 }
+
+/// The clock the board's cards count down with, provided by the board page.
+#[derive(Clone, Copy)]
+pub struct SlaClock(pub RwSignal<f64>);
+
+/// A compact deadline for a board card: label and countdown in one badge.
+#[component]
+pub fn SlaChip(kind: SlaKind, #[prop(into)] state: Signal<SlaState>) -> impl IntoView {
+    let app = use_app_state();
+    let texts = move || app.texts();
+    let testid = match kind {
+        SlaKind::Response => "card-sla-response",
+        SlaKind::Resolution => "card-sla-resolution",
+    };
+    let text = move || {
+        let texts = texts();
+        let label = match kind {
+            SlaKind::Response => texts.sla_response,
+            SlaKind::Resolution => texts.sla_resolution,
+        };
+        let value = match state.get() {
+            SlaState::NoDeadline => texts.sla_no_deadline.to_owned(),
+            SlaState::Met => match kind {
+                SlaKind::Response => texts.sla_responded.to_owned(),
+                SlaKind::Resolution => texts.sla_done.to_owned(),
+            },
+            SlaState::Due { minutes_left } if minutes_left < 0 => {
+                format!("{} {}", texts.sla_overdue, texts.duration(minutes_left))
+            }
+            SlaState::Due { minutes_left } => texts.duration(minutes_left),
+        };
+        format!("{label}: {value}")
+    };
+    view! {
+        <span
+            class=move || format!("badge sla-chip sla-{}", state.get().name())
+            data-testid=testid
+            data-state=move || state.get().name()
+        >
+            {text}
+        </span>
+    }
+}

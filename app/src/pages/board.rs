@@ -45,6 +45,17 @@ pub fn BoardPage() -> impl IntoView {
             .is_some_and(|session| session.user.role.is_staff())
     });
 
+    // One clock for every card's SLA countdown; the interval stops with the page.
+    let now = RwSignal::new(js_sys::Date::now());
+    provide_context(crate::components::sla::SlaClock(now));
+    let ticker = gloo_timers::callback::Interval::new(30_000, move || {
+        let _ = now.try_set(js_sys::Date::now());
+    });
+    let ticker = StoredValue::new_local(Some(ticker));
+    on_cleanup(move || {
+        let _ = ticker.try_update_value(|ticker| ticker.take().map(|ticker| ticker.cancel()));
+    });
+
     let search = RwSignal::new(String::new());
     let priority = RwSignal::new(None::<TicketPriority>);
     let ticket_type = RwSignal::new(None::<TicketType>);
@@ -318,6 +329,9 @@ mod tests {
                 display_name: "Ada".into(),
             },
             assignee: None,
+            response_due_at: None,
+            resolution_due_at: None,
+            first_response_at: None,
         }
     }
 

@@ -361,3 +361,76 @@ impl SessionKeys {
         Ok(claims.tid)
     }
 }
+
+#[derive(Debug, Serialize, Deserialize)]
+struct RatingClaims {
+    /// The ticket id.
+    rt: i64,
+    /// The customer id.
+    cus: i64,
+    /// The tenant id.
+    tid: i64,
+    exp: i64,
+}
+
+/// How long a rating link sent by e-mail stays valid.
+pub const RATING_LINK_DAYS: i64 = 30;
+
+/// What a valid rating link stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RatingGrant {
+    /// The tenant.
+    pub tenant_id: i64,
+    /// The ticket to rate.
+    pub ticket_id: i64,
+    /// The customer who may rate it.
+    pub customer_id: i64,
+}
+
+impl SessionKeys {
+    /// Signs the link, valid [`RATING_LINK_DAYS`], that lets `customer_id` rate `ticket_id`.
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Internal`] if signing fails.
+    pub fn sign_rating(
+        &self,
+        ticket_id: i64,
+        customer_id: i64,
+        tenant_id: i64,
+        now: DateTime<Utc>,
+    ) -> DomainResult<String> {
+        let claims = RatingClaims {
+            rt: ticket_id,
+            cus: customer_id,
+            tid: tenant_id,
+            exp: (now + Duration::days(RATING_LINK_DAYS)).timestamp(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| DomainError::Internal(format!("link signing failed: {e}")))
+    }
+
+    /// Checks a rating link.
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Unauthenticated`] for a forged or expired link.
+    pub fn verify_rating(&self, token: &str, now: DateTime<Utc>) -> DomainResult<RatingGrant> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        let claims = jsonwebtoken::decode::<RatingClaims>(token, &self.decoding, &validation)
+            .map_err(|_| DomainError::Unauthenticated("this rating link is not valid".into()))?
+            .claims;
+        if claims.exp <= now.timestamp() {
+            return Err(DomainError::Unauthenticated(
+                "this rating link has expired".into(),
+            ));
+        }
+        Ok(RatingGrant {
+            tenant_id: claims.tid,
+            ticket_id: claims.rt,
+            customer_id: claims.cus,
+        })
+    }
+}

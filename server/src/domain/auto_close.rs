@@ -179,6 +179,17 @@ async fn remind(
         now,
     )
     .await?;
+    // Customers without a sign-in learn it by mail.
+    let customer = entity::customer::Entity::find_by_id(found.customer_id)
+        .one(&txn)
+        .await?;
+    if let Some(address) = customer
+        .and_then(|c| c.email)
+        .filter(|a| super::mail::is_mailable(a))
+    {
+        let text = format!("{body}\n\n{} — {}\n", found.number, found.subject);
+        super::mail::queue_mail(&txn, found.tenant_id, &address, &title, &text, now).await?;
+    }
     txn.commit().await?;
     svc.events
         .publish(LiveEvent {

@@ -9,10 +9,13 @@ pub mod api_tokens;
 pub mod attachments;
 pub mod auth;
 pub mod auto_close;
+pub mod calendar;
 pub mod customers;
 pub mod error;
+pub mod mail;
 pub mod merge;
 pub mod notifications;
+pub mod presence;
 pub mod satisfaction;
 pub mod settings;
 pub mod sla;
@@ -42,6 +45,8 @@ pub struct Services {
     pub events: EventBus,
     /// Where attachment contents are kept.
     pub storage: attachments::SharedStore,
+    /// Outgoing mail: relay, sender, link signing.
+    pub mail: mail::Mailer,
 }
 
 impl Services {

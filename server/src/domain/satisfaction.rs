@@ -6,8 +6,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use super::actor::{Actor, Scope};
+use super::auth::RatingGrant;
 use super::error::{DomainError, DomainResult};
-use super::tickets::{get_ticket, publish, record_event, reload_ticket};
+use super::notifications::customer_accounts;
+use super::tickets::{get_ticket, insert_history, publish, reload_ticket};
 use super::Services;
 use crate::events::LiveEventKind;
 
@@ -34,6 +36,51 @@ pub async fn rate_ticket(
             "only the ticket's customer may rate it".into(),
         ));
     }
+    record_rating(svc, &found, Some(actor.user_id), rating, comment).await
+}
+
+/// Records a rating given through the link e-mailed to the customer (see
+/// [`rating_link`](super::mail::rating_link)); the same rules as [`rate_ticket`].
+///
+/// # Errors
+///
+/// As [`rate_ticket`]; [`DomainError::NotFound`] when the ticket is gone or was moved to
+/// another customer.
+pub async fn rate_by_link(
+    svc: &Services,
+    grant: RatingGrant,
+    rating: i32,
+    comment: Option<&str>,
+) -> DomainResult<ticket::Model> {
+    let found = ticket_for_link(svc, grant).await?;
+    let account = customer_accounts(&svc.db, grant.tenant_id, grant.customer_id)
+        .await?
+        .first()
+        .copied();
+    record_rating(svc, &found, account, rating, comment).await
+}
+
+/// The ticket a rating link is for, if it still belongs to the link's customer.
+///
+/// # Errors
+///
+/// [`DomainError::NotFound`] otherwise.
+pub async fn ticket_for_link(svc: &Services, grant: RatingGrant) -> DomainResult<ticket::Model> {
+    ticket::Entity::find_by_id(grant.ticket_id)
+        .filter(ticket::Column::TenantId.eq(grant.tenant_id))
+        .filter(ticket::Column::CustomerId.eq(grant.customer_id))
+        .one(&svc.db)
+        .await?
+        .ok_or(DomainError::NotFound("ticket"))
+}
+
+async fn record_rating(
+    svc: &Services,
+    found: &ticket::Model,
+    actor_id: Option<i64>,
+    rating: i32,
+    comment: Option<&str>,
+) -> DomainResult<ticket::Model> {
     if !(1..=5).contains(&rating) {
         return Err(DomainError::validation(
             "rating",
@@ -76,10 +123,10 @@ pub async fn rate_ticket(
             "this ticket has already been rated".into(),
         ));
     }
-    record_event(
+    insert_history(
         &txn,
-        &found,
-        actor,
+        found,
+        actor_id,
         TicketEventKind::Rated,
         None,
         Some(&rating.to_string()),

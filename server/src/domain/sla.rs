@@ -1,7 +1,8 @@
 //! SLA clocks: breach detection with escalation, and the pause while a ticket waits on its
 //! customer.
 //!
-//! Deadlines are counted around the clock (the default "24/7" calendar). A breach is
+//! Deadlines are counted in the tenant's business hours (`calendar`; around the clock by
+//! default). A breach is
 //! recorded exactly once per ticket and deadline, even when several instances run the job
 //! at the same moment: the flag is set by a conditional `UPDATE … WHERE …_breached = false`
 //! and the rest (history, escalation, notifications) happens only in the transaction that
@@ -330,16 +331,19 @@ pub async fn resume_clock_after_pending(
         .one(db)
         .await?;
     let Some(since) = since else { return Ok(()) };
-    let paused = now - since.created_at;
-    if paused <= chrono::Duration::zero() {
+    let paused_at = since.created_at;
+    if now <= paused_at {
         return Ok(());
     }
+    // Business time left when the ticket started waiting is what it has again from now.
+    let calendar = super::calendar::calendar_of(db, found.tenant_id).await?;
+    let resumed = |due: DateTime<Utc>| calendar.add(now, calendar.between(paused_at, due));
     let mut update = ticket::Entity::update_many().filter(ticket::Column::Id.eq(found.id));
     let mut changed = false;
     if let (Some(due), false) = (found.resolution_due_at, found.resolution_breached) {
         update = update.col_expr(
             ticket::Column::ResolutionDueAt,
-            Expr::value(Some(due + paused)),
+            Expr::value(Some(resumed(due))),
         );
         changed = true;
     }
@@ -350,7 +354,7 @@ pub async fn resume_clock_after_pending(
     ) {
         update = update.col_expr(
             ticket::Column::ResponseDueAt,
-            Expr::value(Some(due + paused)),
+            Expr::value(Some(resumed(due))),
         );
         changed = true;
     }

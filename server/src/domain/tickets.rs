@@ -283,6 +283,7 @@ pub async fn create_ticket(
         _ => None,
     };
     let now = svc.now();
+    let calendar = super::calendar::calendar_of(&svc.db, actor.tenant_id).await?;
 
     let txn = svc.db.begin().await?;
     // The sequence upsert comes first so that, on SQLite, the transaction takes the write
@@ -305,10 +306,10 @@ pub async fn create_ticket(
         created_by: Set(Some(actor.user_id)),
         response_due_at: Set(sla
             .as_ref()
-            .map(|p| now + Duration::hours(i64::from(p.response_hours)))),
+            .map(|p| calendar.add(now, Duration::hours(i64::from(p.response_hours))))),
         resolution_due_at: Set(sla
             .as_ref()
-            .map(|p| now + Duration::hours(i64::from(p.resolution_hours)))),
+            .map(|p| calendar.add(now, Duration::hours(i64::from(p.resolution_hours))))),
         first_response_at: Set(None),
         resolved_at: Set(None),
         closed_at: Set(None),
@@ -871,11 +872,50 @@ pub async fn change_ticket_status(
         now,
     )
     .await?;
+    if to == TicketStatus::Resolved && found.satisfaction_rating.is_none() {
+        queue_rating_request(svc, &txn, &found, now).await?;
+    }
     let updated = reload_ticket(&txn, found.id).await?;
     txn.commit().await?;
 
     publish(svc, &updated, LiveEventKind::TicketUpdated, None).await;
     Ok(updated)
+}
+
+/// Mails the ticket's customer (when they have an address) a link to rate the resolution.
+/// The link opens a page that needs a click, so mail scanners following it rate nothing.
+async fn queue_rating_request(
+    svc: &Services,
+    db: &impl ConnectionTrait,
+    found: &ticket::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    let Some(customer) = customer::Entity::find_by_id(found.customer_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let Some(address) = customer
+        .email
+        .as_deref()
+        .filter(|a| super::mail::is_mailable(a))
+    else {
+        return Ok(());
+    };
+    let link = super::mail::rating_link(&svc.mail, found.tenant_id, found.id, customer.id, now)?;
+    let subject = format!("[{}] How did we do? / Votre avis", found.number);
+    let body = format!(
+        "Hello {first},\n\nYour request \"{subject}\" ({number}) has been resolved.\n\
+         Tell us how we did, from 1 to 5 stars:\n{link}\n\n\
+         Bonjour {first},\n\nVotre demande « {subject} » ({number}) est résolue.\n\
+         Dites-nous ce que vous en pensez (1 à 5 étoiles) :\n{link}\n",
+        first = customer.first_name,
+        subject = found.subject,
+        number = found.number,
+    );
+    super::mail::queue_mail(db, found.tenant_id, address, &subject, &body, now).await?;
+    Ok(())
 }
 
 /// Assigns a ticket to a staff member, or unassigns it with `None`. Admins and managers

@@ -142,3 +142,19 @@ pub async fn get_me(db: &impl ConnectionTrait, actor: &Actor) -> DomainResult<us
         .await?
         .ok_or(DomainError::NotFound("user"))
 }
+
+/// A user of tenant `tenant_id`, if there is one with that id.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn get_user_in_tenant(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    user_id: i64,
+) -> DomainResult<Option<user::Model>> {
+    Ok(user::Entity::find_by_id(user_id)
+        .filter(user::Column::TenantId.eq(tenant_id))
+        .one(db)
+        .await?)
+}

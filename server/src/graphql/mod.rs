@@ -10,6 +10,7 @@ pub mod enums;
 pub mod error;
 pub mod loaders;
 pub mod notifications;
+pub mod presence;
 pub mod schema;
 pub mod settings;
 pub mod tickets;

@@ -5,6 +5,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 use super::auth::{AuthMutation, AuthQuery};
 use super::directory::DirectoryQuery;
 use super::notifications::{NotificationMutation, NotificationQuery};
+use super::presence::{PresenceMutation, PresenceSubscription};
 use super::settings::{SettingsMutation, SettingsQuery};
 use super::tickets::{TicketMutation, TicketQuery, TicketSubscription};
 use crate::config::Config;
@@ -28,11 +29,12 @@ pub struct Mutation(
     TicketMutation,
     SettingsMutation,
     NotificationMutation,
+    PresenceMutation,
 );
 
 /// Every subscription.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(TicketSubscription);
+pub struct Subscription(TicketSubscription, PresenceSubscription);
 
 /// Guichet's GraphQL schema.
 pub type GuichetSchema = Schema<Query, Mutation, Subscription>;

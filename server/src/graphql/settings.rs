@@ -1,11 +1,13 @@
 //! Tenant settings: workflows and SLA policies (read by staff, edited by admins).
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::context::{actor, services};
 use super::enums::{TicketStatus, TicketType};
 use super::error::GraphqlResultExt;
+use crate::domain::calendar::{self, CalendarSettings};
+use crate::domain::error::DomainError;
 use crate::domain::settings::{self, WorkflowWithTransitions};
 
 /// The statuses a ticket type moves through.
@@ -72,6 +74,95 @@ impl From<entity::sla_policy::Model> for SlaPolicy {
     }
 }
 
+/// A day of the week.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl From<chrono::Weekday> for Weekday {
+    fn from(day: chrono::Weekday) -> Self {
+        match day {
+            chrono::Weekday::Mon => Self::Monday,
+            chrono::Weekday::Tue => Self::Tuesday,
+            chrono::Weekday::Wed => Self::Wednesday,
+            chrono::Weekday::Thu => Self::Thursday,
+            chrono::Weekday::Fri => Self::Friday,
+            chrono::Weekday::Sat => Self::Saturday,
+            chrono::Weekday::Sun => Self::Sunday,
+        }
+    }
+}
+
+impl From<Weekday> for chrono::Weekday {
+    fn from(day: Weekday) -> Self {
+        match day {
+            Weekday::Monday => Self::Mon,
+            Weekday::Tuesday => Self::Tue,
+            Weekday::Wednesday => Self::Wed,
+            Weekday::Thursday => Self::Thu,
+            Weekday::Friday => Self::Fri,
+            Weekday::Saturday => Self::Sat,
+            Weekday::Sunday => Self::Sun,
+        }
+    }
+}
+
+/// An opening interval of a weekday, in the calendar's local time (`HH:MM`).
+#[derive(SimpleObject, InputObject)]
+#[graphql(input_name = "OpeningIntervalInput")]
+pub struct OpeningInterval {
+    weekday: Weekday,
+    /// Opening time, `HH:MM`.
+    opens: String,
+    /// Closing time, `HH:MM`, after `opens`.
+    closes: String,
+}
+
+/// The business calendar SLA deadlines are counted in.
+#[derive(SimpleObject)]
+pub struct BusinessCalendar {
+    /// IANA time zone, e.g. `Europe/Paris`.
+    timezone: String,
+    /// True when there are no opening hours: deadlines count around the clock.
+    always_open: bool,
+    /// Opening intervals; empty when always open.
+    opening_hours: Vec<OpeningInterval>,
+    /// Days closed all day.
+    holidays: Vec<NaiveDate>,
+}
+
+impl From<CalendarSettings> for BusinessCalendar {
+    fn from(settings: CalendarSettings) -> Self {
+        Self {
+            always_open: settings.always_open(),
+            timezone: settings.timezone,
+            opening_hours: settings
+                .opening_hours
+                .iter()
+                .map(|i| OpeningInterval {
+                    weekday: i.weekday.into(),
+                    opens: i.opens.format("%H:%M").to_string(),
+                    closes: i.closes.format("%H:%M").to_string(),
+                })
+                .collect(),
+            holidays: settings.holidays,
+        }
+    }
+}
+
+fn parse_time(field: &'static str, value: &str) -> Result<NaiveTime, DomainError> {
+    NaiveTime::parse_from_str(value.trim(), "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(value.trim(), "%H:%M:%S"))
+        .map_err(|_| DomainError::validation(field, format!("`{value}` is not a time (HH:MM)")))
+}
+
 /// Settings queries.
 #[derive(Default)]
 pub struct SettingsQuery;
@@ -98,6 +189,18 @@ impl SettingsQuery {
             .into_iter()
             .map(Into::into)
             .collect())
+    }
+
+    /// The business calendar SLA deadlines count in (staff).
+    async fn business_calendar(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<BusinessCalendar> {
+        let actor = actor(ctx)?;
+        Ok(calendar::get_calendar(services(ctx)?, actor)
+            .await
+            .gql()?
+            .into())
     }
 }
 
@@ -145,5 +248,37 @@ impl SettingsMutation {
         .await
         .gql()?
         .into())
+    }
+
+    /// Replaces the business calendar (admins): no opening hours means around the clock.
+    /// New tickets and clocks resumed after pending use it; existing deadlines stay.
+    async fn set_business_calendar(
+        &self,
+        ctx: &Context<'_>,
+        timezone: String,
+        opening_hours: Vec<OpeningInterval>,
+        holidays: Vec<NaiveDate>,
+    ) -> async_graphql::Result<BusinessCalendar> {
+        let actor = actor(ctx)?;
+        let intervals = opening_hours
+            .iter()
+            .map(|i| {
+                Ok(calendar::OpeningInterval {
+                    weekday: i.weekday.into(),
+                    opens: parse_time("openingHours", &i.opens)?,
+                    closes: parse_time("openingHours", &i.closes)?,
+                })
+            })
+            .collect::<Result<Vec<_>, DomainError>>()
+            .gql()?;
+        let settings = CalendarSettings {
+            timezone: timezone.trim().to_owned(),
+            opening_hours: intervals,
+            holidays,
+        };
+        Ok(calendar::set_calendar(services(ctx)?, actor, settings)
+            .await
+            .gql()?
+            .into())
     }
 }

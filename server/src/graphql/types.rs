@@ -178,6 +178,17 @@ impl Ticket {
     async fn channel(&self) -> Channel {
         self.0.channel.into()
     }
+    /// The agents who have the ticket open now, and who is typing (staff only; empty for
+    /// customers).
+    async fn presence(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::presence::TicketPresence>> {
+        let actor = super::context::actor(ctx)?;
+        let present =
+            crate::domain::presence::present_on(super::context::services(ctx)?, actor, self.0.id);
+        super::presence::with_users(ctx, self.0.id, present).await
+    }
     async fn customer(&self, ctx: &Context<'_>) -> async_graphql::Result<Customer> {
         loaders(ctx)?
             .customers

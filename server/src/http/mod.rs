@@ -1,5 +1,7 @@
 //! HTTP routes: GraphQL over POST and websocket, health, and the single-page app.
 
+mod rating;
+
 use std::path::Path as FsPath;
 
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
@@ -30,6 +32,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/attachments/{id}", get(download_attachment))
+        .route("/rate/{token}", get(rating::show).post(rating::submit))
         .fallback_service(spa)
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))

@@ -1,4 +1,5 @@
 //! The tenant's settings (admins): workflows and SLA hours.
 
+pub mod calendar;
 pub mod sla;
 pub mod workflows;

@@ -33,6 +33,7 @@ pub fn SlaPage() -> impl IntoView {
                     <div class="sla-policies">{content}</div>
                 </ErrorBoundary>
             </Transition>
+            <super::calendar::CalendarSection/>
         </section>
     }
 }

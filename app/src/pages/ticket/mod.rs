@@ -4,6 +4,7 @@
 
 mod attachments;
 mod controls;
+mod presence;
 mod rating;
 mod time_log;
 
@@ -28,6 +29,7 @@ use crate::state::use_app_state;
 
 use self::attachments::Attachments;
 use self::controls::{AssigneeSelect, PrioritySelect};
+use self::presence::{PresenceBar, TypingReporter};
 use self::rating::RatingBox;
 use self::time_log::TimeLog;
 
@@ -141,6 +143,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     let rating_ticket_id = ticket_id.clone();
     let time_ticket_id = ticket_id.clone();
     let attachments_ticket_id = ticket_id.clone();
+    let presence_ticket_id = ticket_id.clone();
 
     // The SLA countdowns follow the clock; the interval stops with the page.
     let now = RwSignal::new(js_sys::Date::now());
@@ -247,6 +250,13 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                     </Show>
                 </div>
             </header>
+
+            <Show when=move || is_staff>
+                <PresenceBar
+                    ticket_id=presence_ticket_id.clone()
+                    initial=detail.with_untracked(|detail| detail.presence.clone())
+                />
+            </Show>
 
             <Show when=show_rating>
                 <RatingBox ticket_id=rating_ticket_id.clone() detail/>
@@ -441,7 +451,12 @@ fn ReplyBox(ticket_id: String, detail: RwSignal<TicketDetail>, is_staff: bool) -
                 data-testid="reply-body"
                 placeholder=move || texts().reply_placeholder
                 prop:value=body
-                on:input=move |event| body.set(event_target_value(&event))
+                on:input=move |event| {
+                    body.set(event_target_value(&event));
+                    if let Some(typing) = use_context::<TypingReporter>() {
+                        typing.typed();
+                    }
+                }
             ></textarea>
             <Show when=move || empty_error.get()>
                 <p class="error" role="alert">{move || texts().reply_empty}</p>

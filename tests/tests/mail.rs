@@ -1,0 +1,153 @@
+//! Outgoing mail through a real SMTP server (mailin-embedded): the rating link sent when a
+//! ticket is resolved, which needs a click to record anything, and delivery retries.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use guichet_tests::smtp::SmtpSink;
+use guichet_tests::{both_backends, Backend, TestDatabase, TestServer};
+use serde_json::json;
+use server::config::Config;
+
+const MOVE: &str = "mutation($id: ID!, $s: TicketStatus!) { changeTicketStatus(ticketId: $id, status: $s) { status } }";
+const RATING: &str =
+    "query($id: ID!) { ticket(id: $id) { satisfactionRating satisfactionComment } }";
+
+async fn server_with_mail(backend: Backend, smtp_url: &str) -> anyhow::Result<TestServer> {
+    let database = Arc::new(TestDatabase::create(backend).await?);
+    let config = Config {
+        smtp_url: Some(smtp_url.to_owned()),
+        public_url: Some("https://support.example.test".to_owned()),
+        ..Config::default()
+    };
+    TestServer::start_on(database, config).await
+}
+
+/// The path of the rating link in a mail body, on the configured public address.
+fn rating_path(body: &str) -> anyhow::Result<String> {
+    let start = body
+        .find("https://support.example.test/rate/")
+        .ok_or_else(|| anyhow::anyhow!("no rating link in: {body}"))?;
+    let link: String = body[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    Ok(link
+        .trim_start_matches("https://support.example.test")
+        .to_owned())
+}
+
+async fn resolved_ticket_mails_a_rating_link_that_needs_a_click(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let sink = SmtpSink::start()?;
+    let server = server_with_mail(backend, &sink.url).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let ticket = tenant
+        .ticket(&server, &jean, "SUPPORT", "Chaudière en panne")
+        .await?;
+    let id = ticket["id"].clone();
+    let number = ticket["number"].as_str().unwrap_or_default().to_owned();
+    let admin = Some(tenant.admin_token.as_str());
+    server
+        .ok(admin, MOVE, json!({ "id": id, "s": "OPEN" }))
+        .await?;
+    server
+        .ok(admin, MOVE, json!({ "id": id, "s": "RESOLVED" }))
+        .await?;
+
+    // The job hands the queued mail to the SMTP server, once.
+    let report = server::jobs::run_due_jobs(&server.state.services).await?;
+    assert_eq!(report.mail.sent, 1);
+    let again = server::jobs::run_due_jobs(&server.state.services).await?;
+    assert_eq!(again.mail.sent, 0);
+    let mails = sink.wait_for(1, Duration::from_secs(10)).await?;
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert_eq!(mail.to, vec!["jean.dupont@atelier-dupont.test".to_owned()]);
+    assert!(mail.subject.contains(&number), "subject: {}", mail.subject);
+    let path = rating_path(&mail.body)?;
+
+    // Following the link (as a mail scanner does) shows a form and records nothing.
+    for _ in 0..2 {
+        let page = server.get(&format!("{path}?stars=5"), None).await?;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await?;
+        assert!(html.contains("<form method=\"post\">"), "{html}");
+        assert!(html.contains("value=\"5\" required checked"), "{html}");
+        assert!(html.contains(&number));
+    }
+    let stored = server.ok(admin, RATING, json!({ "id": id })).await?;
+    assert_eq!(stored["ticket"]["satisfactionRating"], json!(null));
+
+    let http = reqwest::Client::new();
+    let post = |stars: &str, token_path: &str| {
+        http.post(format!("{}{token_path}", server.base_url))
+            .form(&[("stars", stars), ("comment", "Rapide et efficace")])
+            .send()
+    };
+    // Out of range, and a forged link, are refused.
+    assert_eq!(post("9", &path).await?.status(), 400);
+    let forged = format!("{}x", path);
+    assert_eq!(post("4", &forged).await?.status(), 403);
+    // The click records it, once.
+    let done = post("4", &path).await?;
+    assert_eq!(done.status(), 200);
+    assert!(done.text().await?.contains("4/5"));
+    assert_eq!(post("2", &path).await?.status(), 409);
+    let stored = server.ok(admin, RATING, json!({ "id": id })).await?;
+    assert_eq!(stored["ticket"]["satisfactionRating"], 4);
+    assert_eq!(
+        stored["ticket"]["satisfactionComment"],
+        "Rapide et efficace"
+    );
+
+    // The link of one tenant's ticket never opens another's: tokens name tenant,
+    // ticket and customer, and are signed.
+    let page = server.get(&path, None).await?;
+    assert!(page.text().await?.contains("4/5"));
+    Ok(())
+}
+
+async fn failed_deliveries_are_retried_then_given_up(backend: Backend) -> anyhow::Result<()> {
+    // Nothing listens on this port: every attempt fails.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("smtp://{}", closed.local_addr()?);
+    drop(closed);
+    let server = server_with_mail(backend, &url).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let ticket = tenant.ticket(&server, &jean, "SUPPORT", "Fuite").await?;
+    let admin = Some(tenant.admin_token.as_str());
+    server
+        .ok(admin, MOVE, json!({ "id": ticket["id"], "s": "OPEN" }))
+        .await?;
+    server
+        .ok(admin, MOVE, json!({ "id": ticket["id"], "s": "RESOLVED" }))
+        .await?;
+
+    let mut failures = 0;
+    for _ in 0..8 {
+        let report = server::jobs::run_due_jobs(&server.state.services).await?;
+        failures += report.mail.failed;
+        assert_eq!(report.mail.sent, 0);
+        // Past the retry delay (and the claim) of the last attempt.
+        server.clock.advance(chrono::Duration::minutes(30));
+    }
+    assert_eq!(failures, 5, "five attempts, then the mail is given up");
+    use sea_orm::EntityTrait;
+    let rows = entity::email_outbox::Entity::find()
+        .all(&server.state.services.db)
+        .await?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, entity::enums::OutboxStatus::Failed);
+    assert_eq!(rows[0].attempts, 5);
+    assert!(rows[0].last_error.is_some());
+    Ok(())
+}
+
+both_backends!(
+    resolved_ticket_mails_a_rating_link_that_needs_a_click,
+    failed_deliveries_are_retried_then_given_up,
+);
