@@ -19,6 +19,7 @@ use sqlx::{Connection, Executor, PgConnection};
 
 pub use chrono;
 
+pub mod bulk;
 pub mod smtp;
 
 /// The database a test runs on.

@@ -2,6 +2,7 @@
 //!
 //! One module per command; arguments are parsed by hand to keep this crate's dependencies few.
 
+mod bench;
 mod build_spa;
 mod demo;
 mod schema;
@@ -21,6 +22,8 @@ Commands:
                           ARGS go to `guichet serve`, e.g. --bind 0.0.0.0:8080
   test [--no-lint]        Everything CI runs: prepare services, rustfmt, clippy, SPA, tests
   schema                  Regenerate schema.graphql from the server
+  bench [--tickets N] [--backend sqlite|postgres|both] [--runs N]
+                          Query latency on a large tenant (release build)
   help                    Show this help
 ";
 
@@ -44,6 +47,7 @@ fn run(args: Vec<String>) -> Result<()> {
         "demo" => demo::run(options),
         "test" => test::run(options),
         "schema" => schema::run(),
+        "bench" => bench::run(options),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

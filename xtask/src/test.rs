@@ -40,7 +40,10 @@ pub fn run(options: &[String]) -> Result<()> {
         ])?;
     }
     build_spa::run(&build_spa::Options::parse(&[])?)?;
-    run_tests()
+    run_tests()?;
+    // The benchmark on a tiny data set, so that it keeps working (figures come from
+    // `cargo xtask bench`).
+    cargo(&["test", "-p", "guichet-tests", "--bench", "queries"])
 }
 
 /// Runs the test suite, echoing its output, and ends with one summary line over every test
