@@ -420,6 +420,30 @@ pub struct BoardFilter {
 }
 
 impl BoardFilter {
+    /// Whether `ticket` belongs on a board with this filter: `None` when it cannot be told
+    /// here (a full-text search, which only the server evaluates).
+    pub fn matches(&self, ticket: &TicketSummary) -> Option<bool> {
+        if self.search.is_some() {
+            return None;
+        }
+        let priority = self
+            .priority
+            .as_ref()
+            .is_none_or(|wanted| wanted.contains(&ticket.priority));
+        let ticket_type = self
+            .ticket_type
+            .as_ref()
+            .is_none_or(|wanted| wanted.contains(&ticket.ticket_type));
+        let assignee = self.assignee_id.as_ref().is_none_or(|wanted| {
+            ticket
+                .assignee
+                .as_ref()
+                .is_some_and(|assignee| &assignee.id == wanted)
+        });
+        let unassigned = self.unassigned != Some(true) || ticket.assignee.is_none();
+        Some(priority && ticket_type && assignee && unassigned)
+    }
+
     /// Whether no filter is set (the board then shows every ticket).
     pub fn is_empty(&self) -> bool {
         *self == BoardFilter::default()

@@ -76,17 +76,14 @@ pub fn BoardPage() -> impl IntoView {
         }
     });
 
-    // The cards shown: the loaded page, then every live change applied on top. While a
-    // filter is set, live events only update the cards shown: a new ticket may not match.
+    // The cards shown: the loaded page, then every live change applied on top. A ticket
+    // that matches the filter comes in, one that no longer does goes; with a full-text
+    // search (only the server can tell), live events update the cards shown.
     let board = RwSignal::new(Vec::<TicketSummary>::new());
     state.live.on_event(move |event| {
-        let unfiltered = filter.with_untracked(BoardFilter::is_empty);
-        board.update(|tickets| {
-            let ticket = &event.ticket.summary;
-            if unfiltered || tickets.iter().any(|known| known.id == ticket.id) {
-                upsert_ticket(tickets, ticket);
-            }
-        });
+        let ticket = &event.ticket.summary;
+        let matches = filter.with_untracked(|filter| filter.matches(ticket));
+        board.update(|tickets| apply_live(tickets, ticket, matches));
     });
 
     let page = LocalResource::new(move || {
@@ -287,6 +284,19 @@ fn BoardColumn(status: TicketStatus, board: RwSignal<Vec<TicketSummary>>) -> imp
 
 /// Puts a changed ticket on the board: replaced where it was (its column follows its
 /// status), or first when it is new.
+/// Applies a live change to the cards shown, given whether the ticket matches the filter.
+fn apply_live(tickets: &mut Vec<TicketSummary>, ticket: &TicketSummary, matches: Option<bool>) {
+    match matches {
+        Some(true) => upsert_ticket(tickets, ticket),
+        Some(false) => tickets.retain(|known| known.id != ticket.id),
+        None => {
+            if tickets.iter().any(|known| known.id == ticket.id) {
+                upsert_ticket(tickets, ticket);
+            }
+        }
+    }
+}
+
 fn upsert_ticket(tickets: &mut Vec<TicketSummary>, ticket: &TicketSummary) {
     match tickets.iter_mut().find(|known| known.id == ticket.id) {
         Some(known) => known.clone_from(ticket),
@@ -333,6 +343,34 @@ mod tests {
             resolution_due_at: None,
             first_response_at: None,
         }
+    }
+
+    #[test]
+    fn live_tickets_follow_the_filter() {
+        let high = BoardFilter {
+            priority: Some(vec![TicketPriority::High]),
+            ..BoardFilter::default()
+        };
+        let mut shown = Vec::new();
+        let mut urgent = ticket("1", TicketStatus::New, "2026-03-02T09:00:00Z");
+        urgent.priority = TicketPriority::High;
+        apply_live(&mut shown, &urgent, high.matches(&urgent));
+        assert_eq!(shown.len(), 1, "a new matching ticket comes in");
+        let mut lowered = urgent.clone();
+        lowered.priority = TicketPriority::Low;
+        apply_live(&mut shown, &lowered, high.matches(&lowered));
+        assert!(shown.is_empty(), "a ticket that no longer matches goes");
+        let search = BoardFilter {
+            search: Some("fuite".into()),
+            ..BoardFilter::default()
+        };
+        apply_live(&mut shown, &urgent, search.matches(&urgent));
+        assert!(shown.is_empty(), "a search is the server's to evaluate");
+        let unassigned = BoardFilter {
+            unassigned: Some(true),
+            ..BoardFilter::default()
+        };
+        assert_eq!(unassigned.matches(&urgent), Some(true));
     }
 
     #[test]
