@@ -1016,6 +1016,34 @@ async fn agents_see_who_views_and_types(backend: Backend) -> anyhow::Result<()> 
     Ok(())
 }
 
+async fn search_ignores_accents_and_case(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let customer = tenant.customer(&server, "Jean", "Dupont").await?;
+    let accented = tenant
+        .ticket(
+            &server,
+            &customer,
+            "SUPPORT",
+            "Chaudière ÉTEINTE au sous-sol",
+        )
+        .await?;
+    tenant
+        .ticket(&server, &customer, "SUPPORT", "Radiateur froid")
+        .await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let search = "query($s: String!) { tickets(filter: { search: $s }) { nodes { number } } }";
+    for words in ["chaudiere", "CHAUDIÈRE eteinte", "éteint"] {
+        let found = server.ok(admin, search, json!({ "s": words })).await?;
+        assert_eq!(
+            found["tickets"]["nodes"],
+            json!([{ "number": accented["number"] }]),
+            "searching {words}"
+        );
+    }
+    Ok(())
+}
+
 both_backends!(
     duplicates_merge_and_related_tickets_link,
     full_text_search_with_filters,
@@ -1027,4 +1055,5 @@ both_backends!(
     admins_edit_workflows_and_slas,
     deadlines_count_in_business_hours,
     agents_see_who_views_and_types,
+    search_ignores_accents_and_case,
 );

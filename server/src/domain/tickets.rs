@@ -108,9 +108,9 @@ fn search_condition(
             };
             Expr::cust_with_values(
                 format!(
-                    "(to_tsvector('simple', \"tickets\".\"subject\" || ' ' || \"tickets\".\"description\") @@ to_tsquery('simple', $1) \
+                    "(to_tsvector('simple', guichet_fold(\"tickets\".\"subject\" || ' ' || \"tickets\".\"description\")) @@ to_tsquery('simple', guichet_fold($1)) \
                      OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = \"tickets\".\"id\" AND m.tenant_id = $2{visibility} \
-                     AND to_tsvector('simple', m.body) @@ to_tsquery('simple', $3)))"
+                     AND to_tsvector('simple', guichet_fold(m.body)) @@ to_tsquery('simple', guichet_fold($3))))"
                 ),
                 [sea_orm::Value::from(query.clone()), actor.tenant_id.into(), query.into()],
             )
