@@ -3,6 +3,7 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::auth::{AuthMutation, AuthQuery};
+use super::crm::{CrmMutation, CrmQuery, CrmSubscription};
 use super::directory::DirectoryQuery;
 use super::notifications::{NotificationMutation, NotificationQuery};
 use super::settings::{SettingsMutation, SettingsQuery};
@@ -19,6 +20,7 @@ pub struct Query(
     DirectoryQuery,
     SettingsQuery,
     NotificationQuery,
+    CrmQuery,
 );
 
 /// Every mutation.
@@ -28,11 +30,12 @@ pub struct Mutation(
     TicketMutation,
     SettingsMutation,
     NotificationMutation,
+    CrmMutation,
 );
 
 /// Every subscription.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(TicketSubscription);
+pub struct Subscription(TicketSubscription, CrmSubscription);
 
 /// Guichet's GraphQL schema.
 pub type GuichetSchema = Schema<Query, Mutation, Subscription>;

@@ -22,6 +22,8 @@ use crate::graphql::context::Authentication;
 use crate::graphql::loaders::{Caching, Loaders};
 use crate::state::AppState;
 
+mod calendar;
+
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let spa = spa_service(&state.config.spa_dir);
@@ -30,6 +32,10 @@ pub fn app(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/attachments/{id}", get(download_attachment))
+        .route(
+            "/leads/{id}/meetings.ics",
+            get(calendar::download_lead_meetings),
+        )
         .fallback_service(spa)
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
