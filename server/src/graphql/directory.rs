@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object};
 
 use super::context::{actor, services};
-use super::crm::{customer_filter, CustomerFilter, CustomerOrder};
+use super::crm::{customer_filter, prime_customer_loaders, CustomerFilter, CustomerOrder};
 use super::error::GraphqlResultExt;
 use super::types::{Customer, User};
 use crate::domain::{crm, users};
@@ -40,7 +40,7 @@ impl DirectoryQuery {
         let limit = u64::try_from(first.unwrap_or(50))
             .unwrap_or(0)
             .clamp(1, 100);
-        Ok(crm::list_customers(
+        let found = crm::list_customers(
             services(ctx)?,
             actor,
             customer_filter(search, filter),
@@ -48,9 +48,9 @@ impl DirectoryQuery {
             limit,
         )
         .await
-        .gql()?
-        .into_iter()
-        .map(Customer)
-        .collect())
+        .gql()?;
+        let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
+        prime_customer_loaders(ctx, &ids).await?;
+        Ok(found.into_iter().map(Customer).collect())
     }
 }
