@@ -832,6 +832,9 @@ fn agent_reads_a_customer_card_and_opens_a_ticket_from_it() -> anyhow::Result<()
                 json!({ "id": customer }),
             )
             .await?;
+        server
+            .clock
+            .advance(guichet_tests::chrono::Duration::minutes(5));
         tenant
             .ticket(&server, &customer, "SALES", "Devis véranda")
             .await?;
