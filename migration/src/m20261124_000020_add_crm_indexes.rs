@@ -87,7 +87,10 @@ impl MigrationTrait for Migration {
             ("idx_tickets_lead_id", Tickets::Table.into_iden()),
             ("idx_leads_tenant_id_assignee_id", Leads::Table.into_iden()),
             ("idx_leads_tenant_id_status", Leads::Table.into_iden()),
-            ("idx_customers_tenant_id_created_at", Customers::Table.into_iden()),
+            (
+                "idx_customers_tenant_id_created_at",
+                Customers::Table.into_iden(),
+            ),
             (
                 "idx_customers_tenant_id_segment_total_revenue",
                 Customers::Table.into_iden(),

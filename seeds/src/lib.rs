@@ -518,14 +518,34 @@ const NOTES: &[&str] = &[
     "Demande un devis détaillé avant la fin du mois.",
 ];
 const ACTIVITIES: &[(&str, Option<&str>, &str)] = &[
-    ("message_received", Some("sms"), "Bonjour, je souhaite un rendez-vous."),
+    (
+        "message_received",
+        Some("sms"),
+        "Bonjour, je souhaite un rendez-vous.",
+    ),
     ("call", Some("phone"), "Appel de suivi"),
     ("email", Some("email"), "Envoi de la brochure"),
     ("visit", None, "Visite au magasin"),
-    ("message_received", Some("whatsapp"), "Merci pour votre retour !"),
+    (
+        "message_received",
+        Some("whatsapp"),
+        "Merci pour votre retour !",
+    ),
 ];
-const TAGS: &[&str] = &["fidele", "premier-contact", "newsletter", "salon-2026", "parrainage"];
-const SOURCES: &[&str] = &["site web", "salon", "parrainage", "appel entrant", "linkedin"];
+const TAGS: &[&str] = &[
+    "fidele",
+    "premier-contact",
+    "newsletter",
+    "salon-2026",
+    "parrainage",
+];
+const SOURCES: &[&str] = &[
+    "site web",
+    "salon",
+    "parrainage",
+    "appel entrant",
+    "linkedin",
+];
 
 /// Leads in every stage (twice over), notes, activities spread over two months, tags and
 /// a few orders; `customers` is the number of customers of the data set.
@@ -550,19 +570,21 @@ fn crm(customers: usize) -> CrmSeed {
         })
         .collect();
     let tags = (0..customers)
-        .flat_map(|i| {
-            [
-                (i, TAGS[i % TAGS.len()]),
-                (i, TAGS[(i + 2) % TAGS.len()]),
-            ]
-        })
+        .flat_map(|i| [(i, TAGS[i % TAGS.len()]), (i, TAGS[(i + 2) % TAGS.len()])])
         .collect();
     // VIPs (every fourth customer) have many orders.
     let orders = (0..customers)
         .filter(|i| i % 4 == 3)
         .flat_map(|i| (0..6 + i % 3).map(move |k| (i, ["120.50", "89.90", "450", "1200"][k % 4])))
         .collect();
-    let stages = ["lead", "qualified", "proposal", "negotiation", "won", "lost"];
+    let stages = [
+        "lead",
+        "qualified",
+        "proposal",
+        "negotiation",
+        "won",
+        "lost",
+    ];
     let leads = (0..12)
         .map(|i| {
             let stage = stages[i % stages.len()];

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use entity::enums::{
-    ActivityKind, Channel, CustomerSegment, LeadStage, DepartmentKind, Role, TicketCategory, TicketPriority, TicketStatus,
-    TicketType,
+    ActivityKind, Channel, CustomerSegment, DepartmentKind, LeadStage, Role, TicketCategory,
+    TicketPriority, TicketStatus, TicketType,
 };
 use entity::{customer, tenant, user};
 use rust_decimal::Decimal;
@@ -17,13 +17,13 @@ use seeds::{DataSet, DEMO_PASSWORD};
 
 use crate::clock::ManualClock;
 use crate::domain::customers::{insert_customer, NewCustomer};
-use crate::domain::{crm, leads};
 use crate::domain::tenants::{create_tenant, NewTenant};
 use crate::domain::tickets::{
     assign_ticket, change_ticket_status, create_ticket, reply_to_ticket, NewTicket,
 };
 use crate::domain::users::{insert_user, NewUser};
 use crate::domain::workflows::default_transitions;
+use crate::domain::{crm, leads};
 use crate::domain::{Actor, AuthMethod, DomainError, DomainResult, Scope, Services};
 
 /// A sign-in of the loaded data set, to print for the person who asked for the demo.
@@ -305,7 +305,10 @@ async fn load_crm(
             customer_id(a.customer)?,
             crm::NewActivity {
                 kind: parse::<ActivityKind>("activity kind", a.kind)?,
-                channel: a.channel.map(|c| parse::<Channel>("channel", c)).transpose()?,
+                channel: a
+                    .channel
+                    .map(|c| parse::<Channel>("channel", c))
+                    .transpose()?,
                 description: Some(a.description.clone()),
                 metadata: None,
                 occurred_at: Some(now - Duration::days(a.days_ago)),
@@ -317,8 +320,13 @@ async fn load_crm(
         crm::add_tags(svc, admin, customer_id(*index)?, &[(*tag).to_owned()]).await?;
     }
     for (index, amount) in &data.crm.orders {
-        crm::record_order(svc, admin, customer_id(*index)?, parse::<Decimal>("amount", amount)?)
-            .await?;
+        crm::record_order(
+            svc,
+            admin,
+            customer_id(*index)?,
+            parse::<Decimal>("amount", amount)?,
+        )
+        .await?;
     }
     for l in &data.crm.leads {
         let stage = parse::<LeadStage>("stage", l.stage)?;

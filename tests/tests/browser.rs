@@ -866,7 +866,11 @@ async fn customer_card_scenario(
     row.find(Locator::Css("a")).await?.click().await?;
 
     // The timeline holds the call and the ticket, newest first.
-    wait_css(browser, "[data-testid=customer-timeline] [data-kind=TICKET]").await?;
+    wait_css(
+        browser,
+        "[data-testid=customer-timeline] [data-kind=TICKET]",
+    )
+    .await?;
     let kinds = browser
         .find_all(Locator::Css("[data-testid=timeline-entry]"))
         .await?;
@@ -931,7 +935,10 @@ async fn customer_card_scenario(
             assert_eq!(data["customer"]["notesCount"], 1);
             break;
         }
-        anyhow::ensure!(tokio::time::Instant::now() < deadline, "city not saved: {data}");
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "city not saved: {data}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 

@@ -11,8 +11,7 @@ use serde_json::{json, Value};
 
 const CREATE_CUSTOMER: &str = "mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id firstName lastName phone email country currency segment totalOrders totalRevenue tags metadata } }";
 const CREATE_LEAD: &str = "mutation($input: CreateLeadInput!) { createLead(input: $input) { id status stage opportunityValue weightedValue conversionProbability currency } }";
-const PIPELINE: &str =
-    "{ pipeline { stage count totalValue weightedValue } }";
+const PIPELINE: &str = "{ pipeline { stage count totalValue weightedValue } }";
 const INBOUND: &str = "mutation($input: InboundContactInput!) { recordInboundContact(input: $input) { created customer { id phone email segment tags preferredChannel activitiesCount } } }";
 
 async fn create_customer(
@@ -21,7 +20,11 @@ async fn create_customer(
     input: Value,
 ) -> anyhow::Result<Value> {
     let data = server
-        .ok(Some(&tenant.admin_token), CREATE_CUSTOMER, json!({ "input": input }))
+        .ok(
+            Some(&tenant.admin_token),
+            CREATE_CUSTOMER,
+            json!({ "input": input }),
+        )
         .await?;
     Ok(data["createCustomer"].clone())
 }
@@ -32,7 +35,11 @@ async fn create_lead(
     input: Value,
 ) -> anyhow::Result<Value> {
     let data = server
-        .ok(Some(&tenant.admin_token), CREATE_LEAD, json!({ "input": input }))
+        .ok(
+            Some(&tenant.admin_token),
+            CREATE_LEAD,
+            json!({ "input": input }),
+        )
         .await?;
     Ok(data["createLead"].clone())
 }
@@ -80,7 +87,10 @@ async fn customers_notes_activities_and_tags(backend: Backend) -> anyhow::Result
             json!({ "input": { "firstName": "S", "lastName": "M", "phone": "+33 6 12 34 56 78" } }),
         )
         .await?;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "CONFLICT", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "CONFLICT",
+        "{body}"
+    );
 
     let updated = server
         .ok(
@@ -146,15 +156,27 @@ async fn customers_notes_activities_and_tags(backend: Backend) -> anyhow::Result
 
     // Refusals: bad input, and customers see nothing of the CRM.
     for (input, field) in [
-        (json!({ "firstName": "A", "lastName": "B", "phone": "12" }), "phone"),
-        (json!({ "firstName": "A", "lastName": "B", "country": "France" }), "country"),
-        (json!({ "firstName": "A", "lastName": "B", "email": "pas-un-email" }), "email"),
+        (
+            json!({ "firstName": "A", "lastName": "B", "phone": "12" }),
+            "phone",
+        ),
+        (
+            json!({ "firstName": "A", "lastName": "B", "country": "France" }),
+            "country",
+        ),
+        (
+            json!({ "firstName": "A", "lastName": "B", "email": "pas-un-email" }),
+            "email",
+        ),
         (json!({ "firstName": " ", "lastName": "" }), "lastName"),
     ] {
         let body = server
             .graphql(token, CREATE_CUSTOMER, json!({ "input": input }))
             .await?;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{body}"
+        );
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
     }
     let (_, customer_token) = tenant
@@ -162,7 +184,10 @@ async fn customers_notes_activities_and_tags(backend: Backend) -> anyhow::Result
         .await?;
     let customer_token = Some(customer_token.as_str());
     for (query, variables) in [
-        ("query($id: ID!) { customer(id: $id) { id } }", json!({ "id": id })),
+        (
+            "query($id: ID!) { customer(id: $id) { id } }",
+            json!({ "id": id }),
+        ),
         ("{ customers { id } }", json!({})),
         ("{ leads { id } }", json!({})),
         ("{ pipeline { count } }", json!({})),
@@ -189,7 +214,11 @@ async fn customers_notes_activities_and_tags(backend: Backend) -> anyhow::Result
     let list = server.ok(token, "{ customers { id } }", json!({})).await?;
     assert_eq!(list["customers"], json!([]));
     let list = server
-        .ok(token, "{ customers(filter: { includeArchived: true }) { status } }", json!({}))
+        .ok(
+            token,
+            "{ customers(filter: { includeArchived: true }) { status } }",
+            json!({}),
+        )
         .await?;
     assert_eq!(list["customers"], json!([{ "status": "ARCHIVED" }]));
     Ok(())
@@ -319,7 +348,11 @@ async fn seed_example_queries(backend: Backend) -> anyhow::Result<()> {
     // Bad numbers of days are refused.
     assert_eq!(
         server
-            .error_code(token, "{ customers(filter: { noContactForDays: -1 }) { id } }", json!({}))
+            .error_code(
+                token,
+                "{ customers(filter: { noContactForDays: -1 }) { id } }",
+                json!({})
+            )
             .await?,
         "BAD_USER_INPUT"
     );
@@ -333,7 +366,12 @@ fn super_ids(list: &Value) -> Vec<String> {
 async fn inbound_contacts_never_duplicate(backend: Backend) -> anyhow::Result<()> {
     let server = TestServer::start(backend).await?;
     let tenant = server.tenant("Canaux").await?;
-    let forms = ["06 98 76 54 32", "+33698765432", "0698765432", "+33 6 98 76 54 32"];
+    let forms = [
+        "06 98 76 54 32",
+        "+33698765432",
+        "0698765432",
+        "+33 6 98 76 54 32",
+    ];
     let mut calls = Vec::new();
     for i in 0..20 {
         let server = &server;
@@ -374,7 +412,10 @@ async fn inbound_contacts_never_duplicate(backend: Backend) -> anyhow::Result<()
     assert_eq!(card["phone"], "+33698765432");
     assert_eq!(card["segment"], "PROSPECT");
     assert_eq!(card["preferredChannel"], "SMS");
-    assert_eq!(card["tags"], json!(["auto-created", "first-contact", "sms"]));
+    assert_eq!(
+        card["tags"],
+        json!(["auto-created", "first-contact", "sms"])
+    );
     assert_eq!(card["activitiesCount"], 20);
     assert_eq!(card["timeline"][0]["activityKind"], "MESSAGE_RECEIVED");
     assert_eq!(card["timeline"][0]["channel"], "SMS");
@@ -384,7 +425,11 @@ async fn inbound_contacts_never_duplicate(backend: Backend) -> anyhow::Result<()
     for i in 0..20 {
         let server = &server;
         let token = tenant.admin_token.clone();
-        let email = if i % 2 == 0 { "Jean.Dupont@Example.FR" } else { "jean.dupont@example.fr" };
+        let email = if i % 2 == 0 {
+            "Jean.Dupont@Example.FR"
+        } else {
+            "jean.dupont@example.fr"
+        };
         calls.push(async move {
             server
                 .ok(
@@ -404,7 +449,11 @@ async fn inbound_contacts_never_duplicate(backend: Backend) -> anyhow::Result<()
     }
     assert_eq!(created, 1);
     let list = server
-        .ok(Some(&tenant.admin_token), "{ customers { lastName email } }", json!({}))
+        .ok(
+            Some(&tenant.admin_token),
+            "{ customers { lastName email } }",
+            json!({}),
+        )
         .await?;
     assert_eq!(list["customers"].as_array().map(Vec::len), Some(2));
 
@@ -415,7 +464,11 @@ async fn inbound_contacts_never_duplicate(backend: Backend) -> anyhow::Result<()
     ] {
         assert_eq!(
             server
-                .error_code(Some(&tenant.admin_token), INBOUND, json!({ "input": input }))
+                .error_code(
+                    Some(&tenant.admin_token),
+                    INBOUND,
+                    json!({ "input": input })
+                )
                 .await?,
             "BAD_USER_INPUT"
         );
@@ -469,18 +522,36 @@ async fn leads_pipeline_and_conversions(backend: Backend) -> anyhow::Result<()> 
 
     // Typed refusals.
     for (input, field) in [
-        (json!({ "customerId": customer, "conversionProbability": 101 }), "conversionProbability"),
-        (json!({ "customerId": customer, "opportunityValue": "-1" }), "opportunityValue"),
+        (
+            json!({ "customerId": customer, "conversionProbability": 101 }),
+            "conversionProbability",
+        ),
+        (
+            json!({ "customerId": customer, "opportunityValue": "-1" }),
+            "opportunityValue",
+        ),
         (json!({ "customerId": customer, "stage": "WON" }), "stage"),
-        (json!({ "customerId": customer, "documentUrl": "javascript:alert(1)" }), "documentUrl"),
+        (
+            json!({ "customerId": customer, "documentUrl": "javascript:alert(1)" }),
+            "documentUrl",
+        ),
     ] {
-        let body = server.graphql(token, CREATE_LEAD, json!({ "input": input })).await?;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+        let body = server
+            .graphql(token, CREATE_LEAD, json!({ "input": input }))
+            .await?;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{body}"
+        );
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
     }
     assert_eq!(
         server
-            .error_code(token, CREATE_LEAD, json!({ "input": { "customerId": "999999" } }))
+            .error_code(
+                token,
+                CREATE_LEAD,
+                json!({ "input": { "customerId": "999999" } })
+            )
             .await?,
         "NOT_FOUND"
     );
@@ -493,7 +564,10 @@ async fn leads_pipeline_and_conversions(backend: Backend) -> anyhow::Result<()> 
             json!({ "id": a["id"] }),
         )
         .await?;
-    assert_eq!(moved["moveLead"], json!({ "stage": "QUALIFIED", "status": "IN_PROGRESS" }));
+    assert_eq!(
+        moved["moveLead"],
+        json!({ "stage": "QUALIFIED", "status": "IN_PROGRESS" })
+    );
     assert_eq!(
         server
             .error_code(
@@ -506,18 +580,31 @@ async fn leads_pipeline_and_conversions(backend: Backend) -> anyhow::Result<()> 
     );
 
     // A support ticket does not become a lead; a sales ticket does, once.
-    let support = tenant.ticket(&server, &customer, "SUPPORT", "Panne").await?;
+    let support = tenant
+        .ticket(&server, &customer, "SUPPORT", "Panne")
+        .await?;
     let convert = "mutation($t: ID!) { convertTicketToLead(ticketId: $t) { id status stage source ticket { id number } customer { lastName } } }";
-    let body = server.graphql(token, convert, json!({ "t": support["id"] })).await?;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    let body = server
+        .graphql(token, convert, json!({ "t": support["id"] }))
+        .await?;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
     assert_eq!(body["errors"][0]["extensions"]["field"], "ticketId");
-    let sales = tenant.ticket(&server, &customer, "SALES", "Devis cuisine").await?;
-    let lead = server.ok(token, convert, json!({ "t": sales["id"] })).await?;
+    let sales = tenant
+        .ticket(&server, &customer, "SALES", "Devis cuisine")
+        .await?;
+    let lead = server
+        .ok(token, convert, json!({ "t": sales["id"] }))
+        .await?;
     let lead = lead["convertTicketToLead"].clone();
     assert_eq!(lead["ticket"]["number"], sales["number"]);
     assert_eq!(lead["customer"]["lastName"], "Durand");
     assert_eq!(
-        server.error_code(token, convert, json!({ "t": sales["id"] })).await?,
+        server
+            .error_code(token, convert, json!({ "t": sales["id"] }))
+            .await?,
         "CONFLICT"
     );
 
@@ -537,17 +624,23 @@ async fn leads_pipeline_and_conversions(backend: Backend) -> anyhow::Result<()> 
         .as_array()
         .is_some_and(|t| t.iter().any(|e| e["activityKind"] == "ORDER")));
     assert_eq!(
-        server.error_code(token, win, json!({ "id": lead["id"], "a": "5" })).await?,
+        server
+            .error_code(token, win, json!({ "id": lead["id"], "a": "5" }))
+            .await?,
         "CONFLICT"
     );
     assert_eq!(
-        server.error_code(token, win, json!({ "id": a["id"], "a": "0" })).await?,
+        server
+            .error_code(token, win, json!({ "id": a["id"], "a": "0" }))
+            .await?,
         "BAD_USER_INPUT"
     );
 
     let lose = "mutation($id: ID!, $r: String!) { loseLead(id: $id, reason: $r) { status stage lostReason } }";
     assert_eq!(
-        server.error_code(token, lose, json!({ "id": c["id"], "r": " " })).await?,
+        server
+            .error_code(token, lose, json!({ "id": c["id"], "r": " " }))
+            .await?,
         "BAD_USER_INPUT"
     );
     let lost = server
@@ -562,7 +655,9 @@ async fn leads_pipeline_and_conversions(backend: Backend) -> anyhow::Result<()> 
     assert_eq!(won_column["count"], 1);
 
     // Agents may work leads but not delete them.
-    let (_, agent) = tenant.user(&server, "agent@ventes.test", "agent", None).await?;
+    let (_, agent) = tenant
+        .user(&server, "agent@ventes.test", "agent", None)
+        .await?;
     assert_eq!(
         server
             .error_code(
@@ -574,7 +669,11 @@ async fn leads_pipeline_and_conversions(backend: Backend) -> anyhow::Result<()> 
         "FORBIDDEN"
     );
     let deleted = server
-        .ok(token, "mutation($id: ID!) { deleteLead(id: $id) }", json!({ "id": lead["id"] }))
+        .ok(
+            token,
+            "mutation($id: ID!) { deleteLead(id: $id) }",
+            json!({ "id": lead["id"] }),
+        )
         .await?;
     assert_eq!(deleted["deleteLead"], true);
     Ok(())
@@ -657,7 +756,10 @@ async fn meetings_export_to_icalendar(backend: Backend) -> anyhow::Result<()> {
 
     // Like attachments: a bearer credential of the lead's tenant, nothing else.
     assert_eq!(server.get(&path, None).await?.status(), 401);
-    assert_eq!(server.get(&path, Some(&other.admin_token)).await?.status(), 404);
+    assert_eq!(
+        server.get(&path, Some(&other.admin_token)).await?.status(),
+        404
+    );
     assert_eq!(server.get(&path, Some("garbage")).await?.status(), 401);
     Ok(())
 }
@@ -744,7 +846,11 @@ async fn crm_is_isolated_between_tenants(backend: Backend) -> anyhow::Result<()>
     let beta_token = Some(beta.admin_token.as_str());
 
     let mut beta_leads = server
-        .subscribe(beta_token, "subscription { leadEvents { kind lead { id } } }", json!({}))
+        .subscribe(
+            beta_token,
+            "subscription { leadEvents { kind lead { id } } }",
+            json!({}),
+        )
         .await?;
     let mut beta_customers = server
         .subscribe(
@@ -801,7 +907,9 @@ async fn crm_is_isolated_between_tenants(backend: Backend) -> anyhow::Result<()>
     ] {
         assert_eq!(server.error_code(beta_token, query, variables).await?, "NOT_FOUND", "{query}");
     }
-    let alpha_ticket = alpha.ticket(&server, &alpha_customer, "SALES", "Secret").await?;
+    let alpha_ticket = alpha
+        .ticket(&server, &alpha_customer, "SALES", "Secret")
+        .await?;
     assert_eq!(
         server
             .error_code(
@@ -836,7 +944,10 @@ async fn crm_is_isolated_between_tenants(backend: Backend) -> anyhow::Result<()>
         .ok_or_else(|| anyhow::anyhow!("no lead event for Alpha"))?;
     assert_eq!(event["data"]["leadEvents"]["kind"], "UPDATED");
     assert_eq!(event["data"]["leadEvents"]["lead"]["stage"], "NEGOTIATION");
-    assert_eq!(beta_leads.next_within(Duration::from_millis(500)).await?, None);
+    assert_eq!(
+        beta_leads.next_within(Duration::from_millis(500)).await?,
+        None
+    );
     // Beta's own customer events arrive (the inbound contact created one, then this note).
     server
         .ok(
@@ -854,16 +965,28 @@ async fn crm_is_isolated_between_tenants(backend: Backend) -> anyhow::Result<()>
 
     // Customers may not subscribe.
     let (_, customer_token) = beta
-        .user(&server, "marie@portal.test", "customer", Some(beta_customer.as_str()))
+        .user(
+            &server,
+            "marie@portal.test",
+            "customer",
+            Some(beta_customer.as_str()),
+        )
         .await?;
     let mut refused = server
-        .subscribe(Some(&customer_token), "subscription { leadEvents { kind } }", json!({}))
+        .subscribe(
+            Some(&customer_token),
+            "subscription { leadEvents { kind } }",
+            json!({}),
+        )
         .await?;
     let answer = refused
         .next_within(Duration::from_secs(5))
         .await?
         .ok_or_else(|| anyhow::anyhow!("no answer"))?;
-    assert_eq!(answer["errors"][0]["extensions"]["code"], "FORBIDDEN", "{answer}");
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{answer}"
+    );
     Ok(())
 }
 

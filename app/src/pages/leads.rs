@@ -43,11 +43,7 @@ pub fn LeadsPage() -> impl IntoView {
     });
     let error = move || change.value().get().and_then(Result::err);
     let content = move || {
-        Suspend::new(async move {
-            board
-                .await
-                .map(|board| view! { <Board board change/> })
-        })
+        Suspend::new(async move { board.await.map(|board| view! { <Board board change/> }) })
     };
     view! {
         <section class="leads-page">

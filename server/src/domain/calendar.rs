@@ -12,7 +12,11 @@ use super::leads::attendees;
 
 /// A calendar with one `VEVENT` per meeting of `customer_name`'s lead.
 #[must_use]
-pub fn meetings_to_ics(meetings: &[meeting::Model], customer_name: &str, now: DateTime<Utc>) -> String {
+pub fn meetings_to_ics(
+    meetings: &[meeting::Model],
+    customer_name: &str,
+    now: DateTime<Utc>,
+) -> String {
     let mut lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),
         "VERSION:2.0".into(),
@@ -22,10 +26,7 @@ pub fn meetings_to_ics(meetings: &[meeting::Model], customer_name: &str, now: Da
     ];
     for m in meetings {
         lines.push("BEGIN:VEVENT".into());
-        lines.push(format!(
-            "UID:meeting-{}-{}@guichet",
-            m.tenant_id, m.id
-        ));
+        lines.push(format!("UID:meeting-{}-{}@guichet", m.tenant_id, m.id));
         lines.push(format!("DTSTAMP:{}", utc(now)));
         lines.push(format!("DTSTART:{}", utc(m.scheduled_at)));
         lines.push(format!("DURATION:PT{}M", m.duration_minutes));

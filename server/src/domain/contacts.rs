@@ -11,10 +11,14 @@ use entity::customer;
 use entity::enums::{ActivityKind, Channel, CustomerSegment};
 use phonenumber::country;
 use phonenumber::Mode;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
 
 use super::actor::Actor;
-use super::crm::{ensure_can_write_crm, insert_activity, insert_tags, publish_customer, NewActivity};
+use super::crm::{
+    ensure_can_write_crm, insert_activity, insert_tags, publish_customer, NewActivity,
+};
 use super::customers::{insert_customer, NewCustomer};
 use super::error::{DomainError, DomainResult};
 use super::tenants::normalize_email;
@@ -38,9 +42,7 @@ pub fn normalize_phone(phone: &str, region: &str) -> DomainResult<String> {
             format!("'{}' is not a valid phone number", phone.trim()),
         )
     };
-    let region = region
-        .parse::<country::Id>()
-        .unwrap_or(country::Id::FR);
+    let region = region.parse::<country::Id>().unwrap_or(country::Id::FR);
     let number = phonenumber::parse(Some(region), phone.trim()).map_err(|_| invalid())?;
     if !phonenumber::is_valid(&number) {
         return Err(invalid());
@@ -120,7 +122,9 @@ pub async fn find_or_create_from_contact(
     // re-reads and finds the winner. Three rounds are plenty: the second always finds it.
     for _ in 0..3 {
         let now = svc.now();
-        if let Some(found) = find_by_contact(&svc.db, actor.tenant_id, phone.as_deref(), email.as_deref()).await? {
+        if let Some(found) =
+            find_by_contact(&svc.db, actor.tenant_id, phone.as_deref(), email.as_deref()).await?
+        {
             let txn = svc.db.begin().await?;
             insert_activity(&txn, &found, Some(actor.user_id), activity(), now).await?;
             txn.commit().await?;
@@ -174,7 +178,8 @@ pub async fn find_or_create_from_contact(
             Ok(created) => {
                 txn.commit().await?;
                 publish_customer(svc, &created, LiveEventKind::CustomerCreated).await;
-                let created = super::crm::find_customer(&svc.db, actor.tenant_id, created.id).await?;
+                let created =
+                    super::crm::find_customer(&svc.db, actor.tenant_id, created.id).await?;
                 return Ok(ContactOutcome {
                     customer: created,
                     created: true,

@@ -109,9 +109,7 @@ pub struct CustomerPatch {
 }
 
 fn clean(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Validates an ISO 3166 alpha-2 country code and returns it upper-cased.
@@ -652,7 +650,12 @@ pub async fn list_customers(
     if !filter.include_archived {
         query = query.filter(customer::Column::ArchivedAt.is_null());
     }
-    if let Some(term) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(term) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         query = query.filter(
             Condition::any()
                 .add(customer::Column::FirstName.contains(term))
@@ -717,8 +720,11 @@ pub async fn list_customers(
                 .expr(Expr::col(customer_activity::Column::Id).count())
                 .from(customer_activity::Entity)
                 .and_where(
-                    Expr::col((customer_activity::Entity, customer_activity::Column::CustomerId))
-                        .equals((customer::Entity, customer::Column::Id)),
+                    Expr::col((
+                        customer_activity::Entity,
+                        customer_activity::Column::CustomerId,
+                    ))
+                    .equals((customer::Entity, customer::Column::Id)),
                 );
             if let Some(since) = since {
                 count.and_where(customer_activity::Column::OccurredAt.gte(since));
@@ -923,19 +929,22 @@ pub async fn timelines_of_customers(
         .all(db)
         .await?;
     for a in activities {
-        timelines.entry(a.customer_id).or_default().push(TimelineEntry {
-            kind: TimelineKind::Activity,
-            at: a.occurred_at,
-            title: a
-                .description
-                .clone()
-                .unwrap_or_else(|| a.kind.as_str().replace('_', " ")),
-            detail: None,
-            activity_kind: Some(a.kind),
-            channel: a.channel,
-            ticket_id: None,
-            lead_id: None,
-        });
+        timelines
+            .entry(a.customer_id)
+            .or_default()
+            .push(TimelineEntry {
+                kind: TimelineKind::Activity,
+                at: a.occurred_at,
+                title: a
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| a.kind.as_str().replace('_', " ")),
+                detail: None,
+                activity_kind: Some(a.kind),
+                channel: a.channel,
+                ticket_id: None,
+                lead_id: None,
+            });
     }
     let notes = customer_note::Entity::find()
         .filter(customer_note::Column::TenantId.eq(tenant_id))
@@ -943,16 +952,19 @@ pub async fn timelines_of_customers(
         .all(db)
         .await?;
     for n in notes {
-        timelines.entry(n.customer_id).or_default().push(TimelineEntry {
-            kind: TimelineKind::Note,
-            at: n.created_at,
-            title: excerpt(&n.content),
-            detail: Some(n.content),
-            activity_kind: None,
-            channel: None,
-            ticket_id: None,
-            lead_id: None,
-        });
+        timelines
+            .entry(n.customer_id)
+            .or_default()
+            .push(TimelineEntry {
+                kind: TimelineKind::Note,
+                at: n.created_at,
+                title: excerpt(&n.content),
+                detail: Some(n.content),
+                activity_kind: None,
+                channel: None,
+                ticket_id: None,
+                lead_id: None,
+            });
     }
     let tickets = ticket::Entity::find()
         .filter(ticket::Column::TenantId.eq(tenant_id))
@@ -964,16 +976,19 @@ pub async fn timelines_of_customers(
         .map(|t| (t.id, (t.customer_id, t.number.clone())))
         .collect();
     for t in tickets {
-        timelines.entry(t.customer_id).or_default().push(TimelineEntry {
-            kind: TimelineKind::Ticket,
-            at: t.created_at,
-            title: format!("{} {}", t.number, t.subject),
-            detail: None,
-            activity_kind: None,
-            channel: Some(t.channel),
-            ticket_id: Some(t.id),
-            lead_id: t.lead_id,
-        });
+        timelines
+            .entry(t.customer_id)
+            .or_default()
+            .push(TimelineEntry {
+                kind: TimelineKind::Ticket,
+                at: t.created_at,
+                title: format!("{} {}", t.number, t.subject),
+                detail: None,
+                activity_kind: None,
+                channel: Some(t.channel),
+                ticket_id: Some(t.id),
+                lead_id: t.lead_id,
+            });
     }
     if !ticket_customer.is_empty() {
         let messages = message::Entity::find()
@@ -986,19 +1001,22 @@ pub async fn timelines_of_customers(
                 continue;
             };
             let internal = m.visibility == Visibility::Internal;
-            timelines.entry(*customer_id).or_default().push(TimelineEntry {
-                kind: TimelineKind::Message,
-                at: m.created_at,
-                title: format!(
-                    "{number}: {}",
-                    if internal { "internal note" } else { "message" }
-                ),
-                detail: Some(excerpt(&m.body)),
-                activity_kind: None,
-                channel: None,
-                ticket_id: Some(m.ticket_id),
-                lead_id: None,
-            });
+            timelines
+                .entry(*customer_id)
+                .or_default()
+                .push(TimelineEntry {
+                    kind: TimelineKind::Message,
+                    at: m.created_at,
+                    title: format!(
+                        "{number}: {}",
+                        if internal { "internal note" } else { "message" }
+                    ),
+                    detail: Some(excerpt(&m.body)),
+                    activity_kind: None,
+                    channel: None,
+                    ticket_id: Some(m.ticket_id),
+                    lead_id: None,
+                });
         }
     }
     let leads = lead::Entity::find()
@@ -1008,16 +1026,19 @@ pub async fn timelines_of_customers(
         .await?;
     let lead_customer: HashMap<i64, i64> = leads.iter().map(|l| (l.id, l.customer_id)).collect();
     for l in leads {
-        timelines.entry(l.customer_id).or_default().push(TimelineEntry {
-            kind: TimelineKind::Lead,
-            at: l.created_at,
-            title: format!("Lead #{} ({})", l.id, l.stage.as_str()),
-            detail: l.source.clone(),
-            activity_kind: None,
-            channel: None,
-            ticket_id: l.ticket_id,
-            lead_id: Some(l.id),
-        });
+        timelines
+            .entry(l.customer_id)
+            .or_default()
+            .push(TimelineEntry {
+                kind: TimelineKind::Lead,
+                at: l.created_at,
+                title: format!("Lead #{} ({})", l.id, l.stage.as_str()),
+                detail: l.source.clone(),
+                activity_kind: None,
+                channel: None,
+                ticket_id: l.ticket_id,
+                lead_id: Some(l.id),
+            });
     }
     if !lead_customer.is_empty() {
         let meetings = meeting::Entity::find()
@@ -1029,20 +1050,23 @@ pub async fn timelines_of_customers(
             let Some(customer_id) = lead_customer.get(&m.lead_id) else {
                 continue;
             };
-            timelines.entry(*customer_id).or_default().push(TimelineEntry {
-                kind: TimelineKind::Meeting,
-                at: m.scheduled_at,
-                title: m.title.clone(),
-                detail: m.location.clone().or(m.video_url.clone()),
-                activity_kind: None,
-                channel: None,
-                ticket_id: None,
-                lead_id: Some(m.lead_id),
-            });
+            timelines
+                .entry(*customer_id)
+                .or_default()
+                .push(TimelineEntry {
+                    kind: TimelineKind::Meeting,
+                    at: m.scheduled_at,
+                    title: m.title.clone(),
+                    detail: m.location.clone().or(m.video_url.clone()),
+                    activity_kind: None,
+                    channel: None,
+                    ticket_id: None,
+                    lead_id: Some(m.lead_id),
+                });
         }
     }
     for entries in timelines.values_mut() {
-        entries.sort_by(|a, b| b.at.cmp(&a.at));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.at));
     }
     Ok(timelines)
 }

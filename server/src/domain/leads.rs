@@ -164,12 +164,23 @@ async fn ensure_staff_user(
 ///
 /// [`DomainError::Forbidden`] for customers; [`DomainError::NotFound`] for an unknown
 /// customer; [`DomainError::Validation`] for a bad stage, value, probability, link or user.
-pub async fn create_lead(svc: &Services, actor: &Actor, input: NewLead) -> DomainResult<lead::Model> {
+pub async fn create_lead(
+    svc: &Services,
+    actor: &Actor,
+    input: NewLead,
+) -> DomainResult<lead::Model> {
     ensure_can_write_crm(actor)?;
     let customer = find_customer(&svc.db, actor.tenant_id, input.customer_id).await?;
     let stage = validate_open_stage(input.stage.unwrap_or(LeadStage::Lead))?;
-    let owner = ensure_staff_user(&svc.db, actor.tenant_id, "ownerId", input.owner_id.or(Some(actor.user_id))).await?;
-    let assignee = ensure_staff_user(&svc.db, actor.tenant_id, "assigneeId", input.assignee_id).await?;
+    let owner = ensure_staff_user(
+        &svc.db,
+        actor.tenant_id,
+        "ownerId",
+        input.owner_id.or(Some(actor.user_id)),
+    )
+    .await?;
+    let assignee =
+        ensure_staff_user(&svc.db, actor.tenant_id, "assigneeId", input.assignee_id).await?;
     let currency = input
         .currency
         .as_deref()
@@ -191,7 +202,10 @@ pub async fn create_lead(svc: &Services, actor: &Actor, input: NewLead) -> Domai
         opportunity_value: Set(validate_value(input.opportunity_value)?),
         currency: Set(currency),
         conversion_probability: Set(validate_probability(input.conversion_probability)?),
-        source: Set(input.source.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())),
+        source: Set(input
+            .source
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())),
         document_url: Set(validate_url("documentUrl", input.document_url)?),
         ticket_id: Set(None),
         won_at: Set(None),
@@ -216,7 +230,11 @@ pub async fn get_lead(svc: &Services, actor: &Actor, id: i64) -> DomainResult<le
     find_lead(&svc.db, actor.tenant_id, id).await
 }
 
-async fn find_lead(db: &impl ConnectionTrait, tenant_id: i64, id: i64) -> DomainResult<lead::Model> {
+async fn find_lead(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    id: i64,
+) -> DomainResult<lead::Model> {
     lead::Entity::find_by_id(id)
         .filter(lead::Column::TenantId.eq(tenant_id))
         .one(db)
@@ -242,7 +260,11 @@ pub struct LeadFilter {
 /// # Errors
 ///
 /// [`DomainError::Forbidden`] for customers.
-pub async fn list_leads(svc: &Services, actor: &Actor, filter: LeadFilter) -> DomainResult<Vec<lead::Model>> {
+pub async fn list_leads(
+    svc: &Services,
+    actor: &Actor,
+    filter: LeadFilter,
+) -> DomainResult<Vec<lead::Model>> {
     ensure_can_read_crm(actor)?;
     let mut query = lead::Entity::find().filter(lead::Column::TenantId.eq(actor.tenant_id));
     if !filter.stages.is_empty() {
@@ -283,7 +305,12 @@ fn ensure_open(found: &lead::Model) -> DomainResult<()> {
 /// [`DomainError::Forbidden`] for customers; [`DomainError::NotFound`];
 /// [`DomainError::Validation`] for won/lost stages and bad values;
 /// [`DomainError::Conflict`] for a closed lead.
-pub async fn update_lead(svc: &Services, actor: &Actor, id: i64, patch: LeadPatch) -> DomainResult<lead::Model> {
+pub async fn update_lead(
+    svc: &Services,
+    actor: &Actor,
+    id: i64,
+    patch: LeadPatch,
+) -> DomainResult<lead::Model> {
     ensure_can_write_crm(actor)?;
     let found = find_lead(&svc.db, actor.tenant_id, id).await?;
     ensure_open(&found)?;
@@ -309,7 +336,9 @@ pub async fn update_lead(svc: &Services, actor: &Actor, id: i64, patch: LeadPatc
         model.conversion_probability = Set(validate_probability(p)?);
     }
     if let Some(source) = patch.source {
-        model.source = Set(source.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
+        model.source = Set(source
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty()));
     }
     if let Some(url) = patch.document_url {
         model.document_url = Set(validate_url("documentUrl", url)?);
@@ -359,7 +388,11 @@ pub async fn delete_lead(svc: &Services, actor: &Actor, id: i64) -> DomainResult
 /// [`DomainError::Forbidden`] for customers; [`DomainError::NotFound`] for an unknown
 /// ticket; [`DomainError::Validation`] on `ticketId` for a support or inquiry ticket;
 /// [`DomainError::Conflict`] when the ticket already has a lead.
-pub async fn convert_ticket_to_lead(svc: &Services, actor: &Actor, ticket_id: i64) -> DomainResult<lead::Model> {
+pub async fn convert_ticket_to_lead(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: i64,
+) -> DomainResult<lead::Model> {
     ensure_can_write_crm(actor)?;
     let found = ticket::Entity::find_by_id(ticket_id)
         .filter(ticket::Column::TenantId.eq(actor.tenant_id))
@@ -456,7 +489,12 @@ pub async fn convert_ticket_to_lead(svc: &Services, actor: &Actor, ticket_id: i6
 /// [`DomainError::Forbidden`] for customers; [`DomainError::NotFound`];
 /// [`DomainError::Validation`] for a non-positive amount; [`DomainError::Conflict`] for a
 /// lead already won or lost (also when two wins race).
-pub async fn win_lead(svc: &Services, actor: &Actor, id: i64, order_amount: Decimal) -> DomainResult<lead::Model> {
+pub async fn win_lead(
+    svc: &Services,
+    actor: &Actor,
+    id: i64,
+    order_amount: Decimal,
+) -> DomainResult<lead::Model> {
     ensure_can_write_crm(actor)?;
     let amount = validate_amount("orderAmount", order_amount)?;
     let found = find_lead(&svc.db, actor.tenant_id, id).await?;
@@ -464,7 +502,15 @@ pub async fn win_lead(svc: &Services, actor: &Actor, id: i64, order_amount: Deci
     let customer = find_customer(&svc.db, actor.tenant_id, found.customer_id).await?;
     let now = svc.now();
     let txn = svc.db.begin().await?;
-    let closed = close_lead(&txn, &found, LeadStatus::Converted, LeadStage::Won, None, now).await?;
+    let closed = close_lead(
+        &txn,
+        &found,
+        LeadStatus::Converted,
+        LeadStage::Won,
+        None,
+        now,
+    )
+    .await?;
     if !closed {
         txn.rollback().await?;
         return Err(DomainError::Conflict("this lead is already closed".into()));
@@ -474,7 +520,10 @@ pub async fn win_lead(svc: &Services, actor: &Actor, id: i64, order_amount: Deci
         &customer,
         Some(actor.user_id),
         amount,
-        format!("Lead #{} won: order of {amount} {}", found.id, found.currency),
+        format!(
+            "Lead #{} won: order of {amount} {}",
+            found.id, found.currency
+        ),
         now,
     )
     .await?;
@@ -492,16 +541,32 @@ pub async fn win_lead(svc: &Services, actor: &Actor, id: i64, order_amount: Deci
 /// [`DomainError::Forbidden`] for customers; [`DomainError::NotFound`];
 /// [`DomainError::Validation`] for an empty reason; [`DomainError::Conflict`] for a lead
 /// already won or lost.
-pub async fn lose_lead(svc: &Services, actor: &Actor, id: i64, reason: &str) -> DomainResult<lead::Model> {
+pub async fn lose_lead(
+    svc: &Services,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+) -> DomainResult<lead::Model> {
     ensure_can_write_crm(actor)?;
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(DomainError::validation("reason", "say why the lead was lost"));
+        return Err(DomainError::validation(
+            "reason",
+            "say why the lead was lost",
+        ));
     }
     let found = find_lead(&svc.db, actor.tenant_id, id).await?;
     ensure_open(&found)?;
     let now = svc.now();
-    let closed = close_lead(&svc.db, &found, LeadStatus::Lost, LeadStage::Lost, Some(reason), now).await?;
+    let closed = close_lead(
+        &svc.db,
+        &found,
+        LeadStatus::Lost,
+        LeadStage::Lost,
+        Some(reason),
+        now,
+    )
+    .await?;
     if !closed {
         return Err(DomainError::Conflict("this lead is already closed".into()));
     }
@@ -564,7 +629,11 @@ pub struct PipelineStage {
 pub async fn pipeline(svc: &Services, actor: &Actor) -> DomainResult<Vec<PipelineStage>> {
     ensure_can_read_crm(actor)?;
     let backend = svc.db.get_database_backend();
-    let placeholder = if backend == DbBackend::Postgres { "$1" } else { "?" };
+    let placeholder = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
     let sql = format!(
         "SELECT stage, COUNT(*) AS n, \
            CAST(COALESCE(SUM(CAST(ROUND(opportunity_value * 10000) AS BIGINT)), 0) AS BIGINT) AS total_units, \
@@ -574,7 +643,11 @@ pub async fn pipeline(svc: &Services, actor: &Actor) -> DomainResult<Vec<Pipelin
     );
     let rows = svc
         .db
-        .query_all(Statement::from_sql_and_values(backend, sql, [actor.tenant_id.into()]))
+        .query_all(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [actor.tenant_id.into()],
+        ))
         .await?;
     let mut stages: Vec<PipelineStage> = STAGES
         .iter()
@@ -627,7 +700,11 @@ pub struct NewMeeting {
 ///
 /// [`DomainError::Forbidden`] for customers; [`DomainError::NotFound`] for an unknown lead;
 /// [`DomainError::Validation`] for an empty title, a bad duration or link.
-pub async fn schedule_meeting(svc: &Services, actor: &Actor, input: NewMeeting) -> DomainResult<meeting::Model> {
+pub async fn schedule_meeting(
+    svc: &Services,
+    actor: &Actor,
+    input: NewMeeting,
+) -> DomainResult<meeting::Model> {
     ensure_can_write_crm(actor)?;
     let found = find_lead(&svc.db, actor.tenant_id, input.lead_id).await?;
     let title = input.title.trim();
@@ -652,10 +729,16 @@ pub async fn schedule_meeting(svc: &Services, actor: &Actor, input: NewMeeting) 
         title: Set(title.to_owned()),
         scheduled_at: Set(input.scheduled_at),
         duration_minutes: Set(input.duration_minutes),
-        location: Set(input.location.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty())),
+        location: Set(input
+            .location
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())),
         video_url: Set(validate_url("videoUrl", input.video_url)?),
         attendees: Set(serde_json::json!(attendees)),
-        notes: Set(input.notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())),
+        notes: Set(input
+            .notes
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())),
         created_at: Set(svc.now()),
         ..Default::default()
     }
@@ -682,7 +765,9 @@ pub async fn meetings_of_leads(
         .order_by_asc(meeting::Column::Id)
         .all(db)
         .await?;
-    Ok(super::tickets::group_by_ticket(lead_ids, rows, |m| m.lead_id))
+    Ok(super::tickets::group_by_ticket(lead_ids, rows, |m| {
+        m.lead_id
+    }))
 }
 
 /// The attendees of a meeting, as stored (a JSON array of strings).
@@ -691,7 +776,11 @@ pub fn attendees(meeting: &meeting::Model) -> Vec<String> {
     meeting
         .attendees
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -700,7 +789,11 @@ pub fn attendees(meeting: &meeting::Model) -> Vec<String> {
 /// # Errors
 ///
 /// [`DomainError::Forbidden`] for customers; [`DomainError::NotFound`].
-pub async fn lead_meetings_ics(svc: &Services, actor: &Actor, lead_id: i64) -> DomainResult<String> {
+pub async fn lead_meetings_ics(
+    svc: &Services,
+    actor: &Actor,
+    lead_id: i64,
+) -> DomainResult<String> {
     let found = get_lead(svc, actor, lead_id).await?;
     let customer = find_customer(&svc.db, actor.tenant_id, found.customer_id).await?;
     let meetings = meetings_of_leads(&svc.db, actor.tenant_id, &[found.id])

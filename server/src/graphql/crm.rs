@@ -22,7 +22,8 @@ use super::types::{Customer, Ticket, User};
 use crate::domain::contacts::{self, InboundContact};
 use crate::domain::crm::{
     self, CustomerFilter as DomainCustomerFilter, CustomerOrder as DomainCustomerOrder,
-    CustomerPatch, NewActivity, TimelineEntry as DomainTimelineEntry, TimelineKind as DomainTimelineKind,
+    CustomerPatch, NewActivity, TimelineEntry as DomainTimelineEntry,
+    TimelineKind as DomainTimelineKind,
 };
 use crate::domain::customers::{self, NewCustomer};
 use crate::domain::leads::{self, LeadFilter as DomainLeadFilter, LeadPatch, NewLead, NewMeeting};
@@ -175,7 +176,10 @@ pub(crate) mod customer_fields {
             .unwrap_or_default())
     }
 
-    pub(crate) async fn notes(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Vec<CustomerNote>> {
+    pub(crate) async fn notes(
+        ctx: &Context<'_>,
+        id: i64,
+    ) -> async_graphql::Result<Vec<CustomerNote>> {
         crm::ensure_can_read_crm(actor(ctx)?).gql()?;
         Ok(crm_loaders(ctx)?
             .notes
@@ -188,7 +192,10 @@ pub(crate) mod customer_fields {
             .collect())
     }
 
-    pub(crate) async fn timeline(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Vec<TimelineEntry>> {
+    pub(crate) async fn timeline(
+        ctx: &Context<'_>,
+        id: i64,
+    ) -> async_graphql::Result<Vec<TimelineEntry>> {
         crm::ensure_can_read_crm(actor(ctx)?).gql()?;
         Ok(crm_loaders(ctx)?
             .timelines
@@ -548,7 +555,10 @@ impl From<CustomerOrder> for DomainCustomerOrder {
 
 /// Turns the GraphQL filter into the domain's.
 #[must_use]
-pub fn customer_filter(search: Option<String>, filter: Option<CustomerFilter>) -> DomainCustomerFilter {
+pub fn customer_filter(
+    search: Option<String>,
+    filter: Option<CustomerFilter>,
+) -> DomainCustomerFilter {
     let f = filter.unwrap_or_default();
     DomainCustomerFilter {
         search,
@@ -727,12 +737,26 @@ impl CrmQuery {
     }
 
     /// Leads of the tenant, most recently changed first (200 at most).
-    async fn leads(&self, ctx: &Context<'_>, filter: Option<LeadFilter>) -> async_graphql::Result<Vec<Lead>> {
+    async fn leads(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<LeadFilter>,
+    ) -> async_graphql::Result<Vec<Lead>> {
         let actor = actor(ctx)?;
         let f = filter.unwrap_or_default();
         let filter = DomainLeadFilter {
-            stages: f.stage.unwrap_or_default().into_iter().map(Into::into).collect(),
-            statuses: f.status.unwrap_or_default().into_iter().map(Into::into).collect(),
+            stages: f
+                .stage
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            statuses: f
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             customer_id: opt_id("customerId", f.customer_id.as_ref())?,
             assignee_id: opt_id("assigneeId", f.assignee_id.as_ref())?,
         };
@@ -771,7 +795,11 @@ pub struct CrmMutation;
 #[Object]
 impl CrmMutation {
     /// Creates a customer.
-    async fn create_customer(&self, ctx: &Context<'_>, input: CreateCustomerInput) -> async_graphql::Result<Customer> {
+    async fn create_customer(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCustomerInput,
+    ) -> async_graphql::Result<Customer> {
         let actor = actor(ctx)?;
         let svc = services(ctx)?;
         let created = customers::create_customer(
@@ -804,7 +832,12 @@ impl CrmMutation {
     }
 
     /// Changes a customer's details.
-    async fn update_customer(&self, ctx: &Context<'_>, id: ID, input: UpdateCustomerInput) -> async_graphql::Result<Customer> {
+    async fn update_customer(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateCustomerInput,
+    ) -> async_graphql::Result<Customer> {
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
         let patch = CustomerPatch {
@@ -823,25 +856,46 @@ impl CrmMutation {
             currency: input.currency,
             metadata: maybe(input.metadata, |j| j.0),
         };
-        Ok(Customer(crm::update_customer(services(ctx)?, actor, id, patch).await.gql()?))
+        Ok(Customer(
+            crm::update_customer(services(ctx)?, actor, id, patch)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Archives a customer (hidden from `customers` unless `includeArchived`).
     async fn archive_customer(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Customer> {
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
-        Ok(Customer(crm::archive_customer(services(ctx)?, actor, id).await.gql()?))
+        Ok(Customer(
+            crm::archive_customer(services(ctx)?, actor, id)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Adds a note to a customer.
-    async fn add_customer_note(&self, ctx: &Context<'_>, customer_id: ID, content: String) -> async_graphql::Result<CustomerNote> {
+    async fn add_customer_note(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: ID,
+        content: String,
+    ) -> async_graphql::Result<CustomerNote> {
         let actor = actor(ctx)?;
         let id = parse_id("customerId", &customer_id)?;
-        Ok(CustomerNote(crm::add_note(services(ctx)?, actor, id, &content).await.gql()?))
+        Ok(CustomerNote(
+            crm::add_note(services(ctx)?, actor, id, &content)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Logs an interaction with a customer (moves its last contact forward).
-    async fn log_customer_activity(&self, ctx: &Context<'_>, input: LogActivityInput) -> async_graphql::Result<CustomerActivity> {
+    async fn log_customer_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: LogActivityInput,
+    ) -> async_graphql::Result<CustomerActivity> {
         let actor = actor(ctx)?;
         let id = parse_id("customerId", &input.customer_id)?;
         let activity = NewActivity {
@@ -852,34 +906,59 @@ impl CrmMutation {
             occurred_at: input.occurred_at,
         };
         Ok(CustomerActivity(
-            crm::log_activity(services(ctx)?, actor, id, activity).await.gql()?,
+            crm::log_activity(services(ctx)?, actor, id, activity)
+                .await
+                .gql()?,
         ))
     }
 
     /// Adds tags to a customer; returns all its tags.
-    async fn add_customer_tags(&self, ctx: &Context<'_>, customer_id: ID, tags: Vec<String>) -> async_graphql::Result<Vec<String>> {
+    async fn add_customer_tags(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: ID,
+        tags: Vec<String>,
+    ) -> async_graphql::Result<Vec<String>> {
         let actor = actor(ctx)?;
         let id = parse_id("customerId", &customer_id)?;
         crm::add_tags(services(ctx)?, actor, id, &tags).await.gql()
     }
 
     /// Removes a tag from a customer; returns its remaining tags.
-    async fn remove_customer_tag(&self, ctx: &Context<'_>, customer_id: ID, tag: String) -> async_graphql::Result<Vec<String>> {
+    async fn remove_customer_tag(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: ID,
+        tag: String,
+    ) -> async_graphql::Result<Vec<String>> {
         let actor = actor(ctx)?;
         let id = parse_id("customerId", &customer_id)?;
         crm::remove_tag(services(ctx)?, actor, id, &tag).await.gql()
     }
 
     /// Records an order placed by a customer (outside a lead).
-    async fn record_customer_order(&self, ctx: &Context<'_>, customer_id: ID, amount: Decimal) -> async_graphql::Result<Customer> {
+    async fn record_customer_order(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: ID,
+        amount: Decimal,
+    ) -> async_graphql::Result<Customer> {
         let actor = actor(ctx)?;
         let id = parse_id("customerId", &customer_id)?;
-        Ok(Customer(crm::record_order(services(ctx)?, actor, id, amount).await.gql()?))
+        Ok(Customer(
+            crm::record_order(services(ctx)?, actor, id, amount)
+                .await
+                .gql()?,
+        ))
     }
 
     /// A message or call came in (from a channel or an external tool): finds the customer by
     /// phone or e-mail or creates a prospect, and logs the interaction.
-    async fn record_inbound_contact(&self, ctx: &Context<'_>, input: InboundContactInput) -> async_graphql::Result<InboundContactResult> {
+    async fn record_inbound_contact(
+        &self,
+        ctx: &Context<'_>,
+        input: InboundContactInput,
+    ) -> async_graphql::Result<InboundContactResult> {
         let actor = actor(ctx)?;
         let outcome = contacts::find_or_create_from_contact(
             services(ctx)?,
@@ -902,7 +981,11 @@ impl CrmMutation {
     }
 
     /// Creates a lead.
-    async fn create_lead(&self, ctx: &Context<'_>, input: CreateLeadInput) -> async_graphql::Result<Lead> {
+    async fn create_lead(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateLeadInput,
+    ) -> async_graphql::Result<Lead> {
         let actor = actor(ctx)?;
         let new = NewLead {
             customer_id: parse_id("customerId", &input.customer_id)?,
@@ -915,11 +998,18 @@ impl CrmMutation {
             source: input.source,
             document_url: input.document_url,
         };
-        Ok(Lead(leads::create_lead(services(ctx)?, actor, new).await.gql()?))
+        Ok(Lead(
+            leads::create_lead(services(ctx)?, actor, new).await.gql()?,
+        ))
     }
 
     /// Changes a lead's fields or moves it to another open stage.
-    async fn update_lead(&self, ctx: &Context<'_>, id: ID, input: UpdateLeadInput) -> async_graphql::Result<Lead> {
+    async fn update_lead(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateLeadInput,
+    ) -> async_graphql::Result<Lead> {
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
         let patch = LeadPatch {
@@ -939,18 +1029,31 @@ impl CrmMutation {
             source: maybe(input.source, |v| v),
             document_url: maybe(input.document_url, |v| v),
         };
-        Ok(Lead(leads::update_lead(services(ctx)?, actor, id, patch).await.gql()?))
+        Ok(Lead(
+            leads::update_lead(services(ctx)?, actor, id, patch)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Moves a lead to another open stage (the board's cards).
-    async fn move_lead(&self, ctx: &Context<'_>, id: ID, stage: LeadStage) -> async_graphql::Result<Lead> {
+    async fn move_lead(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        stage: LeadStage,
+    ) -> async_graphql::Result<Lead> {
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
         let patch = LeadPatch {
             stage: Some(stage.into()),
             ..Default::default()
         };
-        Ok(Lead(leads::update_lead(services(ctx)?, actor, id, patch).await.gql()?))
+        Ok(Lead(
+            leads::update_lead(services(ctx)?, actor, id, patch)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Deletes a lead and its meetings (managers and administrators).
@@ -962,29 +1065,59 @@ impl CrmMutation {
     }
 
     /// Turns a sales ticket into a lead (refuses other ticket types).
-    async fn convert_ticket_to_lead(&self, ctx: &Context<'_>, ticket_id: ID) -> async_graphql::Result<Lead> {
+    async fn convert_ticket_to_lead(
+        &self,
+        ctx: &Context<'_>,
+        ticket_id: ID,
+    ) -> async_graphql::Result<Lead> {
         let actor = actor(ctx)?;
         let id = parse_id("ticketId", &ticket_id)?;
-        Ok(Lead(leads::convert_ticket_to_lead(services(ctx)?, actor, id).await.gql()?))
+        Ok(Lead(
+            leads::convert_ticket_to_lead(services(ctx)?, actor, id)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Wins a lead: converted, and an order of `orderAmount` recorded on its customer, in
     /// one transaction.
-    async fn win_lead(&self, ctx: &Context<'_>, id: ID, order_amount: Decimal) -> async_graphql::Result<Lead> {
+    async fn win_lead(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        order_amount: Decimal,
+    ) -> async_graphql::Result<Lead> {
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
-        Ok(Lead(leads::win_lead(services(ctx)?, actor, id, order_amount).await.gql()?))
+        Ok(Lead(
+            leads::win_lead(services(ctx)?, actor, id, order_amount)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Loses a lead, saying why.
-    async fn lose_lead(&self, ctx: &Context<'_>, id: ID, reason: String) -> async_graphql::Result<Lead> {
+    async fn lose_lead(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+    ) -> async_graphql::Result<Lead> {
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
-        Ok(Lead(leads::lose_lead(services(ctx)?, actor, id, &reason).await.gql()?))
+        Ok(Lead(
+            leads::lose_lead(services(ctx)?, actor, id, &reason)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Plans a meeting on a lead.
-    async fn schedule_meeting(&self, ctx: &Context<'_>, input: ScheduleMeetingInput) -> async_graphql::Result<Meeting> {
+    async fn schedule_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: ScheduleMeetingInput,
+    ) -> async_graphql::Result<Meeting> {
         let actor = actor(ctx)?;
         let new = NewMeeting {
             lead_id: parse_id("leadId", &input.lead_id)?,
@@ -996,7 +1129,11 @@ impl CrmMutation {
             attendees: input.attendees.unwrap_or_default(),
             notes: input.notes,
         };
-        Ok(Meeting(leads::schedule_meeting(services(ctx)?, actor, new).await.gql()?))
+        Ok(Meeting(
+            leads::schedule_meeting(services(ctx)?, actor, new)
+                .await
+                .gql()?,
+        ))
     }
 }
 
@@ -1037,7 +1174,11 @@ pub struct CrmSubscription;
 #[Subscription]
 impl CrmSubscription {
     /// Lead events of the caller's tenant; with `leadId`, of that lead only.
-    async fn lead_events(&self, ctx: &Context<'_>, lead_id: Option<ID>) -> async_graphql::Result<impl Stream<Item = LeadEvent>> {
+    async fn lead_events(
+        &self,
+        ctx: &Context<'_>,
+        lead_id: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = LeadEvent>> {
         let actor = actor(ctx)?.clone();
         crm::ensure_can_read_crm(&actor).gql()?;
         let svc = services(ctx)?.clone();
@@ -1072,7 +1213,11 @@ impl CrmSubscription {
     }
 
     /// Customer events of the caller's tenant; with `customerId`, of that customer only.
-    async fn customer_events(&self, ctx: &Context<'_>, customer_id: Option<ID>) -> async_graphql::Result<impl Stream<Item = CustomerEvent>> {
+    async fn customer_events(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = CustomerEvent>> {
         let actor = actor(ctx)?.clone();
         crm::ensure_can_read_crm(&actor).gql()?;
         let svc = services(ctx)?.clone();
@@ -1129,19 +1274,34 @@ pub async fn prime_customer_loaders(ctx: &Context<'_>, ids: &[i64]) -> async_gra
     let crm = &loaders.crm;
     let ids = ids.iter().copied();
     if look.field("notesCount").exists() {
-        crm.note_counts.load_many(ids.clone()).await.map_err(|e| loader_error(&e))?;
+        crm.note_counts
+            .load_many(ids.clone())
+            .await
+            .map_err(|e| loader_error(&e))?;
     }
     if look.field("activitiesCount").exists() {
-        crm.activity_counts.load_many(ids.clone()).await.map_err(|e| loader_error(&e))?;
+        crm.activity_counts
+            .load_many(ids.clone())
+            .await
+            .map_err(|e| loader_error(&e))?;
     }
     if look.field("tags").exists() {
-        crm.tags.load_many(ids.clone()).await.map_err(|e| loader_error(&e))?;
+        crm.tags
+            .load_many(ids.clone())
+            .await
+            .map_err(|e| loader_error(&e))?;
     }
     if look.field("notes").exists() {
-        crm.notes.load_many(ids.clone()).await.map_err(|e| loader_error(&e))?;
+        crm.notes
+            .load_many(ids.clone())
+            .await
+            .map_err(|e| loader_error(&e))?;
     }
     if look.field("timeline").exists() {
-        crm.timelines.load_many(ids).await.map_err(|e| loader_error(&e))?;
+        crm.timelines
+            .load_many(ids)
+            .await
+            .map_err(|e| loader_error(&e))?;
     }
     Ok(())
 }

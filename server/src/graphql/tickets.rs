@@ -590,9 +590,7 @@ impl TicketSubscription {
                 }
                 // The same visibility rules as queries: a customer never sees another
                 // customer's ticket or an internal note.
-                let ticket = tickets::get_ticket(&svc, &actor, ticket_id)
-                    .await
-                    .ok()?;
+                let ticket = tickets::get_ticket(&svc, &actor, ticket_id).await.ok()?;
                 let message = match event.message_id {
                     Some(id) => Some(tickets::get_message(&svc, &actor, id).await.ok()?),
                     None => None,

@@ -10,8 +10,8 @@ use super::context::loaders;
 use super::crm::customer_fields as crm_fields;
 use super::crm::{CrmGuard, CustomerNote, Lead, TimelineEntry};
 use super::enums::{
-    AuthorKind, Channel, CustomerSegment, CustomerStatus, DepartmentKind, HistoryKind, Role, TicketCategory, TicketPriority,
-    TicketStatus, TicketType,
+    AuthorKind, Channel, CustomerSegment, CustomerStatus, DepartmentKind, HistoryKind, Role,
+    TicketCategory, TicketPriority, TicketStatus, TicketType,
 };
 use super::loaders::loader_error;
 use crate::domain::customers::display_name;

@@ -27,7 +27,10 @@ pub(super) async fn download_lead_meetings(
     match result {
         Ok(ics) => (
             [
-                (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8".to_owned(),
+                ),
                 (
                     header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"lead-{id}-meetings.ics\""),
