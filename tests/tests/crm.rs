@@ -990,7 +990,49 @@ async fn crm_is_isolated_between_tenants(backend: Backend) -> anyhow::Result<()>
     Ok(())
 }
 
+/// The demo data set has the CRM filled in: leads in every stage with meetings, notes,
+/// activities, tags and VIPs with orders.
+async fn demo_fills_the_crm(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    server::demo::load_data_set(&server.state.services, &seeds::demo()).await?;
+    let admin = server
+        .login("admin@demo.guichet.test", seeds::DEMO_PASSWORD)
+        .await?;
+    let data = server
+        .ok(
+            Some(&admin),
+            "{ pipeline { stage count weightedValue } leads { meetings { id } } customers(first: 100) { notesCount activitiesCount tags segment totalOrders } }",
+            json!({}),
+        )
+        .await?;
+    let pipeline = data["pipeline"].as_array().cloned().unwrap_or_default();
+    assert_eq!(pipeline.len(), 6);
+    assert!(
+        pipeline
+            .iter()
+            .all(|s| s["count"].as_i64().unwrap_or(0) > 0),
+        "a lead in every stage: {pipeline:?}"
+    );
+    let leads = data["leads"].as_array().cloned().unwrap_or_default();
+    assert!(leads
+        .iter()
+        .any(|l| l["meetings"].as_array().is_some_and(|m| !m.is_empty())));
+    let customers = data["customers"].as_array().cloned().unwrap_or_default();
+    assert!(customers.iter().any(|c| c["notesCount"].as_i64() > Some(0)));
+    assert!(customers
+        .iter()
+        .any(|c| c["activitiesCount"].as_i64() > Some(0)));
+    assert!(customers
+        .iter()
+        .all(|c| c["tags"].as_array().is_some_and(|t| !t.is_empty())));
+    assert!(customers
+        .iter()
+        .any(|c| c["segment"] == "VIP" && c["totalOrders"].as_i64() > Some(5)));
+    Ok(())
+}
+
 both_backends!(
+    demo_fills_the_crm,
     customers_notes_activities_and_tags,
     aggregates_do_not_grow_with_customers,
     seed_example_queries,
