@@ -823,6 +823,7 @@ pub struct CrmTexts {
     pub stage_negotiation: &'static str,
     pub stage_won: &'static str,
     pub stage_lost: &'static str,
+    pub convert_to_lead: &'static str,
 }
 
 impl CrmTexts {
@@ -922,6 +923,7 @@ pub const FR_CRM: CrmTexts = CrmTexts {
     stage_negotiation: "Négociation",
     stage_won: "Gagnée",
     stage_lost: "Perdue",
+    convert_to_lead: "Convertir en opportunité",
 };
 
 /// English CRM texts.
@@ -983,6 +985,7 @@ pub const EN_CRM: CrmTexts = CrmTexts {
     stage_negotiation: "Negotiation",
     stage_won: "Won",
     stage_lost: "Lost",
+    convert_to_lead: "Convert to a lead",
 };
 
 #[cfg(test)]

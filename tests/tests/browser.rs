@@ -1048,3 +1048,54 @@ async fn leads_scenario(
     );
     Ok(())
 }
+
+#[test]
+fn agent_converts_a_sales_ticket_to_a_lead() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        let tenant = server.tenant("Atelier Dupont").await?;
+        let customer = tenant.customer(&server, "Paul", "Bernard").await?;
+        tenant
+            .user(&server, "agathe@atelier-dupont.test", "agent", None)
+            .await?;
+        let ticket = tenant
+            .ticket(&server, &customer, "SALES", "Devis cuisine")
+            .await?;
+        let ticket_id = ticket["id"].as_str().unwrap_or_default().to_owned();
+        with_browser("convert", |browser| async move {
+            sign_in(
+                &browser,
+                &server,
+                "agathe@atelier-dupont.test",
+                &tenant.password,
+            )
+            .await?;
+            browser
+                .goto(&format!("{}/tickets/{ticket_id}", server.base_url))
+                .await?;
+            wait_css(&browser, "[data-testid=convert-to-lead]")
+                .await?
+                .click()
+                .await?;
+            // The board opens with the new lead in its first column.
+            wait_css(
+                &browser,
+                "[data-testid=lead-column][data-stage=LEAD] [data-testid=lead-card]",
+            )
+            .await?;
+            let leads = server
+                .ok(
+                    Some(&tenant.admin_token),
+                    "{ leads { ticket { id } customer { lastName } } }",
+                    json!({}),
+                )
+                .await?;
+            assert_eq!(
+                leads["leads"],
+                json!([{ "ticket": { "id": ticket_id }, "customer": { "lastName": "Bernard" } }])
+            );
+            Ok(())
+        })
+        .await
+    })
+}

@@ -14,6 +14,7 @@ const LEADS_BOARD: &str = include_str!("../../graphql/leads_board.graphql");
 const MOVE_LEAD: &str = include_str!("../../graphql/move_lead.graphql");
 const WIN_LEAD: &str = include_str!("../../graphql/win_lead.graphql");
 const LOSE_LEAD: &str = include_str!("../../graphql/lose_lead.graphql");
+const CONVERT_TICKET: &str = include_str!("../../graphql/convert_ticket_to_lead.graphql");
 
 /// The commercial segment of a customer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -424,5 +425,22 @@ struct LoseVariables<'a> {
 /// `BAD_USER_INPUT` for an empty reason, `CONFLICT` for a closed lead, or any [`ApiError`].
 pub async fn lose_lead(id: &str, reason: &str) -> Result<(), ApiError> {
     let _: serde_json::Value = graphql(LOSE_LEAD, LoseVariables { id, reason }).await?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConvertVariables<'a> {
+    ticket_id: &'a str,
+}
+
+/// Turns a sales ticket into a lead (`convert_ticket_to_lead.graphql`).
+///
+/// # Errors
+///
+/// `BAD_USER_INPUT` for other ticket types, `CONFLICT` when it already has a lead, or any
+/// [`ApiError`] of the call.
+pub async fn convert_ticket_to_lead(ticket_id: &str) -> Result<(), ApiError> {
+    let _: serde_json::Value = graphql(CONVERT_TICKET, ConvertVariables { ticket_id }).await?;
     Ok(())
 }

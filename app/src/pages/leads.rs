@@ -203,3 +203,35 @@ fn Card(card: LeadCard, change: Action<LeadChange, Result<(), ApiError>>) -> imp
         </article>
     }
 }
+
+/// On a sales ticket's page (staff): turns the ticket into a lead, then opens the board.
+#[component]
+pub fn ConvertToLead(ticket_id: String) -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts().crm;
+    let navigate = leptos_router::hooks::use_navigate();
+    let convert = Action::new_local(move |ticket_id: &String| {
+        let ticket_id = ticket_id.clone();
+        let navigate = navigate.clone();
+        async move {
+            api::crm::convert_ticket_to_lead(&ticket_id).await?;
+            navigate("/leads", Default::default());
+            Ok::<(), ApiError>(())
+        }
+    });
+    let error = move || convert.value().get().and_then(Result::err);
+    view! {
+        <button
+            type="button"
+            class="secondary"
+            data-testid="convert-to-lead"
+            disabled=move || convert.pending().get()
+            on:click=move |_| {
+                convert.dispatch_local(ticket_id.clone());
+            }
+        >
+            {move || texts().convert_to_lead}
+        </button>
+        {move || error().map(|error| view! { <ErrorMessage error/> })}
+    }
+}
