@@ -232,3 +232,36 @@ async fn tenant_region(db: &impl ConnectionTrait, tenant_id: i64) -> DomainResul
         .and_then(|c| c.as_str())
         .map_or_else(|| DEFAULT_REGION.to_owned(), str::to_uppercase))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_are_normalised_to_e164() {
+        for written in [
+            "06 12 34 56 78",
+            "0612345678",
+            "+33 6 12 34 56 78",
+            "+33612345678",
+        ] {
+            assert_eq!(
+                normalize_phone(written, "FR").ok().as_deref(),
+                Some("+33612345678"),
+                "{written}"
+            );
+        }
+        // A national Belgian number with a Belgian tenant; an international one anywhere.
+        assert_eq!(
+            normalize_phone("0470 12 34 56", "BE").ok().as_deref(),
+            Some("+32470123456")
+        );
+        assert_eq!(
+            normalize_phone("+32 470 12 34 56", "FR").ok().as_deref(),
+            Some("+32470123456")
+        );
+        for bad in ["12", "pas un numéro", "+33 1"] {
+            assert!(normalize_phone(bad, "FR").is_err(), "{bad}");
+        }
+    }
+}
