@@ -20,6 +20,8 @@ use crate::components::header::AppHeader;
 use crate::pages::bell::NotificationBell;
 use crate::pages::board::BoardPage;
 use crate::pages::create_ticket::CreateTicketPage;
+use crate::pages::customers::{CustomerPage, CustomersPage};
+use crate::pages::leads::LeadsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::settings::sla::SlaPage;
@@ -85,6 +87,24 @@ pub fn App() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/settings/sla")
                         view=SlaPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/customers")
+                        view=CustomersPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/customers/:id")
+                        view=CustomerPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/leads")
+                        view=LeadsPage
                         condition=signed_in
                         redirect_path=|| "/login"
                     />

@@ -86,6 +86,85 @@ pub struct TicketSeed {
     pub messages: Vec<MessageSeed>,
 }
 
+/// A note on a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteSeed {
+    /// Index in [`DataSet::customers`].
+    pub customer: usize,
+    /// The text.
+    pub content: String,
+}
+
+/// An interaction logged on a customer's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivitySeed {
+    /// Index in [`DataSet::customers`].
+    pub customer: usize,
+    /// `message_received`, `email`, `call` or `visit`.
+    pub kind: &'static str,
+    /// `email`, `sms`, `whatsapp`, `phone`, `web`…
+    pub channel: Option<&'static str>,
+    /// A few words.
+    pub description: String,
+    /// How many days before loading it happened.
+    pub days_ago: i64,
+}
+
+/// A meeting planned on a lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingSeed {
+    /// What it is about.
+    pub title: String,
+    /// Days after loading (negative: in the past).
+    pub in_days: i64,
+    /// Length in minutes.
+    pub duration_minutes: i32,
+    /// Where, in person.
+    pub location: Option<String>,
+    /// Video link, remote.
+    pub video_url: Option<String>,
+    /// Names or e-mail addresses.
+    pub attendees: Vec<String>,
+}
+
+/// A sales lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadSeed {
+    /// Index in [`DataSet::customers`].
+    pub customer: usize,
+    /// Index in [`DataSet::users`] of the salesperson assigned.
+    pub assignee: usize,
+    /// `lead`, `qualified`, `proposal`, `negotiation`, `won` or `lost`.
+    pub stage: &'static str,
+    /// Opportunity value, a decimal string.
+    pub value: &'static str,
+    /// Conversion probability, 0–100.
+    pub probability: i32,
+    /// Where it came from.
+    pub source: &'static str,
+    /// A shared folder.
+    pub document_url: Option<String>,
+    /// For `won`: the order amount; for `lost`: the reason.
+    pub outcome: Option<&'static str>,
+    /// Meetings.
+    pub meetings: Vec<MeetingSeed>,
+}
+
+/// The CRM part of a data set: notes, activities, tags, orders and leads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CrmSeed {
+    /// Notes.
+    pub notes: Vec<NoteSeed>,
+    /// Activities.
+    pub activities: Vec<ActivitySeed>,
+    /// Tags, by customer index.
+    pub tags: Vec<(usize, &'static str)>,
+    /// Orders placed outside leads (customer index, amount as a decimal string).
+    pub orders: Vec<(usize, &'static str)>,
+    /// Leads, in every stage.
+    pub leads: Vec<LeadSeed>,
+}
+
 /// A complete data set for one tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataSet {
@@ -99,6 +178,8 @@ pub struct DataSet {
     pub customers: Vec<CustomerSeed>,
     /// Tickets.
     pub tickets: Vec<TicketSeed>,
+    /// Notes, activities, tags, orders and leads.
+    pub crm: CrmSeed,
 }
 
 const FIRST_NAMES: &[&str] = &[
@@ -423,9 +504,129 @@ pub fn scaled(scale: usize) -> DataSet {
     DataSet {
         tenant_name: "Coccinelle Services".to_owned(),
         tenant_slug: "demo".to_owned(),
+        crm: crm(customers.len()),
         users,
         customers,
         tickets,
+    }
+}
+
+const NOTES: &[&str] = &[
+    "Client intéressé par un T3 à Paris 15e, budget à confirmer.",
+    "Préfère être contacté le matin.",
+    "A recommandé deux confrères ; penser à le remercier.",
+    "Demande un devis détaillé avant la fin du mois.",
+];
+const ACTIVITIES: &[(&str, Option<&str>, &str)] = &[
+    (
+        "message_received",
+        Some("sms"),
+        "Bonjour, je souhaite un rendez-vous.",
+    ),
+    ("call", Some("phone"), "Appel de suivi"),
+    ("email", Some("email"), "Envoi de la brochure"),
+    ("visit", None, "Visite au magasin"),
+    (
+        "message_received",
+        Some("whatsapp"),
+        "Merci pour votre retour !",
+    ),
+];
+const TAGS: &[&str] = &[
+    "fidele",
+    "premier-contact",
+    "newsletter",
+    "salon-2026",
+    "parrainage",
+];
+const SOURCES: &[&str] = &[
+    "site web",
+    "salon",
+    "parrainage",
+    "appel entrant",
+    "linkedin",
+];
+
+/// Leads in every stage (twice over), notes, activities spread over two months, tags and
+/// a few orders; `customers` is the number of customers of the data set.
+fn crm(customers: usize) -> CrmSeed {
+    let notes = (0..customers.min(8))
+        .map(|i| NoteSeed {
+            customer: i,
+            content: NOTES[i % NOTES.len()].to_owned(),
+        })
+        .collect();
+    let activities = (0..customers * 2)
+        .map(|i| {
+            let (kind, channel, description) = ACTIVITIES[i % ACTIVITIES.len()];
+            ActivitySeed {
+                customer: (i * 7) % customers,
+                kind,
+                channel,
+                description: description.to_owned(),
+                // Some recent, some older than a month (seed 002's "no contact for 30 days").
+                days_ago: i64::try_from((i * 5) % 60).unwrap_or(0),
+            }
+        })
+        .collect();
+    let tags = (0..customers)
+        .flat_map(|i| [(i, TAGS[i % TAGS.len()]), (i, TAGS[(i + 2) % TAGS.len()])])
+        .collect();
+    // VIPs (every fourth customer) have many orders.
+    let orders = (0..customers)
+        .filter(|i| i % 4 == 3)
+        .flat_map(|i| (0..6 + i % 3).map(move |k| (i, ["120.50", "89.90", "450", "1200"][k % 4])))
+        .collect();
+    let stages = [
+        "lead",
+        "qualified",
+        "proposal",
+        "negotiation",
+        "won",
+        "lost",
+    ];
+    let leads = (0..12)
+        .map(|i| {
+            let stage = stages[i % stages.len()];
+            let meetings = if matches!(stage, "qualified" | "proposal" | "negotiation") {
+                vec![MeetingSeed {
+                    title: if i % 2 == 0 {
+                        "Présentation de l'offre".to_owned()
+                    } else {
+                        "Point d'avancement".to_owned()
+                    },
+                    in_days: i64::try_from(i % 5).unwrap_or(0) + 1,
+                    duration_minutes: 45,
+                    location: (i % 2 == 0).then(|| "12 rue de la Paix, 75002 Paris".to_owned()),
+                    video_url: (i % 2 == 1).then(|| format!("https://meet.exemple.fr/lead-{i}")),
+                    attendees: vec!["Victor Ventes".to_owned(), format!("client{i}@exemple.fr")],
+                }]
+            } else {
+                Vec::new()
+            };
+            LeadSeed {
+                customer: (i * 5 + 1) % customers,
+                assignee: 5,
+                stage,
+                value: ["1500", "3200.50", "12000", "780.75", "25000", "4300"][i % 6],
+                probability: [10, 30, 50, 70, 100, 0][i % 6],
+                source: SOURCES[i % SOURCES.len()],
+                document_url: (i % 3 == 0).then(|| format!("https://drive.exemple.fr/leads/{i}")),
+                outcome: match stage {
+                    "won" => Some(["25000", "9800"][i % 2]),
+                    "lost" => Some("Budget insuffisant"),
+                    _ => None,
+                },
+                meetings,
+            }
+        })
+        .collect();
+    CrmSeed {
+        notes,
+        activities,
+        tags,
+        orders,
+        leads,
     }
 }
 
@@ -459,6 +660,20 @@ mod tests {
             .tickets
             .iter()
             .all(|t| t.customer < data.customers.len()));
+    }
+
+    #[test]
+    fn crm_covers_every_stage() {
+        let data = demo();
+        let stages: HashSet<_> = data.crm.leads.iter().map(|l| l.stage).collect();
+        assert_eq!(stages.len(), 6);
+        assert!(data.crm.leads.iter().any(|l| !l.meetings.is_empty()));
+        assert!(data
+            .crm
+            .leads
+            .iter()
+            .all(|l| l.customer < data.customers.len() && data.users[l.assignee].role == "agent"));
+        assert!(!data.crm.notes.is_empty() && !data.crm.activities.is_empty());
     }
 
     #[test]

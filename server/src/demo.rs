@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use entity::enums::{
-    Channel, CustomerSegment, DepartmentKind, Role, TicketCategory, TicketPriority, TicketStatus,
-    TicketType,
+    ActivityKind, Channel, CustomerSegment, DepartmentKind, LeadStage, Role, TicketCategory,
+    TicketPriority, TicketStatus, TicketType,
 };
 use entity::{customer, tenant, user};
+use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use seeds::{DataSet, DEMO_PASSWORD};
 
@@ -22,6 +23,7 @@ use crate::domain::tickets::{
 };
 use crate::domain::users::{insert_user, NewUser};
 use crate::domain::workflows::default_transitions;
+use crate::domain::{crm, leads};
 use crate::domain::{Actor, AuthMethod, DomainError, DomainResult, Scope, Services};
 
 /// A sign-in of the loaded data set, to print for the person who asked for the demo.
@@ -134,6 +136,7 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
                     address: Some(c.address.clone()),
                     city: Some(c.city.clone()),
                     postal_code: Some(c.postal_code.clone()),
+                    ..Default::default()
                 },
                 seeding.now(),
             )
@@ -264,12 +267,116 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
             change_ticket_status(&seeding, &staff, created.id, *status).await?;
         }
     }
+    clock.set(real_now);
+    load_crm(&seeding, &admin_actor, &users, &customers, data, real_now).await?;
     Ok(LoadReport {
         tenant_slug: tenant.slug,
         already_loaded: false,
         logins,
         tickets: data.tickets.len(),
     })
+}
+
+/// Loads the CRM part of a data set: notes, activities, tags, orders, leads in every stage
+/// with their meetings, through the same domain functions as the API.
+async fn load_crm(
+    svc: &Services,
+    admin: &Actor,
+    users: &[user::Model],
+    customers: &[customer::Model],
+    data: &DataSet,
+    now: chrono::DateTime<chrono::Utc>,
+) -> DomainResult<()> {
+    let customer_id = |index: usize| {
+        customers
+            .get(index)
+            .map(|c| c.id)
+            .ok_or_else(|| DomainError::Internal(format!("seed has no customer {index}")))
+    };
+    for note in &data.crm.notes {
+        crm::add_note(svc, admin, customer_id(note.customer)?, &note.content).await?;
+    }
+    for a in &data.crm.activities {
+        crm::log_activity(
+            svc,
+            admin,
+            customer_id(a.customer)?,
+            crm::NewActivity {
+                kind: parse::<ActivityKind>("activity kind", a.kind)?,
+                channel: a
+                    .channel
+                    .map(|c| parse::<Channel>("channel", c))
+                    .transpose()?,
+                description: Some(a.description.clone()),
+                metadata: None,
+                occurred_at: Some(now - Duration::days(a.days_ago)),
+            },
+        )
+        .await?;
+    }
+    for (index, tag) in &data.crm.tags {
+        crm::add_tags(svc, admin, customer_id(*index)?, &[(*tag).to_owned()]).await?;
+    }
+    for (index, amount) in &data.crm.orders {
+        crm::record_order(
+            svc,
+            admin,
+            customer_id(*index)?,
+            parse::<Decimal>("amount", amount)?,
+        )
+        .await?;
+    }
+    for l in &data.crm.leads {
+        let stage = parse::<LeadStage>("stage", l.stage)?;
+        let open_stage = match stage {
+            LeadStage::Won | LeadStage::Lost => LeadStage::Negotiation,
+            other => other,
+        };
+        let created = leads::create_lead(
+            svc,
+            admin,
+            leads::NewLead {
+                customer_id: customer_id(l.customer)?,
+                owner_id: Some(admin.user_id),
+                assignee_id: users.get(l.assignee).map(|u| u.id),
+                stage: Some(open_stage),
+                opportunity_value: Some(parse::<Decimal>("value", l.value)?),
+                currency: None,
+                conversion_probability: Some(l.probability),
+                source: Some(l.source.to_owned()),
+                document_url: l.document_url.clone(),
+            },
+        )
+        .await?;
+        for m in &l.meetings {
+            leads::schedule_meeting(
+                svc,
+                admin,
+                leads::NewMeeting {
+                    lead_id: created.id,
+                    title: m.title.clone(),
+                    scheduled_at: now + Duration::days(m.in_days),
+                    duration_minutes: m.duration_minutes,
+                    location: m.location.clone(),
+                    video_url: m.video_url.clone(),
+                    attendees: m.attendees.clone(),
+                    notes: None,
+                },
+            )
+            .await?;
+        }
+        match (stage, l.outcome) {
+            (LeadStage::Won, Some(amount)) => {
+                leads::win_lead(svc, admin, created.id, parse::<Decimal>("amount", amount)?)
+                    .await?;
+            }
+            (LeadStage::Lost, reason) => {
+                leads::lose_lead(svc, admin, created.id, reason.unwrap_or("Perdu")).await?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The shortest chain of moves from `from` to `to` in the default workflow of a type.

@@ -107,6 +107,25 @@ pub enum LiveEventKind {
     MessageAdded,
     /// A ticket was (re)assigned.
     TicketAssigned,
+    /// A lead was created (`lead_id`).
+    LeadCreated,
+    /// A lead changed: fields, stage, meetings, won, lost or deleted (`lead_id`).
+    LeadUpdated,
+    /// A customer was created (`customer_id`).
+    CustomerCreated,
+    /// A customer changed: details, notes, activities, tags, orders (`customer_id`).
+    CustomerUpdated,
+}
+
+impl LiveEventKind {
+    /// Whether the event is about a ticket (and `ticket_id` is set).
+    #[must_use]
+    pub const fn is_ticket_event(self) -> bool {
+        matches!(
+            self,
+            Self::TicketCreated | Self::TicketUpdated | Self::MessageAdded | Self::TicketAssigned
+        )
+    }
 }
 
 /// One event, small enough for a `NOTIFY` payload: subscribers load what they show, through
@@ -117,10 +136,16 @@ pub struct LiveEvent {
     pub tenant_id: i64,
     /// What happened.
     pub kind: LiveEventKind,
-    /// The ticket concerned.
-    pub ticket_id: i64,
+    /// The ticket concerned, for ticket events.
+    pub ticket_id: Option<i64>,
     /// The message added, for [`LiveEventKind::MessageAdded`].
     pub message_id: Option<i64>,
+    /// The lead concerned, for lead events.
+    #[serde(default)]
+    pub lead_id: Option<i64>,
+    /// The customer concerned, for customer and lead events.
+    #[serde(default)]
+    pub customer_id: Option<i64>,
 }
 
 /// Publishes and distributes live events.

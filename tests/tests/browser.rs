@@ -4,7 +4,9 @@
 //! search, moves it along its workflow, changes its priority, logs time and filters the
 //! board; a customer rates their resolved ticket; an admin changes SLA hours and a
 //! workflow; an agent attaches an image to a ticket, and an admin reads the SLA breach in
-//! the notification bell and marks it read; an agent sees both SLA deadlines on the board,
+//! the notification bell and marks it read; an agent reads a customer's card and its
+//! timeline, adds a note and a tag, edits it and opens a ticket from it; an agent moves a
+//! lead on the pipeline board and wins it; an agent sees both SLA deadlines on the board,
 //! who else views or types on a ticket, and an admin sets business hours.
 //!
 //! The scenarios run one at a time (each starts its own Chromium; two cores are enough for
@@ -812,6 +814,291 @@ async fn run_scenario(
         browser.screenshot().await?,
     );
     Ok(())
+}
+
+#[test]
+fn agent_reads_a_customer_card_and_opens_a_ticket_from_it() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        let tenant = server.tenant("Atelier Dupont").await?;
+        let customer = tenant.customer(&server, "Jeanne", "Martin").await?;
+        tenant
+            .user(&server, "agathe@atelier-dupont.test", "agent", None)
+            .await?;
+        let token = Some(tenant.admin_token.as_str());
+        server
+            .ok(
+                token,
+                "mutation($id: ID!) { logCustomerActivity(input: { customerId: $id, kind: CALL, channel: PHONE, description: \"Appel entrant\" }) { id } }",
+                json!({ "id": customer }),
+            )
+            .await?;
+        server
+            .clock
+            .advance(guichet_tests::chrono::Duration::minutes(5));
+        tenant
+            .ticket(&server, &customer, "SALES", "Devis véranda")
+            .await?;
+        with_browser("customer-card", |browser| async move {
+            customer_card_scenario(&browser, &server, &tenant, &customer).await
+        })
+        .await
+    })
+}
+
+async fn customer_card_scenario(
+    browser: &fantoccini::Client,
+    server: &TestServer,
+    tenant: &guichet_tests::TenantFixture,
+    customer: &str,
+) -> anyhow::Result<()> {
+    sign_in(
+        browser,
+        server,
+        "agathe@atelier-dupont.test",
+        &tenant.password,
+    )
+    .await?;
+    wait_css(browser, "[data-testid=nav-customers]")
+        .await?
+        .click()
+        .await?;
+    let row = wait_css(browser, "[data-testid=customer-row]").await?;
+    row.find(Locator::Css("a")).await?.click().await?;
+
+    // The timeline holds the call and the ticket, newest first.
+    wait_css(
+        browser,
+        "[data-testid=customer-timeline] [data-kind=TICKET]",
+    )
+    .await?;
+    let kinds = browser
+        .find_all(Locator::Css("[data-testid=timeline-entry]"))
+        .await?;
+    let mut seen = Vec::new();
+    for entry in kinds {
+        seen.push(entry.attr("data-kind").await?.unwrap_or_default());
+    }
+    assert_eq!(seen, ["TICKET", "ACTIVITY"]);
+
+    // A note, typed in the card, joins the timeline.
+    wait_css(browser, "[data-testid=customer-note-input]")
+        .await?
+        .send_keys("Rappeler jeudi matin")
+        .await?;
+    wait_css(browser, "[data-testid=customer-note-add]")
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//*[@data-testid='timeline-entry'][@data-kind='NOTE'][contains(., 'Rappeler jeudi matin')]",
+        ))
+        .await
+        .context("the note shows in the timeline")?;
+
+    // A tag, and an edited city.
+    wait_css(browser, "[data-testid=customer-tag-input]")
+        .await?
+        .send_keys("Salon 2026")
+        .await?;
+    wait_css(browser, "[data-testid=customer-tag-add]")
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//*[@data-testid='customer-tag'][contains(., 'salon-2026')]",
+        ))
+        .await?;
+    let city = wait_css(browser, "[data-testid=customer-city]").await?;
+    city.clear().await?;
+    city.send_keys("Lyon").await?;
+    wait_css(browser, "[data-testid=customer-save]")
+        .await?
+        .click()
+        .await?;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let data = server
+            .ok(
+                Some(&tenant.admin_token),
+                "query($id: ID!) { customer(id: $id) { city tags notesCount } }",
+                json!({ "id": customer }),
+            )
+            .await?;
+        if data["customer"]["city"] == "Lyon" {
+            assert_eq!(data["customer"]["tags"], json!(["salon-2026"]));
+            assert_eq!(data["customer"]["notesCount"], 1);
+            break;
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "city not saved: {data}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // "Create a ticket" opens the create form with this customer chosen.
+    wait_css(browser, "[data-testid=customer-create-ticket]")
+        .await?
+        .click()
+        .await?;
+    wait_css(
+        browser,
+        &format!("[data-testid=create-customer-chosen][data-id='{customer}']"),
+    )
+    .await?;
+    Ok(())
+}
+
+#[test]
+fn agent_moves_a_lead_on_the_board_and_wins_it() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        let tenant = server.tenant("Atelier Dupont").await?;
+        let customer = tenant.customer(&server, "Paul", "Bernard").await?;
+        tenant
+            .user(&server, "agathe@atelier-dupont.test", "agent", None)
+            .await?;
+        let lead = server
+            .ok(
+                Some(&tenant.admin_token),
+                "mutation($c: ID!) { createLead(input: { customerId: $c, opportunityValue: \"1000\", conversionProbability: 40 }) { id } }",
+                json!({ "c": customer }),
+            )
+            .await?;
+        let lead = lead["createLead"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        with_browser("leads", |browser| async move {
+            leads_scenario(&browser, &server, &tenant, &customer, &lead).await
+        })
+        .await
+    })
+}
+
+async fn leads_scenario(
+    browser: &fantoccini::Client,
+    server: &TestServer,
+    tenant: &guichet_tests::TenantFixture,
+    customer: &str,
+    lead: &str,
+) -> anyhow::Result<()> {
+    sign_in(
+        browser,
+        server,
+        "agathe@atelier-dupont.test",
+        &tenant.password,
+    )
+    .await?;
+    wait_css(browser, "[data-testid=nav-leads]")
+        .await?
+        .click()
+        .await?;
+    let in_column = |stage: &str| {
+        format!("[data-testid=lead-column][data-stage={stage}] [data-testid=lead-card][data-id='{lead}']")
+    };
+    let card = wait_css(browser, &in_column("LEAD")).await?;
+    let weighted = wait_css(
+        browser,
+        "[data-testid=lead-column][data-stage=LEAD] [data-testid=lead-column-weighted]",
+    )
+    .await?;
+    assert_eq!(weighted.text().await?, "400");
+
+    // Moving the card: a select per card.
+    card.find(Locator::Css("[data-testid=lead-move]"))
+        .await?
+        .select_by_value("PROPOSAL")
+        .await?;
+    let card = wait_css(browser, &in_column("PROPOSAL")).await?;
+    wait_count(
+        browser,
+        "[data-testid=lead-column][data-stage=LEAD] [data-testid=lead-card]",
+        0,
+    )
+    .await?;
+
+    // Winning it: the order lands on the customer.
+    let amount = card
+        .find(Locator::Css("[data-testid=lead-win-amount]"))
+        .await?;
+    amount.clear().await?;
+    amount.send_keys("1250,50").await?;
+    card.find(Locator::Css("[data-testid=lead-win]"))
+        .await?
+        .click()
+        .await?;
+    wait_css(browser, &in_column("WON")).await?;
+    let data = server
+        .ok(
+            Some(&tenant.admin_token),
+            "query($id: ID!) { customer(id: $id) { totalOrders totalRevenue segment } }",
+            json!({ "id": customer }),
+        )
+        .await?;
+    assert_eq!(
+        data["customer"],
+        json!({ "totalOrders": 1, "totalRevenue": "1250.5", "segment": "CLIENT" })
+    );
+    Ok(())
+}
+
+#[test]
+fn agent_converts_a_sales_ticket_to_a_lead() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        let tenant = server.tenant("Atelier Dupont").await?;
+        let customer = tenant.customer(&server, "Paul", "Bernard").await?;
+        tenant
+            .user(&server, "agathe@atelier-dupont.test", "agent", None)
+            .await?;
+        let ticket = tenant
+            .ticket(&server, &customer, "SALES", "Devis cuisine")
+            .await?;
+        let ticket_id = ticket["id"].as_str().unwrap_or_default().to_owned();
+        with_browser("convert", |browser| async move {
+            sign_in(
+                &browser,
+                &server,
+                "agathe@atelier-dupont.test",
+                &tenant.password,
+            )
+            .await?;
+            browser
+                .goto(&format!("{}/tickets/{ticket_id}", server.base_url))
+                .await?;
+            wait_css(&browser, "[data-testid=convert-to-lead]")
+                .await?
+                .click()
+                .await?;
+            // The board opens with the new lead in its first column.
+            wait_css(
+                &browser,
+                "[data-testid=lead-column][data-stage=LEAD] [data-testid=lead-card]",
+            )
+            .await?;
+            let leads = server
+                .ok(
+                    Some(&tenant.admin_token),
+                    "{ leads { ticket { id } customer { lastName } } }",
+                    json!({}),
+                )
+                .await?;
+            assert_eq!(
+                leads["leads"],
+                json!([{ "ticket": { "id": ticket_id }, "customer": { "lastName": "Bernard" } }])
+            );
+            Ok(())
+        })
+        .await
+    })
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod crm;
 pub mod live;
 pub mod notifications;
 pub mod people;

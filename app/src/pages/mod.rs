@@ -3,6 +3,8 @@
 pub mod bell;
 pub mod board;
 pub mod create_ticket;
+pub mod customers;
+pub mod leads;
 pub mod login;
 pub mod not_found;
 pub mod settings;

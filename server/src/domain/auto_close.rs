@@ -195,8 +195,10 @@ async fn remind(
         .publish(LiveEvent {
             tenant_id: found.tenant_id,
             kind: LiveEventKind::MessageAdded,
-            ticket_id: found.id,
+            ticket_id: Some(found.id),
             message_id: Some(created.id),
+            lead_id: None,
+            customer_id: None,
         })
         .await;
     Ok(true)
@@ -239,16 +241,20 @@ async fn close(
         .publish(LiveEvent {
             tenant_id: found.tenant_id,
             kind: LiveEventKind::TicketUpdated,
-            ticket_id: found.id,
+            ticket_id: Some(found.id),
             message_id: None,
+            lead_id: None,
+            customer_id: None,
         })
         .await;
     svc.events
         .publish(LiveEvent {
             tenant_id: found.tenant_id,
             kind: LiveEventKind::MessageAdded,
-            ticket_id: found.id,
+            ticket_id: Some(found.id),
             message_id: Some(created.id),
+            lead_id: None,
+            customer_id: None,
         })
         .await;
     Ok(true)

@@ -11,6 +11,8 @@ use sea_orm::{
 };
 
 use super::actor::{Actor, Scope};
+use super::contacts::normalize_phone;
+use super::crm::{normalize_country, normalize_currency};
 use super::error::{DomainError, DomainResult};
 use super::tenants::normalize_email;
 
@@ -37,6 +39,12 @@ pub struct NewCustomer {
     pub city: Option<String>,
     /// Postal code.
     pub postal_code: Option<String>,
+    /// ISO 3166 country code; `FR` by default.
+    pub country: Option<String>,
+    /// ISO 4217 currency code; `EUR` by default.
+    pub currency: Option<String>,
+    /// Free JSON.
+    pub metadata: Option<serde_json::Value>,
 }
 
 /// Creates a customer in the actor's tenant; staff only.
@@ -75,27 +83,49 @@ pub async fn insert_customer(
             "a customer needs a name",
         ));
     }
-    let email = input.email.as_deref().map(normalize_email).transpose()?;
+    let email = input
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(normalize_email)
+        .transpose()?;
+    let country = input
+        .country
+        .as_deref()
+        .map_or(Ok("FR".to_owned()), normalize_country)?;
+    let currency = input
+        .currency
+        .as_deref()
+        .map_or(Ok("EUR".to_owned()), normalize_currency)?;
+    // Stored in E.164 so that the unique index recognises the same number however written.
+    let phone = input
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| normalize_phone(p, &country))
+        .transpose()?;
     let model = customer::ActiveModel {
         tenant_id: Set(tenant_id),
         first_name: Set(first_name),
         last_name: Set(last_name),
         company: Set(input.company),
         email: Set(email),
-        phone: Set(input.phone),
+        phone: Set(phone),
         status: Set(CustomerStatus::Active),
         segment: Set(input.segment.unwrap_or(CustomerSegment::Prospect)),
         preferred_channel: Set(input.preferred_channel),
         address: Set(input.address),
         city: Set(input.city),
         postal_code: Set(input.postal_code),
-        country: Set("FR".to_owned()),
-        currency: Set("EUR".to_owned()),
+        country: Set(country),
+        currency: Set(currency),
         total_orders: Set(0),
         total_revenue: Set(Decimal::ZERO),
         last_contact_at: Set(None),
         last_order_at: Set(None),
-        metadata: Set(None),
+        metadata: Set(input.metadata),
         created_at: Set(now),
         updated_at: Set(now),
         archived_at: Set(None),

@@ -289,8 +289,10 @@ async fn record_breach(
         .publish(LiveEvent {
             tenant_id: found.tenant_id,
             kind: LiveEventKind::TicketUpdated,
-            ticket_id: found.id,
+            ticket_id: Some(found.id),
             message_id: None,
+            lead_id: None,
+            customer_id: None,
         })
         .await;
     Ok(true)

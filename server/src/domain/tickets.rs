@@ -486,8 +486,10 @@ pub(crate) async fn publish(
         .publish(LiveEvent {
             tenant_id: ticket.tenant_id,
             kind,
-            ticket_id: ticket.id,
+            ticket_id: Some(ticket.id),
             message_id,
+            lead_id: None,
+            customer_id: None,
         })
         .await;
 }

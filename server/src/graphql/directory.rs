@@ -3,9 +3,10 @@
 use async_graphql::{Context, Object};
 
 use super::context::{actor, services};
+use super::crm::{customer_filter, prime_customer_loaders, CustomerFilter, CustomerOrder};
 use super::error::GraphqlResultExt;
 use super::types::{Customer, User};
-use crate::domain::{customers, users};
+use crate::domain::{crm, users};
 
 /// Directory queries.
 #[derive(Default)]
@@ -24,25 +25,32 @@ impl DirectoryQuery {
             .collect())
     }
 
-    /// Customers whose name, company or e-mail contains `search`; at most `first` (50 by
-    /// default, 100 at most).
+    /// Customers whose name, company, e-mail or phone contains `search` and that match
+    /// `filter`, in `orderBy` order (by name by default); at most `first` (50 by default, 100
+    /// at most). Archived customers only with `filter.includeArchived`.
     async fn customers(
         &self,
         ctx: &Context<'_>,
         search: Option<String>,
+        filter: Option<CustomerFilter>,
+        order_by: Option<CustomerOrder>,
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<Customer>> {
         let actor = actor(ctx)?;
         let limit = u64::try_from(first.unwrap_or(50))
             .unwrap_or(0)
             .clamp(1, 100);
-        Ok(
-            customers::search_customers(&services(ctx)?.db, actor, search.as_deref(), limit)
-                .await
-                .gql()?
-                .into_iter()
-                .map(Customer)
-                .collect(),
+        let found = crm::list_customers(
+            services(ctx)?,
+            actor,
+            customer_filter(search, filter),
+            order_by.unwrap_or_default().into(),
+            limit,
         )
+        .await
+        .gql()?;
+        let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
+        prime_customer_loaders(ctx, &ids).await?;
+        Ok(found.into_iter().map(Customer).collect())
     }
 }

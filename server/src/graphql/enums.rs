@@ -65,3 +65,25 @@ mirror_enum!(
         Linked, Rated, SlaWarning, SlaBreached, Escalated, AutoClosed
     }
 );
+mirror_enum!(
+    /// The commercial segment of a customer.
+    CustomerSegment => entity::enums::CustomerSegment { Prospect, Client, Vip }
+);
+mirror_enum!(
+    /// The life cycle of a customer record.
+    CustomerStatus => entity::enums::CustomerStatus { Active, Inactive, Archived }
+);
+mirror_enum!(
+    /// What happened in a customer's activity timeline.
+    ActivityKind => entity::enums::ActivityKind {
+        MessageReceived, Email, Call, Visit, Note, Ticket, Order
+    }
+);
+mirror_enum!(
+    /// Where a lead is in its handling.
+    LeadStatus => entity::enums::LeadStatus { New, InProgress, Converted, Lost }
+);
+mirror_enum!(
+    /// The sales pipeline stage of a lead.
+    LeadStage => entity::enums::LeadStage { Lead, Qualified, Proposal, Negotiation, Won, Lost }
+);

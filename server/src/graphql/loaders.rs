@@ -43,6 +43,8 @@ pub struct Loaders {
     pub links: DataLoader<LinkLoader, HashMapCache>,
     /// Attachments by ticket id.
     pub attachments: DataLoader<AttachmentLoader, HashMapCache>,
+    /// The CRM's loaders (counts, tags, notes, timelines, meetings).
+    pub crm: super::crm::CrmLoaders,
     /// Whether values are kept for the rest of the request.
     pub cached: bool,
 }
@@ -81,6 +83,7 @@ impl Loaders {
             links: make(LinkLoader(scope.clone()), caching),
             attachments: make(AttachmentLoader(scope.clone()), caching),
             workflows: make(WorkflowLoader(scope), caching),
+            crm: super::crm::CrmLoaders::new(db, actor, caching),
             cached: caching == Caching::PerRequest,
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod context;
+pub mod crm;
 pub mod directory;
 pub mod enums;
 pub mod error;

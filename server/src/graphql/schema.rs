@@ -3,6 +3,7 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::auth::{AuthMutation, AuthQuery};
+use super::crm::{CrmMutation, CrmQuery, CrmSubscription};
 use super::directory::DirectoryQuery;
 use super::notifications::{NotificationMutation, NotificationQuery};
 use super::presence::{PresenceMutation, PresenceSubscription};
@@ -20,6 +21,7 @@ pub struct Query(
     DirectoryQuery,
     SettingsQuery,
     NotificationQuery,
+    CrmQuery,
 );
 
 /// Every mutation.
@@ -30,11 +32,12 @@ pub struct Mutation(
     SettingsMutation,
     NotificationMutation,
     PresenceMutation,
+    CrmMutation,
 );
 
 /// Every subscription.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(TicketSubscription, PresenceSubscription);
+pub struct Subscription(TicketSubscription, PresenceSubscription, CrmSubscription);
 
 /// Guichet's GraphQL schema.
 pub type GuichetSchema = Schema<Query, Mutation, Subscription>;

@@ -538,6 +538,11 @@ impl From<LiveEventKind> for TicketEventKind {
             LiveEventKind::TicketUpdated => Self::Updated,
             LiveEventKind::MessageAdded => Self::MessageAdded,
             LiveEventKind::TicketAssigned => Self::Assigned,
+            // CRM events never reach ticket subscribers (filtered out before conversion).
+            LiveEventKind::LeadCreated
+            | LiveEventKind::LeadUpdated
+            | LiveEventKind::CustomerCreated
+            | LiveEventKind::CustomerUpdated => Self::Updated,
         }
     }
 }
@@ -579,16 +584,13 @@ impl TicketSubscription {
             async move {
                 // A lagging receiver skips what it missed; the board reloads on reconnect.
                 let event = received.ok()?;
-                if event.tenant_id != actor.tenant_id
-                    || only.is_some_and(|id| id != event.ticket_id)
-                {
+                let ticket_id = event.ticket_id.filter(|_| event.kind.is_ticket_event())?;
+                if event.tenant_id != actor.tenant_id || only.is_some_and(|id| id != ticket_id) {
                     return None;
                 }
                 // The same visibility rules as queries: a customer never sees another
                 // customer's ticket or an internal note.
-                let ticket = tickets::get_ticket(&svc, &actor, event.ticket_id)
-                    .await
-                    .ok()?;
+                let ticket = tickets::get_ticket(&svc, &actor, ticket_id).await.ok()?;
                 let message = match event.message_id {
                     Some(id) => Some(tickets::get_message(&svc, &actor, id).await.ok()?),
                     None => None,

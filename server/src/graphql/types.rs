@@ -7,9 +7,11 @@ use entity::enums::Visibility;
 use entity::{attachment, customer, department, message, ticket, ticket_event, time_entry, user};
 
 use super::context::loaders;
+use super::crm::customer_fields as crm_fields;
+use super::crm::{CrmGuard, CustomerNote, Lead, TimelineEntry};
 use super::enums::{
-    AuthorKind, Channel, DepartmentKind, HistoryKind, Role, TicketCategory, TicketPriority,
-    TicketStatus, TicketType,
+    AuthorKind, Channel, CustomerSegment, CustomerStatus, DepartmentKind, HistoryKind, Role,
+    TicketCategory, TicketPriority, TicketStatus, TicketType,
 };
 use super::loaders::loader_error;
 use crate::domain::customers::display_name;
@@ -88,8 +90,103 @@ impl Customer {
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()
     }
+    /// E.164.
     async fn phone(&self) -> Option<&str> {
         self.0.phone.as_deref()
+    }
+    // The CRM fields below are for staff only (`CrmGuard`); resolvers live in `graphql::crm`.
+    #[graphql(guard = "CrmGuard")]
+    async fn status(&self) -> CustomerStatus {
+        self.0.status.into()
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn segment(&self) -> CustomerSegment {
+        self.0.segment.into()
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn preferred_channel(&self) -> Option<Channel> {
+        self.0.preferred_channel.map(Into::into)
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn postal_code(&self) -> Option<&str> {
+        self.0.postal_code.as_deref()
+    }
+    /// ISO 3166 code (FR by default).
+    #[graphql(guard = "CrmGuard")]
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    /// ISO 4217 code (EUR by default).
+    #[graphql(guard = "CrmGuard")]
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn total_orders(&self) -> i32 {
+        self.0.total_orders
+    }
+    /// Exact, as a decimal string.
+    #[graphql(guard = "CrmGuard")]
+    async fn total_revenue(&self) -> rust_decimal::Decimal {
+        self.0.total_revenue.round_dp(4).normalize()
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn last_contact_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_contact_at
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn last_order_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_order_at
+    }
+    /// Free JSON.
+    #[graphql(guard = "CrmGuard")]
+    async fn metadata(&self) -> Option<async_graphql::Json<serde_json::Value>> {
+        self.0.metadata.clone().map(async_graphql::Json)
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn notes_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        crm_fields::notes_count(ctx, self.0.id).await
+    }
+    #[graphql(guard = "CrmGuard")]
+    async fn activities_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        crm_fields::activities_count(ctx, self.0.id).await
+    }
+    /// Alphabetical.
+    #[graphql(guard = "CrmGuard")]
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        crm_fields::tags(ctx, self.0.id).await
+    }
+    /// Newest first.
+    #[graphql(guard = "CrmGuard")]
+    async fn notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomerNote>> {
+        crm_fields::notes(ctx, self.0.id).await
+    }
+    /// Every interaction (activities, notes, tickets, messages, leads, meetings), newest
+    /// first.
+    #[graphql(guard = "CrmGuard")]
+    async fn timeline(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TimelineEntry>> {
+        crm_fields::timeline(ctx, self.0.id).await
+    }
+    /// Its leads, most recently changed first.
+    #[graphql(guard = "CrmGuard")]
+    async fn leads(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Lead>> {
+        crm_fields::leads(ctx, self.0.id).await
     }
 }
 

@@ -24,6 +24,8 @@ use crate::graphql::context::Authentication;
 use crate::graphql::loaders::{Caching, Loaders};
 use crate::state::AppState;
 
+mod ical;
+
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let spa = spa_service(&state.config.spa_dir);
@@ -33,6 +35,10 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/attachments/{id}", get(download_attachment))
         .route("/rate/{token}", get(rating::show).post(rating::submit))
+        .route(
+            "/leads/{id}/meetings.ics",
+            get(ical::download_lead_meetings),
+        )
         .fallback_service(spa)
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))

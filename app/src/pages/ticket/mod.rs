@@ -140,6 +140,9 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     let select_ticket_id = ticket_id.clone();
     let priority_ticket_id = ticket_id.clone();
     let assignee_ticket_id = ticket_id.clone();
+    let is_sales = detail.with_untracked(|detail| detail.ticket_type)
+        == crate::api::tickets::TicketType::Sales;
+    let convert_ticket_id = ticket_id.clone();
     let rating_ticket_id = ticket_id.clone();
     let time_ticket_id = ticket_id.clone();
     let attachments_ticket_id = ticket_id.clone();
@@ -247,6 +250,9 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                     <Show when=move || is_staff>
                         <PrioritySelect ticket_id=priority_ticket_id.clone() detail/>
                         <AssigneeSelect ticket_id=assignee_ticket_id.clone() detail agents/>
+                    </Show>
+                    <Show when=move || is_staff && is_sales>
+                        <crate::pages::leads::ConvertToLead ticket_id=convert_ticket_id.clone()/>
                     </Show>
                 </div>
             </header>

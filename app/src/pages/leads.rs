@@ -1,0 +1,237 @@
+//! `/leads`: the sales pipeline, one column per stage with its count, total and weighted
+//! values; each open card can be moved to another stage, won (with the order amount) or
+//! lost (with a reason).
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::crm::{LeadCard, LeadsBoard, PipelineStage, Stage};
+use crate::api::{self, ApiError};
+use crate::components::error_view::{ErrorList, ErrorMessage};
+use crate::state::use_app_state;
+
+/// What a card asks the server to do.
+#[derive(Clone, Debug)]
+enum LeadChange {
+    Move(String, Stage),
+    Win(String, String),
+    Lose(String, String),
+}
+
+/// Loads the board and reloads it after every change.
+#[component]
+pub fn LeadsPage() -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts().crm;
+    let reload = RwSignal::new(0_u32);
+    let board = LocalResource::new(move || {
+        reload.track();
+        api::crm::fetch_leads_board()
+    });
+    let change = Action::new_local(move |change: &LeadChange| {
+        let change = change.clone();
+        async move {
+            match change {
+                LeadChange::Move(id, stage) => api::crm::move_lead(&id, stage).await?,
+                LeadChange::Win(id, amount) => api::crm::win_lead(&id, &amount).await?,
+                LeadChange::Lose(id, reason) => api::crm::lose_lead(&id, &reason).await?,
+            }
+            reload.update(|n| *n += 1);
+            Ok::<(), ApiError>(())
+        }
+    });
+    let error = move || change.value().get().and_then(Result::err);
+    let content = move || {
+        Suspend::new(async move { board.await.map(|board| view! { <Board board change/> }) })
+    };
+    view! {
+        <section class="leads-page">
+            <h1>{move || texts().leads_title}</h1>
+            {move || error().map(|error| view! { <ErrorMessage error/> })}
+            <Transition fallback=move || view! { <p class="loading">{move || state.texts().loading}</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorList errors/> }>{content}</ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Board(board: LeadsBoard, change: Action<LeadChange, Result<(), ApiError>>) -> impl IntoView {
+    let LeadsBoard { pipeline, leads } = board;
+    let columns = pipeline
+        .into_iter()
+        .map(|column| {
+            let cards: Vec<LeadCard> = leads
+                .iter()
+                .filter(|l| l.stage == column.stage)
+                .cloned()
+                .collect();
+            view! { <Column column cards change/> }
+        })
+        .collect_view();
+    view! { <div class="board leads-board">{columns}</div> }
+}
+
+#[component]
+fn Column(
+    column: PipelineStage,
+    cards: Vec<LeadCard>,
+    change: Action<LeadChange, Result<(), ApiError>>,
+) -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts().crm;
+    let stage = column.stage;
+    let cards = cards
+        .into_iter()
+        .map(|card| view! { <Card card change/> })
+        .collect_view();
+    view! {
+        <section class="column" data-testid="lead-column" data-stage=stage.as_str()>
+            <header>
+                <h2>{move || texts().stage(stage)}</h2>
+                <p class="muted">
+                    <span data-testid="lead-column-count">{column.count}</span>
+                    " " {move || texts().leads_count}
+                </p>
+                <p class="muted">
+                    {move || texts().total_value} " "
+                    <span data-testid="lead-column-total">{column.total_value.clone()}</span>
+                    " · " {move || texts().weighted_value} " "
+                    <span data-testid="lead-column-weighted">{column.weighted_value.clone()}</span>
+                </p>
+            </header>
+            <div class="cards">{cards}</div>
+        </section>
+    }
+}
+
+#[component]
+fn Card(card: LeadCard, change: Action<LeadChange, Result<(), ApiError>>) -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts().crm;
+    let open = !matches!(card.stage, Stage::Won | Stage::Lost);
+    let id = card.id.clone();
+    let amount = RwSignal::new(card.opportunity_value.clone().unwrap_or_default());
+    let reason = RwSignal::new(String::new());
+    let href = format!("/customers/{}", card.customer.id);
+    let stage_options = Stage::OPEN
+        .into_iter()
+        .map(|s| {
+            view! {
+                <option value=s.as_str() selected=card.stage == s>
+                    {move || texts().stage(s)}
+                </option>
+            }
+        })
+        .collect_view();
+    let on_move = {
+        let id = id.clone();
+        move |event: leptos::ev::Event| {
+            if let Some(stage) = Stage::parse(&event_target_value(&event)) {
+                change.dispatch_local(LeadChange::Move(id.clone(), stage));
+            }
+        }
+    };
+    let on_win = {
+        let id = id.clone();
+        move |event: SubmitEvent| {
+            event.prevent_default();
+            change.dispatch_local(LeadChange::Win(
+                id.clone(),
+                amount.get_untracked().trim().replace(',', "."),
+            ));
+        }
+    };
+    let on_lose = {
+        let id = id.clone();
+        move |event: SubmitEvent| {
+            event.prevent_default();
+            change.dispatch_local(LeadChange::Lose(id.clone(), reason.get_untracked()));
+        }
+    };
+    let value = card
+        .opportunity_value
+        .clone()
+        .map(|v| format!("{v} {}", card.currency))
+        .unwrap_or_default();
+    let probability = card
+        .conversion_probability
+        .map(|p| format!("{p} %"))
+        .unwrap_or_default();
+    let controls = open.then(move || {
+        view! {
+            <div class="lead-controls">
+                    <label>
+                        <span>{move || texts().move_to}</span>
+                        <select data-testid="lead-move" on:change=on_move>
+                            {stage_options}
+                        </select>
+                    </label>
+                    <form class="inline" on:submit=on_win>
+                        <input
+                            data-testid="lead-win-amount"
+                            aria-label=move || texts().win_amount
+                            prop:value=amount
+                            on:input=move |event| amount.set(event_target_value(&event))
+                        />
+                        <button type="submit" data-testid="lead-win">{move || texts().win}</button>
+                    </form>
+                    <form class="inline" on:submit=on_lose>
+                        <input
+                            data-testid="lead-lose-reason"
+                            placeholder=move || texts().lose_reason
+                            prop:value=reason
+                            on:input=move |event| reason.set(event_target_value(&event))
+                        />
+                        <button type="submit" class="secondary" data-testid="lead-lose">
+                            {move || texts().lose}
+                        </button>
+                    </form>
+            </div>
+        }
+    });
+    view! {
+        <article class="card lead-card" data-testid="lead-card" data-id=card.id.clone()>
+            <A href=href>{card.customer.display_name.clone()}</A>
+            <p>
+                <strong data-testid="lead-value">{value}</strong>
+                " · " {move || texts().probability} " " {probability}
+            </p>
+            {card.source.clone().map(|s| view! { <p class="muted">{s}</p> })}
+            {controls}
+        </article>
+    }
+}
+
+/// On a sales ticket's page (staff): turns the ticket into a lead, then opens the board.
+#[component]
+pub fn ConvertToLead(ticket_id: String) -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts().crm;
+    let navigate = leptos_router::hooks::use_navigate();
+    let convert = Action::new_local(move |ticket_id: &String| {
+        let ticket_id = ticket_id.clone();
+        let navigate = navigate.clone();
+        async move {
+            api::crm::convert_ticket_to_lead(&ticket_id).await?;
+            navigate("/leads", Default::default());
+            Ok::<(), ApiError>(())
+        }
+    });
+    let error = move || convert.value().get().and_then(Result::err);
+    view! {
+        <button
+            type="button"
+            class="secondary"
+            data-testid="convert-to-lead"
+            disabled=move || convert.pending().get()
+            on:click=move |_| {
+                convert.dispatch_local(ticket_id.clone());
+            }
+        >
+            {move || texts().convert_to_lead}
+        </button>
+        {move || error().map(|error| view! { <ErrorMessage error/> })}
+    }
+}
