@@ -16,6 +16,7 @@ mod m20261123_000006_create_ticket_search;
 mod m20261123_000007_add_ticket_auto_close_reminder;
 mod m20261123_000008_create_ticket_links;
 mod m20261123_000009_add_ticket_sla_warnings;
+mod m20261124_000030_add_report_indexes;
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_add_ticket_auto_close_reminder::Migration),
             Box::new(m20261123_000008_create_ticket_links::Migration),
             Box::new(m20261123_000009_add_ticket_sla_warnings::Migration),
+            Box::new(m20261124_000030_add_report_indexes::Migration),
         ]
     }
 }

@@ -65,3 +65,7 @@ mirror_enum!(
         Linked, Rated, SlaWarning, SlaBreached, Escalated, AutoClosed
     }
 );
+mirror_enum!(
+    /// The length of a budget period.
+    PeriodKind => entity::enums::PeriodKind { Month, Quarter, Year }
+);

@@ -5,11 +5,13 @@
 
 pub mod auth;
 pub mod context;
+pub mod costs;
 pub mod directory;
 pub mod enums;
 pub mod error;
 pub mod loaders;
 pub mod notifications;
+pub mod reports;
 pub mod schema;
 pub mod settings;
 pub mod tickets;

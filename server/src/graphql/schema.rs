@@ -3,8 +3,10 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::auth::{AuthMutation, AuthQuery};
+use super::costs::{CostMutation, CostQuery};
 use super::directory::DirectoryQuery;
 use super::notifications::{NotificationMutation, NotificationQuery};
+use super::reports::ReportQuery;
 use super::settings::{SettingsMutation, SettingsQuery};
 use super::tickets::{TicketMutation, TicketQuery, TicketSubscription};
 use crate::config::Config;
@@ -19,6 +21,8 @@ pub struct Query(
     DirectoryQuery,
     SettingsQuery,
     NotificationQuery,
+    CostQuery,
+    ReportQuery,
 );
 
 /// Every mutation.
@@ -28,6 +32,7 @@ pub struct Mutation(
     TicketMutation,
     SettingsMutation,
     NotificationMutation,
+    CostMutation,
 );
 
 /// Every subscription.

@@ -1,10 +1,11 @@
-//! Scheduled jobs: SLA breaches and auto-close, run every `jobs_interval_seconds` by each
+//! Scheduled jobs: SLA breaches, auto-close and budget alerts, run every `jobs_interval_seconds` by each
 //! instance. Every job is idempotent and safe to run concurrently on several instances (see
 //! the modules in `domain`), so no leader election is needed.
 
 use std::time::Duration;
 
 use crate::domain::auto_close::{run_auto_close, AutoCloseReport};
+use crate::domain::budgets::raise_budget_alerts;
 use crate::domain::sla::{check_sla_breaches, SlaReport};
 use crate::domain::{DomainResult, Services};
 
@@ -15,6 +16,8 @@ pub struct JobsReport {
     pub sla: SlaReport,
     /// Reminders and closures.
     pub auto_close: AutoCloseReport,
+    /// Budget threshold alerts raised.
+    pub budget_alerts: u64,
 }
 
 /// Runs every job once, at the services' clock time.
@@ -26,6 +29,7 @@ pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
     Ok(JobsReport {
         sla: check_sla_breaches(svc).await?,
         auto_close: run_auto_close(svc).await?,
+        budget_alerts: raise_budget_alerts(svc, None, None).await?,
     })
 }
 
