@@ -7,6 +7,7 @@ pub mod auth;
 pub mod live;
 pub mod notifications;
 pub mod people;
+pub mod reports;
 pub mod settings;
 pub mod tickets;
 

@@ -37,6 +37,13 @@ pub fn AppHeader(children: Children) -> impl IntoView {
                 .is_some_and(|session| session.user.role == Role::Admin)
         })
     };
+    let is_supervisor = move || {
+        state.session.with(|session| {
+            session
+                .as_ref()
+                .is_some_and(|session| matches!(session.user.role, Role::Admin | Role::Manager))
+        })
+    };
     let live_label = move || match state.live.status.get() {
         LiveStatus::Connecting => texts().live_connecting,
         LiveStatus::Connected => texts().live_connected,
@@ -74,6 +81,14 @@ pub fn AppHeader(children: Children) -> impl IntoView {
             <Show when=signed_in>
                 <nav class="nav">
                     <A href="/">{move || texts().nav_board}</A>
+                    <Show when=is_supervisor>
+                        <A href="/reports" attr:data-testid="nav-reports">
+                            {move || texts().reports.nav_reports}
+                        </A>
+                        <A href="/budgets" attr:data-testid="nav-budgets">
+                            {move || texts().reports.nav_budgets}
+                        </A>
+                    </Show>
                     <Show when=is_admin>
                         <A href="/settings/workflows" attr:data-testid="nav-workflows">
                             {move || texts().nav_workflows}
