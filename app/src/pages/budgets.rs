@@ -103,11 +103,12 @@ fn BudgetCard(budget: Budget) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     let currency = budget.currency.clone();
+    let label = name.clone();
     view! {
         <article
             class=class
             data-testid="budget-gauge"
-            data-customer=name.clone()
+            data-customer=label
             data-exceeded=budget.exceeded.to_string()
             data-actual=budget.actual_amount.clone()
             data-planned=budget.planned_amount.clone()

@@ -205,8 +205,9 @@ fn Dashboard(data: ReportDashboard, range: Signal<DateRange>) -> impl IntoView {
                 .agent
                 .as_ref()
                 .map_or_else(|| t.unassigned.to_owned(), |a| a.display_name.clone());
+            let label = name.clone();
             view! {
-                <div class="panel agent-satisfaction" data-testid="agent-satisfaction" data-agent=name.clone()>
+                <div class="panel agent-satisfaction" data-testid="agent-satisfaction" data-agent=label>
                     <h3>{name}</h3>
                     <p>
                         <strong data-testid="satisfaction-mean">{format!("{:.2}", agent.mean)}</strong>
