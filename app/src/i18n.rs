@@ -884,7 +884,8 @@ pub const REPORTS_FR: ReportTexts = ReportTexts {
     alerts_raised: "Alertes",
     no_budgets: "Aucun budget sur la période.",
     hourly_costs_title: "Coût horaire des agents",
-    hourly_costs_intro: "Un nouveau coût s'applique à partir de sa date ; le travail antérieur garde son coût.",
+    hourly_costs_intro:
+        "Un nouveau coût s'applique à partir de sa date ; le travail antérieur garde son coût.",
     hourly_cost: "Coût horaire",
     effective_from: "À partir du",
     no_hourly_cost: "non défini",

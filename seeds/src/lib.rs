@@ -639,10 +639,10 @@ mod tests {
             .iter()
             .any(|b| (80..100).contains(&b.consumed_percent)));
         assert!(data.ratings.iter().any(|r| r.stars <= 2));
-        assert!(data.ratings.iter().all(|r| matches!(
-            data.tickets[r.ticket].status,
-            "resolved" | "closed"
-        )));
+        assert!(data
+            .ratings
+            .iter()
+            .all(|r| matches!(data.tickets[r.ticket].status, "resolved" | "closed")));
     }
 
     #[test]

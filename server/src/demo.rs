@@ -10,8 +10,8 @@ use entity::enums::{
     Channel, CustomerSegment, DepartmentKind, PeriodKind, Role, TicketCategory, TicketPriority,
     TicketStatus, TicketType,
 };
-use rust_decimal::Decimal;
 use entity::{customer, tenant, user};
+use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use seeds::{DataSet, DEMO_PASSWORD};
 
@@ -20,11 +20,11 @@ use crate::domain::budgets::{create_budget, default_period_end, period_start_of,
 use crate::domain::costs::{cost_lines, round_cents, set_hourly_cost, CostFilter, CostGrouping};
 use crate::domain::customers::{insert_customer, NewCustomer};
 use crate::domain::satisfaction::rate_ticket;
-use crate::domain::time_entries::log_time;
 use crate::domain::tenants::{create_tenant, NewTenant};
 use crate::domain::tickets::{
     assign_ticket, change_ticket_status, create_ticket, reply_to_ticket, NewTicket,
 };
+use crate::domain::time_entries::log_time;
 use crate::domain::users::{insert_user, NewUser};
 use crate::domain::workflows::default_transitions;
 use crate::domain::{Actor, AuthMethod, DomainError, DomainResult, Scope, Services};
@@ -391,11 +391,12 @@ async fn load_costs_and_ratings(
             customer_id: Some(customer.id),
             ..CostFilter::default()
         };
-        let spent: Decimal = cost_lines(&svc.db, customer.tenant_id, CostGrouping::Customer, &filter)
-            .await?
-            .iter()
-            .map(|line| line.amount)
-            .sum();
+        let spent: Decimal =
+            cost_lines(&svc.db, customer.tenant_id, CostGrouping::Customer, &filter)
+                .await?
+                .iter()
+                .map(|line| line.amount)
+                .sum();
         let planned = if spent.is_zero() {
             Decimal::from(500)
         } else {

@@ -193,11 +193,7 @@ async fn scenario(
     )
     .await?;
     assert_eq!(opened.attr("data-value").await?.as_deref(), Some("2"));
-    let closed = wait_css(
-        browser,
-        "[data-testid=bar-second][data-label='2026-03-02']",
-    )
-    .await?;
+    let closed = wait_css(browser, "[data-testid=bar-second][data-label='2026-03-02']").await?;
     assert_eq!(closed.attr("data-value").await?.as_deref(), Some("1"));
     let empty_week = wait_css(browser, "[data-testid=bar-first][data-label='2026-02-23']").await?;
     assert_eq!(empty_week.attr("data-value").await?.as_deref(), Some("0"));
@@ -227,11 +223,7 @@ async fn scenario(
     assert_eq!(gauge.attr("data-exceeded").await?.as_deref(), Some("true"));
     assert_eq!(gauge.attr("data-actual").await?.as_deref(), Some("60.00"));
     assert_eq!(gauge.attr("data-planned").await?.as_deref(), Some("50.00"));
-    wait_css(
-        browser,
-        "[data-testid=budget-gauge] svg.gauge-exceeded",
-    )
-    .await?;
+    wait_css(browser, "[data-testid=budget-gauge] svg.gauge-exceeded").await?;
     let alerts = wait_css(browser, "[data-testid=budget-alerts]").await?;
     assert!(alerts.text().await?.contains("80 %, 100 %"));
 

@@ -20,8 +20,7 @@ use server::domain::budgets::raise_budget_alerts;
 use server::jobs::run_due_jobs;
 
 const SET_COST: &str = "mutation($u: ID!, $c: Decimal!, $d: NaiveDate!) { setHourlyCost(userId: $u, hourlyCost: $c, effectiveFrom: $d) { hourlyCost currency effectiveFrom user { email } } }";
-const HISTORY: &str =
-    "query($u: ID!) { hourlyCosts(userId: $u) { hourlyCost effectiveFrom } }";
+const HISTORY: &str = "query($u: ID!) { hourlyCosts(userId: $u) { hourlyCost effectiveFrom } }";
 const LOG: &str = "mutation($t: ID!, $m: Int!, $d: NaiveDate) { logTime(input: { ticketId: $t, minutes: $m, workDate: $d }) { id } }";
 const REPORT: &str = "query($g: CostGrouping!, $from: NaiveDate, $to: NaiveDate) { costReport(groupBy: $g, from: $from, to: $to) { periodStart minutes amount ticket { number } customer { lastName } agent { email } } }";
 const TICKET_COST: &str = "query($id: ID!) { ticket(id: $id) { cost loggedMinutes } }";
@@ -54,7 +53,9 @@ async fn setup(backend: Backend) -> anyhow::Result<Setup> {
         .await?;
     let jean = tenant.customer(&server, "Jean", "Dupont").await?;
     let marie = tenant.customer(&server, "Marie", "Curie").await?;
-    let t1 = tenant.ticket(&server, &jean, "SUPPORT", "Chaudière").await?;
+    let t1 = tenant
+        .ticket(&server, &jean, "SUPPORT", "Chaudière")
+        .await?;
     let t2 = tenant.ticket(&server, &marie, "SUPPORT", "Facture").await?;
     let admin = Some(tenant.admin_token.as_str());
     for (user, cost, from) in [
@@ -147,7 +148,11 @@ async fn costs_follow_the_rate_in_force_on_each_work_date(backend: Backend) -> a
         vec![
             (json!("admin@atelier-dupont.test"), json!(30), json!("0.00")),
             // 70 162 500 units = 116.9375 €.
-            (json!("agathe@atelier-dupont.test"), json!(165), json!("116.94")),
+            (
+                json!("agathe@atelier-dupont.test"),
+                json!(165),
+                json!("116.94")
+            ),
             // 0.125 € rounds half away from zero (banker's rounding would say 0.12).
             (json!("bruno@atelier-dupont.test"), json!(1), json!("0.13")),
         ]
@@ -196,11 +201,7 @@ async fn costs_follow_the_rate_in_force_on_each_work_date(backend: Backend) -> a
     assert_eq!(cost["ticket"]["cost"], "97.96");
     let cost = s
         .server
-        .ok(
-            Some(&s.agathe.1),
-            TICKET_COST,
-            json!({ "id": s.t1["id"] }),
-        )
+        .ok(Some(&s.agathe.1), TICKET_COST, json!({ "id": s.t1["id"] }))
         .await?;
     assert_eq!(cost["ticket"]["cost"], Value::Null);
     assert_eq!(cost["ticket"]["loggedMinutes"], 140);
@@ -255,9 +256,7 @@ async fn costs_follow_the_rate_in_force_on_each_work_date(backend: Backend) -> a
     Ok(())
 }
 
-async fn hourly_costs_and_cost_reports_are_for_supervisors(
-    backend: Backend,
-) -> anyhow::Result<()> {
+async fn hourly_costs_and_cost_reports_are_for_supervisors(backend: Backend) -> anyhow::Result<()> {
     let s = setup(backend).await?;
     let admin = Some(s.tenant.admin_token.as_str());
     let manager = Some(s.manager.1.as_str());
@@ -392,7 +391,10 @@ async fn budgets_compare_planned_with_actual_and_alert_once(
                 "projectedAmount": "97.96", "exceeded": false, "raisedThresholds": [],
                 "customer": { "lastName": "Dupont" } })
     );
-    let mar = s.server.ok(admin, BUDGET, json!({ "id": march_id })).await?;
+    let mar = s
+        .server
+        .ok(admin, BUDGET, json!({ "id": march_id }))
+        .await?;
     // Two days of 31 elapsed (1 and 2 March): 11 462 500 units × 31 ÷ 2 = 296.1145… €.
     assert_eq!(
         mar["budget"],
@@ -401,13 +403,22 @@ async fn budgets_compare_planned_with_actual_and_alert_once(
                 "customer": { "lastName": "Curie" } })
     );
     let expected_80 = vec!["Budget 80 % reached: Marie Curie".to_owned()];
-    assert_eq!(notifications_of(&s.server, &s.tenant.admin_token).await?, expected_80);
-    assert_eq!(notifications_of(&s.server, &s.manager.1).await?, expected_80);
+    assert_eq!(
+        notifications_of(&s.server, &s.tenant.admin_token).await?,
+        expected_80
+    );
+    assert_eq!(
+        notifications_of(&s.server, &s.manager.1).await?,
+        expected_80
+    );
     assert!(notifications_of(&s.server, &s.agathe.1).await?.is_empty());
 
     // The jobs find nothing more to raise, however often they run.
     for _ in 0..2 {
-        assert_eq!(run_due_jobs(&s.server.state.services).await?.budget_alerts, 0);
+        assert_eq!(
+            run_due_jobs(&s.server.state.services).await?.budget_alerts,
+            0
+        );
     }
 
     // A rate change pushes March over 100 %: two runs racing raise the alert once.
@@ -425,7 +436,10 @@ async fn budgets_compare_planned_with_actual_and_alert_once(
     );
     assert_eq!(a? + b?, 1);
     assert_eq!(run_due_jobs(svc).await?.budget_alerts, 0);
-    let mar = s.server.ok(admin, BUDGET, json!({ "id": march_id })).await?;
+    let mar = s
+        .server
+        .ok(admin, BUDGET, json!({ "id": march_id }))
+        .await?;
     assert_eq!(mar["budget"]["actualAmount"], "33.46");
     assert_eq!(mar["budget"]["remainingAmount"], "-13.46");
     assert_eq!(mar["budget"]["exceeded"], true);
@@ -485,9 +499,7 @@ async fn budgets_compare_planned_with_actual_and_alert_once(
     Ok(())
 }
 
-async fn budget_mutations_refuse_bad_input_and_other_roles(
-    backend: Backend,
-) -> anyhow::Result<()> {
+async fn budget_mutations_refuse_bad_input_and_other_roles(backend: Backend) -> anyhow::Result<()> {
     let s = setup(backend).await?;
     let admin = Some(s.tenant.admin_token.as_str());
     let create = |input: Value| json!({ "c": s.jean, "input": input });
@@ -522,12 +534,7 @@ async fn budget_mutations_refuse_bad_input_and_other_roles(
     );
     let (_, customer_token) = s
         .tenant
-        .user(
-            &s.server,
-            "jean@client.test",
-            "customer",
-            Some(&s.jean),
-        )
+        .user(&s.server, "jean@client.test", "customer", Some(&s.jean))
         .await?;
     assert_eq!(
         s.server
@@ -576,7 +583,10 @@ async fn budget_mutations_refuse_bad_input_and_other_roles(
             .await?,
         "NOT_FOUND"
     );
-    let theirs = s.server.ok(other_admin, "{ budgets { id } }", json!({})).await?;
+    let theirs = s
+        .server
+        .ok(other_admin, "{ budgets { id } }", json!({}))
+        .await?;
     assert_eq!(theirs["budgets"], json!([]));
     Ok(())
 }

@@ -69,7 +69,9 @@ async fn reports_aggregate_a_timed_history(backend: Backend) -> anyhow::Result<(
     let admin_token = tenant.admin_token.clone();
     let admin = Some(admin_token.as_str());
 
-    let t1 = tenant.ticket(&server, &jean, "SUPPORT", "Chaudière").await?;
+    let t1 = tenant
+        .ticket(&server, &jean, "SUPPORT", "Chaudière")
+        .await?;
     for t in [&t1] {
         server
             .ok(admin, ASSIGN, json!({ "t": t["id"], "a": agathe_id }))
@@ -77,7 +79,11 @@ async fn reports_aggregate_a_timed_history(backend: Backend) -> anyhow::Result<(
     }
     server.clock.advance(Duration::hours(2));
     server
-        .ok(admin, REPLY, json!({ "id": t1["id"], "b": "Nous arrivons." }))
+        .ok(
+            admin,
+            REPLY,
+            json!({ "id": t1["id"], "b": "Nous arrivons." }),
+        )
         .await?;
     let t2 = tenant.ticket(&server, &jean, "SUPPORT", "Facture").await?;
     server
@@ -123,7 +129,13 @@ async fn reports_aggregate_a_timed_history(backend: Backend) -> anyhow::Result<(
             json!({ "id": t2["id"], "r": 2, "c": "Trop lent" }),
         )
         .await?;
-    insert_lead(&server, tenant.id, &jean, entity::enums::LeadStatus::Converted).await?;
+    insert_lead(
+        &server,
+        tenant.id,
+        &jean,
+        entity::enums::LeadStatus::Converted,
+    )
+    .await?;
     for status in [
         entity::enums::LeadStatus::New,
         entity::enums::LeadStatus::Lost,
@@ -134,7 +146,13 @@ async fn reports_aggregate_a_timed_history(backend: Backend) -> anyhow::Result<(
     let other = server.tenant("Garage Martin").await?;
     let paul = other.customer(&server, "Paul", "Martin").await?;
     other.ticket(&server, &paul, "SUPPORT", "Pneus").await?;
-    insert_lead(&server, other.id, &paul, entity::enums::LeadStatus::Converted).await?;
+    insert_lead(
+        &server,
+        other.id,
+        &paul,
+        entity::enums::LeadStatus::Converted,
+    )
+    .await?;
 
     let manager = server.login(manager_email, &tenant.password).await?;
     let manager = Some(manager.as_str());
@@ -317,4 +335,7 @@ async fn reports_are_for_supervisors(backend: Backend) -> anyhow::Result<()> {
     Ok(())
 }
 
-both_backends!(reports_aggregate_a_timed_history, reports_are_for_supervisors);
+both_backends!(
+    reports_aggregate_a_timed_history,
+    reports_are_for_supervisors
+);

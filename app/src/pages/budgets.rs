@@ -222,7 +222,15 @@ fn HourlyCostRow(
     };
     let shown = current.as_ref().map_or_else(
         || texts().no_hourly_cost.to_owned(),
-        |c| format!("{} {} ({} {})", c.hourly_cost, c.currency, texts().effective_from, c.effective_from),
+        |c| {
+            format!(
+                "{} {} ({} {})",
+                c.hourly_cost,
+                c.currency,
+                texts().effective_from,
+                c.effective_from
+            )
+        },
     );
     view! {
         <tr data-testid="hourly-cost-row" data-agent=agent.display_name.clone()>

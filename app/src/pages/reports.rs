@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsValue;
 
-use crate::api::reports::{DateRange, ReportDashboard};
 use crate::api;
+use crate::api::reports::{DateRange, ReportDashboard};
 use crate::components::charts::{BarPair, PairedBarChart, StarDistribution};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::i18n::ReportTexts;
@@ -46,7 +46,10 @@ fn percent_text(percent: Option<f64>) -> String {
 }
 
 /// The range in the address (`?from=2026-03-01&to=2026-03-31`), or the defaults.
-pub fn range_from_query(default_from: String, default_to: String) -> (RwSignal<String>, RwSignal<String>) {
+pub fn range_from_query(
+    default_from: String,
+    default_to: String,
+) -> (RwSignal<String>, RwSignal<String>) {
     let query = use_query_map();
     let pick = |name: &str, default: String| {
         query

@@ -392,16 +392,18 @@ fn status_of(
     let planned = stored_money(budget.planned_amount);
     let actual = units_to_amount(units);
     let remaining = round_cents(planned - actual);
-    let consumed_percent = (!planned.is_zero())
-        .then(|| round_cents(actual * Decimal::from(100) / planned));
+    let consumed_percent =
+        (!planned.is_zero()).then(|| round_cents(actual * Decimal::from(100) / planned));
     let period_days = (budget.period_end - budget.period_start).num_days() + 1;
     let projected = if today < budget.period_start || today > budget.period_end {
         actual
     } else {
         let elapsed = (today - budget.period_start).num_days() + 1;
-        round_cents(Decimal::from(units) * Decimal::from(period_days)
-            / Decimal::from(elapsed)
-            / Decimal::from(600_000))
+        round_cents(
+            Decimal::from(units) * Decimal::from(period_days)
+                / Decimal::from(elapsed)
+                / Decimal::from(600_000),
+        )
     };
     let thresholds = thresholds_of(&budget);
     BudgetStatus {

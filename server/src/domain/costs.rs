@@ -20,8 +20,7 @@ use entity::enums::Role;
 use entity::user;
 use rust_decimal::{Decimal, RoundingStrategy};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
-    Value,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement, Value,
 };
 
 use super::actor::{Actor, Scope};
@@ -104,7 +103,8 @@ impl SqlBuilder {
 
 /// The SQL expression of the rate, in units per hour, of the time entry aliased `te`: the
 /// agent's cost in force on the entry's work date, 0 when none was set yet.
-pub(crate) const RATE_UNITS_SQL: &str = "COALESCE((SELECT CAST(ROUND(c.hourly_cost * 10000) AS BIGINT) \
+pub(crate) const RATE_UNITS_SQL: &str =
+    "COALESCE((SELECT CAST(ROUND(c.hourly_cost * 10000) AS BIGINT) \
      FROM agent_hourly_costs c WHERE c.user_id = te.user_id AND c.effective_from <= te.work_date \
      ORDER BY c.effective_from DESC LIMIT 1), 0)";
 
@@ -299,7 +299,10 @@ pub async fn cost_report(
     ensure_supervisor(actor)?;
     if let (Some(from), Some(to)) = (filter.from, filter.to) {
         if to < from {
-            return Err(DomainError::validation("to", "the range ends before it starts"));
+            return Err(DomainError::validation(
+                "to",
+                "the range ends before it starts",
+            ));
         }
     }
     cost_lines(&svc.db, actor.tenant_id, grouping, filter).await
@@ -450,7 +453,10 @@ pub async fn current_hourly_costs(
         .await?;
     let mut current: Vec<agent_hourly_cost::Model> = Vec::new();
     for row in rows {
-        if current.last().is_none_or(|last| last.user_id != row.user_id) {
+        if current
+            .last()
+            .is_none_or(|last| last.user_id != row.user_id)
+        {
             current.push(row);
         }
     }
@@ -489,6 +495,9 @@ mod tests {
         let noisy = Decimal::try_from(1500.1_f64).unwrap_or_default();
         assert_eq!(stored_money(noisy).to_string(), "1500.10");
         assert_eq!(stored_money(Decimal::new(425_000, 4)).to_string(), "42.50");
-        assert_eq!(stored_money(Decimal::new(123_456, 4)).to_string(), "12.3456");
+        assert_eq!(
+            stored_money(Decimal::new(123_456, 4)).to_string(),
+            "12.3456"
+        );
     }
 }

@@ -18,7 +18,9 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use entity::enums::TicketType;
 use entity::ticket;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::actor::{Actor, Scope};
 use super::costs::{ensure_supervisor, period_start_sql, PeriodUnit, SqlBuilder};
@@ -46,7 +48,10 @@ pub struct ReportFilter {
 impl ReportFilter {
     fn check(&self) -> DomainResult<()> {
         if self.to < self.from {
-            return Err(DomainError::validation("to", "the range ends before it starts"));
+            return Err(DomainError::validation(
+                "to",
+                "the range ends before it starts",
+            ));
         }
         if (self.to - self.from).num_days() > MAX_RANGE_DAYS {
             return Err(DomainError::validation(
@@ -62,7 +67,9 @@ impl ReportFilter {
     }
 
     fn end(&self) -> DateTime<Utc> {
-        (self.to + Duration::days(1)).and_time(NaiveTime::MIN).and_utc()
+        (self.to + Duration::days(1))
+            .and_time(NaiveTime::MIN)
+            .and_utc()
     }
 
     /// The conditions on tickets aliased `t` (tenant and filters, not the dates).
@@ -75,7 +82,10 @@ impl ReportFilter {
             conditions.push(format!("t.department_id = {}", sql.bind(department_id)));
         }
         if let Some(ticket_type) = self.ticket_type {
-            conditions.push(format!("t.ticket_type = {}", sql.bind(ticket_type.as_str())));
+            conditions.push(format!(
+                "t.ticket_type = {}",
+                sql.bind(ticket_type.as_str())
+            ));
         }
         conditions
     }
@@ -341,9 +351,7 @@ pub async fn tickets_per_week(
     let mut week = monday_of(filter.from);
     while week <= filter.to {
         let count = |list: &[(NaiveDate, i64)]| {
-            list.iter()
-                .find(|(w, _)| *w == week)
-                .map_or(0, |(_, n)| *n)
+            list.iter().find(|(w, _)| *w == week).map_or(0, |(_, n)| *n)
         };
         weeks.push(WeekCounts {
             week_start: week,

@@ -94,7 +94,11 @@ impl CostReportLine {
     }
     /// The ticket (`TICKET` grouping).
     async fn ticket(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ticket>> {
-        let Some(id) = self.line.id.filter(|_| self.grouping == CostGrouping::Ticket) else {
+        let Some(id) = self
+            .line
+            .id
+            .filter(|_| self.grouping == CostGrouping::Ticket)
+        else {
             return Ok(None);
         };
         Ok(loaders(ctx)?
@@ -106,7 +110,11 @@ impl CostReportLine {
     }
     /// The customer (`CUSTOMER` grouping).
     async fn customer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Customer>> {
-        let Some(id) = self.line.id.filter(|_| self.grouping == CostGrouping::Customer) else {
+        let Some(id) = self
+            .line
+            .id
+            .filter(|_| self.grouping == CostGrouping::Customer)
+        else {
             return Ok(None);
         };
         Ok(loaders(ctx)?
@@ -118,7 +126,11 @@ impl CostReportLine {
     }
     /// The agent (`AGENT` grouping).
     async fn agent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(id) = self.line.id.filter(|_| self.grouping == CostGrouping::Agent) else {
+        let Some(id) = self
+            .line
+            .id
+            .filter(|_| self.grouping == CostGrouping::Agent)
+        else {
             return Ok(None);
         };
         Ok(loaders(ctx)?

@@ -206,18 +206,17 @@ impl ReportQuery {
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<Ticket>> {
         let actor = actor(ctx)?;
-        let limit = u64::try_from(first.unwrap_or(10)).unwrap_or(0).clamp(1, 100);
-        Ok(reports::recent_satisfaction_comments(
-            services(ctx)?,
-            actor,
-            &filter.parse()?,
-            limit,
+        let limit = u64::try_from(first.unwrap_or(10))
+            .unwrap_or(0)
+            .clamp(1, 100);
+        Ok(
+            reports::recent_satisfaction_comments(services(ctx)?, actor, &filter.parse()?, limit)
+                .await
+                .gql()?
+                .into_iter()
+                .map(Ticket)
+                .collect(),
         )
-        .await
-        .gql()?
-        .into_iter()
-        .map(Ticket)
-        .collect())
     }
 
     /// Tickets opened and closed per week, every week of the range.

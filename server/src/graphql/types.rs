@@ -309,7 +309,10 @@ impl Ticket {
     }
     /// The cost of the work logged on the ticket, each entry at its agent's hourly cost
     /// on its work date (admins and managers; null for others).
-    async fn cost(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<rust_decimal::Decimal>> {
+    async fn cost(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<rust_decimal::Decimal>> {
         loaders(ctx)?
             .ticket_costs
             .load_one(self.0.id)

@@ -43,8 +43,7 @@ pub(crate) async fn report_csv(
 ) -> Response {
     let svc = &state.services;
     let result = match bearer(&headers) {
-        Some(credential) => match authenticate(&svc.db, &state.keys, svc.now(), credential).await
-        {
+        Some(credential) => match authenticate(&svc.db, &state.keys, svc.now(), credential).await {
             Ok(actor) => build_csv(svc, &actor, &file, &query).await,
             Err(e) => Err(e),
         },
@@ -119,7 +118,9 @@ async fn build_csv(
     file: &str,
     query: &CsvQuery,
 ) -> DomainResult<String> {
-    let name = file.strip_suffix(".csv").ok_or(DomainError::NotFound("report"))?;
+    let name = file
+        .strip_suffix(".csv")
+        .ok_or(DomainError::NotFound("report"))?;
     let ticket_type = query
         .ticket_type
         .as_deref()
@@ -314,10 +315,9 @@ async fn build_csv(
                         .map(|d| d.to_string())
                         .or_else(|| l.id.map(|id| id.to_string()))
                         .unwrap_or_default();
-                    let label = l
-                        .id
-                        .and_then(|id| labels.get(&id).cloned())
-                        .unwrap_or_default();
+                    let label =
+                        l.id.and_then(|id| labels.get(&id).cloned())
+                            .unwrap_or_default();
                     vec![key, label, l.minutes.to_string(), l.amount.to_string()]
                 })
                 .collect();
