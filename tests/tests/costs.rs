@@ -591,7 +591,43 @@ async fn budget_mutations_refuse_bad_input_and_other_roles(backend: Backend) -> 
     Ok(())
 }
 
+/// `Ticket.cost` on a list costs one statement for the whole page, not one per ticket.
+async fn ticket_costs_are_loaded_in_one_statement(backend: Backend) -> anyhow::Result<()> {
+    let s = setup(backend).await?;
+    log_work(&s).await?;
+    for n in 0..5 {
+        let t = s
+            .tenant
+            .ticket(&s.server, &s.jean, "SUPPORT", &format!("Ticket {n}"))
+            .await?;
+        s.server
+            .ok(
+                Some(&s.agathe.1),
+                LOG,
+                json!({ "t": t["id"], "m": 10 + n, "d": "2026-03-02" }),
+            )
+            .await?;
+    }
+    let admin = Some(s.tenant.admin_token.as_str());
+    let count = |query: &'static str| {
+        let server = &s.server;
+        async move {
+            let before = server.statement_count();
+            let data = server.ok(admin, query, json!({})).await?;
+            anyhow::Ok((server.statement_count() - before, data))
+        }
+    };
+    let (without, _) = count("{ tickets(first: 50) { nodes { number } } }").await?;
+    let (with, data) = count("{ tickets(first: 50) { nodes { number cost } } }").await?;
+    let nodes = data["tickets"]["nodes"].as_array().cloned().unwrap_or_default();
+    assert_eq!(nodes.len(), 7);
+    assert!(nodes.iter().all(|n| n["cost"].is_string()));
+    assert_eq!(with - without, 1, "one statement for the costs of 7 tickets");
+    Ok(())
+}
+
 both_backends!(
+    ticket_costs_are_loaded_in_one_statement,
     costs_follow_the_rate_in_force_on_each_work_date,
     hourly_costs_and_cost_reports_are_for_supervisors,
     budgets_compare_planned_with_actual_and_alert_once,
