@@ -619,10 +619,17 @@ async fn ticket_costs_are_loaded_in_one_statement(backend: Backend) -> anyhow::R
     };
     let (without, _) = count("{ tickets(first: 50) { nodes { number } } }").await?;
     let (with, data) = count("{ tickets(first: 50) { nodes { number cost } } }").await?;
-    let nodes = data["tickets"]["nodes"].as_array().cloned().unwrap_or_default();
+    let nodes = data["tickets"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(nodes.len(), 7);
     assert!(nodes.iter().all(|n| n["cost"].is_string()));
-    assert_eq!(with - without, 1, "one statement for the costs of 7 tickets");
+    assert_eq!(
+        with - without,
+        1,
+        "one statement for the costs of 7 tickets"
+    );
     Ok(())
 }
 

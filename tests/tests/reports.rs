@@ -194,6 +194,28 @@ async fn reports_aggregate_a_timed_history(backend: Backend) -> anyhow::Result<(
         .await?;
     assert_eq!(by_agent["ticketTimesReport"]["tickets"], 2);
 
+    // T3 was routed to the sales department; the department filter keeps it alone.
+    let sales_department = server
+        .ok(
+            manager,
+            "query($id: ID!) { ticket(id: $id) { department { id } } }",
+            json!({ "id": t3["id"] }),
+        )
+        .await?["ticket"]["department"]["id"]
+        .clone();
+    let by_department = server
+        .ok(
+            manager,
+            TIMES,
+            json!({ "f": { "from": "2026-03-02", "to": "2026-03-15", "departmentId": sales_department } }),
+        )
+        .await?;
+    assert_eq!(by_department["ticketTimesReport"]["tickets"], 1);
+    assert_eq!(
+        by_department["ticketTimesReport"]["responseSla"],
+        json!({ "total": 1, "met": 0, "percent": 0.0 })
+    );
+
     let satisfaction = server
         .ok(manager, SATISFACTION, json!({ "f": range() }))
         .await?;
@@ -274,7 +296,6 @@ async fn reports_aggregate_a_timed_history(backend: Backend) -> anyhow::Result<(
         .ok(Some(&other_admin), LEADS, json!({ "f": range() }))
         .await?;
     assert_eq!(theirs["leadConversionReport"]["leads"], 1);
-    let _ = t3;
     Ok(())
 }
 
