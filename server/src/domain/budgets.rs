@@ -21,8 +21,8 @@ use sea_orm::{
 
 use super::actor::{Actor, Scope};
 use super::costs::{
-    ensure_supervisor, round_cents, stored_money, units_to_amount, SqlBuilder, CURRENCY,
-    RATE_UNITS_SQL,
+    ensure_supervisor, rates_cte, round_cents, stored_money, units_to_amount, SqlBuilder, CURRENCY,
+    RATE_JOIN_SQL,
 };
 use super::error::{DomainError, DomainResult};
 use super::notifications::{notify_users, supervisors, NewNotification};
@@ -335,13 +335,17 @@ async fn spend_of_budgets(
         return Ok(HashMap::new());
     }
     let mut sql = SqlBuilder::new(db.get_database_backend());
+    // Budgets of several tenants may be read at once (the jobs): the rates are not filtered
+    // by tenant, the join on the user is enough.
+    let rates = rates_cte(&mut sql, None);
     let text = format!(
-        "SELECT b.id AS k, CAST(COALESCE(SUM(te.minutes), 0) AS BIGINT) AS minutes, \
-         CAST(COALESCE(SUM(te.minutes * {RATE_UNITS_SQL}), 0) AS BIGINT) AS units \
+        "{rates} SELECT b.id AS k, CAST(COALESCE(SUM(te.minutes), 0) AS BIGINT) AS minutes, \
+         CAST(COALESCE(SUM(te.minutes * COALESCE(r.units, 0)), 0) AS BIGINT) AS units \
          FROM budgets b \
          JOIN tickets t ON t.tenant_id = b.tenant_id AND t.customer_id = b.customer_id \
          JOIN time_entries te ON te.ticket_id = t.id \
            AND te.work_date >= b.period_start AND te.work_date <= b.period_end \
+         {RATE_JOIN_SQL} \
          WHERE b.id IN {} GROUP BY b.id",
         sql.bind_list(budget_ids)
     );
