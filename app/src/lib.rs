@@ -19,11 +19,13 @@ use leptos_router::path;
 use crate::components::header::AppHeader;
 use crate::pages::bell::NotificationBell;
 use crate::pages::board::BoardPage;
+use crate::pages::budgets::BudgetsPage;
 use crate::pages::create_ticket::CreateTicketPage;
 use crate::pages::customers::{CustomerPage, CustomersPage};
 use crate::pages::leads::LeadsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::reports::ReportsPage;
 use crate::pages::settings::sla::SlaPage;
 use crate::pages::settings::workflows::WorkflowsPage;
 use crate::pages::ticket::TicketPage;
@@ -105,6 +107,18 @@ pub fn App() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/leads")
                         view=LeadsPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/reports")
+                        view=ReportsPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/budgets")
+                        view=BudgetsPage
                         condition=signed_in
                         redirect_path=|| "/login"
                     />

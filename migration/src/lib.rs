@@ -18,6 +18,7 @@ mod m20261123_000008_create_ticket_links;
 mod m20261123_000009_add_ticket_sla_warnings;
 mod m20261123_000010_fold_accents_in_search;
 mod m20261124_000020_add_crm_indexes;
+mod m20261124_000030_add_report_indexes;
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_add_ticket_sla_warnings::Migration),
             Box::new(m20261123_000010_fold_accents_in_search::Migration),
             Box::new(m20261124_000020_add_crm_indexes::Migration),
+            Box::new(m20261124_000030_add_report_indexes::Migration),
         ]
     }
 }

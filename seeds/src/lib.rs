@@ -165,6 +165,53 @@ pub struct CrmSeed {
     pub leads: Vec<LeadSeed>,
 }
 
+/// An hourly cost of a member of staff, from some days before the data is loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HourlyCostSeed {
+    /// Index in [`DataSet::users`].
+    pub user: usize,
+    /// The amount per hour, an exact decimal (`"41.75"`).
+    pub hourly_cost: &'static str,
+    /// How many days before the load it applies from.
+    pub days_ago: i64,
+}
+
+/// Time the assignee of a ticket logged on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeEntrySeed {
+    /// Index in [`DataSet::tickets`] (the ticket has an assignee, who logs the time).
+    pub ticket: usize,
+    /// Minutes worked.
+    pub minutes: i32,
+    /// How many days before the load the work was done.
+    pub days_ago: i64,
+}
+
+/// A customer's budget for the calendar month `months_ago` months before the load. The
+/// planned amount is derived from what the work of that month costs, so that the demo
+/// shows every case: `consumed_percent` above 100 is exceeded, between the thresholds
+/// raises the 80 % alert, below stays quiet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetSeed {
+    /// Index in [`DataSet::customers`].
+    pub customer: usize,
+    /// 0 for the current month, 1 for the previous one.
+    pub months_ago: u32,
+    /// The share of the planned amount the work should have consumed, in percent.
+    pub consumed_percent: u32,
+}
+
+/// A customer's rating of a resolved or closed ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingSeed {
+    /// Index in [`DataSet::tickets`].
+    pub ticket: usize,
+    /// 1 to 5 stars.
+    pub stars: i32,
+    /// What the customer wrote, if anything.
+    pub comment: Option<String>,
+}
+
 /// A complete data set for one tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataSet {
@@ -178,6 +225,14 @@ pub struct DataSet {
     pub customers: Vec<CustomerSeed>,
     /// Tickets.
     pub tickets: Vec<TicketSeed>,
+    /// Hourly costs of the staff, with a change mid-history.
+    pub hourly_costs: Vec<HourlyCostSeed>,
+    /// Time logged on tickets over the past four weeks.
+    pub time_entries: Vec<TimeEntrySeed>,
+    /// Customers' monthly budgets.
+    pub budgets: Vec<BudgetSeed>,
+    /// Satisfaction ratings.
+    pub ratings: Vec<RatingSeed>,
     /// Notes, activities, tags, orders and leads.
     pub crm: CrmSeed,
 }
@@ -498,9 +553,12 @@ pub fn scaled(scale: usize) -> DataSet {
             customer: Some(index),
         });
     }
-    let tickets = (0..36 * scale)
+    let tickets: Vec<TicketSeed> = (0..36 * scale)
         .map(|i| ticket(i, customers.len(), &mut rng))
         .collect();
+    let time_entries = time_entries(&tickets);
+    let ratings = ratings(&tickets);
+    let budgets = budgets(&tickets, customers.len());
     DataSet {
         tenant_name: "Coccinelle Services".to_owned(),
         tenant_slug: "demo".to_owned(),
@@ -508,7 +566,110 @@ pub fn scaled(scale: usize) -> DataSet {
         users,
         customers,
         tickets,
+        hourly_costs: hourly_costs(),
+        time_entries,
+        budgets,
+        ratings,
     }
+}
+
+/// The staff's hourly costs (indexes in `staff()`): set four months ago, and raised two
+/// weeks ago for Agathe and ten days ago for Théo, so that costs show a change mid-history.
+fn hourly_costs() -> Vec<HourlyCostSeed> {
+    let cost = |user, hourly_cost, days_ago| HourlyCostSeed {
+        user,
+        hourly_cost,
+        days_ago,
+    };
+    vec![
+        cost(1, "55.00", 120),
+        cost(2, "38.50", 120),
+        cost(3, "42.00", 120),
+        cost(4, "40.00", 120),
+        cost(5, "45.00", 120),
+        cost(2, "41.75", 14),
+        cost(3, "46.20", 10),
+    ]
+}
+
+/// One or two entries per assigned ticket, spread over the past four weeks.
+fn time_entries(tickets: &[TicketSeed]) -> Vec<TimeEntrySeed> {
+    let mut entries = Vec::new();
+    for (index, ticket) in tickets.iter().enumerate() {
+        if ticket.assignee.is_none() {
+            continue;
+        }
+        let step = i64::try_from(index).unwrap_or(0);
+        entries.push(TimeEntrySeed {
+            ticket: index,
+            minutes: 20 + i32::try_from(index * 37 % 100).unwrap_or(0),
+            days_ago: 1 + step * 5 % 27,
+        });
+        if index % 3 == 0 {
+            entries.push(TimeEntrySeed {
+                ticket: index,
+                minutes: 45,
+                days_ago: step * 3 % 6,
+            });
+        }
+    }
+    entries
+}
+
+const RATING_COMMENTS: &[&str] = &[
+    "Très réactif, merci !",
+    "Problème réglé du premier coup.",
+    "Correct, mais un peu long.",
+    "Il a fallu relancer deux fois.",
+    "Toujours pas satisfait de la réponse.",
+];
+
+/// A rating of most resolved and closed tickets, mostly good.
+fn ratings(tickets: &[TicketSeed]) -> Vec<RatingSeed> {
+    const STARS: [i32; 8] = [5, 4, 5, 3, 4, 2, 5, 1];
+    tickets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| matches!(t.status, "resolved" | "closed"))
+        .enumerate()
+        .filter(|(n, _)| n % 4 != 3)
+        .map(|(n, (index, _))| {
+            let stars = STARS[n % STARS.len()];
+            let comment = (n % 2 == 0).then(|| {
+                let position = usize::try_from(5 - stars).unwrap_or(0);
+                RATING_COMMENTS[position.min(RATING_COMMENTS.len() - 1)].to_owned()
+            });
+            RatingSeed {
+                ticket: index,
+                stars,
+                comment,
+            }
+        })
+        .collect()
+}
+
+/// Budgets of this month and the last for the customers with the most tickets: one
+/// exceeded, one past its 80 % alert, one comfortable, in each month.
+fn budgets(tickets: &[TicketSeed], customers: usize) -> Vec<BudgetSeed> {
+    let mut counts = vec![0_usize; customers];
+    for ticket in tickets {
+        if let Some(count) = counts.get_mut(ticket.customer) {
+            *count += 1;
+        }
+    }
+    let mut busiest: Vec<usize> = (0..customers).collect();
+    busiest.sort_by_key(|c| (std::cmp::Reverse(counts[*c]), *c));
+    let mut budgets = Vec::new();
+    for months_ago in [0, 1] {
+        for (customer, consumed_percent) in busiest.iter().copied().zip([125, 90, 45]) {
+            budgets.push(BudgetSeed {
+                customer,
+                months_ago,
+                consumed_percent,
+            });
+        }
+    }
+    budgets
 }
 
 const NOTES: &[&str] = &[
@@ -674,6 +835,29 @@ mod tests {
             .iter()
             .all(|l| l.customer < data.customers.len() && data.users[l.assignee].role == "agent"));
         assert!(!data.crm.notes.is_empty() && !data.crm.activities.is_empty());
+    }
+
+    #[test]
+    fn costs_change_mid_history_and_budgets_cover_every_case() {
+        let data = demo();
+        let agathe: Vec<_> = data.hourly_costs.iter().filter(|c| c.user == 2).collect();
+        assert_eq!(agathe.len(), 2, "one change mid-history");
+        assert!(data
+            .time_entries
+            .iter()
+            .all(|e| data.tickets[e.ticket].assignee.is_some()));
+        assert!(data.time_entries.iter().any(|e| e.days_ago > 14));
+        assert!(data.time_entries.iter().any(|e| e.days_ago < 10));
+        assert!(data.budgets.iter().any(|b| b.consumed_percent > 100));
+        assert!(data
+            .budgets
+            .iter()
+            .any(|b| (80..100).contains(&b.consumed_percent)));
+        assert!(data.ratings.iter().any(|r| r.stars <= 2));
+        assert!(data
+            .ratings
+            .iter()
+            .all(|r| matches!(data.tickets[r.ticket].status, "resolved" | "closed")));
     }
 
     #[test]

@@ -5,10 +5,10 @@ use std::collections::{HashMap, VecDeque};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chrono::Duration;
+use chrono::{Duration, Months};
 use entity::enums::{
-    ActivityKind, Channel, CustomerSegment, DepartmentKind, LeadStage, Role, TicketCategory,
-    TicketPriority, TicketStatus, TicketType,
+    ActivityKind, Channel, CustomerSegment, DepartmentKind, LeadStage, PeriodKind, Role,
+    TicketCategory, TicketPriority, TicketStatus, TicketType,
 };
 use entity::{customer, tenant, user};
 use rust_decimal::Decimal;
@@ -16,11 +16,15 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use seeds::{DataSet, DEMO_PASSWORD};
 
 use crate::clock::ManualClock;
+use crate::domain::budgets::{create_budget, default_period_end, period_start_of, BudgetInput};
+use crate::domain::costs::{cost_lines, round_cents, set_hourly_cost, CostFilter, CostGrouping};
 use crate::domain::customers::{insert_customer, NewCustomer};
+use crate::domain::satisfaction::rate_ticket;
 use crate::domain::tenants::{create_tenant, NewTenant};
 use crate::domain::tickets::{
     assign_ticket, change_ticket_status, create_ticket, reply_to_ticket, NewTicket,
 };
+use crate::domain::time_entries::log_time;
 use crate::domain::users::{insert_user, NewUser};
 use crate::domain::workflows::default_transitions;
 use crate::domain::{crm, leads};
@@ -206,6 +210,7 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
         customer_accounts.insert(index, actor_of(&account));
     }
 
+    let mut ticket_ids = Vec::with_capacity(data.tickets.len());
     for (index, t) in data.tickets.iter().enumerate() {
         clock.set(
             real_now - Duration::days(30)
@@ -231,6 +236,7 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
             },
         )
         .await?;
+        ticket_ids.push(created.id);
         if let Some(agent) = &agent {
             assign_ticket(&seeding, &admin_actor, created.id, Some(agent.user_id)).await?;
         }
@@ -267,6 +273,15 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
             change_ticket_status(&seeding, &staff, created.id, *status).await?;
         }
     }
+    clock.set(real_now);
+    let people = DemoPeople {
+        admin: &admin_actor,
+        users: &users,
+        customers: &customers,
+        customer_accounts: &customer_accounts,
+        ticket_ids: &ticket_ids,
+    };
+    load_costs_and_ratings(&seeding, data, &people).await?;
     clock.set(real_now);
     load_crm(&seeding, &admin_actor, &users, &customers, data, real_now).await?;
     Ok(LoadReport {
@@ -375,6 +390,135 @@ async fn load_crm(
             }
             _ => {}
         }
+    }
+    Ok(())
+}
+
+/// What the loaded tenant is made of, by seed index.
+struct DemoPeople<'a> {
+    admin: &'a Actor,
+    users: &'a [user::Model],
+    customers: &'a [customer::Model],
+    customer_accounts: &'a HashMap<usize, Actor>,
+    ticket_ids: &'a [i64],
+}
+
+fn seed_index_error(what: &str, index: usize) -> DomainError {
+    DomainError::Internal(format!("seed refers to a missing {what} #{index}"))
+}
+
+/// Hourly costs, time entries, ratings, then budgets sized on what the work cost (so that
+/// creating them raises the alerts a real tenant would have had).
+async fn load_costs_and_ratings(
+    svc: &Services,
+    data: &DataSet,
+    people: &DemoPeople<'_>,
+) -> DomainResult<()> {
+    let today = svc.now().date_naive();
+    let actor_of = |u: &user::Model| Actor {
+        tenant_id: u.tenant_id,
+        user_id: u.id,
+        role: u.role,
+        customer_id: u.customer_id,
+        method: AuthMethod::Session,
+        scopes: vec![Scope::Read, Scope::Write],
+    };
+    for cost in &data.hourly_costs {
+        let user = people
+            .users
+            .get(cost.user)
+            .ok_or_else(|| seed_index_error("user", cost.user))?;
+        let amount = Decimal::from_str(cost.hourly_cost)
+            .map_err(|_| DomainError::Internal(format!("bad seed cost '{}'", cost.hourly_cost)))?;
+        set_hourly_cost(
+            svc,
+            people.admin,
+            user.id,
+            amount,
+            today - Duration::days(cost.days_ago),
+        )
+        .await?;
+    }
+    for entry in &data.time_entries {
+        let ticket = data
+            .tickets
+            .get(entry.ticket)
+            .ok_or_else(|| seed_index_error("ticket", entry.ticket))?;
+        let (Some(user), Some(ticket_id)) = (
+            ticket.assignee.and_then(|i| people.users.get(i)),
+            people.ticket_ids.get(entry.ticket),
+        ) else {
+            continue;
+        };
+        log_time(
+            svc,
+            &actor_of(user),
+            *ticket_id,
+            entry.minutes,
+            Some(today - Duration::days(entry.days_ago)),
+            None,
+        )
+        .await?;
+    }
+    for rating in &data.ratings {
+        let ticket = data
+            .tickets
+            .get(rating.ticket)
+            .ok_or_else(|| seed_index_error("ticket", rating.ticket))?;
+        let (Some(customer), Some(ticket_id)) = (
+            people.customer_accounts.get(&ticket.customer),
+            people.ticket_ids.get(rating.ticket),
+        ) else {
+            continue;
+        };
+        rate_ticket(
+            svc,
+            customer,
+            *ticket_id,
+            rating.stars,
+            rating.comment.as_deref(),
+        )
+        .await?;
+    }
+    let this_month = period_start_of(PeriodKind::Month, today);
+    for budget in &data.budgets {
+        let customer = people
+            .customers
+            .get(budget.customer)
+            .ok_or_else(|| seed_index_error("customer", budget.customer))?;
+        let start = this_month
+            .checked_sub_months(Months::new(budget.months_ago))
+            .unwrap_or(this_month);
+        let filter = CostFilter {
+            from: Some(start),
+            to: Some(default_period_end(PeriodKind::Month, start)),
+            customer_id: Some(customer.id),
+            ..CostFilter::default()
+        };
+        let spent: Decimal =
+            cost_lines(&svc.db, customer.tenant_id, CostGrouping::Customer, &filter)
+                .await?
+                .iter()
+                .map(|line| line.amount)
+                .sum();
+        let planned = if spent.is_zero() {
+            Decimal::from(500)
+        } else {
+            round_cents(spent * Decimal::from(100) / Decimal::from(budget.consumed_percent.max(1)))
+        };
+        create_budget(
+            svc,
+            people.admin,
+            customer.id,
+            &BudgetInput {
+                period_kind: PeriodKind::Month,
+                period_start: start,
+                period_end: None,
+                planned_amount: planned,
+                thresholds: None,
+            },
+        )
+        .await?;
     }
     Ok(())
 }

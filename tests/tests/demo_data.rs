@@ -48,6 +48,39 @@ async fn demo_data_loads_once_and_covers_everything(backend: Backend) -> anyhow:
             .any(|n| n["messageCount"].as_i64().unwrap_or(0) >= 3),
         "discussion histories exist"
     );
+    // Costs and budgets show every case: a rate change mid-history, an exceeded budget and
+    // one past its 80 % alert only, and satisfaction ratings.
+    let budgets = server
+        .ok(
+            Some(&admin),
+            "{ budgets { exceeded raisedThresholds actualAmount } agents { id email } }",
+            json!({}),
+        )
+        .await?;
+    let list = budgets["budgets"].as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len(), data.budgets.len());
+    assert!(list.iter().any(|b| b["exceeded"] == true));
+    assert!(list
+        .iter()
+        .any(|b| b["exceeded"] == false && b["raisedThresholds"] == json!([80])));
+    let agathe = budgets["agents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["email"] == "agent@demo.guichet.test")
+        .map(|a| a["id"].clone())
+        .unwrap_or_default();
+    let history = server
+        .ok(
+            Some(&admin),
+            "query($u: ID!) { hourlyCosts(userId: $u) { hourlyCost } }",
+            json!({ "u": agathe }),
+        )
+        .await?;
+    assert_eq!(
+        history["hourlyCosts"],
+        json!([{ "hourlyCost": "38.50" }, { "hourlyCost": "41.75" }])
+    );
     // Every role can sign in.
     for email in [
         "manager@demo.guichet.test",

@@ -8,6 +8,7 @@ pub mod crm;
 pub mod live;
 pub mod notifications;
 pub mod people;
+pub mod reports;
 pub mod settings;
 pub mod tickets;
 

@@ -44,6 +44,13 @@ pub fn AppHeader(children: Children) -> impl IntoView {
                 .is_some_and(|session| session.user.role != Role::Customer)
         })
     };
+    let is_supervisor = move || {
+        state.session.with(|session| {
+            session
+                .as_ref()
+                .is_some_and(|session| matches!(session.user.role, Role::Admin | Role::Manager))
+        })
+    };
     let live_label = move || match state.live.status.get() {
         LiveStatus::Connecting => texts().live_connecting,
         LiveStatus::Connected => texts().live_connected,
@@ -81,6 +88,14 @@ pub fn AppHeader(children: Children) -> impl IntoView {
             <Show when=signed_in>
                 <nav class="nav">
                     <A href="/">{move || texts().nav_board}</A>
+                    <Show when=is_supervisor>
+                        <A href="/reports" attr:data-testid="nav-reports">
+                            {move || texts().reports.nav_reports}
+                        </A>
+                        <A href="/budgets" attr:data-testid="nav-budgets">
+                            {move || texts().reports.nav_budgets}
+                        </A>
+                    </Show>
                     <Show when=is_staff>
                         <A href="/customers" attr:data-testid="nav-customers">
                             {move || texts().crm.nav_customers}

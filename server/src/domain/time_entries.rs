@@ -60,6 +60,10 @@ pub async fn log_time(
     }
     .insert(&svc.db)
     .await?;
+    // The work may push the customer's budget over a threshold: alert now, not at the next
+    // run of the jobs (which would alert all the same, once).
+    super::budgets::raise_budget_alerts(svc, Some(found.tenant_id), Some(found.customer_id))
+        .await?;
     Ok(entry)
 }
 

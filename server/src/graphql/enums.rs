@@ -87,3 +87,7 @@ mirror_enum!(
     /// The sales pipeline stage of a lead.
     LeadStage => entity::enums::LeadStage { Lead, Qualified, Proposal, Negotiation, Won, Lost }
 );
+mirror_enum!(
+    /// The length of a budget period.
+    PeriodKind => entity::enums::PeriodKind { Month, Quarter, Year }
+);

@@ -43,6 +43,8 @@ pub struct Loaders {
     pub links: DataLoader<LinkLoader, HashMapCache>,
     /// Attachments by ticket id.
     pub attachments: DataLoader<AttachmentLoader, HashMapCache>,
+    /// The cost of work by ticket id (supervisors only; nothing for others).
+    pub ticket_costs: DataLoader<TicketCostLoader, HashMapCache>,
     /// The CRM's loaders (counts, tags, notes, timelines, meetings).
     pub crm: super::crm::CrmLoaders,
     /// Whether values are kept for the rest of the request.
@@ -82,6 +84,7 @@ impl Loaders {
             tickets: make(TicketLoader(scope.clone()), caching),
             links: make(LinkLoader(scope.clone()), caching),
             attachments: make(AttachmentLoader(scope.clone()), caching),
+            ticket_costs: make(TicketCostLoader(scope.clone()), caching),
             workflows: make(WorkflowLoader(scope), caching),
             crm: super::crm::CrmLoaders::new(db, actor, caching),
             cached: caching == Caching::PerRequest,
@@ -263,6 +266,34 @@ impl Loader<i64> for AttachmentLoader {
         attachments_of_tickets(&self.0.db, &self.0.actor, keys)
             .await
             .map_err(Arc::new)
+    }
+}
+
+/// Loads the cost of the work logged on tickets, in one statement per batch: supervisors
+/// get every key (0 when no time was logged), everyone else none.
+pub struct TicketCostLoader(Scope);
+
+impl Loader<i64> for TicketCostLoader {
+    type Value = rust_decimal::Decimal;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        if !self.0.actor.is_supervisor() {
+            return Ok(HashMap::new());
+        }
+        let lines = crate::domain::costs::ticket_costs(&self.0.db, &self.0.actor, keys)
+            .await
+            .map_err(Arc::new)?;
+        let mut costs: HashMap<i64, Self::Value> = keys
+            .iter()
+            .map(|key| (*key, crate::domain::costs::units_to_amount(0)))
+            .collect();
+        for line in lines {
+            if let Some(id) = line.id {
+                costs.insert(id, line.amount);
+            }
+        }
+        Ok(costs)
     }
 }
 

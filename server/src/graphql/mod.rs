@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod context;
+pub mod costs;
 pub mod crm;
 pub mod directory;
 pub mod enums;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod loaders;
 pub mod notifications;
 pub mod presence;
+pub mod reports;
 pub mod schema;
 pub mod settings;
 pub mod tickets;

@@ -3,10 +3,12 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::auth::{AuthMutation, AuthQuery};
+use super::costs::{CostMutation, CostQuery};
 use super::crm::{CrmMutation, CrmQuery, CrmSubscription};
 use super::directory::DirectoryQuery;
 use super::notifications::{NotificationMutation, NotificationQuery};
 use super::presence::{PresenceMutation, PresenceSubscription};
+use super::reports::ReportQuery;
 use super::settings::{SettingsMutation, SettingsQuery};
 use super::tickets::{TicketMutation, TicketQuery, TicketSubscription};
 use crate::config::Config;
@@ -20,6 +22,8 @@ pub struct Query(
     TicketQuery,
     DirectoryQuery,
     SettingsQuery,
+    CostQuery,
+    ReportQuery,
     NotificationQuery,
     CrmQuery,
 );
@@ -29,6 +33,7 @@ pub struct Query(
 pub struct Mutation(
     AuthMutation,
     TicketMutation,
+    CostMutation,
     SettingsMutation,
     NotificationMutation,
     PresenceMutation,

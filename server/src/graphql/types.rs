@@ -415,6 +415,18 @@ impl Ticket {
             .map(|e| i64::from(e.minutes))
             .sum())
     }
+    /// The cost of the work logged on the ticket, each entry at its agent's hourly cost
+    /// on its work date (admins and managers; null for others).
+    async fn cost(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<rust_decimal::Decimal>> {
+        loaders(ctx)?
+            .ticket_costs
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| loader_error(&e))
+    }
     /// Files attached to the ticket, oldest first.
     async fn attachments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Attachment>> {
         let rows = loaders(ctx)?

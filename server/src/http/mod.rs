@@ -17,6 +17,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
+mod reports_csv;
+
 use crate::domain::attachments::{read_attachment, read_attachment_by_link};
 use crate::domain::auth::authenticate;
 use crate::domain::DomainError;
@@ -32,6 +34,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/graphql/ws", get(graphql_ws))
+        .route("/reports/{file}", get(reports_csv::report_csv))
         .route("/healthz", get(healthz))
         .route("/attachments/{id}", get(download_attachment))
         .route("/rate/{token}", get(rating::show).post(rating::submit))

@@ -1,10 +1,11 @@
-//! Scheduled jobs: SLA breaches, auto-close and mail delivery, run every `jobs_interval_seconds` by each
+//! Scheduled jobs: SLA breaches, auto-close, budget alerts and mail delivery, run every `jobs_interval_seconds` by each
 //! instance. Every job is idempotent and safe to run concurrently on several instances (see
 //! the modules in `domain`), so no leader election is needed.
 
 use std::time::Duration;
 
 use crate::domain::auto_close::{run_auto_close, AutoCloseReport};
+use crate::domain::budgets::raise_budget_alerts;
 use crate::domain::mail::{deliver_outbox, MailReport};
 use crate::domain::sla::{check_sla_breaches, SlaReport};
 use crate::domain::{DomainResult, Services};
@@ -16,6 +17,8 @@ pub struct JobsReport {
     pub sla: SlaReport,
     /// Reminders and closures.
     pub auto_close: AutoCloseReport,
+    /// Budget threshold alerts raised.
+    pub budget_alerts: u64,
     /// Mails sent from the outbox.
     pub mail: MailReport,
 }
@@ -29,6 +32,7 @@ pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
     Ok(JobsReport {
         sla: check_sla_breaches(svc).await?,
         auto_close: run_auto_close(svc).await?,
+        budget_alerts: raise_budget_alerts(svc, None, None).await?,
         // Last, so that mails queued by the jobs above leave in the same pass.
         mail: deliver_outbox(svc).await?,
     })

@@ -1,0 +1,327 @@
+//! `GET /reports/{name}.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&agentId=&departmentId=&ticketType=]`:
+//! every report as CSV, for a bearer credential of an admin or manager (as `/attachments`).
+//!
+//! Names: `ticket-times`, `satisfaction`, `tickets-per-week`, `backlog`, `lead-conversion`,
+//! `budgets`, and `costs-by-{ticket,customer,agent,week,month,quarter,year}`. The rows come
+//! from the same domain functions as the GraphQL queries.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use entity::enums::TicketType;
+use entity::{customer, ticket, user};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::bearer;
+use crate::domain::auth::authenticate;
+use crate::domain::costs::{cost_report, CostFilter, CostGrouping};
+use crate::domain::customers::display_name;
+use crate::domain::reports::{self, ReportFilter};
+use crate::domain::{budgets, Actor, DomainError, DomainResult, Services};
+use crate::state::AppState;
+
+/// The query string of a CSV export.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CsvQuery {
+    from: NaiveDate,
+    to: NaiveDate,
+    agent_id: Option<i64>,
+    department_id: Option<i64>,
+    ticket_type: Option<String>,
+}
+
+/// Serves one report as CSV.
+pub(crate) async fn report_csv(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(query): Query<CsvQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let svc = &state.services;
+    let result = match bearer(&headers) {
+        Some(credential) => match authenticate(&svc.db, &state.keys, svc.now(), credential).await {
+            Ok(actor) => build_csv(svc, &actor, &file, &query).await,
+            Err(e) => Err(e),
+        },
+        None => Err(DomainError::Unauthenticated("sign in first".into())),
+    };
+    match result {
+        Ok(body) => {
+            let disposition = format!("attachment; filename=\"{file}\"");
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+                    (header::CACHE_CONTROL, "private, no-store".to_owned()),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(DomainError::Unauthenticated(reason)) => {
+            (StatusCode::UNAUTHORIZED, reason).into_response()
+        }
+        Err(DomainError::Forbidden(reason)) => (StatusCode::FORBIDDEN, reason).into_response(),
+        Err(DomainError::NotFound(_)) => (StatusCode::NOT_FOUND, "no such report").into_response(),
+        Err(DomainError::Validation { message, .. }) => {
+            (StatusCode::BAD_REQUEST, message).into_response()
+        }
+        Err(other) => {
+            tracing::error!(error = %other, "CSV export failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+fn csv_error(err: impl std::fmt::Display) -> DomainError {
+    DomainError::Internal(format!("cannot write CSV: {err}"))
+}
+
+/// Writes `rows` under `head` as CSV text.
+fn write_csv(head: &[&str], rows: Vec<Vec<String>>) -> DomainResult<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(head).map_err(csv_error)?;
+    for row in rows {
+        writer.write_record(&row).map_err(csv_error)?;
+    }
+    let bytes = writer.into_inner().map_err(csv_error)?;
+    String::from_utf8(bytes).map_err(csv_error)
+}
+
+fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+async fn user_names(
+    svc: &Services,
+    actor: &Actor,
+    ids: impl Iterator<Item = i64>,
+) -> DomainResult<HashMap<i64, String>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::TenantId.eq(actor.tenant_id))
+        .filter(user::Column::Id.is_in(ids))
+        .all(&svc.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+async fn build_csv(
+    svc: &Services,
+    actor: &Actor,
+    file: &str,
+    query: &CsvQuery,
+) -> DomainResult<String> {
+    let name = file
+        .strip_suffix(".csv")
+        .ok_or(DomainError::NotFound("report"))?;
+    let ticket_type = query
+        .ticket_type
+        .as_deref()
+        .map(|t| t.to_ascii_lowercase().parse::<TicketType>())
+        .transpose()
+        .map_err(|_| DomainError::validation("ticketType", "unknown ticket type"))?;
+    let filter = ReportFilter {
+        from: query.from,
+        to: query.to,
+        agent_id: query.agent_id,
+        department_id: query.department_id,
+        ticket_type,
+    };
+    match name {
+        "ticket-times" => {
+            let t = reports::ticket_times(svc, actor, &filter).await?;
+            write_csv(
+                &[
+                    "tickets",
+                    "responded",
+                    "mean_first_response_seconds",
+                    "resolved",
+                    "mean_resolution_seconds",
+                    "response_sla_total",
+                    "response_sla_met",
+                    "resolution_sla_total",
+                    "resolution_sla_met",
+                ],
+                vec![vec![
+                    t.tickets.to_string(),
+                    t.responded.to_string(),
+                    opt(t.mean_first_response_seconds),
+                    t.resolved.to_string(),
+                    opt(t.mean_resolution_seconds),
+                    t.response_sla_total.to_string(),
+                    t.response_sla_met.to_string(),
+                    t.resolution_sla_total.to_string(),
+                    t.resolution_sla_met.to_string(),
+                ]],
+            )
+        }
+        "satisfaction" => {
+            let lines = reports::satisfaction_by_agent(svc, actor, &filter).await?;
+            let names = user_names(svc, actor, lines.iter().filter_map(|l| l.agent_id)).await?;
+            let rows = lines
+                .iter()
+                .map(|l| {
+                    let mut row = vec![
+                        opt(l.agent_id),
+                        l.agent_id
+                            .and_then(|id| names.get(&id).cloned())
+                            .unwrap_or_default(),
+                        l.ratings.to_string(),
+                        format!("{:.2}", l.mean),
+                    ];
+                    row.extend(l.distribution.iter().map(ToString::to_string));
+                    row
+                })
+                .collect();
+            write_csv(
+                &[
+                    "agent_id", "agent", "ratings", "mean", "stars_1", "stars_2", "stars_3",
+                    "stars_4", "stars_5",
+                ],
+                rows,
+            )
+        }
+        "tickets-per-week" => {
+            let weeks = reports::tickets_per_week(svc, actor, &filter).await?;
+            let rows = weeks
+                .iter()
+                .map(|w| {
+                    vec![
+                        w.week_start.to_string(),
+                        w.opened.to_string(),
+                        w.closed.to_string(),
+                    ]
+                })
+                .collect();
+            write_csv(&["week_start", "opened", "closed"], rows)
+        }
+        "backlog" => {
+            let points = reports::backlog(svc, actor, &filter).await?;
+            let rows = points
+                .iter()
+                .map(|(d, n)| vec![d.to_string(), n.to_string()])
+                .collect();
+            write_csv(&["date", "open"], rows)
+        }
+        "lead-conversion" => {
+            let l = reports::lead_conversion(svc, actor, &filter).await?;
+            write_csv(
+                &["leads", "converted"],
+                vec![vec![l.leads.to_string(), l.converted.to_string()]],
+            )
+        }
+        "budgets" => {
+            let list =
+                budgets::list_budgets(svc, actor, None, Some(filter.from), Some(filter.to)).await?;
+            let customers: HashMap<i64, String> = customer::Entity::find()
+                .filter(customer::Column::TenantId.eq(actor.tenant_id))
+                .filter(customer::Column::Id.is_in(list.iter().map(|b| b.budget.customer_id)))
+                .all(&svc.db)
+                .await?
+                .iter()
+                .map(|c| (c.id, display_name(c)))
+                .collect();
+            let rows = list
+                .iter()
+                .map(|b| {
+                    vec![
+                        b.budget.id.to_string(),
+                        b.budget.customer_id.to_string(),
+                        customers
+                            .get(&b.budget.customer_id)
+                            .cloned()
+                            .unwrap_or_default(),
+                        b.budget.period_kind.as_str().to_owned(),
+                        b.budget.period_start.to_string(),
+                        b.budget.period_end.to_string(),
+                        b.budget.currency.clone(),
+                        b.planned.to_string(),
+                        b.actual.to_string(),
+                        b.remaining.to_string(),
+                        b.projected.to_string(),
+                        b.exceeded().to_string(),
+                    ]
+                })
+                .collect();
+            write_csv(
+                &[
+                    "budget_id",
+                    "customer_id",
+                    "customer",
+                    "period_kind",
+                    "period_start",
+                    "period_end",
+                    "currency",
+                    "planned",
+                    "actual",
+                    "remaining",
+                    "projected",
+                    "exceeded",
+                ],
+                rows,
+            )
+        }
+        other => {
+            let grouping = match other.strip_prefix("costs-by-") {
+                Some("ticket") => CostGrouping::Ticket,
+                Some("customer") => CostGrouping::Customer,
+                Some("agent") => CostGrouping::Agent,
+                Some("week") => CostGrouping::Week,
+                Some("month") => CostGrouping::Month,
+                Some("quarter") => CostGrouping::Quarter,
+                Some("year") => CostGrouping::Year,
+                _ => return Err(DomainError::NotFound("report")),
+            };
+            let cost_filter = CostFilter {
+                from: Some(filter.from),
+                to: Some(filter.to),
+                user_id: filter.agent_id,
+                ..CostFilter::default()
+            };
+            let lines = cost_report(svc, actor, grouping, &cost_filter).await?;
+            let ids = lines.iter().filter_map(|l| l.id);
+            let labels: HashMap<i64, String> = match grouping {
+                CostGrouping::Ticket => ticket::Entity::find()
+                    .filter(ticket::Column::TenantId.eq(actor.tenant_id))
+                    .filter(ticket::Column::Id.is_in(ids))
+                    .all(&svc.db)
+                    .await?
+                    .into_iter()
+                    .map(|t| (t.id, t.number))
+                    .collect(),
+                CostGrouping::Customer => customer::Entity::find()
+                    .filter(customer::Column::TenantId.eq(actor.tenant_id))
+                    .filter(customer::Column::Id.is_in(ids))
+                    .all(&svc.db)
+                    .await?
+                    .iter()
+                    .map(|c| (c.id, display_name(c)))
+                    .collect(),
+                CostGrouping::Agent => user_names(svc, actor, ids).await?,
+                _ => HashMap::new(),
+            };
+            let rows = lines
+                .iter()
+                .map(|l| {
+                    let key = l
+                        .period_start
+                        .map(|d| d.to_string())
+                        .or_else(|| l.id.map(|id| id.to_string()))
+                        .unwrap_or_default();
+                    let label =
+                        l.id.and_then(|id| labels.get(&id).cloned())
+                            .unwrap_or_default();
+                    vec![key, label, l.minutes.to_string(), l.amount.to_string()]
+                })
+                .collect();
+            write_csv(&["key", "label", "minutes", "amount"], rows)
+        }
+    }
+}
