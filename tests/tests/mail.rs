@@ -147,7 +147,62 @@ async fn failed_deliveries_are_retried_then_given_up(backend: Backend) -> anyhow
     Ok(())
 }
 
+async fn crossed_budget_thresholds_are_mailed_to_supervisors_once(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let sink = SmtpSink::start()?;
+    let server = server_with_mail(backend, &sink.url).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let ticket = tenant
+        .ticket(&server, &jean, "SUPPORT", "Entretien")
+        .await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let me = server.ok(admin, "{ me { id } }", json!({})).await?;
+    server
+        .ok(
+            admin,
+            "mutation($u: ID!) { setHourlyCost(userId: $u, hourlyCost: \"60\", effectiveFrom: \"2026-01-01\") { hourlyCost } }",
+            json!({ "u": me["me"]["id"] }),
+        )
+        .await?;
+    server
+        .ok(
+            admin,
+            "mutation($c: ID!) { createBudget(customerId: $c, input: { periodKind: MONTH, periodStart: \"2026-03-01\", plannedAmount: \"50\" }) { id } }",
+            json!({ "c": jean }),
+        )
+        .await?;
+    let log = "mutation($t: ID!, $m: Int!) { logTime(input: { ticketId: $t, minutes: $m, workDate: \"2026-03-02\" }) { id } }";
+    // 45 min at 60/h = 45.00 of 50: the 80 % threshold.
+    server
+        .ok(admin, log, json!({ "t": ticket["id"], "m": 45 }))
+        .await?;
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    let mails = sink.wait_for(1, Duration::from_secs(10)).await?;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, vec![tenant.admin_email.clone()]);
+    assert!(mails[0].subject.contains("80 %"), "{}", mails[0].subject);
+    assert!(mails[0].body.contains("45.00"), "{}", mails[0].body);
+    // Nothing new: no second mail for the same threshold.
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    // 10 more minutes: 55.00, past 100 %.
+    server
+        .ok(admin, log, json!({ "t": ticket["id"], "m": 10 }))
+        .await?;
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    sink.wait_for(2, Duration::from_secs(10)).await?;
+    // Give a duplicate the time to arrive, if there were one.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mails = sink.received();
+    assert_eq!(mails.len(), 2, "one mail per threshold");
+    assert!(mails[1].subject.contains("100 %"), "{}", mails[1].subject);
+    Ok(())
+}
+
 both_backends!(
     resolved_ticket_mails_a_rating_link_that_needs_a_click,
     failed_deliveries_are_retried_then_given_up,
+    crossed_budget_thresholds_are_mailed_to_supervisors_once,
 );

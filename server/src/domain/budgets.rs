@@ -15,8 +15,8 @@ use entity::enums::{NotificationKind, PeriodKind};
 use entity::{budget, customer};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 
 use super::actor::{Actor, Scope};
@@ -508,6 +508,25 @@ pub async fn raise_budget_alerts(
                     now,
                 )
                 .await?;
+                // And by mail, in the same transaction (the outbox sends it).
+                let addresses: Vec<String> = entity::user::Entity::find()
+                    .select_only()
+                    .column(entity::user::Column::Email)
+                    .filter(entity::user::Column::Id.is_in(to))
+                    .into_tuple()
+                    .all(&txn)
+                    .await?;
+                for address in addresses.iter().filter(|a| super::mail::is_mailable(a)) {
+                    super::mail::queue_mail(
+                        &txn,
+                        status.budget.tenant_id,
+                        address,
+                        &title,
+                        &body,
+                        now,
+                    )
+                    .await?;
+                }
                 raised += 1;
             }
             txn.commit().await?;
