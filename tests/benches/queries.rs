@@ -8,7 +8,8 @@
 //! `postgres` or `both` (default).
 //!
 //! Targets (the run fails when a median exceeds them): the SPA's board, filtered board,
-//! full-text search and ticket page under 250 ms each. The statement counts show that
+//! full-text search and ticket page under 250 ms each; each report (a quarter, or a year
+//! of monthly costs) under 1 s. The statement counts show that
 //! nothing grows with the data (no N+1).
 
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use guichet_tests::{Backend, TestDatabase, TestServer};
 use serde_json::{json, Value};
 
 const TARGET: Duration = Duration::from_millis(250);
+const REPORT_TARGET: Duration = Duration::from_millis(1000);
 
 const BOARD: &str = include_str!("../../app/graphql/board_tickets.graphql");
 const TICKET: &str = include_str!("../../app/graphql/ticket.graphql");
@@ -85,6 +87,13 @@ async fn bench(backend: Backend, tickets: usize, runs: usize) -> anyhow::Result<
     let ticket_id = some_ticket["tickets"]["nodes"][0]["id"].clone();
     let customer_id = some_ticket["tickets"]["nodes"][0]["customer"]["id"].clone();
 
+    // Reports over the last quarter (and a year) of the loaded history.
+    let today = server.clock_now().date_naive();
+    let to = today.to_string();
+    let quarter_from = (today - chrono::Duration::days(91)).to_string();
+    let year_from = (today - chrono::Duration::days(365)).to_string();
+    let quarter = json!({ "from": quarter_from, "to": to });
+
     let cases = [
         Case {
             name: "board (SPA query, 100 newest)",
@@ -116,11 +125,47 @@ async fn bench(backend: Backend, tickets: usize, runs: usize) -> anyhow::Result<
             variables: json!({ "id": ticket_id }),
             target: Some(TARGET),
         },
+        Case {
+            name: "report: response/resolution times",
+            query: "query($f: ReportFilterInput!) { ticketTimesReport(filter: $f) { tickets responded meanFirstResponseSeconds resolved meanResolutionSeconds } }",
+            variables: json!({ "f": quarter }),
+            target: Some(REPORT_TARGET),
+        },
+        Case {
+            name: "report: satisfaction per agent",
+            query: "query($f: ReportFilterInput!) { satisfactionReport(filter: $f) { agent { displayName } ratings mean distribution } }",
+            variables: json!({ "f": quarter }),
+            target: Some(REPORT_TARGET),
+        },
+        Case {
+            name: "report: opened/closed per week",
+            query: "query($f: ReportFilterInput!) { ticketsPerWeek(filter: $f) { weekStart opened closed } }",
+            variables: json!({ "f": quarter }),
+            target: Some(REPORT_TARGET),
+        },
+        Case {
+            name: "report: backlog per week",
+            query: "query($f: ReportFilterInput!) { backlogReport(filter: $f) { date open } }",
+            variables: json!({ "f": quarter }),
+            target: Some(REPORT_TARGET),
+        },
+        Case {
+            name: "report: cost per month, 1 year",
+            query: "query($from: NaiveDate, $to: NaiveDate) { costReport(groupBy: MONTH, from: $from, to: $to) { periodStart minutes amount } }",
+            variables: json!({ "from": year_from, "to": to }),
+            target: Some(REPORT_TARGET),
+        },
+        Case {
+            name: "report: cost per customer, quarter",
+            query: "query($from: NaiveDate, $to: NaiveDate) { costReport(groupBy: CUSTOMER, from: $from, to: $to) { minutes amount } }",
+            variables: json!({ "from": quarter_from, "to": to }),
+            target: Some(REPORT_TARGET),
+        },
     ];
 
     let mut ok = true;
     println!(
-        "{:<34} {:>10} {:>10} {:>11} {:>8}",
+        "{:<38} {:>10} {:>10} {:>11} {:>8}",
         "query", "median ms", "p95 ms", "statements", "target"
     );
     for case in &cases {
@@ -155,7 +200,7 @@ async fn bench(backend: Backend, tickets: usize, runs: usize) -> anyhow::Result<
             None => "-",
         };
         println!(
-            "{:<34} {:>10.1} {:>10.1} {:>11} {:>8}",
+            "{:<38} {:>10.1} {:>10.1} {:>11} {:>8}",
             case.name,
             median.as_secs_f64() * 1000.0,
             p95.as_secs_f64() * 1000.0,
