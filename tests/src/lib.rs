@@ -19,6 +19,7 @@ use sqlx::{Connection, Executor, PgConnection};
 
 pub use chrono;
 
+pub mod browser;
 pub mod bulk;
 pub mod smtp;
 

@@ -2,108 +2,15 @@
 //! per week drawn as bars, the satisfaction distribution and its comment, an exceeded
 //! budget's gauge highlighted with its figures, and sets an agent's hourly cost.
 //!
-//! Same needs as `browser.rs` (the built SPA, `chromium`, `chromedriver`); its helpers are
-//! repeated here because each file under `tests/` is its own crate.
+//! Same needs as `browser.rs` (the built SPA, `chromium`, `chromedriver`), and the same
+//! helpers (`guichet_tests::browser`).
 
-use std::process::Stdio;
-use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
-use fantoccini::elements::Element;
-use fantoccini::{ClientBuilder, Locator};
-use guichet_tests::{Backend, TestDatabase, TestServer};
+use fantoccini::Locator;
+use guichet_tests::browser::{serially, spa_server, wait_css, with_browser};
+use guichet_tests::TestServer;
 use serde_json::json;
-
-struct Driver {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_chromedriver() -> anyhow::Result<Driver> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
-    let child = std::process::Command::new(&binary)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .with_context(|| format!("cannot start {binary}: run scripts/install-deps.sh"))?;
-    Ok(Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    })
-}
-
-async fn connect(driver: &Driver) -> anyhow::Result<fantoccini::Client> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    let profile = tempfile::tempdir()?;
-    let capabilities = json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000",
-                format!("--user-data-dir={}", profile.keep().display()),
-            ]
-        }
-    });
-    let capabilities = capabilities.as_object().cloned().unwrap_or_default();
-    let mut last_error = None;
-    for _ in 0..50 {
-        match ClientBuilder::rustls()?
-            .capabilities(capabilities.clone())
-            .connect(&driver.url)
-            .await
-        {
-            Ok(client) => return Ok(client),
-            Err(error) => {
-                last_error = Some(error);
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
-    }
-    Err(anyhow::anyhow!("cannot reach chromedriver: {last_error:?}"))
-}
-
-const WAIT: Duration = Duration::from_secs(20);
-
-async fn wait_css(browser: &fantoccini::Client, selector: &str) -> anyhow::Result<Element> {
-    browser
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(selector))
-        .await
-        .with_context(|| format!("waiting for {selector}"))
-}
-
-async fn spa_server() -> anyhow::Result<TestServer> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let spa_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/dist");
-    anyhow::ensure!(
-        spa_dir.join("index.html").is_file(),
-        "the SPA is not built: run `cargo xtask build-spa`"
-    );
-    let config = server::config::Config {
-        spa_dir,
-        ..server::config::Config::default()
-    };
-    TestServer::start_on(
-        Arc::new(TestDatabase::create(Backend::Sqlite).await?),
-        config,
-    )
-    .await
-}
 
 /// Two tickets on Monday 2 March 2026 (the test clock's day), one resolved and rated 4 ★
 /// with a comment; 90 minutes at 40 €/h on Jean's ticket against a March budget of 50 €.
@@ -270,24 +177,12 @@ async fn scenario(
 
 #[test]
 fn admin_reads_the_report_and_budget_dashboards() -> anyhow::Result<()> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?
-        .block_on(async {
-            let server = spa_server().await?;
-            let (tenant, agathe) = seed(&server).await?;
-            let driver = start_chromedriver()?;
-            let browser = connect(&driver).await?;
-            let outcome = scenario(&browser, &server, &tenant, &agathe).await;
-            if outcome.is_err() {
-                if let Ok(png) = browser.screenshot().await {
-                    let path = std::env::temp_dir().join("guichet-browser-failure-reports.png");
-                    let _ = std::fs::write(&path, png);
-                    eprintln!("screenshot of the failure: {}", path.display());
-                }
-            }
-            let _ = browser.close().await;
-            outcome
+    serially(|| async {
+        let server = spa_server().await?;
+        let (tenant, agathe) = seed(&server).await?;
+        with_browser("reports", |browser| async move {
+            scenario(&browser, &server, &tenant, &agathe).await
         })
+        .await
+    })
 }

@@ -1,0 +1,207 @@
+//! Headless Chromium for the SPA's tests (fantoccini + chromedriver): the helpers every
+//! browser scenario shares. Needs the built SPA (`cargo xtask build-spa`), `chromium` and
+//! `chromedriver`; a missing one fails the test.
+
+use std::process::Stdio;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use fantoccini::elements::Element;
+use fantoccini::{ClientBuilder, Locator};
+
+use serde_json::json;
+
+use crate::{Backend, TestDatabase, TestServer};
+
+/// A running chromedriver, killed when dropped.
+pub struct Driver {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts chromedriver (`CHROMEDRIVER`, or `chromedriver` on the `PATH`) on a free port.
+///
+/// # Errors
+///
+/// Fails when it cannot be started.
+pub fn start_chromedriver() -> anyhow::Result<Driver> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
+    let child = std::process::Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| format!("cannot start {binary}: run scripts/install-deps.sh"))?;
+    Ok(Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+/// Opens a headless Chromium session.
+///
+/// # Errors
+///
+/// Fails when chromedriver cannot be reached.
+pub async fn connect(driver: &Driver) -> anyhow::Result<fantoccini::Client> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    let profile = tempfile::tempdir()?;
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000",
+                format!("--user-data-dir={}", profile.keep().display()),
+            ]
+        }
+    });
+    let capabilities = capabilities.as_object().cloned().unwrap_or_default();
+    // chromedriver needs a moment to listen.
+    let mut last_error = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()?
+            .capabilities(capabilities.clone())
+            .connect(&driver.url)
+            .await
+        {
+            Ok(client) => return Ok(client),
+            Err(error) => {
+                last_error = Some(error);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    Err(anyhow::anyhow!("cannot reach chromedriver: {last_error:?}"))
+}
+
+/// Serialises the scenarios: one browser at a time.
+static BROWSER: Mutex<()> = Mutex::new(());
+
+/// How long a wait for the page may take.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// Runs `scenario` on a fresh runtime, one scenario at a time.
+///
+/// # Errors
+///
+/// The scenario's.
+pub fn serially<F: std::future::Future<Output = anyhow::Result<()>>>(
+    scenario: impl FnOnce() -> F,
+) -> anyhow::Result<()> {
+    let _guard = BROWSER.lock().unwrap_or_else(PoisonError::into_inner);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?
+        .block_on(scenario())
+}
+
+/// A server serving the built SPA, on a fresh SQLite database.
+///
+/// # Errors
+///
+/// Fails when the SPA is not built or the server cannot start.
+pub async fn spa_server() -> anyhow::Result<TestServer> {
+    // Several TLS back-ends are compiled in through dependencies; chromedriver is plain
+    // HTTP, but rustls wants one chosen.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let spa_dir = (std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        std::path::PathBuf::from,
+    ))
+    .join("../app/dist");
+    anyhow::ensure!(
+        spa_dir.join("index.html").is_file(),
+        "the SPA is not built: run `cargo xtask build-spa`"
+    );
+    let config = server::config::Config {
+        spa_dir,
+        ..server::config::Config::default()
+    };
+    TestServer::start_on(
+        Arc::new(TestDatabase::create(Backend::Sqlite).await?),
+        config,
+    )
+    .await
+}
+
+/// Starts Chromium, runs `scenario` with it, and keeps a screenshot when it fails.
+///
+/// # Errors
+///
+/// The scenario's, or Chromium's.
+pub async fn with_browser<F>(
+    name: &str,
+    scenario: impl FnOnce(fantoccini::Client) -> F,
+) -> anyhow::Result<()>
+where
+    F: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let driver = start_chromedriver()?;
+    let browser = connect(&driver).await?;
+    let outcome = scenario(browser.clone()).await;
+    if outcome.is_err() {
+        if let Ok(png) = browser.screenshot().await {
+            let path = std::env::temp_dir().join(format!("guichet-browser-failure-{name}.png"));
+            let _ = std::fs::write(&path, png);
+            eprintln!("screenshot of the failure: {}", path.display());
+        }
+    }
+    let _ = browser.close().await;
+    outcome
+}
+
+/// Waits for an element matching a CSS selector.
+///
+/// # Errors
+///
+/// Fails after [`WAIT`].
+pub async fn wait_css(browser: &fantoccini::Client, selector: &str) -> anyhow::Result<Element> {
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(selector))
+        .await
+        .with_context(|| format!("waiting for {selector}"))
+}
+
+/// Signs in through the login form and waits for the board.
+///
+/// # Errors
+///
+/// Fails when the board does not show.
+pub async fn sign_in(
+    browser: &fantoccini::Client,
+    server: &TestServer,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<()> {
+    browser.goto(&format!("{}/login", server.base_url)).await?;
+    wait_css(browser, "input[name=email]")
+        .await?
+        .send_keys(email)
+        .await?;
+    wait_css(browser, "input[name=password]")
+        .await?
+        .send_keys(password)
+        .await?;
+    wait_css(browser, "[data-testid=login-submit]")
+        .await?
+        .click()
+        .await?;
+    wait_css(browser, "[data-testid=board]").await?;
+    Ok(())
+}
