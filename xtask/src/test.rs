@@ -43,7 +43,8 @@ pub fn run(options: &[String]) -> Result<()> {
     run_tests()?;
     // The benchmark on a tiny data set, so that it keeps working (figures come from
     // `cargo xtask bench`).
-    cargo(&["test", "-p", "guichet-tests", "--bench", "queries"])
+    // `--workspace`, so that features resolve as for the suite and nothing is rebuilt.
+    cargo(&["test", "--workspace", "--bench", "queries"])
 }
 
 /// Runs the test suite, echoing its output, and ends with one summary line over every test
