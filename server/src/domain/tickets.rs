@@ -106,13 +106,22 @@ fn search_condition(
             } else {
                 ""
             };
+            // Each branch can use its GIN index (a bitmap scan); an `OR` with `EXISTS`
+            // would make PostgreSQL test every ticket newest first instead.
             Expr::cust_with_values(
                 format!(
-                    "(to_tsvector('simple', guichet_fold(\"tickets\".\"subject\" || ' ' || \"tickets\".\"description\")) @@ to_tsquery('simple', guichet_fold($1)) \
-                     OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = \"tickets\".\"id\" AND m.tenant_id = $2{visibility} \
-                     AND to_tsvector('simple', guichet_fold(m.body)) @@ to_tsquery('simple', guichet_fold($3))))"
+                    "\"tickets\".\"id\" IN (\
+                     SELECT t.id FROM tickets t WHERE t.tenant_id = $1 \
+                     AND to_tsvector('simple', guichet_fold(t.subject || ' ' || t.description)) @@ to_tsquery('simple', guichet_fold($2)) \
+                     UNION SELECT m.ticket_id FROM messages m WHERE m.tenant_id = $3{visibility} \
+                     AND to_tsvector('simple', guichet_fold(m.body)) @@ to_tsquery('simple', guichet_fold($4)))"
                 ),
-                [sea_orm::Value::from(query.clone()), actor.tenant_id.into(), query.into()],
+                [
+                    sea_orm::Value::from(actor.tenant_id),
+                    query.clone().into(),
+                    actor.tenant_id.into(),
+                    query.into(),
+                ],
             )
         }
         _ => {
