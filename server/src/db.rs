@@ -4,7 +4,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlxSqliteConnector};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlxSqliteConnector,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 /// Opens a pool on `url`.
@@ -46,5 +48,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 ///
 /// Fails when a migration fails.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    refresh_statistics(db).await
+}
+
+/// Keeps the query planner's statistics fresh. PostgreSQL's autovacuum does it by itself;
+/// SQLite only plans well with `ANALYZE` data (without it, a ticket page on 100 000
+/// tickets took 630 ms instead of 6 ms in the bench), and `PRAGMA optimize` analyses the
+/// tables whose statistics are missing or stale, cheaply when nothing changed. Run at
+/// start-up and by the scheduler.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA optimize=0x10002").await?;
+    }
+    Ok(())
 }

@@ -43,8 +43,16 @@ pub fn spawn_scheduler(svc: Services, interval: Duration) -> tokio::task::JoinHa
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut ticks: u64 = 0;
         loop {
             ticker.tick().await;
+            // Planner statistics about once an hour (SQLite; a no-op elsewhere).
+            if ticks % 60 == 0 {
+                if let Err(error) = crate::db::refresh_statistics(&svc.db).await {
+                    tracing::warn!(%error, "refreshing planner statistics failed");
+                }
+            }
+            ticks = ticks.wrapping_add(1);
             match run_due_jobs(&svc).await {
                 Ok(report) if report != JobsReport::default() => {
                     tracing::info!(?report, "scheduled jobs ran")
