@@ -10,7 +10,7 @@ use super::context::{actor, loaders, services};
 use super::enums::PeriodKind;
 use super::error::{parse_id, GraphqlResultExt};
 use super::loaders::loader_error;
-use super::types::{Customer, Ticket, User};
+use super::types::{load_user, Customer, Ticket, User};
 use crate::domain::budgets::{self, BudgetInput as DomainBudgetInput, BudgetStatus};
 use crate::domain::costs::{self, CostFilter, CostGrouping as DomainGrouping, CostLine};
 
@@ -24,12 +24,7 @@ impl HourlyCost {
     }
     /// The staff member.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        Ok(loaders(ctx)?
-            .users
-            .load_one(self.0.user_id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .map(User))
+        load_user(ctx, Some(self.0.user_id)).await
     }
     /// What an hour costs, in `currency`.
     async fn hourly_cost(&self) -> Decimal {
@@ -133,12 +128,7 @@ impl CostReportLine {
         else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .users
-            .load_one(id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .map(User))
+        load_user(ctx, Some(id)).await
     }
     /// Minutes logged.
     async fn minutes(&self) -> i64 {

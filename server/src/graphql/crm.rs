@@ -18,7 +18,7 @@ use super::context::{actor, loaders, services};
 use super::enums::{ActivityKind, Channel, CustomerSegment, CustomerStatus, LeadStage, LeadStatus};
 use super::error::{parse_id, GraphqlResultExt};
 use super::loaders::{loader_error, Caching, LoadError};
-use super::types::{Customer, Ticket, User};
+use super::types::{load_user, Customer, Ticket, User};
 use crate::domain::contacts::{self, InboundContact};
 use crate::domain::crm::{
     self, CustomerFilter as DomainCustomerFilter, CustomerOrder as DomainCustomerOrder,
@@ -242,15 +242,7 @@ impl CustomerNote {
     }
     /// Who wrote it.
     async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(id) = self.0.created_by else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .users
-            .load_one(id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .map(User))
+        load_user(ctx, self.0.created_by).await
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -441,16 +433,6 @@ impl Lead {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-}
-
-async fn load_user(ctx: &Context<'_>, id: Option<i64>) -> async_graphql::Result<Option<User>> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(loaders(ctx)?
-        .users
-        .load_one(id)
-        .await
-        .map_err(|e| loader_error(&e))?
-        .map(User))
 }
 
 /// A meeting planned with a lead.

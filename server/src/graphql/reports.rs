@@ -4,11 +4,10 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::NaiveDate;
 
-use super::context::{actor, loaders, services};
+use super::context::{actor, services};
 use super::enums::TicketType;
 use super::error::{parse_id, GraphqlResultExt};
-use super::loaders::loader_error;
-use super::types::{Ticket, User};
+use super::types::{load_user, Ticket, User};
 use crate::domain::reports::{self, AgentSatisfaction, ReportFilter, TicketTimes};
 
 /// What a report covers: whole days from `from` to `to` (UTC, both included).
@@ -108,15 +107,7 @@ pub struct AgentSatisfactionReport(AgentSatisfaction);
 impl AgentSatisfactionReport {
     /// The assignee; null for unassigned tickets.
     async fn agent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(id) = self.0.agent_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .users
-            .load_one(id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .map(User))
+        load_user(ctx, self.0.agent_id).await
     }
     /// Ratings given.
     async fn ratings(&self) -> i64 {

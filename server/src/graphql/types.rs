@@ -297,15 +297,7 @@ impl Ticket {
     }
     /// The agent in charge, if any.
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(id) = self.0.assignee_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .users
-            .load_one(id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .map(User))
+        load_user(ctx, self.0.assignee_id).await
     }
     /// The department the ticket was routed to.
     async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {
@@ -506,15 +498,7 @@ impl HistoryEntry {
     }
     /// Who made the change; none for the system.
     async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(id) = self.0.actor_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .users
-            .load_one(id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .map(User))
+        load_user(ctx, self.0.actor_id).await
     }
     /// The value before (a status, a priority, a user id…).
     async fn from_value(&self) -> Option<&str> {
@@ -583,12 +567,7 @@ impl TimeEntry {
     }
     /// Who worked.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        Ok(loaders(ctx)?
-            .users
-            .load_one(self.0.user_id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .map(User))
+        load_user(ctx, Some(self.0.user_id)).await
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -632,4 +611,18 @@ impl TicketConnection {
             .map(|e| Ticket(e.node.0.clone()))
             .collect()
     }
+}
+
+/// The user `id` points at, through the request's loader (`None` for no id or no such user).
+pub(crate) async fn load_user(
+    ctx: &Context<'_>,
+    id: Option<i64>,
+) -> async_graphql::Result<Option<User>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(loaders(ctx)?
+        .users
+        .load_one(id)
+        .await
+        .map_err(|e| loader_error(&e))?
+        .map(User))
 }
