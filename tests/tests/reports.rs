@@ -244,6 +244,43 @@ async fn reports_aggregate_a_timed_history(backend: Backend) -> anyhow::Result<(
         weeks["backlogReport"],
         json!([{ "date": "2026-03-08", "open": 2 }, { "date": "2026-03-15", "open": 1 }])
     );
+    // Ranges that start after the tickets were created: the backlog carried in counts T2
+    // (resolved on 9 March, inside the range) and T3 (still open), not T1 (resolved before).
+    // A range may start and end mid-week; one before any ticket is empty.
+    let backlog = |from: &str, to: &str| {
+        let server = &server;
+        let f = json!({ "f": { "from": from, "to": to } });
+        async move {
+            server
+                .ok(
+                    manager,
+                    "query($f: ReportFilterInput!) { backlogReport(filter: $f) { date open } }",
+                    f,
+                )
+                .await
+                .map(|data| data["backlogReport"].clone())
+        }
+    };
+    assert_eq!(
+        backlog("2026-03-09", "2026-03-15").await?,
+        json!([{ "date": "2026-03-15", "open": 1 }])
+    );
+    assert_eq!(
+        backlog("2026-03-04", "2026-03-04").await?,
+        json!([{ "date": "2026-03-04", "open": 2 }])
+    );
+    assert_eq!(
+        backlog("2026-03-11", "2026-03-24").await?,
+        json!([
+            { "date": "2026-03-15", "open": 1 },
+            { "date": "2026-03-22", "open": 1 },
+            { "date": "2026-03-24", "open": 1 },
+        ])
+    );
+    assert_eq!(
+        backlog("2026-02-16", "2026-02-22").await?,
+        json!([{ "date": "2026-02-22", "open": 0 }])
+    );
     let leads = server.ok(manager, LEADS, json!({ "f": range() })).await?;
     assert_eq!(
         leads["leadConversionReport"],

@@ -366,6 +366,14 @@ pub async fn tickets_per_week(
 /// The backlog at the end of each week of the range (the last point at the end of `to`):
 /// `(day, open tickets at the end of that day)`, in one statement (admins and managers).
 ///
+/// The statement reads only the tickets that matter to the range, whatever the history
+/// before it: the backlog carried in at the Monday `B` the range's first week starts on is
+/// the tickets created before `B` that were still open then (unfinished, or finished at or
+/// after `B`, both found through the index on `COALESCE(resolved_at, closed_at)`); each
+/// week then adds the tickets created in it and takes away those finished in it. This
+/// equals counting, at each point, the tickets created before it and not finished before
+/// it, since a ticket never finishes before it is created.
+///
 /// # Errors
 ///
 /// [`DomainError::Forbidden`] for agents and customers; [`DomainError::Validation`] for a
@@ -376,50 +384,76 @@ pub async fn backlog(
     filter: &ReportFilter,
 ) -> DomainResult<Vec<(NaiveDate, i64)>> {
     authorize(actor, filter)?;
+    let first_monday = monday_of(filter.from);
     let mut days = Vec::new();
-    let mut day = monday_of(filter.from) + Duration::days(6);
+    let mut day = first_monday + Duration::days(6);
     while day < filter.to {
         days.push(day);
         day += Duration::days(7);
     }
     days.push(filter.to);
+
     let backend = svc.db.get_database_backend();
     let mut sql = SqlBuilder::new(backend);
-    let points: Vec<String> = days
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let instant = sql.bind((*d + Duration::days(1)).and_time(NaiveTime::MIN).and_utc());
-            match backend {
-                DbBackend::Postgres => {
-                    format!("(CAST({i} AS BIGINT), CAST({instant} AS timestamptz))")
-                }
-                _ => format!("({i}, {instant})"),
-            }
-        })
-        .collect();
-    let mut conditions = filter.ticket_conditions(&mut sql, actor.tenant_id);
-    conditions.push("t.created_at < d.at".to_owned());
-    conditions.push(
-        "(COALESCE(t.resolved_at, t.closed_at) IS NULL OR COALESCE(t.resolved_at, t.closed_at) >= d.at)"
-            .to_owned(),
-    );
-    let text = format!(
-        "WITH d(i, at) AS (VALUES {}) SELECT d.i AS i, CAST(COUNT(t.id) AS BIGINT) AS n \
-         FROM d LEFT JOIN tickets t ON {} GROUP BY d.i ORDER BY d.i",
-        points.join(", "),
-        conditions.join(" AND ")
-    );
-    let rows = svc.db.query_all(sql.statement(&text)).await?;
-    let mut result: Vec<(NaiveDate, i64)> = days.iter().map(|d| (*d, 0)).collect();
-    for row in rows {
-        let i: i64 = row.try_get("", "i")?;
-        let n: i64 = row.try_get("", "n")?;
-        if let Some(slot) = usize::try_from(i).ok().and_then(|i| result.get_mut(i)) {
-            slot.1 = n;
-        }
+    let finished = "COALESCE(t.resolved_at, t.closed_at)";
+    let base = first_monday.and_time(NaiveTime::MIN).and_utc();
+    let mut parts = Vec::new();
+    for unfinished_then in [false, true] {
+        let mut conditions = filter.ticket_conditions(&mut sql, actor.tenant_id);
+        conditions.push(if unfinished_then {
+            format!("{finished} >= {}", sql.bind(base))
+        } else {
+            format!("{finished} IS NULL")
+        });
+        conditions.push(format!("t.created_at < {}", sql.bind(base)));
+        parts.push(format!(
+            "SELECT 'open' AS kind, '' AS week, CAST(COUNT(*) AS BIGINT) AS n \
+             FROM tickets t WHERE {}",
+            conditions.join(" AND ")
+        ));
     }
-    Ok(result)
+    for (kind, column) in [("created", "t.created_at"), ("finished", finished)] {
+        let mut conditions = filter.ticket_conditions(&mut sql, actor.tenant_id);
+        conditions.push(format!("{column} >= {}", sql.bind(base)));
+        conditions.push(format!("{column} < {}", sql.bind(filter.end())));
+        let week = period_start_sql(backend, PeriodUnit::Week, column, true);
+        parts.push(format!(
+            "SELECT '{kind}' AS kind, {week} AS week, CAST(COUNT(*) AS BIGINT) AS n \
+             FROM tickets t WHERE {} GROUP BY {week}",
+            conditions.join(" AND ")
+        ));
+    }
+    let rows = svc
+        .db
+        .query_all(sql.statement(&parts.join(" UNION ALL ")))
+        .await?;
+
+    let mut carried_in = 0;
+    let mut changes: Vec<(NaiveDate, i64)> = Vec::new();
+    for row in rows {
+        let kind: String = row.try_get("", "kind")?;
+        let n: i64 = row.try_get("", "n")?;
+        if kind == "open" {
+            carried_in += n;
+            continue;
+        }
+        let week: String = row.try_get("", "week")?;
+        let week = NaiveDate::parse_from_str(&week, "%Y-%m-%d")
+            .map_err(|e| DomainError::Internal(format!("bad week '{week}': {e}")))?;
+        changes.push((week, if kind == "created" { n } else { -n }));
+    }
+    Ok(days
+        .into_iter()
+        .map(|day| {
+            let week = monday_of(day);
+            let change: i64 = changes
+                .iter()
+                .filter(|(w, _)| *w <= week)
+                .map(|(_, n)| n)
+                .sum();
+            (day, carried_in + change)
+        })
+        .collect())
 }
 
 /// Leads created in a range and how many were converted.
