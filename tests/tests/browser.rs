@@ -862,6 +862,43 @@ async fn leads_scenario(
     )
     .await?;
 
+    // Dragging it to the next column (WebDriver cannot drive native HTML drag and drop in
+    // Chromium, so the page gets the browser's own DragEvents carrying one DataTransfer).
+    browser
+        .execute(
+            "const [card, column] = arguments; \
+             const data = new DataTransfer(); \
+             card.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: data })); \
+             column.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: data })); \
+             column.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }));",
+            vec![
+                serde_json::to_value(&card)?,
+                serde_json::to_value(
+                    wait_css(browser, "[data-testid=lead-column][data-stage=NEGOTIATION]").await?,
+                )?,
+            ],
+        )
+        .await?;
+    wait_css(browser, &in_column("NEGOTIATION")).await?;
+    let stage = server
+        .ok(
+            Some(&tenant.admin_token),
+            "query($id: ID!) { lead(id: $id) { stage } }",
+            json!({ "id": lead }),
+        )
+        .await?;
+    assert_eq!(stage["lead"]["stage"], "NEGOTIATION");
+
+    // A colleague moves it back: the board follows without a reload.
+    server
+        .ok(
+            Some(&tenant.admin_token),
+            "mutation($id: ID!) { moveLead(id: $id, stage: PROPOSAL) { id } }",
+            json!({ "id": lead }),
+        )
+        .await?;
+    let card = wait_css(browser, &in_column("PROPOSAL")).await?;
+
     // Winning it: the order lands on the customer.
     let amount = card
         .find(Locator::Css("[data-testid=lead-win-amount]"))

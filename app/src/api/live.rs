@@ -1,5 +1,5 @@
-//! A small graphql-transport-ws client for the `ticketEvents` and `ticketPresence`
-//! subscriptions.
+//! A small graphql-transport-ws client for the `ticketEvents`, `ticketPresence` and
+//! `leadEvents` subscriptions.
 //!
 //! The protocol (<https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md>): the
 //! client sends `connection_init` with the token, waits for `connection_ack`, sends one
@@ -22,6 +22,7 @@ use crate::api::{ApiError, GraphqlError, GRAPHQL_WS_PATH};
 
 const TICKET_EVENTS: &str = include_str!("../../graphql/ticket_events.graphql");
 const TICKET_PRESENCE: &str = include_str!("../../graphql/ticket_presence.graphql");
+const LEAD_EVENTS: &str = include_str!("../../graphql/lead_events.graphql");
 
 /// The sub-protocol the server speaks.
 const PROTOCOL: &str = "graphql-transport-ws";
@@ -106,6 +107,27 @@ pub async fn follow_ticket_presence(
         name: "TicketPresence",
         variables: json!({ "ticketId": ticket_id }),
         field: "ticketPresence",
+    };
+    follow(token, &operation, on_event, |_| {}).await;
+}
+
+/// A change to one of the tenant's leads.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadEvent {
+    /// `CREATED`, `UPDATED` or `DELETED`.
+    pub kind: String,
+    /// The lead's id.
+    pub lead_id: String,
+}
+
+/// Follows the `leadEvents` subscription, as [`follow_ticket_events`] does.
+pub async fn follow_lead_events(token: String, on_event: impl Fn(LeadEvent)) {
+    let operation = Operation {
+        query: LEAD_EVENTS,
+        name: "LeadEvents",
+        variables: json!({}),
+        field: "leadEvents",
     };
     follow(token, &operation, on_event, |_| {}).await;
 }

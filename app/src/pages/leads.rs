@@ -1,9 +1,13 @@
 //! `/leads`: the sales pipeline, one column per stage with its count, total and weighted
-//! values; each open card can be moved to another stage, won (with the order amount) or
-//! lost (with a reason).
+//! values; each open card can be dragged to another open stage (or moved with its select,
+//! from the keyboard), won (with the order amount) or lost (with a reason). The board
+//! follows the `leadEvents` subscription: a change made by a colleague reloads it, since
+//! the column totals are aggregated by the server.
 
-use leptos::ev::SubmitEvent;
+use futures::future::{AbortHandle, Abortable};
+use leptos::ev::{DragEvent, SubmitEvent};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api::crm::{LeadCard, LeadsBoard, PipelineStage, Stage};
@@ -19,12 +23,28 @@ enum LeadChange {
     Lose(String, String),
 }
 
-/// Loads the board and reloads it after every change.
+/// The drag data type of a lead card: its id.
+const DRAG_TYPE: &str = "text/plain";
+
+/// Loads the board and reloads it after every change, ours or, live, anyone's.
 #[component]
 pub fn LeadsPage() -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts().crm;
     let reload = RwSignal::new(0_u32);
+    let token = state
+        .session
+        .with_untracked(|session| session.as_ref().map(|s| s.token.clone()));
+    if let Some(token) = token {
+        let (abort, registration) = AbortHandle::new_pair();
+        spawn_local(async move {
+            let follow = api::live::follow_lead_events(token, move |_| {
+                let _ = reload.try_update(|n| *n += 1);
+            });
+            let _ = Abortable::new(follow, registration).await;
+        });
+        on_cleanup(move || abort.abort());
+    }
     let board = LocalResource::new(move || {
         reload.track();
         api::crm::fetch_leads_board()
@@ -82,12 +102,45 @@ fn Column(
     let state = use_app_state();
     let texts = move || state.texts().crm;
     let stage = column.stage;
+    let droppable = Stage::OPEN.contains(&stage);
+    let here: Vec<String> = cards.iter().map(|card| card.id.clone()).collect();
     let cards = cards
         .into_iter()
         .map(|card| view! { <Card card change/> })
         .collect_view();
+    // Open stages take dropped cards; winning and losing need an amount or a reason, so
+    // they go through the card's forms.
+    let over = RwSignal::new(false);
+    let on_dragover = move |event: DragEvent| {
+        if droppable {
+            event.prevent_default();
+            over.set(true);
+        }
+    };
+    let on_drop = move |event: DragEvent| {
+        over.set(false);
+        if !droppable {
+            return;
+        }
+        event.prevent_default();
+        let id = event
+            .data_transfer()
+            .and_then(|data| data.get_data(DRAG_TYPE).ok())
+            .unwrap_or_default();
+        if !id.is_empty() && !here.contains(&id) {
+            change.dispatch_local(LeadChange::Move(id, stage));
+        }
+    };
     view! {
-        <section class="column" data-testid="lead-column" data-stage=stage.as_str()>
+        <section
+            class="column"
+            class:drop-target=move || over.get()
+            data-testid="lead-column"
+            data-stage=stage.as_str()
+            on:dragover=on_dragover
+            on:dragleave=move |_| over.set(false)
+            on:drop=on_drop
+        >
             <header>
                 <h2>{move || texts().stage(stage)}</h2>
                 <p class="muted">
@@ -150,6 +203,15 @@ fn Card(card: LeadCard, change: Action<LeadChange, Result<(), ApiError>>) -> imp
             change.dispatch_local(LeadChange::Lose(id.clone(), reason.get_untracked()));
         }
     };
+    let on_dragstart = {
+        let id = id.clone();
+        move |event: DragEvent| {
+            if let Some(data) = event.data_transfer() {
+                let _ = data.set_data(DRAG_TYPE, &id);
+                data.set_effect_allowed("move");
+            }
+        }
+    };
     let value = card
         .opportunity_value
         .clone()
@@ -192,7 +254,13 @@ fn Card(card: LeadCard, change: Action<LeadChange, Result<(), ApiError>>) -> imp
         }
     });
     view! {
-        <article class="card lead-card" data-testid="lead-card" data-id=card.id.clone()>
+        <article
+            class="card lead-card"
+            data-testid="lead-card"
+            data-id=card.id.clone()
+            draggable=if open { "true" } else { "false" }
+            on:dragstart=on_dragstart
+        >
             <A href=href>{card.customer.display_name.clone()}</A>
             <p>
                 <strong data-testid="lead-value">{value}</strong>
