@@ -880,6 +880,30 @@ pub struct CrmTexts {
     pub stage_won: &'static str,
     pub stage_lost: &'static str,
     pub convert_to_lead: &'static str,
+    pub activity_title: &'static str,
+    pub activity_kind_label: &'static str,
+    pub activity_channel_label: &'static str,
+    pub activity_no_channel: &'static str,
+    pub activity_description: &'static str,
+    pub activity_add: &'static str,
+    pub activity_call: &'static str,
+    pub activity_email: &'static str,
+    pub activity_visit: &'static str,
+    pub activity_message: &'static str,
+    pub channel_phone: &'static str,
+    pub channel_email: &'static str,
+    pub channel_sms: &'static str,
+    pub channel_whatsapp: &'static str,
+    pub channel_telegram: &'static str,
+    pub channel_web: &'static str,
+    pub meeting_schedule: &'static str,
+    pub meeting_title: &'static str,
+    pub meeting_at: &'static str,
+    pub meeting_duration: &'static str,
+    pub meeting_location: &'static str,
+    pub meeting_add: &'static str,
+    pub meeting_scheduled: &'static str,
+    pub meeting_ics: &'static str,
 }
 
 impl CrmTexts {
@@ -903,6 +927,30 @@ impl CrmTexts {
             Stage::Negotiation => self.stage_negotiation,
             Stage::Won => self.stage_won,
             Stage::Lost => self.stage_lost,
+        }
+    }
+
+    /// The name of an interaction kind an agent records (`CALL`, `EMAIL`…).
+    pub fn activity_kind<'a>(&self, kind: &'a str) -> &'a str {
+        match kind {
+            "CALL" => self.activity_call,
+            "EMAIL" => self.activity_email,
+            "VISIT" => self.activity_visit,
+            "MESSAGE_RECEIVED" => self.activity_message,
+            other => other,
+        }
+    }
+
+    /// The name of a channel (`PHONE`, `SMS`…).
+    pub fn channel<'a>(&self, channel: &'a str) -> &'a str {
+        match channel {
+            "PHONE" => self.channel_phone,
+            "EMAIL" => self.channel_email,
+            "SMS" => self.channel_sms,
+            "WHATSAPP" => self.channel_whatsapp,
+            "TELEGRAM" => self.channel_telegram,
+            "WEB" => self.channel_web,
+            other => other,
         }
     }
 
@@ -980,6 +1028,30 @@ pub const FR_CRM: CrmTexts = CrmTexts {
     stage_won: "Gagnée",
     stage_lost: "Perdue",
     convert_to_lead: "Convertir en opportunité",
+    activity_title: "Enregistrer une interaction",
+    activity_kind_label: "Type",
+    activity_channel_label: "Canal",
+    activity_no_channel: "—",
+    activity_description: "Ce qui a été dit ou convenu…",
+    activity_add: "Enregistrer",
+    activity_call: "Appel",
+    activity_email: "E-mail",
+    activity_visit: "Visite",
+    activity_message: "Message reçu",
+    channel_phone: "Téléphone",
+    channel_email: "E-mail",
+    channel_sms: "SMS",
+    channel_whatsapp: "WhatsApp",
+    channel_telegram: "Telegram",
+    channel_web: "Site web",
+    meeting_schedule: "Planifier un rendez-vous",
+    meeting_title: "Objet",
+    meeting_at: "Date et heure",
+    meeting_duration: "Durée (minutes)",
+    meeting_location: "Lieu",
+    meeting_add: "Planifier",
+    meeting_scheduled: "Rendez-vous planifié.",
+    meeting_ics: "Ajouter à l'agenda (.ics)",
 };
 
 /// English CRM texts.
@@ -1042,6 +1114,30 @@ pub const EN_CRM: CrmTexts = CrmTexts {
     stage_won: "Won",
     stage_lost: "Lost",
     convert_to_lead: "Convert to a lead",
+    activity_title: "Record an interaction",
+    activity_kind_label: "Kind",
+    activity_channel_label: "Channel",
+    activity_no_channel: "—",
+    activity_description: "What was said or agreed…",
+    activity_add: "Record",
+    activity_call: "Call",
+    activity_email: "E-mail",
+    activity_visit: "Visit",
+    activity_message: "Message received",
+    channel_phone: "Phone",
+    channel_email: "E-mail",
+    channel_sms: "SMS",
+    channel_whatsapp: "WhatsApp",
+    channel_telegram: "Telegram",
+    channel_web: "Website",
+    meeting_schedule: "Schedule a meeting",
+    meeting_title: "Title",
+    meeting_at: "Date and time",
+    meeting_duration: "Duration (minutes)",
+    meeting_location: "Location",
+    meeting_add: "Schedule",
+    meeting_scheduled: "Meeting scheduled.",
+    meeting_ics: "Add to calendar (.ics)",
 };
 
 #[cfg(test)]

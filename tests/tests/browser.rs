@@ -736,6 +736,32 @@ async fn customer_card_scenario(
         .await
         .context("the note shows in the timeline")?;
 
+    // A visit, recorded in the card with its channel, joins the timeline too.
+    wait_css(browser, "[data-testid=customer-activity-kind]")
+        .await?
+        .select_by_value("VISIT")
+        .await?;
+    wait_css(browser, "[data-testid=customer-activity-channel]")
+        .await?
+        .select_by_value("PHONE")
+        .await?;
+    wait_css(browser, "[data-testid=customer-activity-description]")
+        .await?
+        .send_keys("Visite du showroom")
+        .await?;
+    wait_css(browser, "[data-testid=customer-activity-add]")
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//*[@data-testid='timeline-entry'][@data-kind='ACTIVITY'][contains(., 'Visite du showroom')]",
+        ))
+        .await
+        .context("the visit shows in the timeline")?;
+
     // A tag, and an edited city.
     wait_css(browser, "[data-testid=customer-tag-input]")
         .await?
@@ -771,6 +797,21 @@ async fn customer_card_scenario(
         if data["customer"]["city"] == "Lyon" {
             assert_eq!(data["customer"]["tags"], json!(["salon-2026"]));
             assert_eq!(data["customer"]["notesCount"], 1);
+            let activities = server
+                .ok(
+                    Some(&tenant.admin_token),
+                    "query($id: ID!) { customer(id: $id) { timeline { activityKind channel title } } }",
+                    json!({ "id": customer }),
+                )
+                .await?;
+            assert!(
+                activities["customer"]["timeline"]
+                    .as_array()
+                    .is_some_and(|list| list.contains(&json!({
+                        "activityKind": "VISIT", "channel": "PHONE", "title": "Visite du showroom"
+                    }))),
+                "{activities}"
+            );
             break;
         }
         anyhow::ensure!(
@@ -897,6 +938,48 @@ async fn leads_scenario(
             json!({ "id": lead }),
         )
         .await?;
+    let card = wait_css(browser, &in_column("PROPOSAL")).await?;
+
+    // A meeting scheduled on the card, then its calendar file.
+    card.find(Locator::Css("[data-testid=lead-meeting] summary"))
+        .await?
+        .click()
+        .await?;
+    card.find(Locator::Css("[data-testid=lead-meeting-title]"))
+        .await?
+        .send_keys("Visite du chantier")
+        .await?;
+    let at = card
+        .find(Locator::Css("[data-testid=lead-meeting-at]"))
+        .await?;
+    browser
+        .execute(
+            "const input = arguments[0]; input.value = '2026-12-03T14:30'; \
+             input.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![serde_json::to_value(&at)?],
+        )
+        .await?;
+    card.find(Locator::Css("[data-testid=lead-meeting-add]"))
+        .await?
+        .click()
+        .await?;
+    let ics = wait_css(browser, "[data-testid=lead-meeting-ics]").await?;
+    let href = ics.attr("href").await?.unwrap_or_default();
+    anyhow::ensure!(
+        href.starts_with("data:text/calendar") && href.contains("Visite%20du%20chantier"),
+        "calendar link: {href}"
+    );
+    let meetings = server
+        .ok(
+            Some(&tenant.admin_token),
+            "query($id: ID!) { lead(id: $id) { meetings { title durationMinutes } } }",
+            json!({ "id": lead }),
+        )
+        .await?;
+    assert_eq!(
+        meetings["lead"]["meetings"],
+        json!([{ "title": "Visite du chantier", "durationMinutes": 60 }])
+    );
     let card = wait_css(browser, &in_column("PROPOSAL")).await?;
 
     // Winning it: the order lands on the customer.

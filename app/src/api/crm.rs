@@ -15,6 +15,8 @@ const MOVE_LEAD: &str = include_str!("../../graphql/move_lead.graphql");
 const WIN_LEAD: &str = include_str!("../../graphql/win_lead.graphql");
 const LOSE_LEAD: &str = include_str!("../../graphql/lose_lead.graphql");
 const CONVERT_TICKET: &str = include_str!("../../graphql/convert_ticket_to_lead.graphql");
+const LOG_ACTIVITY: &str = include_str!("../../graphql/log_customer_activity.graphql");
+const SCHEDULE_MEETING: &str = include_str!("../../graphql/schedule_meeting.graphql");
 
 /// The commercial segment of a customer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -307,6 +309,61 @@ pub async fn add_note(customer_id: &str, content: &str) -> Result<(), ApiError> 
         },
     )
     .await?;
+    Ok(())
+}
+
+/// The kinds of interaction an agent records by hand (the others are recorded by Guichet).
+pub const ACTIVITY_KINDS: [&str; 4] = ["CALL", "EMAIL", "VISIT", "MESSAGE_RECEIVED"];
+
+/// The channels an interaction can come through.
+pub const CHANNELS: [&str; 6] = ["PHONE", "EMAIL", "SMS", "WHATSAPP", "TELEGRAM", "WEB"];
+
+/// An interaction to record.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityInput {
+    pub customer_id: String,
+    /// One of [`ACTIVITY_KINDS`].
+    pub kind: String,
+    /// One of [`CHANNELS`].
+    pub channel: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Serialize)]
+struct InputVariables<'a, T> {
+    input: &'a T,
+}
+
+/// Records an interaction (`log_customer_activity.graphql`).
+///
+/// # Errors
+///
+/// `BAD_USER_INPUT`, or any [`ApiError`] of the call.
+pub async fn log_activity(input: &ActivityInput) -> Result<(), ApiError> {
+    let _: serde_json::Value = graphql(LOG_ACTIVITY, InputVariables { input }).await?;
+    Ok(())
+}
+
+/// A meeting to schedule on a lead.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingInput {
+    pub lead_id: String,
+    pub title: String,
+    /// RFC 3339, UTC.
+    pub scheduled_at: String,
+    pub duration_minutes: i32,
+    pub location: Option<String>,
+}
+
+/// Schedules a meeting (`schedule_meeting.graphql`).
+///
+/// # Errors
+///
+/// `BAD_USER_INPUT` (no title, a bad duration…), or any [`ApiError`] of the call.
+pub async fn schedule_meeting(input: &MeetingInput) -> Result<(), ApiError> {
+    let _: serde_json::Value = graphql(SCHEDULE_MEETING, InputVariables { input }).await?;
     Ok(())
 }
 

@@ -233,7 +233,18 @@ pub async fn set_hourly_cost(
 /// [`ApiError`] with the HTTP status when the server refuses, or a network error.
 pub async fn fetch_csv_url(name: &str, range: &DateRange) -> Result<String, ApiError> {
     let path = format!("/reports/{name}.csv?from={}&to={}", range.from, range.to);
-    let mut request = Request::get(&path);
+    fetch_data_url(&path, "text/csv").await
+}
+
+/// Fetches `path` with the session's token and returns its body as a `data:` URL of type
+/// `mime`, for a download link (a plain link could not send the token).
+///
+/// # Errors
+///
+/// `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`, `BAD_USER_INPUT` from the status, or a
+/// network error.
+pub async fn fetch_data_url(path: &str, mime: &str) -> Result<String, ApiError> {
+    let mut request = Request::get(path);
     if let Some(token) = state::stored_token() {
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
@@ -251,5 +262,5 @@ pub async fn fetch_csv_url(name: &str, range: &DateRange) -> Result<String, ApiE
         return Err(ApiError::new(code, text));
     }
     let encoded: String = js_sys::encode_uri_component(&text).into();
-    Ok(format!("data:text/csv;charset=utf-8,{encoded}"))
+    Ok(format!("data:{mime};charset=utf-8,{encoded}"))
 }

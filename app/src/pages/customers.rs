@@ -1,12 +1,13 @@
 //! `/customers`: the CRM's customer list; `/customers/:id`: a customer's card with its
-//! details (editable), tags, notes and the timeline of every interaction.
+//! details (editable), tags, notes, interactions recorded by hand (calls, e-mails, visits)
+//! and the timeline of every interaction.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::crm::{CustomerCard, CustomerDetails, Segment, TimelineEntry};
+use crate::api::crm::{ActivityInput, CustomerCard, CustomerDetails, Segment, TimelineEntry};
 use crate::api::{self, ApiError};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::components::time::Time;
@@ -284,6 +285,41 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
         note_action.dispatch_local(note.get_untracked());
     };
 
+    // Interactions recorded by hand.
+    let activity_kind = RwSignal::new(api::crm::ACTIVITY_KINDS[0].to_owned());
+    let activity_channel = RwSignal::new(String::new());
+    let activity_text = RwSignal::new(String::new());
+    let activity_action = Action::new_local({
+        let id = id.clone();
+        move |(): &()| {
+            let input = ActivityInput {
+                customer_id: id.clone(),
+                kind: activity_kind.get_untracked(),
+                channel: optional(activity_channel.get_untracked()),
+                description: optional(activity_text.get_untracked()),
+            };
+            async move {
+                api::crm::log_activity(&input).await?;
+                activity_text.set(String::new());
+                bump();
+                Ok::<(), ApiError>(())
+            }
+        }
+    });
+    let activity_error = move || activity_action.value().get().and_then(Result::err);
+    let on_activity = move |event: SubmitEvent| {
+        event.prevent_default();
+        activity_action.dispatch_local(());
+    };
+    let kind_options = api::crm::ACTIVITY_KINDS
+        .into_iter()
+        .map(|kind| view! { <option value=kind>{move || texts().activity_kind(kind)}</option> })
+        .collect_view();
+    let channel_options = api::crm::CHANNELS
+        .into_iter()
+        .map(|channel| view! { <option value=channel>{move || texts().channel(channel)}</option> })
+        .collect_view();
+
     let new_ticket = format!("/tickets/new?customer={}", card.id);
     let timeline = card
         .timeline
@@ -368,6 +404,44 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
                 </section>
             </div>
             <div>
+                <form class="panel customer-activity" data-testid="customer-activity" on:submit=on_activity>
+                    <h2>{move || texts().activity_title}</h2>
+                    <div class="row">
+                        <label>
+                            <span>{move || texts().activity_kind_label}</span>
+                            <select
+                                data-testid="customer-activity-kind"
+                                on:change=move |event| activity_kind.set(event_target_value(&event))
+                            >
+                                {kind_options}
+                            </select>
+                        </label>
+                        <label>
+                            <span>{move || texts().activity_channel_label}</span>
+                            <select
+                                data-testid="customer-activity-channel"
+                                on:change=move |event| activity_channel.set(event_target_value(&event))
+                            >
+                                <option value="">{move || texts().activity_no_channel}</option>
+                                {channel_options}
+                            </select>
+                        </label>
+                    </div>
+                    <textarea
+                        data-testid="customer-activity-description"
+                        placeholder=move || texts().activity_description
+                        prop:value=activity_text
+                        on:input=move |event| activity_text.set(event_target_value(&event))
+                    ></textarea>
+                    {move || activity_error().map(|error| view! { <ErrorMessage error/> })}
+                    <button
+                        type="submit"
+                        data-testid="customer-activity-add"
+                        disabled=move || activity_action.pending().get()
+                    >
+                        {move || texts().activity_add}
+                    </button>
+                </form>
                 <form class="panel" on:submit=on_note>
                     <textarea
                         data-testid="customer-note-input"

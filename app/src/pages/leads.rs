@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::crm::{LeadCard, LeadsBoard, PipelineStage, Stage};
+use crate::api::crm::{LeadCard, LeadsBoard, MeetingInput, PipelineStage, Stage};
 use crate::api::{self, ApiError};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::state::use_app_state;
@@ -32,6 +32,7 @@ pub fn LeadsPage() -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts().crm;
     let reload = RwSignal::new(0_u32);
+    provide_context(LastMeeting(RwSignal::new(None)));
     let token = state
         .session
         .with_untracked(|session| session.as_ref().map(|s| s.token.clone()));
@@ -221,6 +222,7 @@ fn Card(card: LeadCard, change: Action<LeadChange, Result<(), ApiError>>) -> imp
         .conversion_probability
         .map(|p| format!("{p} %"))
         .unwrap_or_default();
+    let meeting_lead = id.clone();
     let controls = open.then(move || {
         view! {
             <div class="lead-controls">
@@ -250,6 +252,7 @@ fn Card(card: LeadCard, change: Action<LeadChange, Result<(), ApiError>>) -> imp
                             {move || texts().lose}
                         </button>
                     </form>
+                    <MeetingForm lead_id=meeting_lead.clone()/>
             </div>
         }
     });
@@ -269,6 +272,103 @@ fn Card(card: LeadCard, change: Action<LeadChange, Result<(), ApiError>>) -> imp
             {card.source.clone().map(|s| view! { <p class="muted">{s}</p> })}
             {controls}
         </article>
+    }
+}
+
+/// The lead a meeting was last scheduled on and its calendar download, kept by the page
+/// since the live reload that follows re-creates the cards.
+#[derive(Clone, Copy)]
+struct LastMeeting(RwSignal<Option<(String, String)>>);
+
+/// A folded form on an open card to schedule a meeting on its lead; once scheduled, a
+/// link downloads the lead's meetings as iCalendar for the agent's calendar.
+#[component]
+fn MeetingForm(lead_id: String) -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || state.texts().crm;
+    let title = RwSignal::new(String::new());
+    let at = RwSignal::new(String::new());
+    let duration = RwSignal::new("60".to_owned());
+    let location = RwSignal::new(String::new());
+    let last = use_context::<LastMeeting>().map(|LastMeeting(last)| last);
+    let this_lead = lead_id.clone();
+    let calendar = Signal::derive(move || {
+        last.and_then(|last| last.get())
+            .filter(|(lead, _)| *lead == this_lead)
+            .map(|(_, href)| href)
+    });
+    let schedule = Action::new_local(move |lead_id: &String| {
+        let lead_id = lead_id.clone();
+        async move {
+            // `datetime-local` is the browser's local time; the API takes UTC.
+            let local = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&at.get_untracked()));
+            if local.get_time().is_nan() {
+                return Err(ApiError::new("BAD_USER_INPUT", texts().meeting_at));
+            }
+            let input = MeetingInput {
+                lead_id: lead_id.clone(),
+                title: title.get_untracked().trim().to_owned(),
+                scheduled_at: String::from(local.to_iso_string()),
+                duration_minutes: duration.get_untracked().trim().parse().unwrap_or(0),
+                location: Some(location.get_untracked().trim().to_owned())
+                    .filter(|l| !l.is_empty()),
+            };
+            api::crm::schedule_meeting(&input).await?;
+            // The live reload that follows may already have replaced this card.
+            let _ = title.try_set(String::new());
+            let path = format!("/leads/{lead_id}/meetings.ics");
+            let href = api::reports::fetch_data_url(&path, "text/calendar").await?;
+            if let Some(last) = last {
+                last.set(Some((lead_id, href)));
+            }
+            Ok::<(), ApiError>(())
+        }
+    });
+    let error = move || schedule.value().get().and_then(Result::err);
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        schedule.dispatch_local(lead_id.clone());
+    };
+    let input = move |label: fn(&crate::i18n::CrmTexts) -> &'static str,
+                      name: &'static str,
+                      kind: &'static str,
+                      value: RwSignal<String>| {
+        view! {
+            <label>
+                <span>{move || label(state.texts().crm)}</span>
+                <input
+                    type=kind
+                    data-testid=format!("lead-meeting-{name}")
+                    prop:value=value
+                    on:input=move |event| value.set(event_target_value(&event))
+                />
+            </label>
+        }
+    };
+    view! {
+        <details class="lead-meeting" data-testid="lead-meeting" open=move || calendar.get().is_some()>
+            <summary>{move || texts().meeting_schedule}</summary>
+            <form on:submit=on_submit>
+                {input(|t| t.meeting_title, "title", "text", title)}
+                {input(|t| t.meeting_at, "at", "datetime-local", at)}
+                <div class="row">
+                    {input(|t| t.meeting_duration, "duration", "number", duration)}
+                    {input(|t| t.meeting_location, "location", "text", location)}
+                </div>
+                {move || error().map(|error| view! { <ErrorMessage error/> })}
+                <button type="submit" data-testid="lead-meeting-add" disabled=move || schedule.pending().get()>
+                    {move || texts().meeting_add}
+                </button>
+            </form>
+            {move || calendar.get().map(|href| view! {
+                <p class="muted" data-testid="lead-meeting-scheduled">
+                    {move || texts().meeting_scheduled} " "
+                    <a href=href download="meetings.ics" data-testid="lead-meeting-ics">
+                        {move || texts().meeting_ics}
+                    </a>
+                </p>
+            })}
+        </details>
     }
 }
 
