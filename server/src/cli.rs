@@ -56,11 +56,16 @@ enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
-    /// Loads the demo data set, `scale` times larger.
+    /// Loads the demo data set, `scale` times larger, and optionally a large history.
     Seed {
         /// Multiplies customers and tickets.
         #[arg(long, default_value_t = 1)]
         scale: usize,
+        /// Then adds this many tickets (two years of history, with customers, threads,
+        /// ratings and time) to the demo tenant with multi-row inserts: a million take
+        /// minutes, not hours. For trying the app at the size of a large helpdesk.
+        #[arg(long)]
+        bulk_tickets: Option<usize>,
         #[command(flatten)]
         db: DatabaseArgs,
     },
@@ -127,11 +132,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Seed { scale, db } => {
+        Command::Seed {
+            scale,
+            bulk_tickets,
+            db,
+        } => {
             apply_database_args(&mut config, db);
             let state = build_state(config).await?;
             let report = load_data_set(&state.services, &seeds::scaled(scale)).await?;
             print_report(&report);
+            if let Some(tickets) = bulk_tickets {
+                bulk_load(&state, &report.tenant_slug, tickets).await?;
+            }
             Ok(())
         }
         Command::Tenant {
@@ -258,6 +270,40 @@ fn session_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     std::fs::write(path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(secret.into_bytes())
+}
+
+/// Adds `tickets` bulk tickets to tenant `slug`, assigned among its agents.
+async fn bulk_load(state: &AppState, slug: &str, tickets: usize) -> anyhow::Result<()> {
+    use entity::enums::Role;
+    use entity::{tenant, user};
+    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+    let db = &state.services.db;
+    let tenant = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .with_context(|| format!("no tenant '{slug}'"))?;
+    let agents: Vec<i64> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::TenantId.eq(tenant.id))
+        .filter(user::Column::Role.eq(Role::Agent))
+        .into_tuple()
+        .all(db)
+        .await?;
+    anyhow::ensure!(!agents.is_empty(), "tenant '{slug}' has no agent");
+    let started = std::time::Instant::now();
+    let loaded = crate::bulk::load(db, tenant.id, &agents, tickets, state.services.now()).await?;
+    db.execute_unprepared("ANALYZE").await?;
+    println!(
+        "bulk data loaded into '{slug}': {} tickets, {} customers, {} messages in {:.0} s",
+        loaded.tickets,
+        loaded.customers,
+        loaded.messages,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn print_report(report: &LoadReport) {

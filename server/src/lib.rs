@@ -5,6 +5,7 @@
 //! command line of the `guichet` binary. [`app`] builds the axum router so that tests can
 //! drive the real server in-process or over a socket.
 
+pub mod bulk;
 pub mod cli;
 pub mod clock;
 pub mod config;

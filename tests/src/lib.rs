@@ -20,7 +20,7 @@ use sqlx::{Connection, Executor, PgConnection};
 pub use chrono;
 
 pub mod browser;
-pub mod bulk;
+pub use server::bulk;
 pub mod smtp;
 
 /// The database a test runs on.

@@ -92,4 +92,64 @@ async fn demo_data_loads_once_and_covers_everything(backend: Backend) -> anyhow:
     Ok(())
 }
 
+/// `guichet seed --bulk-tickets` adds a large history to the demo tenant: its numbers
+/// continue after the demo's, and tickets created afterwards continue after both.
+async fn bulk_tickets_join_the_demo_tenant(backend: Backend) -> anyhow::Result<()> {
+    use entity::{tenant, ticket, user};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    let server = TestServer::start(backend).await?;
+    let data = seeds::demo();
+    server::demo::load_data_set(&server.state.services, &data).await?;
+    let db = &server.state.services.db;
+    let tenant = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq("demo"))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no demo tenant"))?;
+    let agents: Vec<i64> = user::Entity::find()
+        .filter(user::Column::TenantId.eq(tenant.id))
+        .filter(user::Column::Role.eq(entity::enums::Role::Agent))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    // More than one multi-row insert.
+    let loaded = server::bulk::load(db, tenant.id, &agents, 1_200, server.clock_now()).await?;
+    assert_eq!(loaded.tickets, 1_200);
+    let count = ticket::Entity::find()
+        .filter(ticket::Column::TenantId.eq(tenant.id))
+        .count(db)
+        .await?;
+    assert_eq!(count, u64::try_from(data.tickets.len() + 1_200)?);
+
+    let admin = server
+        .login("admin@demo.guichet.test", seeds::DEMO_PASSWORD)
+        .await?;
+    let customer = server
+        .ok(Some(&admin), "{ customers(first: 1) { id } }", json!({}))
+        .await?["customers"][0]["id"]
+        .clone();
+    let created = server
+        .ok(
+            Some(&admin),
+            "mutation($input: CreateTicketInput!) { createTicket(input: $input) { number } }",
+            json!({ "input": { "ticketType": "SUPPORT", "subject": "Après l'import",
+                               "description": "Un nouveau ticket", "customerId": customer } }),
+        )
+        .await?;
+    let number = created["createTicket"]["number"]
+        .as_str()
+        .unwrap_or_default();
+    let numbers = ticket::Entity::find()
+        .filter(ticket::Column::TenantId.eq(tenant.id))
+        .filter(ticket::Column::Number.eq(number))
+        .count(db)
+        .await?;
+    assert_eq!(numbers, 1, "{number} is new");
+    Ok(())
+}
+
 both_backends!(demo_data_loads_once_and_covers_everything);
+both_backends!(bulk_tickets_join_the_demo_tenant);

@@ -4,7 +4,9 @@
 //!
 //! The rows look like real use: two years of tickets of every type, status and priority,
 //! spread over customers and agents, with threads, history, ratings, logged time and SLA
-//! outcomes, and ticket sequences left where the next created ticket continues.
+//! outcomes, and ticket sequences left where the next created ticket continues. A tenant
+//! may already hold tickets: numbers continue after them. Nothing else may write to the
+//! tenant meanwhile (`guichet seed --bulk-tickets`, the benchmark).
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use entity::enums::{
@@ -141,8 +143,15 @@ pub async fn load(
     );
 
     let span_minutes = 2 * 365 * 24 * 60;
+    // Numbers continue after the tenant's existing tickets (the demo data, say).
     let mut sequences: std::collections::HashMap<(TicketType, i32), i64> =
-        std::collections::HashMap::new();
+        ticket_sequence::Entity::find()
+            .filter(ticket_sequence::Column::TenantId.eq(tenant_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| ((s.ticket_type, s.year), s.last_value))
+            .collect();
     let mut messages = 0;
     let mut next_ticket = 0;
     while next_ticket < tickets {
@@ -190,9 +199,9 @@ pub async fn load(
             let year = created.year();
             let value = sequences.entry((ticket_type, year)).or_insert(0);
             *value += 1;
-            let number = server::domain::tickets::format_number(ticket_type, year, *value);
+            let number = crate::domain::tickets::format_number(ticket_type, year, *value);
             let (response_hours, resolution_hours) =
-                server::domain::tenants::default_sla_hours(ticket_type);
+                crate::domain::tenants::default_sla_hours(ticket_type);
             let response_due = created + Duration::hours(i64::from(response_hours));
             let resolution_due = created + Duration::hours(i64::from(resolution_hours));
             let answered = status != TicketStatus::New;
