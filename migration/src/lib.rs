@@ -20,6 +20,7 @@ mod m20261123_000010_fold_accents_in_search;
 mod m20261124_000020_add_crm_indexes;
 mod m20261124_000030_add_report_indexes;
 mod m20261127_000040_index_ticket_finish;
+mod m20261127_000045_reshape_sqlite_search;
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000020_add_crm_indexes::Migration),
             Box::new(m20261124_000030_add_report_indexes::Migration),
             Box::new(m20261127_000040_index_ticket_finish::Migration),
+            Box::new(m20261127_000045_reshape_sqlite_search::Migration),
         ]
     }
 }

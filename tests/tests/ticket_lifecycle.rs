@@ -1044,7 +1044,90 @@ async fn search_ignores_accents_and_case(backend: Backend) -> anyhow::Result<()>
     Ok(())
 }
 
+/// The full-text index follows texts edited and removed in the tables (by an admin tool,
+/// a migration or a deletion), not only those written through the API; on SQLite, FTS5's
+/// own integrity check agrees with the tables after every kind of change.
+async fn search_follows_edited_texts(backend: Backend) -> anyhow::Result<()> {
+    use entity::{message, ticket};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let customer = tenant.customer(&server, "Jean", "Dupont").await?;
+    let created = tenant
+        .ticket(&server, &customer, "SUPPORT", "Chaudière en panne")
+        .await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let reply = "mutation($id: ID!, $b: String!) { replyToTicket(input: { ticketId: $id, body: $b }) { id } }";
+    let message_id: i64 = server
+        .ok(
+            admin,
+            reply,
+            json!({ "id": created["id"], "b": "Le technicien passe jeudi" }),
+        )
+        .await?["replyToTicket"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()?;
+    server
+        .ok(admin, MOVE, json!({ "id": created["id"], "s": "OPEN" }))
+        .await?;
+    let ticket_id: i64 = created["id"].as_str().unwrap_or_default().parse()?;
+    let db = &server.state.services.db;
+    let found = |words: &'static str| {
+        let server = &server;
+        async move {
+            let data = server
+                .ok(
+                    admin,
+                    "query($s: String!) { tickets(filter: { search: $s }) { nodes { id } } }",
+                    json!({ "s": words }),
+                )
+                .await?;
+            Ok::<usize, anyhow::Error>(data["tickets"]["nodes"].as_array().map_or(0, Vec::len))
+        }
+    };
+    assert_eq!(found("chaudiere").await?, 1);
+    assert_eq!(found("jeudi").await?, 1);
+
+    ticket::Entity::update_many()
+        .col_expr(ticket::Column::Subject, Expr::value("Pompe bruyante"))
+        .col_expr(
+            ticket::Column::Description,
+            Expr::value("Elle vibre la nuit"),
+        )
+        .filter(ticket::Column::Id.eq(ticket_id))
+        .exec(db)
+        .await?;
+    message::Entity::update_many()
+        .col_expr(
+            message::Column::Body,
+            Expr::value("Le technicien passe vendredi"),
+        )
+        .filter(message::Column::Id.eq(message_id))
+        .exec(db)
+        .await?;
+    assert_eq!(found("chaudiere").await?, 0, "the old subject is gone");
+    assert_eq!(found("pompe").await?, 1, "the new subject is found");
+    assert_eq!(found("jeudi").await?, 0, "the old body is gone");
+    assert_eq!(found("vendredi").await?, 1, "the new body is found");
+
+    message::Entity::delete_by_id(message_id).exec(db).await?;
+    assert_eq!(found("vendredi").await?, 0, "a deleted message is gone");
+    if backend == Backend::Sqlite {
+        for table in ["ticket_text", "message_text"] {
+            db.execute_unprepared(&format!(
+                "INSERT INTO {table} ({table}) VALUES ('integrity-check')"
+            ))
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 both_backends!(
+    search_follows_edited_texts,
     duplicates_merge_and_related_tickets_link,
     full_text_search_with_filters,
     new_tickets_go_to_the_least_loaded_available_agent,

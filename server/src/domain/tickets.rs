@@ -131,16 +131,24 @@ fn search_condition(
                 .collect::<Vec<_>>()
                 .join(" ");
             let visibility = if public_only {
-                " AND visibility = 'public'"
+                " AND m.visibility = 'public'"
             } else {
                 ""
             };
+            // The FTS5 rowids are the tickets' and the messages' ids, so a match costs no
+            // read of the indexed text; the outer query keeps the tenant's tickets.
             Expr::cust_with_values(
                 format!(
-                    "\"tickets\".\"id\" IN (SELECT ticket_id FROM ticket_search WHERE ticket_search MATCH ? \
-                     AND tenant_id = ?{visibility})"
+                    "\"tickets\".\"id\" IN (\
+                     SELECT rowid FROM ticket_text WHERE ticket_text MATCH ? \
+                     UNION SELECT m.ticket_id FROM message_text JOIN messages m ON m.id = message_text.rowid \
+                     WHERE message_text MATCH ? AND m.tenant_id = ?{visibility})"
                 ),
-                [sea_orm::Value::from(query), actor.tenant_id.into()],
+                [
+                    sea_orm::Value::from(query.clone()),
+                    query.into(),
+                    actor.tenant_id.into(),
+                ],
             )
         }
     }
