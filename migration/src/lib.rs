@@ -19,6 +19,7 @@ mod m20261123_000009_add_ticket_sla_warnings;
 mod m20261123_000010_fold_accents_in_search;
 mod m20261124_000020_add_crm_indexes;
 mod m20261124_000030_add_report_indexes;
+mod m20261127_000050_create_channel_outbox;
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_fold_accents_in_search::Migration),
             Box::new(m20261124_000020_add_crm_indexes::Migration),
             Box::new(m20261124_000030_add_report_indexes::Migration),
+            Box::new(m20261127_000050_create_channel_outbox::Migration),
         ]
     }
 }
