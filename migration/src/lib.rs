@@ -20,6 +20,7 @@ mod m20261123_000010_fold_accents_in_search;
 mod m20261124_000020_add_crm_indexes;
 mod m20261124_000030_add_report_indexes;
 mod m20261127_000050_create_channel_outbox;
+mod m20261127_000060_add_email_outbox_threading;
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000020_add_crm_indexes::Migration),
             Box::new(m20261124_000030_add_report_indexes::Migration),
             Box::new(m20261127_000050_create_channel_outbox::Migration),
+            Box::new(m20261127_000060_add_email_outbox_threading::Migration),
         ]
     }
 }

@@ -895,3 +895,203 @@ both_backends!(
     twilio_sms_and_whatsapp_thread_into_tickets,
     failed_sends_are_retried_with_backoff,
 );
+
+async fn post_mail(
+    server: &TestServer,
+    integration: &str,
+    token: Option<&str>,
+    raw: &str,
+) -> anyhow::Result<(u16, Value)> {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/channels/email/{integration}", server.base_url))
+        .header("Content-Type", "message/rfc822")
+        .body(raw.replace('\n', "\r\n"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    let text = response.text().await?;
+    Ok((
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    ))
+}
+
+fn raw_mail(
+    from: &str,
+    message_id: &str,
+    in_reply_to: Option<&str>,
+    subject: &str,
+    body: &str,
+) -> String {
+    let threading = in_reply_to.map_or_else(String::new, |id| {
+        format!("In-Reply-To: <{id}>\nReferences: <{id}>\n")
+    });
+    format!(
+        "From: {from}\nTo: support@atelier-dupont.test\nSubject: {subject}\nDate: Mon, 2 Mar 2026 10:00:00 +0100\nMessage-ID: <{message_id}>\n{threading}MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n{body}\n"
+    )
+}
+
+async fn inbound_email_opens_and_threads_tickets(backend: Backend) -> anyhow::Result<()> {
+    const TOKEN: &str = "mail-hook-token-0123456789";
+    let sink = guichet_tests::smtp::SmtpSink::start()?;
+    let database = Arc::new(TestDatabase::create(backend).await?);
+    let server = TestServer::start_on(
+        database,
+        Config {
+            smtp_url: Some(sink.url.clone()),
+            public_url: Some(PUBLIC_URL.to_owned()),
+            ..Config::default()
+        },
+    )
+    .await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let other = server.tenant("Plomberie Martin").await?;
+    let admin = tenant.admin_token.as_str();
+    let create = |token: &'static str| json!({ "input": { "kind": "INBOUND_EMAIL", "name": "support@", "credentials": { "token": token } } });
+    let id = server.ok(Some(admin), CREATE, create(TOKEN)).await?["createIntegration"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    server
+        .ok(
+            Some(&other.admin_token),
+            CREATE,
+            create("other-tenant-token"),
+        )
+        .await?;
+
+    let first = raw_mail(
+        "Marie Martin <Marie.Martin@example.test>",
+        "m1@client.example",
+        None,
+        "Chaudière en panne",
+        "Bonjour,\nma chaudière ne démarre plus.\nMarie",
+    );
+    // Authentication and input checks.
+    assert_eq!(post_mail(&server, &id, None, &first).await?.0, 401);
+    assert_eq!(
+        post_mail(&server, &id, Some("other-tenant-token"), &first)
+            .await?
+            .0,
+        401
+    );
+    assert_eq!(
+        post_mail(&server, "424242", Some(TOKEN), &first).await?.0,
+        404
+    );
+    assert_eq!(
+        post_mail(&server, &id, Some(TOKEN), "pas un mail").await?.0,
+        400
+    );
+    let anonymous =
+        raw_mail("", "m0@client.example", None, "Sans expéditeur", "x").replacen("From: \n", "", 1);
+    assert_eq!(
+        post_mail(&server, &id, Some(TOKEN), &anonymous).await?.0,
+        400
+    );
+    assert!(tickets(&server, admin).await?.is_empty());
+
+    // A new mail opens a ticket for a new customer; the same mail again changes nothing.
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &first).await?;
+    assert_eq!(status, 201, "{body}");
+    let number = body["ticketNumber"].as_str().unwrap_or_default().to_owned();
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &first).await?;
+    assert_eq!((status, body["created"].clone()), (200, json!(false)));
+    let list = tickets(&server, admin).await?;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["number"], number.as_str());
+    assert_eq!(list[0]["channel"], "EMAIL");
+    assert_eq!(list[0]["subject"], "Chaudière en panne");
+    assert_eq!(list[0]["customer"]["firstName"], "Marie");
+    assert_eq!(list[0]["customer"]["lastName"], "Martin");
+    assert!(tickets(&server, &other.admin_token).await?.is_empty());
+
+    // The acknowledgement answers the customer's mail and carries the number.
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    let mails = sink.wait_for(1, Duration::from_secs(10)).await?;
+    let ack = &mails[0];
+    assert_eq!(ack.to, vec!["marie.martin@example.test".to_owned()]);
+    assert!(ack.subject.contains(&number), "{}", ack.subject);
+    assert_eq!(ack.in_reply_to, vec!["m1@client.example".to_owned()]);
+    let ack_id = ack.message_id.clone().unwrap_or_default();
+    assert!(ack_id.starts_with("ticket-"), "{ack_id}");
+
+    // Her answer to it threads in by In-Reply-To, without the quoted text.
+    let answer = raw_mail(
+        "marie.martin@example.test",
+        "m2@client.example",
+        Some(&ack_id),
+        "Re: votre demande",
+        "Voici le modèle : Chaffoteaux 24.\n\nLe lun. 2 mars 2026 à 10:05, Guichet a écrit :\n> Votre demande est enregistrée",
+    );
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &answer).await?;
+    assert_eq!((status, body["ticketNumber"].clone()), (200, json!(number)));
+    let list = tickets(&server, admin).await?;
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        list[0]["messages"][0]["body"],
+        "Voici le modèle : Chaffoteaux 24."
+    );
+
+    // The agent's reply is mailed to her, answering her last mail.
+    server
+        .ok(
+            Some(admin),
+            "mutation($t: ID!, $b: String!) { replyToTicket(input: {ticketId: $t, body: $b}) { id } }",
+            json!({ "t": list[0]["id"], "b": "Un technicien passe jeudi." }),
+        )
+        .await?;
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    let mails = sink.wait_for(2, Duration::from_secs(10)).await?;
+    let reply = &mails[1];
+    assert_eq!(reply.to, vec!["marie.martin@example.test".to_owned()]);
+    assert_eq!(reply.subject, format!("Re: [{number}] Chaudière en panne"));
+    assert!(reply.body.contains("Un technicien passe jeudi."));
+    assert_eq!(reply.in_reply_to, vec!["m2@client.example".to_owned()]);
+
+    // By the number in the subject, for her only: someone else quoting it gets a ticket of
+    // their own.
+    let by_number = raw_mail(
+        "marie.martin@example.test",
+        "m3@client.example",
+        None,
+        &format!("[{number}] encore une question"),
+        "Faut-il couper l'eau ?",
+    );
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &by_number).await?;
+    assert_eq!((status, body["ticketNumber"].clone()), (200, json!(number)));
+    let intruder = raw_mail(
+        "pirate@example.test",
+        "p1@evil.example",
+        Some(&ack_id),
+        &format!("Re: [{number}] Chaudière en panne"),
+        "Merci de payer sur ce RIB",
+    );
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &intruder).await?;
+    assert_eq!(status, 201, "{body}");
+    assert_ne!(body["ticketNumber"], json!(number));
+    let list = tickets(&server, admin).await?;
+    assert_eq!(list.len(), 2);
+    let marie = list
+        .iter()
+        .find(|t| t["number"] == number.as_str())
+        .cloned()
+        .unwrap_or_default();
+    let bodies: Vec<&str> = marie["messages"]
+        .as_array()
+        .map(|m| m.iter().filter_map(|x| x["body"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        bodies,
+        vec![
+            "Voici le modèle : Chaffoteaux 24.",
+            "Un technicien passe jeudi.",
+            "Faut-il couper l'eau ?"
+        ]
+    );
+    Ok(())
+}
+
+both_backends!(inbound_email_opens_and_threads_tickets);

@@ -14,7 +14,9 @@ use entity::enums::{
     AuthorKind, Channel, IntegrationKind, OutboxStatus, Role, TicketEventKind, TicketStatus,
     Visibility,
 };
-use entity::{channel_outbox, customer, integration, message, sync_mapping, ticket, user};
+use entity::{
+    channel_outbox, customer, email_outbox, integration, message, sync_mapping, ticket, user,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -38,7 +40,7 @@ const BATCH: u64 = 100;
 /// Telegram refuses longer texts; SMS are cut by the carrier long before.
 const MAX_TEXT_CHARS: usize = 4000;
 /// Statuses in which a customer's new message continues the ticket instead of opening one.
-const CONTINUED: [TicketStatus; 4] = [
+pub(crate) const CONTINUED: [TicketStatus; 4] = [
     TicketStatus::New,
     TicketStatus::Open,
     TicketStatus::Pending,
@@ -395,7 +397,7 @@ pub async fn queue_ticket_created(
 }
 
 /// After a public message is added to a ticket: an agent's reply goes to the customer on
-/// the ticket's channel (Telegram, SMS, WhatsApp); a customer's message is pushed to the
+/// the ticket's channel (Telegram, SMS, WhatsApp, or e-mail with threading headers); a customer's message is pushed to the
 /// linked staff chats. Called by [`super::tickets::reply_to_ticket`] and by inbound
 /// channel messages, inside their transaction.
 ///
@@ -403,6 +405,7 @@ pub async fn queue_ticket_created(
 ///
 /// Database errors.
 pub async fn queue_message_added(
+    svc: &Services,
     db: &impl ConnectionTrait,
     found: &ticket::Model,
     added: &message::Model,
@@ -412,6 +415,9 @@ pub async fn queue_message_added(
         return Ok(());
     }
     match added.author_kind {
+        AuthorKind::Agent if found.channel == Channel::Email => {
+            queue_email_reply(svc, db, found, added, now).await?;
+        }
         AuthorKind::Agent => {
             if let Some((integration_id, recipient)) = customer_address(db, found).await? {
                 let text = format!("💬 {}\n\n— {}", added.body, found.number);
@@ -443,6 +449,70 @@ pub async fn queue_message_added(
         AuthorKind::System => {}
     }
     Ok(())
+}
+
+/// Mails an agent's reply on an e-mail ticket to the customer, answering (`In-Reply-To`)
+/// the customer's last mail on the ticket, or else the last mail Guichet sent about it.
+async fn queue_email_reply(
+    svc: &Services,
+    db: &impl ConnectionTrait,
+    found: &ticket::Model,
+    added: &message::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    let Some(address) = customer::Entity::find_by_id(found.customer_id)
+        .filter(customer::Column::TenantId.eq(found.tenant_id))
+        .one(db)
+        .await?
+        .and_then(|c| c.email)
+        .filter(|a| super::mail::is_mailable(a))
+    else {
+        return Ok(());
+    };
+    let anchor = match last_customer_mail_id(db, found).await? {
+        Some(id) => Some(id),
+        None => email_outbox::Entity::find()
+            .filter(email_outbox::Column::TenantId.eq(found.tenant_id))
+            .filter(email_outbox::Column::TicketId.eq(found.id))
+            .filter(email_outbox::Column::MessageId.is_not_null())
+            .order_by_desc(email_outbox::Column::Id)
+            .one(db)
+            .await?
+            .and_then(|m| m.message_id),
+    };
+    let subject = format!("Re: [{}] {}", found.number, found.subject);
+    super::mail::queue_ticket_mail(
+        db,
+        &svc.mail,
+        super::mail::TicketMail {
+            tenant_id: found.tenant_id,
+            ticket_id: found.id,
+            to: &address,
+            subject: &subject,
+            body: &added.body,
+            in_reply_to: anchor.as_deref(),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The `Message-ID` of the customer's last mail in a ticket's thread.
+async fn last_customer_mail_id(
+    db: &impl ConnectionTrait,
+    found: &ticket::Model,
+) -> DomainResult<Option<String>> {
+    Ok(message::Entity::find()
+        .filter(message::Column::TenantId.eq(found.tenant_id))
+        .filter(message::Column::TicketId.eq(found.id))
+        .filter(message::Column::AuthorKind.eq(AuthorKind::Customer))
+        .filter(message::Column::Channel.eq(Channel::Email))
+        .filter(message::Column::ExternalId.is_not_null())
+        .order_by_desc(message::Column::Id)
+        .one(db)
+        .await?
+        .and_then(|m| m.external_id))
 }
 
 /// Who inbound channel messages act as in the domain: the tenant's first active admin.
@@ -518,14 +588,9 @@ pub async fn receive_customer_message(
         return Err(DomainError::validation("body", "the message is empty"));
     }
     let tenant_id = found_customer.tenant_id;
-    let duplicate = message::Entity::find()
-        .filter(message::Column::TenantId.eq(tenant_id))
-        .filter(message::Column::ExternalId.eq(inbound.external_id.as_str()))
-        .filter(message::Column::Channel.eq(inbound.channel))
-        .one(&svc.db)
-        .await?;
-    if let Some(duplicate) = duplicate {
-        let ticket = super::tickets::reload_ticket(&svc.db, duplicate.ticket_id).await?;
+    if let Some(ticket) =
+        already_received(&svc.db, tenant_id, inbound.channel, &inbound.external_id).await?
+    {
         return Ok(InboundOutcome {
             ticket,
             created: false,
@@ -540,36 +605,98 @@ pub async fn receive_customer_message(
         .order_by_desc(ticket::Column::Id)
         .one(&svc.db)
         .await?;
-    let Some(open) = open else {
-        let subject = excerpt(text.lines().next().unwrap_or("Message"), 80);
-        let created = super::tickets::create_ticket(
-            svc,
-            system,
-            super::tickets::NewTicket {
-                ticket_type: entity::enums::TicketType::Support,
-                category: None,
-                priority: None,
-                subject,
-                description: text,
-                customer_id: Some(found_customer.id),
-                channel: Some(inbound.channel),
-            },
-        )
+    match open {
+        Some(open) => append_customer_message(svc, &open, found_customer, inbound).await,
+        None => {
+            let subject = excerpt(text.lines().next().unwrap_or("Message"), 80);
+            let created =
+                open_ticket_from_message(svc, system, found_customer, inbound, subject).await?;
+            Ok(InboundOutcome {
+                ticket: created,
+                created: true,
+            })
+        }
+    }
+}
+
+/// The ticket a message with this provider id was already added to (a webhook delivered
+/// twice).
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn already_received(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    channel: Channel,
+    external_id: &str,
+) -> DomainResult<Option<ticket::Model>> {
+    let duplicate = message::Entity::find()
+        .filter(message::Column::TenantId.eq(tenant_id))
+        .filter(message::Column::ExternalId.eq(external_id))
+        .filter(message::Column::Channel.eq(channel))
+        .one(db)
         .await?;
-        // The first message is the ticket's description; the customer wrote last.
-        ticket::Entity::update_many()
-            .col_expr(
-                ticket::Column::LastCustomerMessageAt,
-                Expr::value(Some(svc.now())),
-            )
-            .filter(ticket::Column::Id.eq(created.id))
-            .exec(&svc.db)
-            .await?;
-        return Ok(InboundOutcome {
-            ticket: created,
-            created: true,
-        });
-    };
+    match duplicate {
+        Some(found) => Ok(Some(
+            super::tickets::reload_ticket(db, found.ticket_id).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Opens a ticket for a customer's first message on a channel: its text is the
+/// description.
+///
+/// # Errors
+///
+/// As [`super::tickets::create_ticket`].
+pub async fn open_ticket_from_message(
+    svc: &Services,
+    system: &Actor,
+    found_customer: &customer::Model,
+    inbound: InboundMessage,
+    subject: String,
+) -> DomainResult<ticket::Model> {
+    let created = super::tickets::create_ticket(
+        svc,
+        system,
+        super::tickets::NewTicket {
+            ticket_type: entity::enums::TicketType::Support,
+            category: None,
+            priority: None,
+            subject,
+            description: inbound.text.trim().to_owned(),
+            customer_id: Some(found_customer.id),
+            channel: Some(inbound.channel),
+        },
+    )
+    .await?;
+    // The first message is the ticket's description; the customer wrote last.
+    ticket::Entity::update_many()
+        .col_expr(
+            ticket::Column::LastCustomerMessageAt,
+            Expr::value(Some(svc.now())),
+        )
+        .filter(ticket::Column::Id.eq(created.id))
+        .exec(&svc.db)
+        .await?;
+    Ok(created)
+}
+
+/// Adds a customer's message to a ticket's thread: a pending or resolved ticket goes back
+/// to open (as when they reply on the portal), and the linked staff are told.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn append_customer_message(
+    svc: &Services,
+    open: &ticket::Model,
+    found_customer: &customer::Model,
+    inbound: InboundMessage,
+) -> DomainResult<InboundOutcome> {
+    let text = inbound.text.trim().to_owned();
     let now = svc.now();
     let txn = svc.db.begin().await?;
     ticket::Entity::update_many()
@@ -580,7 +707,7 @@ pub async fn receive_customer_message(
         .await?;
     let added = insert_customer_message(
         &txn,
-        &open,
+        open,
         found_customer.id,
         &text,
         inbound.channel,
@@ -603,7 +730,7 @@ pub async fn receive_customer_message(
         if update.exec(&txn).await?.rows_affected == 1 {
             moved = true;
             if open.status == TicketStatus::Pending {
-                super::sla::resume_clock_after_pending(&txn, &open, now).await?;
+                super::sla::resume_clock_after_pending(&txn, open, now).await?;
             }
             let kind = if open.status == TicketStatus::Resolved {
                 TicketEventKind::Reopened
@@ -612,7 +739,7 @@ pub async fn receive_customer_message(
             };
             insert_history(
                 &txn,
-                &open,
+                open,
                 None,
                 kind,
                 Some(open.status.as_str()),
@@ -622,12 +749,12 @@ pub async fn receive_customer_message(
             .await?;
         }
     }
-    queue_message_added(&txn, &open, &added, now).await?;
+    queue_message_added(svc, &txn, open, &added, now).await?;
     let updated = super::tickets::reload_ticket(&txn, open.id).await?;
     txn.commit().await?;
-    publish(svc, &open, LiveEventKind::MessageAdded, Some(added.id)).await;
+    publish(svc, open, LiveEventKind::MessageAdded, Some(added.id)).await;
     if moved {
-        publish(svc, &open, LiveEventKind::TicketUpdated, None).await;
+        publish(svc, open, LiveEventKind::TicketUpdated, None).await;
     }
     Ok(InboundOutcome {
         ticket: updated,

@@ -18,6 +18,7 @@ pub mod crm;
 pub mod customers;
 pub mod error;
 pub mod ical;
+pub mod inbound_email;
 pub mod integrations;
 pub mod leads;
 pub mod mail;

@@ -409,7 +409,7 @@ async fn staff_message(
 }
 
 /// The first ticket number (`SUP-2026-00001`) in a text.
-fn find_ticket_number(text: &str) -> Option<String> {
+pub(crate) fn find_ticket_number(text: &str) -> Option<String> {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         .find(|word| {
             let parts: Vec<&str> = word.split('-').collect();

@@ -744,7 +744,7 @@ pub async fn reply_to_ticket(
     }
     .insert(&txn)
     .await?;
-    super::channels::queue_message_added(&txn, &found, &created, now).await?;
+    super::channels::queue_message_added(svc, &txn, &found, &created, now).await?;
     // A customer answering a ticket that waits on them, or that was resolved, puts it back
     // in the team's hands.
     let mut moved = false;

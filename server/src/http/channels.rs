@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::domain::{telegram, twilio, DomainError};
+use crate::domain::{inbound_email, telegram, twilio, DomainError};
 use crate::state::AppState;
 
 /// Maps a domain error to a status and a short plain-text reason; causes of server errors
@@ -95,4 +95,37 @@ pub async fn twilio_webhook(
 /// The name/value pairs of an `application/x-www-form-urlencoded` body, in order.
 fn serde_urlencoded_pairs(body: &[u8]) -> Option<Vec<(String, String)>> {
     serde_urlencoded::from_bytes(body).ok()
+}
+
+/// `POST /channels/email/{integration_id}`: one raw RFC 822 message, with the
+/// integration's token as `Authorization: Bearer`.
+pub async fn email_webhook(
+    State(state): State<AppState>,
+    Path(integration_id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let svc = &state.services;
+    let found =
+        match inbound_email::authenticate_webhook(svc, integration_id, super::bearer(&headers))
+            .await
+        {
+            Ok(found) => found,
+            Err(error) => return failure(&error),
+        };
+    match inbound_email::handle_mail(svc, &found, &body).await {
+        Ok(outcome) => (
+            if outcome.created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            axum::Json(serde_json::json!({
+                "ticketNumber": outcome.ticket.number,
+                "created": outcome.created,
+            })),
+        )
+            .into_response(),
+        Err(error) => failure(&error),
+    }
 }

@@ -48,6 +48,10 @@ pub fn app(state: AppState) -> Router {
             post(channels::twilio_webhook),
         )
         .route(
+            "/channels/email/{integration_id}",
+            post(channels::email_webhook),
+        )
+        .route(
             "/leads/{id}/meetings.ics",
             get(ical::download_lead_meetings),
         )
