@@ -26,6 +26,7 @@ use crate::pages::leads::LeadsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::reports::ReportsPage;
+use crate::pages::settings::integrations::IntegrationsPage;
 use crate::pages::settings::sla::SlaPage;
 use crate::pages::settings::workflows::WorkflowsPage;
 use crate::pages::ticket::TicketPage;
@@ -89,6 +90,12 @@ pub fn App() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/settings/sla")
                         view=SlaPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/settings/integrations")
+                        view=IntegrationsPage
                         condition=signed_in
                         redirect_path=|| "/login"
                     />

@@ -25,6 +25,14 @@ pub struct Model {
     pub send_after: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The ticket a ticket mail belongs to (no foreign key; see the migration).
+    pub ticket_id: Option<i64>,
+    /// The `Message-ID` the mail is sent with, without angle brackets.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub message_id: Option<String>,
+    /// The `Message-ID` this mail answers (`In-Reply-To`, `References`), without brackets.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub in_reply_to: Option<String>,
 }
 
 /// The relations of this table (`belongs_to`: this row references the other one).

@@ -11,6 +11,7 @@ pub mod api_token;
 pub mod attachment;
 pub mod budget;
 pub mod budget_alert;
+pub mod channel_outbox;
 pub mod customer;
 pub mod customer_activity;
 pub mod customer_note;

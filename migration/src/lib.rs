@@ -21,6 +21,8 @@ mod m20261124_000020_add_crm_indexes;
 mod m20261124_000030_add_report_indexes;
 mod m20261127_000040_index_ticket_finish;
 mod m20261127_000045_reshape_sqlite_search;
+mod m20261127_000050_create_channel_outbox;
+mod m20261127_000060_add_email_outbox_threading;
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -43,6 +45,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000030_add_report_indexes::Migration),
             Box::new(m20261127_000040_index_ticket_finish::Migration),
             Box::new(m20261127_000045_reshape_sqlite_search::Migration),
+            Box::new(m20261127_000050_create_channel_outbox::Migration),
+            Box::new(m20261127_000060_add_email_outbox_threading::Migration),
         ]
     }
 }

@@ -47,6 +47,16 @@ pub struct Config {
     /// The address users reach this server at, for links in mails; defaults to
     /// `http://<bind>`.
     pub public_url: Option<String>,
+    /// Secret from which the key that encrypts integration credentials at rest is derived
+    /// (ChaCha20-Poly1305). Every instance of one deployment must share it; when unset, the
+    /// key is derived from the session secret.
+    pub credentials_secret: Option<String>,
+    /// Base address of the Telegram Bot API (`https://api.telegram.org`); tests point it at
+    /// a local fake.
+    pub telegram_api_url: String,
+    /// Base address of Twilio's REST API (`https://api.twilio.com`); tests point it at a
+    /// local fake.
+    pub twilio_api_url: String,
 }
 
 impl Default for Config {
@@ -66,6 +76,9 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "Guichet <no-reply@guichet.localhost>".to_owned(),
             public_url: None,
+            credentials_secret: None,
+            telegram_api_url: "https://api.telegram.org".to_owned(),
+            twilio_api_url: "https://api.twilio.com".to_owned(),
         }
     }
 }

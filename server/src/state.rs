@@ -7,6 +7,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::auth::SessionKeys;
+use crate::domain::integrations::Channels;
 use crate::domain::mail::Mailer;
 use crate::domain::Services;
 use crate::events::EventBus;
@@ -71,12 +72,23 @@ impl AppState {
             keys.clone(),
         )
         .map_err(StartupError::Mail)?;
+        let credentials_secret = config
+            .credentials_secret
+            .as_deref()
+            .map_or(session_secret, str::as_bytes);
+        let channels = Channels::new(
+            credentials_secret,
+            &config.telegram_api_url,
+            &config.twilio_api_url,
+            &config.effective_public_url(),
+        );
         let services = Services {
             db,
             clock,
             events,
             storage: Arc::new(storage),
             mail,
+            channels,
         };
         let schema = build_schema(Some(services.clone()), Some(keys.clone()), &config);
         Ok(Self {

@@ -21,6 +21,7 @@ pub use chrono;
 
 pub mod browser;
 pub use server::bulk;
+pub mod fake_api;
 pub mod smtp;
 
 /// The database a test runs on.

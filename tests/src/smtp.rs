@@ -20,6 +20,10 @@ pub struct ReceivedMail {
     pub subject: String,
     /// The text body, decoded.
     pub body: String,
+    /// `Message-ID:` without angle brackets.
+    pub message_id: Option<String>,
+    /// `In-Reply-To:` ids without angle brackets.
+    pub in_reply_to: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -45,29 +49,32 @@ impl Handler for Collector {
 
     fn data_end(&mut self) -> Response {
         let parsed = mail_parser::MessageParser::default().parse(&self.current[..]);
-        let (subject, body) = parsed.map_or_else(
-            || {
-                (
-                    String::new(),
-                    String::from_utf8_lossy(&self.current).into_owned(),
-                )
+        let mail = parsed.map_or_else(
+            || ReceivedMail {
+                from: self.from.clone(),
+                to: self.to.clone(),
+                subject: String::new(),
+                body: String::from_utf8_lossy(&self.current).into_owned(),
+                message_id: None,
+                in_reply_to: Vec::new(),
             },
-            |m| {
-                (
-                    m.subject().unwrap_or_default().to_owned(),
-                    m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
-                )
+            |m| ReceivedMail {
+                from: self.from.clone(),
+                to: self.to.clone(),
+                subject: m.subject().unwrap_or_default().to_owned(),
+                body: m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+                message_id: m.message_id().map(str::to_owned),
+                in_reply_to: m
+                    .in_reply_to()
+                    .as_text_list()
+                    .map(|ids| ids.iter().map(|id| id.to_string()).collect())
+                    .unwrap_or_default(),
             },
         );
         self.received
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(ReceivedMail {
-                from: self.from.clone(),
-                to: self.to.clone(),
-                subject,
-                body,
-            });
+            .push(mail);
         OK
     }
 

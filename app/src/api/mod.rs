@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod auth;
 pub mod crm;
+pub mod integrations;
 pub mod live;
 pub mod notifications;
 pub mod people;

@@ -111,6 +111,9 @@ pub fn AppHeader(children: Children) -> impl IntoView {
                         <A href="/settings/sla" attr:data-testid="nav-sla">
                             {move || texts().nav_sla}
                         </A>
+                        <A href="/settings/integrations" attr:data-testid="nav-integrations">
+                            {move || if state.lang.get() == crate::i18n::Lang::Fr { "Intégrations" } else { "Integrations" }}
+                        </A>
                     </Show>
                 </nav>
             </Show>

@@ -118,6 +118,60 @@ pub async fn queue_mail(
     .await?)
 }
 
+/// A mail about a ticket, with threading headers.
+#[derive(Debug, Clone)]
+pub struct TicketMail<'a> {
+    /// The ticket's tenant.
+    pub tenant_id: i64,
+    /// The ticket.
+    pub ticket_id: i64,
+    /// The recipient.
+    pub to: &'a str,
+    /// The subject (with the ticket number, so that replies can be threaded by it too).
+    pub subject: &'a str,
+    /// The text.
+    pub body: &'a str,
+    /// The `Message-ID` (without brackets) of the mail this one answers.
+    pub in_reply_to: Option<&'a str>,
+}
+
+/// Queues a mail about a ticket with its own `Message-ID`, remembered with the ticket so
+/// that the customer's answer (`In-Reply-To`) threads back into it; call inside the
+/// transaction of the change it reports.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn queue_ticket_mail(
+    db: &impl ConnectionTrait,
+    mailer: &Mailer,
+    mail: TicketMail<'_>,
+    now: DateTime<Utc>,
+) -> DomainResult<email_outbox::Model> {
+    let mut random = [0u8; 12];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut random);
+    let token: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let domain = mailer.from.email.domain().to_owned();
+    Ok(email_outbox::ActiveModel {
+        tenant_id: Set(mail.tenant_id),
+        to_address: Set(mail.to.to_owned()),
+        subject: Set(mail.subject.to_owned()),
+        body_text: Set(mail.body.to_owned()),
+        status: Set(OutboxStatus::Pending),
+        attempts: Set(0),
+        last_error: Set(None),
+        send_after: Set(now),
+        sent_at: Set(None),
+        created_at: Set(now),
+        ticket_id: Set(Some(mail.ticket_id)),
+        message_id: Set(Some(format!("ticket-{}.{token}@{domain}", mail.ticket_id))),
+        in_reply_to: Set(mail.in_reply_to.map(str::to_owned)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
 /// What one delivery run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MailReport {
@@ -212,10 +266,19 @@ async fn send_one(
         .to_address
         .parse::<Mailbox>()
         .map_err(|e| format!("bad recipient `{}`: {e}", mail.to_address))?;
-    let message = Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(mail.subject.clone())
+        .subject(mail.subject.clone());
+    if let Some(id) = &mail.message_id {
+        builder = builder.message_id(Some(format!("<{id}>")));
+    }
+    if let Some(id) = &mail.in_reply_to {
+        builder = builder
+            .in_reply_to(format!("<{id}>"))
+            .references(format!("<{id}>"));
+    }
+    let message = builder
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
         .body(mail.body_text.clone())
         .map_err(|e| format!("cannot build the mail: {e}"))?;

@@ -11,12 +11,15 @@ pub mod auth;
 pub mod auto_close;
 pub mod budgets;
 pub mod calendar;
+pub mod channels;
 pub mod contacts;
 pub mod costs;
 pub mod crm;
 pub mod customers;
 pub mod error;
 pub mod ical;
+pub mod inbound_email;
+pub mod integrations;
 pub mod leads;
 pub mod mail;
 pub mod merge;
@@ -26,9 +29,11 @@ pub mod reports;
 pub mod satisfaction;
 pub mod settings;
 pub mod sla;
+pub mod telegram;
 pub mod tenants;
 pub mod tickets;
 pub mod time_entries;
+pub mod twilio;
 pub mod users;
 pub mod workflows;
 
@@ -54,6 +59,8 @@ pub struct Services {
     pub storage: attachments::SharedStore,
     /// Outgoing mail: relay, sender, link signing.
     pub mail: mail::Mailer,
+    /// Channel integrations: credentials key, HTTP client, provider addresses.
+    pub channels: integrations::Channels,
 }
 
 impl Services {

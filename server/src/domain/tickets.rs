@@ -376,6 +376,7 @@ pub async fn create_ticket(
         )
         .await?;
     }
+    super::channels::queue_ticket_created(&txn, &created, now).await?;
     txn.commit().await?;
 
     publish(svc, &created, LiveEventKind::TicketCreated, None).await;
@@ -751,6 +752,7 @@ pub async fn reply_to_ticket(
     }
     .insert(&txn)
     .await?;
+    super::channels::queue_message_added(svc, &txn, &found, &created, now).await?;
     // A customer answering a ticket that waits on them, or that was resolved, puts it back
     // in the team's hands.
     let mut moved = false;

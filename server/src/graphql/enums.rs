@@ -91,3 +91,9 @@ mirror_enum!(
     /// The length of a budget period.
     PeriodKind => entity::enums::PeriodKind { Month, Quarter, Year }
 );
+mirror_enum!(
+    /// What an integration connects to.
+    IntegrationKind => entity::enums::IntegrationKind {
+        Hubspot, Salesforce, Telegram, Twilio, InboundEmail, ChatWidget
+    }
+);

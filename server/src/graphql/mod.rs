@@ -10,6 +10,7 @@ pub mod crm;
 pub mod directory;
 pub mod enums;
 pub mod error;
+pub mod integrations;
 pub mod loaders;
 pub mod notifications;
 pub mod presence;

@@ -6,6 +6,7 @@ use super::auth::{AuthMutation, AuthQuery};
 use super::costs::{CostMutation, CostQuery};
 use super::crm::{CrmMutation, CrmQuery, CrmSubscription};
 use super::directory::DirectoryQuery;
+use super::integrations::{IntegrationMutation, IntegrationQuery};
 use super::notifications::{NotificationMutation, NotificationQuery};
 use super::presence::{PresenceMutation, PresenceSubscription};
 use super::reports::ReportQuery;
@@ -26,6 +27,7 @@ pub struct Query(
     ReportQuery,
     NotificationQuery,
     CrmQuery,
+    IntegrationQuery,
 );
 
 /// Every mutation.
@@ -38,6 +40,7 @@ pub struct Mutation(
     NotificationMutation,
     PresenceMutation,
     CrmMutation,
+    IntegrationMutation,
 );
 
 /// Every subscription.

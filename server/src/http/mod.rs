@@ -1,5 +1,6 @@
 //! HTTP routes: GraphQL over POST and websocket, health, and the single-page app.
 
+mod channels;
 mod rating;
 
 use std::path::Path as FsPath;
@@ -10,7 +11,7 @@ use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, Graph
 use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use sea_orm::ConnectionTrait;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -38,6 +39,18 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/attachments/{id}", get(download_attachment))
         .route("/rate/{token}", get(rating::show).post(rating::submit))
+        .route(
+            "/channels/telegram/{integration_id}",
+            post(channels::telegram_webhook),
+        )
+        .route(
+            "/channels/twilio/{integration_id}",
+            post(channels::twilio_webhook),
+        )
+        .route(
+            "/channels/email/{integration_id}",
+            post(channels::email_webhook),
+        )
         .route(
             "/leads/{id}/meetings.ics",
             get(ical::download_lead_meetings),

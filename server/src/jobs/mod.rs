@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::domain::auto_close::{run_auto_close, AutoCloseReport};
 use crate::domain::budgets::raise_budget_alerts;
+use crate::domain::channels::{deliver_channel_outbox, ChannelReport};
 use crate::domain::mail::{deliver_outbox, MailReport};
 use crate::domain::sla::{check_sla_breaches, SlaReport};
 use crate::domain::{DomainResult, Services};
@@ -21,6 +22,8 @@ pub struct JobsReport {
     pub budget_alerts: u64,
     /// Mails sent from the outbox.
     pub mail: MailReport,
+    /// Telegram, SMS and WhatsApp messages sent from the channel outbox.
+    pub channels: ChannelReport,
 }
 
 /// Runs every job once, at the services' clock time.
@@ -35,6 +38,7 @@ pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
         budget_alerts: raise_budget_alerts(svc, None, None).await?,
         // Last, so that mails queued by the jobs above leave in the same pass.
         mail: deliver_outbox(svc).await?,
+        channels: deliver_channel_outbox(svc).await?,
     })
 }
 

@@ -1,0 +1,79 @@
+//! The integrations page in headless Chromium: an admin connects a Telegram bot through the
+//! form, sees it listed with the webhook address to give Telegram, and its secrets are
+//! never shown back.
+//!
+//! Same needs as `browser.rs` (the built SPA, `chromium`, `chromedriver`), and the same
+//! helpers (`guichet_tests::browser`).
+
+use guichet_tests::browser::{serially, sign_in, spa_server, wait_css, with_browser};
+use guichet_tests::{TenantFixture, TestServer};
+use serde_json::json;
+
+#[test]
+fn admin_connects_a_telegram_bot() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = spa_server().await?;
+        let tenant = server.tenant("Atelier Dupont").await?;
+        with_browser("integrations", |browser| async move {
+            integrations_scenario(&browser, &server, &tenant).await
+        })
+        .await
+    })
+}
+
+async fn integrations_scenario(
+    browser: &fantoccini::Client,
+    server: &TestServer,
+    tenant: &TenantFixture,
+) -> anyhow::Result<()> {
+    const TOKEN: &str = "123456:browser-bot-token";
+    sign_in(browser, server, &tenant.admin_email, &tenant.password).await?;
+    wait_css(browser, "[data-testid=nav-integrations]")
+        .await?
+        .click()
+        .await?;
+    wait_css(browser, "[data-testid=integrations-empty]").await?;
+    for (field, value) in [
+        ("name", "Bot support"),
+        ("botToken", TOKEN),
+        ("webhookSecret", "secret-du-webhook"),
+    ] {
+        wait_css(browser, &format!("[data-testid=integration-{field}]"))
+            .await?
+            .send_keys(value)
+            .await?;
+    }
+    wait_css(browser, "[data-testid=integration-submit]")
+        .await?
+        .click()
+        .await?;
+    wait_css(browser, "[data-testid=integration-added]").await?;
+    let row = wait_css(browser, "[data-testid=integration][data-kind=TELEGRAM]").await?;
+    let text = row.text().await?;
+    assert!(text.contains("Bot support"), "{text}");
+    let webhook = wait_css(browser, "[data-testid=integration-webhook]")
+        .await?
+        .text()
+        .await?;
+    assert!(webhook.contains("/channels/telegram/"), "{webhook}");
+    // The form is emptied and the page never shows the token.
+    let source = browser.source().await?;
+    assert!(!source.contains(TOKEN));
+    let _ = std::fs::write(
+        std::env::temp_dir().join("guichet-integrations.png"),
+        browser.screenshot().await?,
+    );
+
+    let listed = server
+        .ok(
+            Some(&tenant.admin_token),
+            "{ integrations { kind name isActive hasCredentials } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(
+        listed["integrations"],
+        json!([{ "kind": "TELEGRAM", "name": "Bot support", "isActive": true, "hasCredentials": true }])
+    );
+    Ok(())
+}
