@@ -154,6 +154,18 @@ pub enum PeriodUnit {
     Year,
 }
 
+impl PeriodUnit {
+    /// The field name of PostgreSQL's `date_trunc`.
+    fn postgres_field(self) -> &'static str {
+        match self {
+            PeriodUnit::Week => "week",
+            PeriodUnit::Month => "month",
+            PeriodUnit::Quarter => "quarter",
+            PeriodUnit::Year => "year",
+        }
+    }
+}
+
 /// The SQL expression of the first day (`YYYY-MM-DD` text) of the period containing
 /// `column` (a date, or a UTC timestamp when `timestamp`).
 pub(crate) fn period_start_sql(
@@ -164,12 +176,7 @@ pub(crate) fn period_start_sql(
 ) -> String {
     match backend {
         DbBackend::Postgres => {
-            let field = match unit {
-                PeriodUnit::Week => "week",
-                PeriodUnit::Month => "month",
-                PeriodUnit::Quarter => "quarter",
-                PeriodUnit::Year => "year",
-            };
+            let field = unit.postgres_field();
             let value = if timestamp {
                 format!("({column} AT TIME ZONE 'UTC')")
             } else {
@@ -233,26 +240,37 @@ pub async fn cost_lines(
     let backend = db.get_database_backend();
     let mut sql = SqlBuilder::new(backend);
     let rates = rates_cte(&mut sql, Some(tenant_id));
-    let (key, is_period) = match grouping {
-        CostGrouping::Ticket => ("te.ticket_id".to_owned(), false),
-        CostGrouping::Customer => ("t.customer_id".to_owned(), false),
-        CostGrouping::Agent => ("te.user_id".to_owned(), false),
-        CostGrouping::Week => (
-            period_start_sql(backend, PeriodUnit::Week, "te.work_date", false),
-            true,
+    let unit = match grouping {
+        CostGrouping::Week => Some(PeriodUnit::Week),
+        CostGrouping::Month => Some(PeriodUnit::Month),
+        CostGrouping::Quarter => Some(PeriodUnit::Quarter),
+        CostGrouping::Year => Some(PeriodUnit::Year),
+        CostGrouping::Ticket | CostGrouping::Customer | CostGrouping::Agent => None,
+    };
+    let is_period = unit.is_some();
+    // The group key, and how the outer query shows it: PostgreSQL groups on the truncated
+    // date and formats only the groups, not every entry.
+    let (key, shown) = match (grouping, unit) {
+        (_, Some(unit)) if backend == DbBackend::Postgres => (
+            format!(
+                "date_trunc('{}', CAST(te.work_date AS timestamp))",
+                unit.postgres_field()
+            ),
+            "to_char(s.k, 'YYYY-MM-DD')".to_owned(),
         ),
-        CostGrouping::Month => (
-            period_start_sql(backend, PeriodUnit::Month, "te.work_date", false),
-            true,
+        (_, Some(unit)) => (
+            period_start_sql(backend, unit, "te.work_date", false),
+            "s.k".to_owned(),
         ),
-        CostGrouping::Quarter => (
-            period_start_sql(backend, PeriodUnit::Quarter, "te.work_date", false),
-            true,
-        ),
-        CostGrouping::Year => (
-            period_start_sql(backend, PeriodUnit::Year, "te.work_date", false),
-            true,
-        ),
+        (CostGrouping::Customer, None) => ("t.customer_id".to_owned(), "s.k".to_owned()),
+        (CostGrouping::Agent, None) => ("te.user_id".to_owned(), "s.k".to_owned()),
+        (_, None) => ("te.ticket_id".to_owned(), "s.k".to_owned()),
+    };
+    // Tickets are read only when the customer matters.
+    let ticket_join = if grouping == CostGrouping::Customer || filter.customer_id.is_some() {
+        " JOIN tickets t ON t.id = te.ticket_id"
+    } else {
+        ""
     };
     let mut conditions = vec![format!("te.tenant_id = {}", sql.bind(tenant_id))];
     if let Some(from) = filter.from {
@@ -271,10 +289,11 @@ pub async fn cost_lines(
         conditions.push(format!("te.ticket_id IN {}", sql.bind_list(ids)));
     }
     let text = format!(
-        "{rates} SELECT {key} AS k, CAST(SUM(te.minutes) AS BIGINT) AS minutes, \
+        "{rates} SELECT {shown} AS k, s.minutes AS minutes, s.units AS units FROM (\
+         SELECT {key} AS k, CAST(SUM(te.minutes) AS BIGINT) AS minutes, \
          CAST(SUM(te.minutes * COALESCE(r.units, 0)) AS BIGINT) AS units \
-         FROM time_entries te JOIN tickets t ON t.id = te.ticket_id {RATE_JOIN_SQL} \
-         WHERE {} GROUP BY {key} ORDER BY {key}",
+         FROM time_entries te{ticket_join} {RATE_JOIN_SQL} \
+         WHERE {} GROUP BY {key}) s ORDER BY s.k",
         conditions.join(" AND ")
     );
     let rows = db.query_all(sql.statement(&text)).await?;

@@ -298,6 +298,27 @@ pub fn monday_of(date: NaiveDate) -> NaiveDate {
     date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
 }
 
+/// `SELECT week, n` counting the tickets aliased `t` matching `conditions` per week of
+/// `column` (a UTC timestamp). PostgreSQL groups on the truncated instant and formats only
+/// the weeks, not every ticket.
+fn weekly_count_sql(backend: DbBackend, column: &str, conditions: &[String]) -> String {
+    let (key, shown) = match backend {
+        DbBackend::Postgres => (
+            format!("date_trunc('week', ({column} AT TIME ZONE 'UTC'))"),
+            "to_char(s.k, 'YYYY-MM-DD')".to_owned(),
+        ),
+        _ => (
+            period_start_sql(backend, PeriodUnit::Week, column, true),
+            "s.k".to_owned(),
+        ),
+    };
+    format!(
+        "SELECT {shown} AS week, s.n AS n FROM (SELECT {key} AS k, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM tickets t WHERE {} GROUP BY {key}) s",
+        conditions.join(" AND ")
+    )
+}
+
 async fn counts_per_week(
     db: &impl ConnectionTrait,
     tenant_id: i64,
@@ -309,11 +330,9 @@ async fn counts_per_week(
     let mut conditions = filter.ticket_conditions(&mut sql, tenant_id);
     conditions.push(format!("{column} >= {}", sql.bind(filter.start())));
     conditions.push(format!("{column} < {}", sql.bind(filter.end())));
-    let week = period_start_sql(backend, PeriodUnit::Week, column, true);
     let text = format!(
-        "SELECT {week} AS week, CAST(COUNT(*) AS BIGINT) AS n FROM tickets t WHERE {} \
-         GROUP BY {week} ORDER BY {week}",
-        conditions.join(" AND ")
+        "{} ORDER BY week",
+        weekly_count_sql(backend, column, &conditions)
     );
     let rows = db.query_all(sql.statement(&text)).await?;
     rows.iter()
@@ -416,11 +435,9 @@ pub async fn backlog(
         let mut conditions = filter.ticket_conditions(&mut sql, actor.tenant_id);
         conditions.push(format!("{column} >= {}", sql.bind(base)));
         conditions.push(format!("{column} < {}", sql.bind(filter.end())));
-        let week = period_start_sql(backend, PeriodUnit::Week, column, true);
         parts.push(format!(
-            "SELECT '{kind}' AS kind, {week} AS week, CAST(COUNT(*) AS BIGINT) AS n \
-             FROM tickets t WHERE {} GROUP BY {week}",
-            conditions.join(" AND ")
+            "SELECT '{kind}' AS kind, w.week AS week, w.n AS n FROM ({}) w",
+            weekly_count_sql(backend, column, &conditions)
         ));
     }
     let rows = svc
