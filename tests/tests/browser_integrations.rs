@@ -5,7 +5,7 @@
 //! Same needs as `browser.rs` (the built SPA, `chromium`, `chromedriver`), and the same
 //! helpers (`guichet_tests::browser`).
 
-use guichet_tests::browser::{serially, sign_in, spa_server, wait_css, with_browser};
+use guichet_tests::browser::{serially, sign_in, spa_server, wait_css, with_browser, WAIT};
 use guichet_tests::{TenantFixture, TestServer};
 use serde_json::json;
 
@@ -75,5 +75,36 @@ async fn integrations_scenario(
         listed["integrations"],
         json!([{ "kind": "TELEGRAM", "name": "Bot support", "isActive": true, "hasCredentials": true }])
     );
+
+    // Deactivating it from the table: the button goes and the API agrees.
+    wait_css(browser, "[data-testid=integration-deactivate]")
+        .await?
+        .click()
+        .await?;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let listed = server
+            .ok(
+                Some(&tenant.admin_token),
+                "{ integrations { isActive } }",
+                json!({}),
+            )
+            .await?;
+        if listed["integrations"] == json!([{ "isActive": false }]) {
+            break;
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "not deactivated: {listed}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(fantoccini::Locator::XPath(
+            "//*[@data-testid='integration'][not(.//*[@data-testid='integration-deactivate'])]",
+        ))
+        .await?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use crate::api::{graphql, ApiError, NoVariables};
 
 const INTEGRATIONS: &str = include_str!("../../graphql/integrations.graphql");
 const CREATE_INTEGRATION: &str = include_str!("../../graphql/create_integration.graphql");
+const DEACTIVATE_INTEGRATION: &str = include_str!("../../graphql/deactivate_integration.graphql");
 
 /// An integration as the list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -65,4 +66,19 @@ pub async fn fetch_integrations() -> Result<Vec<Integration>, ApiError> {
 pub async fn create_integration(input: NewIntegration) -> Result<Integration, ApiError> {
     let data: CreateData = graphql(CREATE_INTEGRATION, CreateVariables { input }).await?;
     Ok(data.create_integration)
+}
+
+#[derive(Serialize)]
+struct IdVariables<'a> {
+    id: &'a str,
+}
+
+/// Deactivates an integration (`deactivate_integration.graphql`).
+///
+/// # Errors
+///
+/// `NOT_FOUND`, `FORBIDDEN` for non-admins, or any [`ApiError`] of the call.
+pub async fn deactivate_integration(id: &str) -> Result<(), ApiError> {
+    let _: serde_json::Value = graphql(DEACTIVATE_INTEGRATION, IdVariables { id }).await?;
+    Ok(())
 }

@@ -27,6 +27,7 @@ struct IntegrationTexts {
     adding: &'static str,
     added: &'static str,
     secrets_note: &'static str,
+    deactivate: &'static str,
 }
 
 const FR: IntegrationTexts = IntegrationTexts {
@@ -43,6 +44,7 @@ const FR: IntegrationTexts = IntegrationTexts {
     adding: "Connexion…",
     added: "Intégration créée",
     secrets_note: "Les secrets saisis ici ne seront plus affichés.",
+    deactivate: "Désactiver",
 };
 
 const EN: IntegrationTexts = IntegrationTexts {
@@ -59,6 +61,7 @@ const EN: IntegrationTexts = IntegrationTexts {
     adding: "Connecting…",
     added: "Integration created",
     secrets_note: "Secrets typed here will not be shown again.",
+    deactivate: "Deactivate",
 };
 
 fn texts_for(lang: Lang) -> &'static IntegrationTexts {
@@ -95,7 +98,8 @@ pub fn IntegrationsPage() -> impl IntoView {
                     view! { <p class="muted" data-testid="integrations-empty">{move || texts().none}</p> }
                         .into_any()
                 } else {
-                    view! { <IntegrationTable list/> }.into_any()
+                    view! { <IntegrationTable list on_changed=move || integrations.refetch()/> }
+                        .into_any()
                 }
             })
         })
@@ -114,11 +118,23 @@ pub fn IntegrationsPage() -> impl IntoView {
     }
 }
 
-/// The integrations as a table.
+/// The integrations as a table; an active one can be deactivated.
 #[component]
-fn IntegrationTable(list: Vec<Integration>) -> impl IntoView {
+fn IntegrationTable(
+    list: Vec<Integration>,
+    on_changed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let state = use_app_state();
     let texts = move || texts_for(state.lang.get());
+    let deactivate = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            api::integrations::deactivate_integration(&id).await?;
+            on_changed();
+            Ok::<(), ApiError>(())
+        }
+    });
+    let error = move || deactivate.value().get().and_then(Result::err);
     let rows = list
         .into_iter()
         .map(|integration| {
@@ -130,11 +146,30 @@ fn IntegrationTable(list: Vec<Integration>) -> impl IntoView {
                     <td data-testid="integration-name">{integration.name.clone()}</td>
                     <td>{move || if active { texts().active } else { texts().inactive }}</td>
                     <td><code data-testid="integration-webhook">{integration.webhook_url.clone().unwrap_or_default()}</code></td>
+                    <td>
+                        {active.then(|| {
+                            let id = integration.id.clone();
+                            view! {
+                                <button
+                                    type="button"
+                                    class="secondary"
+                                    data-testid="integration-deactivate"
+                                    disabled=move || deactivate.pending().get()
+                                    on:click=move |_| {
+                                        deactivate.dispatch_local(id.clone());
+                                    }
+                                >
+                                    {move || texts().deactivate}
+                                </button>
+                            }
+                        })}
+                    </td>
                 </tr>
             }
         })
         .collect_view();
     view! {
+        {move || error().map(|error| view! { <ErrorMessage error/> })}
         <table class="panel integrations" data-testid="integrations">
             <thead>
                 <tr>
@@ -142,6 +177,7 @@ fn IntegrationTable(list: Vec<Integration>) -> impl IntoView {
                     <th>{move || texts().name}</th>
                     <th></th>
                     <th>{move || texts().webhook}</th>
+                    <th></th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
