@@ -28,15 +28,11 @@ use super::actor::{Actor, AuthMethod};
 use super::customers::display_name;
 use super::error::{DomainError, DomainResult};
 use super::integrations::{TELEGRAM_CUSTOMER, TELEGRAM_USER};
-use super::mail::MAX_ATTEMPTS;
+use super::mail::{after_failure, BATCH, CLAIM_MINUTES};
 use super::tickets::{insert_history, publish};
 use super::Services;
 use crate::events::LiveEventKind;
 
-/// How long a claimed row is reserved for the run that claimed it.
-const CLAIM_MINUTES: i64 = 10;
-/// Messages sent per run at most.
-const BATCH: u64 = 100;
 /// Telegram refuses longer texts; SMS are cut by the carrier long before.
 const MAX_TEXT_CHARS: usize = 4000;
 /// Statuses in which a customer's new message continues the ticket instead of opening one.
@@ -151,13 +147,7 @@ pub async fn deliver_channel_outbox(svc: &Services) -> DomainResult<ChannelRepor
             }
             Err(error) => {
                 tracing::warn!(message = row.id, attempts, %error, "sending a channel message failed");
-                let status = if attempts >= MAX_ATTEMPTS {
-                    OutboxStatus::Failed
-                } else {
-                    OutboxStatus::Pending
-                };
-                // 1, 4, 9, 16 minutes between attempts.
-                let retry = now + Duration::minutes(i64::from(attempts * attempts));
+                let (status, retry) = after_failure(attempts, now);
                 channel_outbox::Entity::update_many()
                     .col_expr(channel_outbox::Column::Status, Expr::value(status))
                     .col_expr(channel_outbox::Column::SendAfter, Expr::value(retry))

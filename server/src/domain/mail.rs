@@ -27,10 +27,25 @@ use super::Services;
 pub const MAX_ATTEMPTS: i32 = 5;
 
 /// How long a claimed row is reserved for the run that claimed it.
-const CLAIM_MINUTES: i64 = 10;
+pub(crate) const CLAIM_MINUTES: i64 = 10;
 
-/// Mails sent per run at most.
-const BATCH: u64 = 100;
+/// Rows sent per run at most.
+pub(crate) const BATCH: u64 = 100;
+
+/// After failed attempt number `attempts` of an outbox row (mail or channel message): its
+/// new status (failed after [`MAX_ATTEMPTS`]) and when to try again, 1, 4, 9 then 16
+/// minutes after `now`.
+pub(crate) fn after_failure(attempts: i32, now: DateTime<Utc>) -> (OutboxStatus, DateTime<Utc>) {
+    let status = if attempts >= MAX_ATTEMPTS {
+        OutboxStatus::Failed
+    } else {
+        OutboxStatus::Pending
+    };
+    (
+        status,
+        now + Duration::minutes(i64::from(attempts * attempts)),
+    )
+}
 
 /// What the domain needs to write and send mail.
 #[derive(Clone)]
@@ -236,13 +251,7 @@ pub async fn deliver_outbox(svc: &Services) -> DomainResult<MailReport> {
             }
             Err(error) => {
                 tracing::warn!(mail = mail.id, attempts, %error, "sending mail failed");
-                let status = if attempts >= MAX_ATTEMPTS {
-                    OutboxStatus::Failed
-                } else {
-                    OutboxStatus::Pending
-                };
-                // 1, 4, 9, 16 minutes between attempts.
-                let retry = now + Duration::minutes(i64::from(attempts * attempts));
+                let (status, retry) = after_failure(attempts, now);
                 email_outbox::Entity::update_many()
                     .col_expr(email_outbox::Column::Status, Expr::value(status))
                     .col_expr(email_outbox::Column::SendAfter, Expr::value(retry))
