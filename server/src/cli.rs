@@ -76,6 +76,8 @@ enum Command {
     },
     /// Prints the GraphQL schema (SDL), as committed in `schema.graphql`.
     Schema,
+    /// Prints the permission matrix (Markdown), as printed in `docs/graphql-contract.md`.
+    Permissions,
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +126,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Schema => {
             print!("{}", crate::graphql::schema::sdl());
+            Ok(())
+        }
+        Command::Permissions => {
+            print!("{}", crate::graphql::permissions::matrix_markdown());
             Ok(())
         }
         Command::Migrate { db } => {

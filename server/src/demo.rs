@@ -57,7 +57,7 @@ pub struct LoadReport {
 fn parse<T: FromStr>(what: &'static str, value: &str) -> DomainResult<T> {
     value
         .parse()
-        .map_err(|_| DomainError::Internal(format!("seed has an unknown {what} '{value}'")))
+        .map_err(|_| DomainError::internal(format!("seed has an unknown {what} '{value}'")))
 }
 
 /// Whether the database holds no tenant yet.
@@ -109,7 +109,7 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
     let admin_seed = data
         .users
         .first()
-        .ok_or_else(|| DomainError::Internal("data set without users".into()))?;
+        .ok_or_else(|| DomainError::internal("data set without users"))?;
     let (tenant, admin) = create_tenant(
         &seeding.db,
         NewTenant {
@@ -306,7 +306,7 @@ async fn load_crm(
         customers
             .get(index)
             .map(|c| c.id)
-            .ok_or_else(|| DomainError::Internal(format!("seed has no customer {index}")))
+            .ok_or_else(|| DomainError::internal(format!("seed has no customer {index}")))
     };
     for note in &data.crm.notes {
         crm::add_note(svc, admin, customer_id(note.customer)?, &note.content).await?;
@@ -404,7 +404,7 @@ struct DemoPeople<'a> {
 }
 
 fn seed_index_error(what: &str, index: usize) -> DomainError {
-    DomainError::Internal(format!("seed refers to a missing {what} #{index}"))
+    DomainError::internal(format!("seed refers to a missing {what} #{index}"))
 }
 
 /// Hourly costs, time entries, ratings, then budgets sized on what the work cost (so that
@@ -429,7 +429,7 @@ async fn load_costs_and_ratings(
             .get(cost.user)
             .ok_or_else(|| seed_index_error("user", cost.user))?;
         let amount = Decimal::from_str(cost.hourly_cost)
-            .map_err(|_| DomainError::Internal(format!("bad seed cost '{}'", cost.hourly_cost)))?;
+            .map_err(|_| DomainError::internal(format!("bad seed cost '{}'", cost.hourly_cost)))?;
         set_hourly_cost(
             svc,
             people.admin,

@@ -6,17 +6,17 @@
 //! drive the real server in-process or over a socket.
 
 pub mod bulk;
+pub mod channels;
 pub mod cli;
-pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod domain;
-pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod jobs;
 pub mod state;
 
+pub use domain;
+pub use domain::{clock, events};
 pub use http::app;
 pub use state::AppState;

@@ -66,22 +66,22 @@ impl AppState {
             .map_err(|e| StartupError::Storage(format!("{}: {e}", folder.display())))?;
         let keys = SessionKeys::new(session_secret, config.session_hours);
         let mail = Mailer::new(
-            config.smtp_url.as_deref(),
             &config.mail_from,
             &config.effective_public_url(),
             keys.clone(),
+        )
+        .map_err(|e| StartupError::Mail(e.to_string()))?;
+        let transports = crate::channels::transport::transports(
+            config.smtp_url.as_deref(),
+            &config.telegram_api_url,
+            &config.twilio_api_url,
         )
         .map_err(StartupError::Mail)?;
         let credentials_secret = config
             .credentials_secret
             .as_deref()
             .map_or(session_secret, str::as_bytes);
-        let channels = Channels::new(
-            credentials_secret,
-            &config.telegram_api_url,
-            &config.twilio_api_url,
-            &config.effective_public_url(),
-        );
+        let channels = Channels::new(credentials_secret, &config.effective_public_url());
         let services = Services {
             db,
             clock,
@@ -89,6 +89,7 @@ impl AppState {
             storage: Arc::new(storage),
             mail,
             channels,
+            transports,
         };
         let schema = build_schema(Some(services.clone()), Some(keys.clone()), &config);
         Ok(Self {

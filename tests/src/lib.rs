@@ -311,6 +311,22 @@ impl TestServer {
         filename: &str,
         content: Vec<u8>,
     ) -> anyhow::Result<Value> {
+        self.upload_as(Some(token), ticket_id, filename, content)
+            .await
+    }
+
+    /// [`Self::upload`], with or without a credential.
+    ///
+    /// # Errors
+    ///
+    /// Fails on transport errors or a non-JSON answer.
+    pub async fn upload_as(
+        &self,
+        token: Option<&str>,
+        ticket_id: &Value,
+        filename: &str,
+        content: Vec<u8>,
+    ) -> anyhow::Result<Value> {
         let operations = json!({
             "query": "mutation($t: ID!, $f: Upload!) { uploadAttachment(ticketId: $t, file: $f) { id filename contentType sizeBytes url } }",
             "variables": { "t": ticket_id, "f": null },
@@ -324,14 +340,14 @@ impl TestServer {
                     .file_name(filename.to_owned())
                     .mime_str("application/octet-stream")?,
             );
-        let response = self
+        let mut request = self
             .http
             .post(format!("{}/graphql", self.base_url))
-            .bearer_auth(token)
-            .multipart(form)
-            .send()
-            .await?;
-        Ok(response.json().await?)
+            .multipart(form);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Ok(request.send().await?.json().await?)
     }
 
     /// A GET on the server, optionally with a bearer token.

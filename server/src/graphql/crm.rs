@@ -27,6 +27,7 @@ use crate::domain::crm::{
 };
 use crate::domain::customers::{self, NewCustomer};
 use crate::domain::leads::{self, LeadFilter as DomainLeadFilter, LeadPatch, NewLead, NewMeeting};
+use crate::domain::Permission;
 use crate::domain::{Actor, DomainError};
 use crate::events::LiveEventKind;
 
@@ -147,7 +148,7 @@ pub(crate) mod customer_fields {
     use super::*;
 
     pub(crate) async fn notes_count(ctx: &Context<'_>, id: i64) -> async_graphql::Result<i64> {
-        crm::ensure_can_read_crm(actor(ctx)?).gql()?;
+        actor(ctx)?.require(Permission::ViewCrm).gql()?;
         Ok(crm_loaders(ctx)?
             .note_counts
             .load_one(id)
@@ -157,7 +158,7 @@ pub(crate) mod customer_fields {
     }
 
     pub(crate) async fn activities_count(ctx: &Context<'_>, id: i64) -> async_graphql::Result<i64> {
-        crm::ensure_can_read_crm(actor(ctx)?).gql()?;
+        actor(ctx)?.require(Permission::ViewCrm).gql()?;
         Ok(crm_loaders(ctx)?
             .activity_counts
             .load_one(id)
@@ -167,7 +168,7 @@ pub(crate) mod customer_fields {
     }
 
     pub(crate) async fn tags(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Vec<String>> {
-        crm::ensure_can_read_crm(actor(ctx)?).gql()?;
+        actor(ctx)?.require(Permission::ViewCrm).gql()?;
         Ok(crm_loaders(ctx)?
             .tags
             .load_one(id)
@@ -180,7 +181,7 @@ pub(crate) mod customer_fields {
         ctx: &Context<'_>,
         id: i64,
     ) -> async_graphql::Result<Vec<CustomerNote>> {
-        crm::ensure_can_read_crm(actor(ctx)?).gql()?;
+        actor(ctx)?.require(Permission::ViewCrm).gql()?;
         Ok(crm_loaders(ctx)?
             .notes
             .load_one(id)
@@ -196,7 +197,7 @@ pub(crate) mod customer_fields {
         ctx: &Context<'_>,
         id: i64,
     ) -> async_graphql::Result<Vec<TimelineEntry>> {
-        crm::ensure_can_read_crm(actor(ctx)?).gql()?;
+        actor(ctx)?.require(Permission::ViewCrm).gql()?;
         Ok(crm_loaders(ctx)?
             .timelines
             .load_one(id)
@@ -1162,7 +1163,7 @@ impl CrmSubscription {
         lead_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = LeadEvent>> {
         let actor = actor(ctx)?.clone();
-        crm::ensure_can_read_crm(&actor).gql()?;
+        actor.require(Permission::ViewCrm).gql()?;
         let svc = services(ctx)?.clone();
         let only = opt_id("leadId", lead_id.as_ref())?;
         let receiver = svc.events.subscribe();
@@ -1201,7 +1202,7 @@ impl CrmSubscription {
         customer_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = CustomerEvent>> {
         let actor = actor(ctx)?.clone();
-        crm::ensure_can_read_crm(&actor).gql()?;
+        actor.require(Permission::ViewCrm).gql()?;
         let svc = services(ctx)?.clone();
         let only = opt_id("customerId", customer_id.as_ref())?;
         let receiver = svc.events.subscribe();
@@ -1235,7 +1236,7 @@ pub struct CrmGuard;
 
 impl async_graphql::Guard for CrmGuard {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
-        crm::ensure_can_read_crm(actor(ctx)?).gql()
+        actor(ctx)?.require(Permission::ViewCrm).gql()
     }
 }
 
@@ -1249,7 +1250,7 @@ impl async_graphql::Guard for CrmGuard {
 /// Database errors.
 pub async fn prime_customer_loaders(ctx: &Context<'_>, ids: &[i64]) -> async_graphql::Result<()> {
     let loaders = loaders(ctx)?;
-    if !loaders.cached || ids.is_empty() || crm::ensure_can_read_crm(actor(ctx)?).is_err() {
+    if !loaders.cached || ids.is_empty() || actor(ctx)?.require(Permission::ViewCrm).is_err() {
         return Ok(());
     }
     let look = ctx.look_ahead();

@@ -2,6 +2,7 @@
 
 use async_graphql::ErrorExtensions;
 
+use crate::domain::error::Chain;
 use crate::domain::DomainError;
 
 /// Converts a domain error. Database and internal causes are logged here and replaced by a
@@ -10,12 +11,8 @@ use crate::domain::DomainError;
 pub fn to_graphql_error(err: DomainError) -> async_graphql::Error {
     let code = err.code();
     let message = match &err {
-        DomainError::Db(cause) => {
-            tracing::error!(error = %cause, "database error");
-            "internal error".to_owned()
-        }
-        DomainError::Internal(cause) => {
-            tracing::error!(error = %cause, "internal error");
+        DomainError::Db(_) | DomainError::Internal { .. } => {
+            tracing::error!(error = %Chain(&err), "internal error");
             "internal error".to_owned()
         }
         other => other.to_string(),

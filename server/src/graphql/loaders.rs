@@ -14,6 +14,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::domain::attachments::attachments_of_tickets;
 use crate::domain::merge::links_of_tickets;
+use crate::domain::scope::visible_tickets;
 use crate::domain::tickets::{history_of_tickets, message_counts, messages_of_tickets};
 use crate::domain::time_entries::time_entries_of_tickets;
 use crate::domain::workflows::TenantWorkflows;
@@ -229,14 +230,12 @@ impl Loader<i64> for TicketLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let mut query = ticket::Entity::find()
-            .filter(ticket::Column::TenantId.eq(self.0.actor.tenant_id))
-            .filter(ticket::Column::Id.is_in(keys.iter().copied()));
-        if !self.0.actor.is_staff() {
-            query =
-                query.filter(ticket::Column::CustomerId.eq(self.0.actor.customer_id.unwrap_or(-1)));
-        }
-        let rows = query.all(&self.0.db).await.map_err(load_error)?;
+        let rows = ticket::Entity::find()
+            .filter(visible_tickets(&self.0.actor))
+            .filter(ticket::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0.db)
+            .await
+            .map_err(load_error)?;
         Ok(rows.into_iter().map(|row| (row.id, row)).collect())
     }
 }
@@ -321,7 +320,7 @@ impl Loader<i64> for WorkflowLoader {
 pub fn loader_error(err: &LoadError) -> async_graphql::Error {
     let err = match err.as_ref() {
         DomainError::NotFound(what) => DomainError::NotFound(what),
-        other => DomainError::Internal(other.to_string()),
+        _ => DomainError::internal_from("loading failed", err.clone()),
     };
     super::error::to_graphql_error(err)
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod integrations;
 pub mod loaders;
 pub mod notifications;
+pub mod permissions;
 pub mod presence;
 pub mod reports;
 pub mod schema;

@@ -9,6 +9,7 @@ use super::error::GraphqlResultExt;
 use crate::domain::calendar::{self, CalendarSettings};
 use crate::domain::error::DomainError;
 use crate::domain::settings::{self, WorkflowWithTransitions};
+use crate::domain::Permission;
 
 /// The statuses a ticket type moves through.
 pub struct Workflow(WorkflowWithTransitions);
@@ -260,6 +261,8 @@ impl SettingsMutation {
         holidays: Vec<NaiveDate>,
     ) -> async_graphql::Result<BusinessCalendar> {
         let actor = actor(ctx)?;
+        // Refuse before reading the input, so a caller learns nothing from its errors.
+        actor.require(Permission::ConfigureTenant).gql()?;
         let intervals = opening_hours
             .iter()
             .map(|i| {

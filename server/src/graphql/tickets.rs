@@ -12,6 +12,7 @@ use super::types::{
     Attachment, Message, PageInfo, Ticket, TicketConnection, TicketEdge, TimeEntry,
 };
 use crate::domain::tickets::{self, encode_cursor, NewTicket};
+use crate::domain::Permission;
 use crate::events::LiveEventKind;
 
 /// Filters of the ticket listing; each list means "any of".
@@ -572,6 +573,7 @@ impl TicketSubscription {
         ticket_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = TicketEvent>> {
         let actor = actor(ctx)?.clone();
+        actor.require(Permission::ViewTickets).gql()?;
         let svc = services(ctx)?.clone();
         let only = ticket_id
             .as_ref()

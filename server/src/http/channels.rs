@@ -7,7 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::domain::{inbound_email, telegram, twilio, DomainError};
+use crate::channels::{inbound_email, telegram, twilio};
+use crate::domain::DomainError;
 use crate::state::AppState;
 
 /// Maps a domain error to a status and a short plain-text reason; causes of server errors
@@ -19,8 +20,8 @@ fn failure(error: &DomainError) -> Response {
         DomainError::NotFound(_) => StatusCode::NOT_FOUND,
         DomainError::Validation { .. } => StatusCode::BAD_REQUEST,
         DomainError::Conflict(_) => StatusCode::CONFLICT,
-        DomainError::Db(_) | DomainError::Internal(_) => {
-            tracing::error!(%error, "channel webhook failed");
+        DomainError::Db(_) | DomainError::Internal { .. } => {
+            tracing::error!(error = %crate::domain::error::Chain(error), "channel webhook failed");
             return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
         }
     };

@@ -47,7 +47,7 @@ pub(super) async fn download_lead_meetings(
             (StatusCode::NOT_FOUND, "not found").into_response()
         }
         Err(other) => {
-            tracing::error!(error = %other, "calendar export failed");
+            tracing::error!(error = %crate::domain::error::Chain(&other), "calendar export failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }

@@ -105,7 +105,7 @@ async fn authenticate_credential(
             None,
         ),
         Err(other) => {
-            tracing::error!(error = %other, "authentication failed");
+            tracing::error!(error = %crate::domain::error::Chain(&other), "authentication failed");
             (
                 Authentication {
                     actor: None,
@@ -247,7 +247,7 @@ async fn download_attachment(
             (StatusCode::NOT_FOUND, "not found").into_response()
         }
         Err(other) => {
-            tracing::error!(error = %other, "attachment download failed");
+            tracing::error!(error = %crate::domain::error::Chain(&other), "attachment download failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }

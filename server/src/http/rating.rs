@@ -117,13 +117,13 @@ fn failure(error: &DomainError) -> Response {
         DomainError::NotFound(_) => StatusCode::NOT_FOUND,
         DomainError::Validation { .. } => StatusCode::BAD_REQUEST,
         DomainError::Conflict(_) => StatusCode::CONFLICT,
-        DomainError::Db(_) | DomainError::Internal(_) => {
-            tracing::error!(%error, "rating page failed");
+        DomainError::Db(_) | DomainError::Internal { .. } => {
+            tracing::error!(error = %crate::domain::error::Chain(error), "rating page failed");
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
     let message = match error {
-        DomainError::Db(_) | DomainError::Internal(_) => "Something went wrong.".to_owned(),
+        DomainError::Db(_) | DomainError::Internal { .. } => "Something went wrong.".to_owned(),
         other => other.to_string(),
     };
     page(

@@ -72,14 +72,14 @@ pub(crate) async fn report_csv(
             (StatusCode::BAD_REQUEST, message).into_response()
         }
         Err(other) => {
-            tracing::error!(error = %other, "CSV export failed");
+            tracing::error!(error = %crate::domain::error::Chain(&other), "CSV export failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }
 }
 
 fn csv_error(err: impl std::fmt::Display) -> DomainError {
-    DomainError::Internal(format!("cannot write CSV: {err}"))
+    DomainError::internal_from("cannot write CSV", err.to_string())
 }
 
 /// Writes `rows` under `head` as CSV text.

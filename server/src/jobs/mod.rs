@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use crate::domain::auto_close::{run_auto_close, AutoCloseReport};
 use crate::domain::budgets::raise_budget_alerts;
-use crate::domain::channels::{deliver_channel_outbox, ChannelReport};
-use crate::domain::mail::{deliver_outbox, MailReport};
+use crate::domain::delivery::{deliver_all, DeliveryReport};
 use crate::domain::sla::{check_sla_breaches, SlaReport};
 use crate::domain::{DomainResult, Services};
 
@@ -21,9 +20,9 @@ pub struct JobsReport {
     /// Budget threshold alerts raised.
     pub budget_alerts: u64,
     /// Mails sent from the outbox.
-    pub mail: MailReport,
+    pub mail: DeliveryReport,
     /// Telegram, SMS and WhatsApp messages sent from the channel outbox.
-    pub channels: ChannelReport,
+    pub channels: DeliveryReport,
 }
 
 /// Runs every job once, at the services' clock time.
@@ -32,13 +31,18 @@ pub struct JobsReport {
 ///
 /// The first job failure (database errors).
 pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
+    let sla = check_sla_breaches(svc).await?;
+    let auto_close = run_auto_close(svc).await?;
+    let budget_alerts = raise_budget_alerts(svc, None, None).await?;
+    // Last, so that messages queued by the jobs above leave in the same pass; each outbox
+    // on its own, so one failing transport never holds back the others.
+    let delivered = deliver_all(svc).await;
     Ok(JobsReport {
-        sla: check_sla_breaches(svc).await?,
-        auto_close: run_auto_close(svc).await?,
-        budget_alerts: raise_budget_alerts(svc, None, None).await?,
-        // Last, so that mails queued by the jobs above leave in the same pass.
-        mail: deliver_outbox(svc).await?,
-        channels: deliver_channel_outbox(svc).await?,
+        sla,
+        auto_close,
+        budget_alerts,
+        mail: delivered.mail,
+        channels: delivered.channels,
     })
 }
 
@@ -62,7 +66,9 @@ pub fn spawn_scheduler(svc: Services, interval: Duration) -> tokio::task::JoinHa
                     tracing::info!(?report, "scheduled jobs ran")
                 }
                 Ok(_) => {}
-                Err(error) => tracing::error!(%error, "scheduled jobs failed"),
+                Err(error) => {
+                    tracing::error!(error = %crate::domain::error::Chain(&error), "scheduled jobs failed")
+                }
             }
         }
     })

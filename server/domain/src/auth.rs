@@ -1,0 +1,436 @@
+//! Authentication: passwords (argon2), session tokens (signed JWT) and API tokens (random
+//! secrets stored as SHA-256 hashes, scoped and revocable).
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use chrono::{DateTime, Duration, Utc};
+use entity::enums::Role;
+use entity::{api_token, tenant, user};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::actor::{Actor, AuthMethod, Scope};
+use super::error::{DomainError, DomainResult};
+
+/// Prefix of every API token, so that secret scanners can recognise them.
+pub const API_TOKEN_PREFIX: &str = "gch_";
+
+/// Keys that sign and check session tokens.
+#[derive(Clone)]
+pub struct SessionKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    ttl: Duration,
+}
+
+impl std::fmt::Debug for SessionKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionKeys")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionKeys {
+    /// Keys derived from a shared secret; tokens live `ttl_hours`.
+    #[must_use]
+    pub fn new(secret: &[u8], ttl_hours: i64) -> Self {
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            ttl: Duration::hours(ttl_hours),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    /// The user id.
+    sub: String,
+    /// The tenant id.
+    tid: i64,
+    iat: i64,
+    exp: i64,
+}
+
+/// Hashes a password with argon2id and a random salt.
+///
+/// # Errors
+///
+/// [`DomainError::Internal`] if hashing fails (it does not with default parameters).
+pub fn hash_password(password: &str) -> DomainResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| DomainError::internal_from("password hashing failed", e.to_string()))
+}
+
+/// Checks a password against a stored argon2 hash.
+#[must_use]
+pub fn verify_password(password: &str, stored_hash: &str) -> bool {
+    PasswordHash::new(stored_hash).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+/// Checks a password's strength before it is stored.
+///
+/// # Errors
+///
+/// [`DomainError::Validation`] when it is shorter than 8 characters.
+pub fn validate_password(password: &str) -> DomainResult<()> {
+    if password.chars().count() < 8 {
+        return Err(DomainError::validation(
+            "password",
+            "the password needs at least 8 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Signs in with e-mail and password. `tenant_slug` is needed only when the same address
+/// exists in several tenants.
+///
+/// # Errors
+///
+/// [`DomainError::Unauthenticated`] for a wrong e-mail, password or tenant, or an inactive
+/// account, without saying which; [`DomainError::Validation`] when the tenant is ambiguous.
+pub async fn login(
+    db: &impl ConnectionTrait,
+    keys: &SessionKeys,
+    now: DateTime<Utc>,
+    email: &str,
+    password: &str,
+    tenant_slug: Option<&str>,
+) -> DomainResult<(String, user::Model)> {
+    let email = email.trim().to_lowercase();
+    let mut query = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .filter(user::Column::IsActive.eq(true));
+    if let Some(slug) = tenant_slug.map(str::trim).filter(|s| !s.is_empty()) {
+        let tenant = tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(slug))
+            .one(db)
+            .await?;
+        let Some(tenant) = tenant else {
+            return Err(invalid_credentials());
+        };
+        query = query.filter(user::Column::TenantId.eq(tenant.id));
+    }
+    let candidates = query.all(db).await?;
+    if candidates.len() > 1 {
+        return Err(DomainError::validation(
+            "tenant",
+            "this e-mail address exists in several organisations: give the organisation's identifier",
+        ));
+    }
+    let Some(found) = candidates.into_iter().next() else {
+        // Spend the same time as a real check so timing does not reveal valid addresses.
+        let _ = verify_password(password, &DUMMY_HASH);
+        return Err(invalid_credentials());
+    };
+    let Some(hash) = found.password_hash.as_deref() else {
+        return Err(invalid_credentials());
+    };
+    if !verify_password(password, hash) {
+        return Err(invalid_credentials());
+    }
+    let token = issue_session_token(keys, &found, now)?;
+    Ok((token, found))
+}
+
+/// An argon2 hash of a throwaway password, checked when the e-mail is unknown so that both
+/// paths cost one hash verification.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("not a real password").unwrap_or_default());
+
+fn invalid_credentials() -> DomainError {
+    DomainError::Unauthenticated("wrong e-mail address or password".into())
+}
+
+/// Issues a session token for `user`.
+///
+/// # Errors
+///
+/// [`DomainError::Internal`] if signing fails.
+pub fn issue_session_token(
+    keys: &SessionKeys,
+    user: &user::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<String> {
+    let claims = Claims {
+        sub: user.id.to_string(),
+        tid: user.tenant_id,
+        iat: now.timestamp(),
+        exp: (now + keys.ttl).timestamp(),
+    };
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding)
+        .map_err(|e| DomainError::internal_from("token signing failed", e))
+}
+
+/// Resolves a bearer credential (session token or API token) into an [`Actor`].
+///
+/// # Errors
+///
+/// [`DomainError::Unauthenticated`] when the credential is malformed, expired, revoked or
+/// belongs to an inactive user.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    keys: &SessionKeys,
+    now: DateTime<Utc>,
+    credential: &str,
+) -> DomainResult<Actor> {
+    if credential.starts_with(API_TOKEN_PREFIX) {
+        return authenticate_api_token(db, now, credential).await;
+    }
+    let mut validation = Validation::new(Algorithm::HS256);
+    // The injected clock, not the system clock, decides expiry.
+    validation.validate_exp = false;
+    let claims = jsonwebtoken::decode::<Claims>(credential, &keys.decoding, &validation)
+        .map_err(|_| DomainError::Unauthenticated("invalid session token".into()))?
+        .claims;
+    if claims.exp <= now.timestamp() {
+        return Err(DomainError::Unauthenticated(
+            "session expired: sign in again".into(),
+        ));
+    }
+    let user_id: i64 = claims
+        .sub
+        .parse()
+        .map_err(|_| DomainError::Unauthenticated("invalid session token".into()))?;
+    let user = active_user(db, claims.tid, user_id).await?;
+    Ok(Actor {
+        tenant_id: user.tenant_id,
+        user_id: user.id,
+        role: user.role,
+        customer_id: user.customer_id,
+        method: AuthMethod::Session,
+        scopes: vec![Scope::Read, Scope::Write],
+    })
+}
+
+async fn active_user(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    user_id: i64,
+) -> DomainResult<user::Model> {
+    user::Entity::find_by_id(user_id)
+        .filter(user::Column::TenantId.eq(tenant_id))
+        .filter(user::Column::IsActive.eq(true))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            DomainError::Unauthenticated("this account no longer exists or is disabled".into())
+        })
+}
+
+async fn authenticate_api_token(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    credential: &str,
+) -> DomainResult<Actor> {
+    let hash = hash_api_token(credential);
+    let token = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(hash))
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::Unauthenticated("unknown API token".into()))?;
+    if token.revoked_at.is_some() {
+        return Err(DomainError::Unauthenticated(
+            "this API token has been revoked".into(),
+        ));
+    }
+    if token.expires_at.is_some_and(|at| at <= now) {
+        return Err(DomainError::Unauthenticated(
+            "this API token has expired".into(),
+        ));
+    }
+    let user = active_user(db, token.tenant_id, token.user_id).await?;
+    let scopes = token
+        .scopes
+        .split_whitespace()
+        .filter_map(Scope::parse)
+        .collect();
+    // Recording every use would turn each read into a write; once a minute is enough.
+    if token
+        .last_used_at
+        .is_none_or(|at| now - at > Duration::minutes(1))
+    {
+        let mut active: api_token::ActiveModel = token.into();
+        active.last_used_at = Set(Some(now));
+        active.update(db).await?;
+    }
+    Ok(Actor {
+        tenant_id: user.tenant_id,
+        user_id: user.id,
+        role: user.role,
+        customer_id: user.customer_id,
+        method: AuthMethod::ApiToken,
+        scopes,
+    })
+}
+
+/// The SHA-256 of an API token, as stored. Tokens are 256-bit random secrets, so a fast
+/// hash is enough: there is nothing to brute-force.
+#[must_use]
+pub fn hash_api_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fresh API token: the secret (shown once) and its short public prefix.
+#[must_use]
+pub fn generate_api_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let secret = format!("{API_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+    let prefix = secret.chars().take(API_TOKEN_PREFIX.len() + 6).collect();
+    (secret, prefix)
+}
+
+/// Whether `role` is one staff may hold (used when assigning tickets).
+#[must_use]
+pub const fn is_staff_role(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Manager | Role::Agent)
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DownloadClaims {
+    /// The attachment id.
+    att: i64,
+    /// The tenant id.
+    tid: i64,
+    exp: i64,
+}
+
+/// How long a signed attachment link stays valid.
+pub const DOWNLOAD_LINK_MINUTES: i64 = 60;
+
+impl SessionKeys {
+    /// Signs a link to one attachment, valid [`DOWNLOAD_LINK_MINUTES`]; given only to callers
+    /// who may see the attachment (images in the SPA cannot send an Authorization header).
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Internal`] if signing fails.
+    pub fn sign_download(
+        &self,
+        attachment_id: i64,
+        tenant_id: i64,
+        now: DateTime<Utc>,
+    ) -> DomainResult<String> {
+        let claims = DownloadClaims {
+            att: attachment_id,
+            tid: tenant_id,
+            exp: (now + Duration::minutes(DOWNLOAD_LINK_MINUTES)).timestamp(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| DomainError::internal_from("link signing failed", e))
+    }
+
+    /// Checks a signed attachment link: returns `(attachment id, tenant id)`.
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Unauthenticated`] for a forged, expired or foreign link.
+    pub fn verify_download(
+        &self,
+        token: &str,
+        attachment_id: i64,
+        now: DateTime<Utc>,
+    ) -> DomainResult<i64> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false;
+        let claims = jsonwebtoken::decode::<DownloadClaims>(token, &self.decoding, &validation)
+            .map_err(|_| DomainError::Unauthenticated("invalid download link".into()))?
+            .claims;
+        if claims.att != attachment_id || claims.exp <= now.timestamp() {
+            return Err(DomainError::Unauthenticated(
+                "this download link has expired".into(),
+            ));
+        }
+        Ok(claims.tid)
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct RatingClaims {
+    /// The ticket id.
+    rt: i64,
+    /// The customer id.
+    cus: i64,
+    /// The tenant id.
+    tid: i64,
+    exp: i64,
+}
+
+/// How long a rating link sent by e-mail stays valid.
+pub const RATING_LINK_DAYS: i64 = 30;
+
+/// What a valid rating link stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RatingGrant {
+    /// The tenant.
+    pub tenant_id: i64,
+    /// The ticket to rate.
+    pub ticket_id: i64,
+    /// The customer who may rate it.
+    pub customer_id: i64,
+}
+
+impl SessionKeys {
+    /// Signs the link, valid [`RATING_LINK_DAYS`], that lets `customer_id` rate `ticket_id`.
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Internal`] if signing fails.
+    pub fn sign_rating(
+        &self,
+        ticket_id: i64,
+        customer_id: i64,
+        tenant_id: i64,
+        now: DateTime<Utc>,
+    ) -> DomainResult<String> {
+        let claims = RatingClaims {
+            rt: ticket_id,
+            cus: customer_id,
+            tid: tenant_id,
+            exp: (now + Duration::days(RATING_LINK_DAYS)).timestamp(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| DomainError::internal_from("link signing failed", e))
+    }
+
+    /// Checks a rating link.
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Unauthenticated`] for a forged or expired link.
+    pub fn verify_rating(&self, token: &str, now: DateTime<Utc>) -> DomainResult<RatingGrant> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        let claims = jsonwebtoken::decode::<RatingClaims>(token, &self.decoding, &validation)
+            .map_err(|_| DomainError::Unauthenticated("this rating link is not valid".into()))?
+            .claims;
+        if claims.exp <= now.timestamp() {
+            return Err(DomainError::Unauthenticated(
+                "this rating link has expired".into(),
+            ));
+        }
+        Ok(RatingGrant {
+            tenant_id: claims.tid,
+            ticket_id: claims.rt,
+            customer_id: claims.cus,
+        })
+    }
+}

@@ -1,0 +1,553 @@
+//! Integrations: a tenant's connections to channels (Telegram bot, Twilio SMS/WhatsApp,
+//! inbound e-mail) and external CRMs. Admins create, list, update and deactivate them.
+//!
+//! Credentials (bot tokens, auth tokens, webhook secrets) are write-only: they are
+//! encrypted at rest with ChaCha20-Poly1305 under a key from the configuration, bound to
+//! the tenant and kind as associated data (a ciphertext copied to another tenant's row does
+//! not decrypt), and never returned by the API. Only the webhooks and the outbox delivery
+//! decrypt them.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use chrono::{DateTime, Duration, Utc};
+use entity::enums::{IntegrationKind, SyncStatus};
+use entity::{integration, sync_mapping};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::actor::Actor;
+use super::error::{DomainError, DomainResult};
+use super::permissions::Permission;
+use super::scope::find_in_tenant;
+use super::Services;
+
+/// The `sync_mappings.entity_kind` of a staff user linked to a Telegram chat.
+pub const TELEGRAM_USER: &str = "telegram_user";
+/// The `sync_mappings.entity_kind` of a customer writing from a Telegram chat.
+pub const TELEGRAM_CUSTOMER: &str = "telegram_customer";
+/// The `sync_mappings.entity_kind` of a pending one-time link code (hashed).
+pub const TELEGRAM_LINK_CODE: &str = "telegram_link_code";
+/// How long a link code is valid.
+const LINK_CODE_MINUTES: i64 = 15;
+const MAX_NAME_CHARS: usize = 100;
+
+/// What the channels need from the configuration: the credentials key and the address
+/// webhooks are reached at.
+#[derive(Clone)]
+pub struct Channels {
+    key: [u8; 32],
+    /// The address the server is reached at (webhook URLs, Twilio signatures).
+    pub public_url: String,
+}
+
+impl std::fmt::Debug for Channels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Channels")
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Channels {
+    /// The channel settings; the credentials key is SHA-256 of a label and `secret`.
+    #[must_use]
+    pub fn new(secret: &[u8], public_url: &str) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(b"guichet integration credentials v1\0");
+        hasher.update(secret);
+        Self {
+            key: hasher.finalize().into(),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    fn cipher(&self) -> ChaCha20Poly1305 {
+        ChaCha20Poly1305::new(Key::from_slice(&self.key))
+    }
+
+    /// Encrypts credentials for a row of `tenant_id` and `kind`: `v1:` and the base64 of
+    /// a random 96-bit nonce followed by the ciphertext.
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Internal`] if encryption fails.
+    pub fn encrypt(
+        &self,
+        tenant_id: i64,
+        kind: IntegrationKind,
+        credentials: &Value,
+    ) -> DomainResult<String> {
+        let mut nonce = [0u8; 12];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        let aad = associated_data(tenant_id, kind);
+        let plaintext = credentials.to_string();
+        let sealed = self
+            .cipher()
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| DomainError::internal("cannot encrypt credentials"))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        Ok(format!("v1:{}", STANDARD.encode(out)))
+    }
+
+    /// Decrypts the credentials of an integration.
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Internal`] when there are none, or they do not decrypt (another key,
+    /// or a ciphertext moved to another row).
+    pub fn decrypt(&self, found: &integration::Model) -> DomainResult<Value> {
+        let sealed = found
+            .credentials_encrypted
+            .as_deref()
+            .and_then(|s| s.strip_prefix("v1:"))
+            .and_then(|s| STANDARD.decode(s).ok())
+            .filter(|bytes| bytes.len() > 12)
+            .ok_or_else(|| {
+                DomainError::internal(format!("integration {} has no credentials", found.id))
+            })?;
+        let (nonce, ciphertext) = sealed.split_at(12);
+        let aad = associated_data(found.tenant_id, found.kind);
+        let plain = self
+            .cipher()
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| {
+                DomainError::internal(format!(
+                    "the credentials of integration {} do not decrypt",
+                    found.id
+                ))
+            })?;
+        serde_json::from_slice(&plain).map_err(|_| {
+            DomainError::internal(format!(
+                "integration {} has malformed credentials",
+                found.id
+            ))
+        })
+    }
+}
+
+fn associated_data(tenant_id: i64, kind: IntegrationKind) -> String {
+    format!("guichet:{tenant_id}:{}", kind.as_str())
+}
+
+/// The credential fields each kind needs (camelCase, as the API takes them).
+#[must_use]
+pub const fn required_credentials(kind: IntegrationKind) -> &'static [&'static str] {
+    match kind {
+        IntegrationKind::Telegram => &["botToken", "webhookSecret"],
+        IntegrationKind::Twilio => &["accountSid", "authToken"],
+        IntegrationKind::InboundEmail => &["token"],
+        IntegrationKind::Hubspot | IntegrationKind::Salesforce => &["apiKey"],
+        IntegrationKind::ChatWidget => &[],
+    }
+}
+
+fn check_credentials(kind: IntegrationKind, credentials: &Value) -> DomainResult<()> {
+    let object = credentials.as_object().ok_or_else(|| {
+        DomainError::validation("credentials", "credentials must be a JSON object")
+    })?;
+    for field in required_credentials(kind) {
+        let present = object
+            .get(*field)
+            .and_then(Value::as_str)
+            .is_some_and(|v| !v.trim().is_empty());
+        if !present {
+            return Err(DomainError::validation(
+                "credentials",
+                format!(
+                    "a {} integration needs the credential '{field}' (a non-empty string)",
+                    kind.as_str()
+                ),
+            ));
+        }
+    }
+    // Telegram only allows A-Z, a-z, 0-9, _ and - in the webhook secret header.
+    if kind == IntegrationKind::Telegram {
+        let secret = object
+            .get("webhookSecret")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let valid = (1..=256).contains(&secret.len())
+            && secret
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid {
+            return Err(DomainError::validation(
+                "credentials",
+                "webhookSecret must be 1 to 256 characters among A-Z, a-z, 0-9, _ and -",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_settings(kind: IntegrationKind, settings: &Value) -> DomainResult<()> {
+    if !settings.is_object() {
+        return Err(DomainError::validation(
+            "settings",
+            "settings must be a JSON object",
+        ));
+    }
+    if kind == IntegrationKind::Twilio {
+        let sms = settings.get("smsFrom").and_then(Value::as_str);
+        let whatsapp = settings.get("whatsappFrom").and_then(Value::as_str);
+        if sms.is_none() && whatsapp.is_none() {
+            return Err(DomainError::validation(
+                "settings",
+                "a twilio integration needs 'smsFrom' or 'whatsappFrom' (the number replies are sent from)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_name(name: &str) -> DomainResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(DomainError::validation(
+            "name",
+            format!("the name must have 1 to {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// An integration to create.
+#[derive(Debug, Clone)]
+pub struct NewIntegration {
+    /// What it connects to.
+    pub kind: IntegrationKind,
+    /// A name unique among the tenant's integrations of this kind.
+    pub name: String,
+    /// Secrets (see [`required_credentials`]); encrypted, never returned.
+    pub credentials: Value,
+    /// Non-secret settings (Twilio: `smsFrom`, `whatsappFrom`).
+    pub settings: Option<Value>,
+}
+
+/// Changes to an integration; `None` keeps the current value.
+#[derive(Debug, Clone, Default)]
+pub struct IntegrationPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// Turn on or off.
+    pub is_active: Option<bool>,
+    /// New credentials, replacing the old ones entirely.
+    pub credentials: Option<Value>,
+    /// New settings, replacing the old ones entirely.
+    pub settings: Option<Value>,
+}
+
+/// The tenant's integrations, by kind and name; admins only.
+///
+/// # Errors
+///
+/// [`DomainError::Forbidden`] for other roles.
+pub async fn list_integrations(
+    svc: &Services,
+    actor: &Actor,
+) -> DomainResult<Vec<integration::Model>> {
+    actor.require(Permission::ViewIntegrations)?;
+    Ok(integration::Entity::find()
+        .filter(integration::Column::TenantId.eq(actor.tenant_id))
+        .order_by_asc(integration::Column::Kind)
+        .order_by_asc(integration::Column::Name)
+        .order_by_asc(integration::Column::Id)
+        .all(&svc.db)
+        .await?)
+}
+
+/// One integration of the actor's tenant; admins only.
+///
+/// # Errors
+///
+/// [`DomainError::NotFound`] when it is not the tenant's.
+pub async fn get_integration(
+    svc: &Services,
+    actor: &Actor,
+    id: i64,
+) -> DomainResult<integration::Model> {
+    actor.require(Permission::ViewIntegrations)?;
+    find_in_tenant::<integration::Entity>(&svc.db, actor.tenant_id, id).await
+}
+
+/// Creates an integration, active; admins only.
+///
+/// # Errors
+///
+/// [`DomainError::Validation`] for a bad name, missing credentials or settings;
+/// [`DomainError::Conflict`] when the tenant has one of this kind and name already.
+pub async fn create_integration(
+    svc: &Services,
+    actor: &Actor,
+    input: NewIntegration,
+) -> DomainResult<integration::Model> {
+    actor.require(Permission::ManageIntegrations)?;
+    let name = check_name(&input.name)?;
+    check_credentials(input.kind, &input.credentials)?;
+    let settings = input.settings.unwrap_or_else(|| json!({}));
+    check_settings(input.kind, &settings)?;
+    let sealed = svc
+        .channels
+        .encrypt(actor.tenant_id, input.kind, &input.credentials)?;
+    let now = svc.now();
+    let created = integration::ActiveModel {
+        tenant_id: Set(actor.tenant_id),
+        kind: Set(input.kind),
+        name: Set(name),
+        is_active: Set(true),
+        credentials_encrypted: Set(Some(sealed)),
+        settings: Set(Some(settings)),
+        last_sync_at: Set(None),
+        sync_status: Set(SyncStatus::Idle),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&svc.db)
+    .await
+    .map_err(|e| match DomainError::from(e) {
+        DomainError::Conflict(_) => DomainError::Conflict(
+            "the tenant already has an integration of this kind with this name".into(),
+        ),
+        other => other,
+    })?;
+    Ok(created)
+}
+
+/// Updates an integration; admins only.
+///
+/// # Errors
+///
+/// As [`create_integration`]; [`DomainError::NotFound`] for another tenant's integration.
+pub async fn update_integration(
+    svc: &Services,
+    actor: &Actor,
+    id: i64,
+    patch: IntegrationPatch,
+) -> DomainResult<integration::Model> {
+    actor.require(Permission::ManageIntegrations)?;
+    let found = find_in_tenant::<integration::Entity>(&svc.db, actor.tenant_id, id).await?;
+    let mut model: integration::ActiveModel = found.clone().into();
+    if let Some(name) = patch.name {
+        model.name = Set(check_name(&name)?);
+    }
+    if let Some(active) = patch.is_active {
+        model.is_active = Set(active);
+    }
+    if let Some(credentials) = patch.credentials {
+        check_credentials(found.kind, &credentials)?;
+        model.credentials_encrypted = Set(Some(svc.channels.encrypt(
+            found.tenant_id,
+            found.kind,
+            &credentials,
+        )?));
+    }
+    if let Some(settings) = patch.settings {
+        check_settings(found.kind, &settings)?;
+        model.settings = Set(Some(settings));
+    }
+    model.updated_at = Set(svc.now());
+    model
+        .update(&svc.db)
+        .await
+        .map_err(|e| match DomainError::from(e) {
+            DomainError::Conflict(_) => DomainError::Conflict(
+                "the tenant already has an integration of this kind with this name".into(),
+            ),
+            other => other,
+        })
+}
+
+/// The active integration `id` of `kind`, whichever its tenant: webhooks are addressed by
+/// integration id, and the integration's tenant is the only one they may write into.
+///
+/// # Errors
+///
+/// [`DomainError::NotFound`] when there is none, it is another kind, or it is inactive.
+pub async fn find_active_integration(
+    db: &impl ConnectionTrait,
+    id: i64,
+    kind: IntegrationKind,
+) -> DomainResult<integration::Model> {
+    integration::Entity::find_by_id(id)
+        .filter(integration::Column::Kind.eq(kind))
+        .filter(integration::Column::IsActive.eq(true))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("integration"))
+}
+
+/// A one-time code a staff member sends to the bot (`/start CODE`) to link their Telegram
+/// chat to their account.
+#[derive(Debug, Clone)]
+pub struct LinkCode {
+    /// The code (shown once; only its hash is kept).
+    pub code: String,
+    /// Until when it can be used.
+    pub expires_at: DateTime<Utc>,
+}
+
+fn hash_code(code: &str) -> String {
+    let digest = Sha256::digest(code.trim().to_uppercase().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Creates a one-time code, valid 15 minutes, that links the caller's Telegram chat to
+/// their account on the Telegram integration `integration_id`; staff only. A new code
+/// replaces the caller's previous one.
+///
+/// # Errors
+///
+/// [`DomainError::Forbidden`] for customers; [`DomainError::NotFound`] when the
+/// integration is not an active Telegram integration of the caller's tenant.
+pub async fn create_telegram_link_code(
+    svc: &Services,
+    actor: &Actor,
+    integration_id: i64,
+) -> DomainResult<LinkCode> {
+    actor.require(Permission::LinkChat)?;
+    let found =
+        find_in_tenant::<integration::Entity>(&svc.db, actor.tenant_id, integration_id).await?;
+    if found.kind != IntegrationKind::Telegram || !found.is_active {
+        return Err(DomainError::NotFound("integration"));
+    }
+    // 10 characters from 32 unambiguous symbols: 50 bits, tried against by a bot in 15
+    // minutes at most.
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 10];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let code: String = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    let now = svc.now();
+    let expires_at = now + Duration::minutes(LINK_CODE_MINUTES);
+    let txn = svc.db.begin().await?;
+    sync_mapping::Entity::delete_many()
+        .filter(sync_mapping::Column::IntegrationId.eq(found.id))
+        .filter(sync_mapping::Column::EntityKind.eq(TELEGRAM_LINK_CODE))
+        .filter(sync_mapping::Column::LocalId.eq(actor.user_id))
+        .exec(&txn)
+        .await?;
+    sync_mapping::ActiveModel {
+        tenant_id: Set(found.tenant_id),
+        integration_id: Set(found.id),
+        entity_kind: Set(TELEGRAM_LINK_CODE.to_owned()),
+        local_id: Set(actor.user_id),
+        external_id: Set(hash_code(&code)),
+        last_synced_at: Set(None),
+        sync_status: Set(SyncStatus::Idle),
+        metadata: Set(Some(json!({ "expiresAt": expires_at.to_rfc3339() }))),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(LinkCode { code, expires_at })
+}
+
+/// Uses a link code sent from `chat_id`: links the chat to the code's user (replacing any
+/// other link of that user or that chat on this integration) and returns the user id;
+/// `None` when the code is unknown or expired. The code can be used once.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn redeem_telegram_link_code(
+    svc: &Services,
+    found: &integration::Model,
+    code: &str,
+    chat_id: &str,
+) -> DomainResult<Option<i64>> {
+    let now = svc.now();
+    let txn = svc.db.begin().await?;
+    let Some(pending) = sync_mapping::Entity::find()
+        .filter(sync_mapping::Column::IntegrationId.eq(found.id))
+        .filter(sync_mapping::Column::EntityKind.eq(TELEGRAM_LINK_CODE))
+        .filter(sync_mapping::Column::ExternalId.eq(hash_code(code)))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    // Used or expired, the code goes.
+    sync_mapping::Entity::delete_by_id(pending.id)
+        .exec(&txn)
+        .await?;
+    let expires_at = pending
+        .metadata
+        .as_ref()
+        .and_then(|m| m.get("expiresAt"))
+        .and_then(Value::as_str)
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.with_timezone(&Utc));
+    if expires_at.is_none_or(|at| at < now) {
+        txn.commit().await?;
+        return Ok(None);
+    }
+    sync_mapping::Entity::delete_many()
+        .filter(sync_mapping::Column::IntegrationId.eq(found.id))
+        .filter(sync_mapping::Column::EntityKind.eq(TELEGRAM_USER))
+        .filter(
+            sea_orm::Condition::any()
+                .add(sync_mapping::Column::LocalId.eq(pending.local_id))
+                .add(sync_mapping::Column::ExternalId.eq(chat_id)),
+        )
+        .exec(&txn)
+        .await?;
+    sync_mapping::ActiveModel {
+        tenant_id: Set(found.tenant_id),
+        integration_id: Set(found.id),
+        entity_kind: Set(TELEGRAM_USER.to_owned()),
+        local_id: Set(pending.local_id),
+        external_id: Set(chat_id.to_owned()),
+        last_synced_at: Set(Some(now)),
+        sync_status: Set(SyncStatus::Synced),
+        metadata: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(Some(pending.local_id))
+}
+
+/// The local id mapped to `external_id` under `entity_kind` on an integration.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn mapped_local_id(
+    db: &impl ConnectionTrait,
+    integration_id: i64,
+    entity_kind: &str,
+    external_id: &str,
+) -> DomainResult<Option<i64>> {
+    Ok(sync_mapping::Entity::find()
+        .filter(sync_mapping::Column::IntegrationId.eq(integration_id))
+        .filter(sync_mapping::Column::EntityKind.eq(entity_kind))
+        .filter(sync_mapping::Column::ExternalId.eq(external_id))
+        .one(db)
+        .await?
+        .map(|m| m.local_id))
+}

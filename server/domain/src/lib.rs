@@ -1,0 +1,78 @@
+//! The rules of Guichet, free of HTTP and GraphQL: a crate of its own, so that the build
+//! itself refuses an `axum`, `async_graphql` or HTTP-client import here.
+//!
+//! Every operation takes the [`Services`] it needs and the [`Actor`] asking, checks tenancy
+//! and permissions itself, and returns entity models or a [`DomainError`]. GraphQL
+//! resolvers, webhooks, jobs and the CLI are all doors into these functions.
+
+pub mod actor;
+pub mod api_tokens;
+pub mod attachments;
+pub mod auth;
+pub mod auto_close;
+pub mod budgets;
+pub mod calendar;
+pub mod channels;
+pub mod clock;
+pub mod contacts;
+pub mod costs;
+pub mod crm;
+pub mod customers;
+pub mod delivery;
+pub mod error;
+pub mod events;
+pub mod ical;
+pub mod integrations;
+pub mod leads;
+pub mod mail;
+pub mod merge;
+pub mod notifications;
+pub mod permissions;
+pub mod presence;
+pub mod reports;
+pub mod satisfaction;
+pub mod scope;
+pub mod settings;
+pub mod sla;
+pub mod tenants;
+pub mod tickets;
+pub mod time_entries;
+pub mod users;
+pub mod workflows;
+
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+pub use actor::{Actor, AuthMethod, Scope};
+pub use error::{DomainError, DomainResult};
+pub use permissions::Permission;
+
+use crate::clock::SharedClock;
+use crate::events::EventBus;
+
+/// What domain operations need from the outside world.
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The clock (injected so tests can move time).
+    pub clock: SharedClock,
+    /// Live events to subscribers.
+    pub events: EventBus,
+    /// Where attachment contents are kept.
+    pub storage: attachments::SharedStore,
+    /// Outgoing mail: relay, sender, link signing.
+    pub mail: mail::Mailer,
+    /// Channel integrations: credentials key, provider addresses.
+    pub channels: integrations::Channels,
+    /// What sends the outboxes' messages (SMTP, providers' APIs), plugged in by the server.
+    pub transports: delivery::Transports,
+}
+
+impl Services {
+    /// The current time according to the injected clock.
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}

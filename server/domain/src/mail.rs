@@ -1,0 +1,204 @@
+//! Outgoing e-mail: an outbox table written in the same transaction as the change that
+//! causes the mail; `delivery` sends it through the SMTP transport the server plugs in.
+
+use chrono::{DateTime, Utc};
+use entity::email_outbox;
+use entity::enums::OutboxStatus;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+
+use super::auth::SessionKeys;
+use super::error::{DomainError, DomainResult};
+
+/// What the domain needs to write mail.
+#[derive(Debug, Clone)]
+pub struct Mailer {
+    /// The sender, as configured (`Name <address>` or an address).
+    pub from: String,
+    /// The domain of the sender's address, for the `Message-ID`s of our mails.
+    pub from_domain: String,
+    /// The address users reach the server at, for links in mails (no trailing slash).
+    pub public_url: String,
+    /// Keys that sign links in mails (rating links).
+    pub links: SessionKeys,
+}
+
+impl Mailer {
+    /// The mail settings.
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Validation`] when `from` holds no mailable address.
+    pub fn new(from: &str, public_url: &str, links: SessionKeys) -> DomainResult<Self> {
+        let address = from
+            .rsplit_once('<')
+            .map_or(from, |(_, rest)| rest.trim_end_matches('>'))
+            .trim();
+        if !is_mailable(address) {
+            return Err(DomainError::validation(
+                "mailFrom",
+                format!("bad sender address `{from}`"),
+            ));
+        }
+        let from_domain = address
+            .rsplit_once('@')
+            .map(|(_, domain)| domain.to_owned())
+            .unwrap_or_default();
+        Ok(Self {
+            from: from.to_owned(),
+            from_domain,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            links,
+        })
+    }
+}
+
+/// Queues a mail; call inside the transaction of the change it reports.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn queue_mail(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    to: &str,
+    subject: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> DomainResult<email_outbox::Model> {
+    Ok(email_outbox::ActiveModel {
+        tenant_id: Set(tenant_id),
+        to_address: Set(to.to_owned()),
+        subject: Set(subject.to_owned()),
+        body_text: Set(body.to_owned()),
+        status: Set(OutboxStatus::Pending),
+        attempts: Set(0),
+        last_error: Set(None),
+        send_after: Set(now),
+        sent_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// A mail about a ticket, with threading headers.
+#[derive(Debug, Clone)]
+pub struct TicketMail<'a> {
+    /// The ticket's tenant.
+    pub tenant_id: i64,
+    /// The ticket.
+    pub ticket_id: i64,
+    /// The recipient.
+    pub to: &'a str,
+    /// The subject (with the ticket number, so that replies can be threaded by it too).
+    pub subject: &'a str,
+    /// The text.
+    pub body: &'a str,
+    /// The `Message-ID` (without brackets) of the mail this one answers.
+    pub in_reply_to: Option<&'a str>,
+}
+
+/// Queues a mail about a ticket with its own `Message-ID`, remembered with the ticket so
+/// that the customer's answer (`In-Reply-To`) threads back into it; call inside the
+/// transaction of the change it reports.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn queue_ticket_mail(
+    db: &impl ConnectionTrait,
+    mailer: &Mailer,
+    mail: TicketMail<'_>,
+    now: DateTime<Utc>,
+) -> DomainResult<email_outbox::Model> {
+    let mut random = [0u8; 12];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut random);
+    let token: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let domain = &mailer.from_domain;
+    Ok(email_outbox::ActiveModel {
+        tenant_id: Set(mail.tenant_id),
+        to_address: Set(mail.to.to_owned()),
+        subject: Set(mail.subject.to_owned()),
+        body_text: Set(mail.body.to_owned()),
+        status: Set(OutboxStatus::Pending),
+        attempts: Set(0),
+        last_error: Set(None),
+        send_after: Set(now),
+        sent_at: Set(None),
+        created_at: Set(now),
+        ticket_id: Set(Some(mail.ticket_id)),
+        message_id: Set(Some(format!("ticket-{}.{token}@{domain}", mail.ticket_id))),
+        in_reply_to: Set(mail.in_reply_to.map(str::to_owned)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The link a customer follows to rate a ticket; it opens a page that needs a click.
+///
+/// # Errors
+///
+/// [`DomainError::Internal`] if signing fails.
+pub fn rating_link(
+    mailer: &Mailer,
+    tenant_id: i64,
+    ticket_id: i64,
+    customer_id: i64,
+    now: DateTime<Utc>,
+) -> DomainResult<String> {
+    let token = mailer
+        .links
+        .sign_rating(ticket_id, customer_id, tenant_id, now)?;
+    Ok(format!("{}/rate/{token}", mailer.public_url))
+}
+
+/// Checks that an address can be mailed to before queueing (rows with bad addresses would
+/// only fail later).
+#[must_use]
+pub fn is_mailable(address: &str) -> bool {
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    let atom = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c);
+    !local.is_empty()
+        && local.len() <= 64
+        && local.chars().all(|c| atom(c) || !c.is_ascii())
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && !domain.is_empty()
+        && domain.len() <= 255
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_mailable;
+
+    #[test]
+    fn addresses_are_checked_before_queueing() {
+        for good in [
+            "a@b.fr",
+            "jean.dupont+sav@exemple.fr",
+            "x@localhost",
+            "élodie@café.fr",
+        ] {
+            assert!(is_mailable(good), "{good}");
+        }
+        for bad in [
+            "", "a", "@b.fr", "a@", "a b@c.fr", "a@b..fr", "<a@b.fr>", "a@b.fr\0", "a\n@b.fr",
+            ".a@b.fr", "a@-b.fr",
+        ] {
+            assert!(!is_mailable(bad), "{bad:?}");
+        }
+    }
+}
