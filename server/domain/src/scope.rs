@@ -2,10 +2,16 @@
 //! for "this id, in my tenant", and the one condition that says which tickets an actor may
 //! see (listings, loaders, search, subscriptions and downloads alike).
 
+use std::collections::HashMap;
+
 use entity::{
-    api_token, attachment, budget, customer, integration, lead, meeting, message, ticket, user,
+    api_token, attachment, budget, customer, department, integration, lead, meeting, message,
+    ticket, user,
 };
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, PrimaryKeyToColumn,
+    PrimaryKeyTrait, QueryFilter,
+};
 
 use super::actor::Actor;
 use super::error::{DomainError, DomainResult};
@@ -16,6 +22,8 @@ pub trait TenantScoped: EntityTrait {
     const NOUN: &'static str;
     /// The `tenant_id` column.
     fn tenant_column() -> Self::Column;
+    /// A row's id.
+    fn id_of(model: &Self::Model) -> i64;
 }
 
 macro_rules! tenant_scoped {
@@ -25,6 +33,9 @@ macro_rules! tenant_scoped {
                 const NOUN: &'static str = $noun;
                 fn tenant_column() -> Self::Column {
                     $module::Column::TenantId
+                }
+                fn id_of(model: &Self::Model) -> i64 {
+                    model.id
                 }
             }
         )+
@@ -36,6 +47,7 @@ tenant_scoped!(
     attachment => "attachment",
     budget => "budget",
     customer => "customer",
+    department => "department",
     integration => "integration",
     lead => "lead",
     meeting => "meeting",
@@ -81,6 +93,49 @@ where
     find_in_tenant_opt::<E>(db, tenant_id, id)
         .await?
         .ok_or(DomainError::NotFound(E::NOUN))
+}
+
+/// The rows of `E` among `ids` that belong to `tenant_id`, by id: one statement for a batch
+/// (loaders, exports).
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn find_many_in_tenant<E>(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    ids: impl IntoIterator<Item = i64>,
+) -> DomainResult<HashMap<i64, E::Model>>
+where
+    E: TenantScoped,
+{
+    let Some(key) = E::PrimaryKey::iter().next() else {
+        return Ok(HashMap::new());
+    };
+    let rows = E::find()
+        .filter(E::tenant_column().eq(tenant_id))
+        .filter(key.into_column().is_in(ids))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| (E::id_of(&row), row)).collect())
+}
+
+/// The tickets among `ids` that `actor` may see, by id: one statement for a batch.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn find_visible_tickets(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: impl IntoIterator<Item = i64>,
+) -> DomainResult<HashMap<i64, ticket::Model>> {
+    let rows = ticket::Entity::find()
+        .filter(visible_tickets(actor))
+        .filter(ticket::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
 }
 
 /// The tickets `actor` may see: its tenant's, and for a customer only their own.

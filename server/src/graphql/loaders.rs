@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{attachment, customer, department, message, ticket, ticket_event, time_entry, user};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 
 use crate::domain::attachments::attachments_of_tickets;
 use crate::domain::merge::links_of_tickets;
-use crate::domain::scope::visible_tickets;
+use crate::domain::scope::{find_many_in_tenant, find_visible_tickets};
 use crate::domain::tickets::{history_of_tickets, message_counts, messages_of_tickets};
 use crate::domain::time_entries::time_entries_of_tickets;
 use crate::domain::workflows::TenantWorkflows;
@@ -103,10 +103,6 @@ pub struct Scope {
 /// The error type of every loader (loader errors must be cloneable).
 pub type LoadError = Arc<DomainError>;
 
-fn load_error(err: impl Into<DomainError>) -> LoadError {
-    Arc::new(err.into())
-}
-
 /// Loads users of the caller's tenant.
 pub struct UserLoader(Scope);
 
@@ -115,13 +111,13 @@ impl Loader<i64> for UserLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = user::Entity::find()
-            .filter(user::Column::TenantId.eq(self.0.actor.tenant_id))
-            .filter(user::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0.db)
-            .await
-            .map_err(load_error)?;
-        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+        find_many_in_tenant::<user::Entity>(
+            &self.0.db,
+            self.0.actor.tenant_id,
+            keys.iter().copied(),
+        )
+        .await
+        .map_err(Arc::new)
     }
 }
 
@@ -133,13 +129,13 @@ impl Loader<i64> for CustomerLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = customer::Entity::find()
-            .filter(customer::Column::TenantId.eq(self.0.actor.tenant_id))
-            .filter(customer::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0.db)
-            .await
-            .map_err(load_error)?;
-        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+        find_many_in_tenant::<customer::Entity>(
+            &self.0.db,
+            self.0.actor.tenant_id,
+            keys.iter().copied(),
+        )
+        .await
+        .map_err(Arc::new)
     }
 }
 
@@ -151,13 +147,13 @@ impl Loader<i64> for DepartmentLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = department::Entity::find()
-            .filter(department::Column::TenantId.eq(self.0.actor.tenant_id))
-            .filter(department::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0.db)
-            .await
-            .map_err(load_error)?;
-        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+        find_many_in_tenant::<department::Entity>(
+            &self.0.db,
+            self.0.actor.tenant_id,
+            keys.iter().copied(),
+        )
+        .await
+        .map_err(Arc::new)
     }
 }
 
@@ -230,13 +226,9 @@ impl Loader<i64> for TicketLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = ticket::Entity::find()
-            .filter(visible_tickets(&self.0.actor))
-            .filter(ticket::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0.db)
+        find_visible_tickets(&self.0.db, &self.0.actor, keys.iter().copied())
             .await
-            .map_err(load_error)?;
-        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+            .map_err(Arc::new)
     }
 }
 

@@ -12,14 +12,14 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use entity::enums::TicketType;
-use entity::{customer, ticket, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::{customer, user};
 
 use super::bearer;
 use crate::domain::auth::authenticate;
 use crate::domain::costs::{cost_report, CostFilter, CostGrouping};
 use crate::domain::customers::display_name;
 use crate::domain::reports::{self, ReportFilter};
+use crate::domain::scope::{find_many_in_tenant, find_visible_tickets};
 use crate::domain::{budgets, Actor, DomainError, DomainResult, Services};
 use crate::state::AppState;
 
@@ -102,14 +102,13 @@ async fn user_names(
     actor: &Actor,
     ids: impl Iterator<Item = i64>,
 ) -> DomainResult<HashMap<i64, String>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::TenantId.eq(actor.tenant_id))
-        .filter(user::Column::Id.is_in(ids))
-        .all(&svc.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
+    Ok(
+        find_many_in_tenant::<user::Entity>(&svc.db, actor.tenant_id, ids)
+            .await?
+            .into_iter()
+            .map(|(id, u)| (id, u.display_name))
+            .collect(),
+    )
 }
 
 async fn build_csv(
@@ -220,14 +219,15 @@ async fn build_csv(
         "budgets" => {
             let list =
                 budgets::list_budgets(svc, actor, None, Some(filter.from), Some(filter.to)).await?;
-            let customers: HashMap<i64, String> = customer::Entity::find()
-                .filter(customer::Column::TenantId.eq(actor.tenant_id))
-                .filter(customer::Column::Id.is_in(list.iter().map(|b| b.budget.customer_id)))
-                .all(&svc.db)
-                .await?
-                .iter()
-                .map(|c| (c.id, display_name(c)))
-                .collect();
+            let customers: HashMap<i64, String> = find_many_in_tenant::<customer::Entity>(
+                &svc.db,
+                actor.tenant_id,
+                list.iter().map(|b| b.budget.customer_id),
+            )
+            .await?
+            .iter()
+            .map(|(id, c)| (*id, display_name(c)))
+            .collect();
             let rows = list
                 .iter()
                 .map(|b| {
@@ -288,22 +288,18 @@ async fn build_csv(
             let lines = cost_report(svc, actor, grouping, &cost_filter).await?;
             let ids = lines.iter().filter_map(|l| l.id);
             let labels: HashMap<i64, String> = match grouping {
-                CostGrouping::Ticket => ticket::Entity::find()
-                    .filter(ticket::Column::TenantId.eq(actor.tenant_id))
-                    .filter(ticket::Column::Id.is_in(ids))
-                    .all(&svc.db)
+                CostGrouping::Ticket => find_visible_tickets(&svc.db, actor, ids)
                     .await?
                     .into_iter()
-                    .map(|t| (t.id, t.number))
+                    .map(|(id, t)| (id, t.number))
                     .collect(),
-                CostGrouping::Customer => customer::Entity::find()
-                    .filter(customer::Column::TenantId.eq(actor.tenant_id))
-                    .filter(customer::Column::Id.is_in(ids))
-                    .all(&svc.db)
-                    .await?
-                    .iter()
-                    .map(|c| (c.id, display_name(c)))
-                    .collect(),
+                CostGrouping::Customer => {
+                    find_many_in_tenant::<customer::Entity>(&svc.db, actor.tenant_id, ids)
+                        .await?
+                        .iter()
+                        .map(|(id, c)| (*id, display_name(c)))
+                        .collect()
+                }
                 CostGrouping::Agent => user_names(svc, actor, ids).await?,
                 _ => HashMap::new(),
             };
