@@ -5,6 +5,9 @@
 //! says otherwise; the test creates a fresh database there and drops it at the end. An
 //! unreachable PostgreSQL fails the test.
 
+// Test code: a failed expectation is the test failing (denied everywhere else).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

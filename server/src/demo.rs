@@ -233,6 +233,7 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
                 description: t.description.clone(),
                 customer_id: customers.get(t.customer).map(|c| c.id),
                 channel: Some(parse::<Channel>("channel", t.channel)?),
+                origin: None,
             },
         )
         .await?;

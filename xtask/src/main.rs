@@ -7,6 +7,7 @@ mod build_spa;
 mod demo;
 mod schema;
 mod test;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -25,6 +25,7 @@ use super::actor::{Actor, AuthMethod};
 use super::customers::display_name;
 use super::error::{DomainError, DomainResult};
 use super::integrations::{TELEGRAM_CUSTOMER, TELEGRAM_USER};
+use super::scope::find_in_tenant_opt;
 use super::tickets::{insert_history, publish};
 use super::Services;
 use crate::events::LiveEventKind;
@@ -92,11 +93,10 @@ async fn customer_address(
             Ok(row.map(|m| (m.integration_id, m.external_id)))
         }
         Channel::Sms | Channel::Whatsapp => {
-            let phone = customer::Entity::find_by_id(found.customer_id)
-                .filter(customer::Column::TenantId.eq(found.tenant_id))
-                .one(db)
-                .await?
-                .and_then(|c| c.phone);
+            let phone =
+                find_in_tenant_opt::<customer::Entity>(db, found.tenant_id, found.customer_id)
+                    .await?
+                    .and_then(|c| c.phone);
             let Some(phone) = phone else {
                 return Ok(None);
             };
@@ -278,12 +278,11 @@ async fn queue_email_reply(
     added: &message::Model,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    let Some(address) = customer::Entity::find_by_id(found.customer_id)
-        .filter(customer::Column::TenantId.eq(found.tenant_id))
-        .one(db)
-        .await?
-        .and_then(|c| c.email)
-        .filter(|a| super::mail::is_mailable(a))
+    let Some(address) =
+        find_in_tenant_opt::<customer::Entity>(db, found.tenant_id, found.customer_id)
+            .await?
+            .and_then(|c| c.email)
+            .filter(|a| super::mail::is_mailable(a))
     else {
         return Ok(());
     };
@@ -369,6 +368,8 @@ pub fn actor_of(found: &user::Model) -> Actor {
 /// A message a customer sent through a channel.
 #[derive(Debug, Clone)]
 pub struct InboundMessage {
+    /// The integration it came through.
+    pub integration_id: i64,
     /// The channel it came through.
     pub channel: Channel,
     /// What they wrote.
@@ -406,9 +407,7 @@ pub async fn receive_customer_message(
         return Err(DomainError::validation("body", "the message is empty"));
     }
     let tenant_id = found_customer.tenant_id;
-    if let Some(ticket) =
-        already_received(&svc.db, tenant_id, inbound.channel, &inbound.external_id).await?
-    {
+    if let Some(ticket) = already_received(&svc.db, tenant_id, &inbound).await? {
         return Ok(InboundOutcome {
             ticket,
             created: false,
@@ -427,18 +426,43 @@ pub async fn receive_customer_message(
         Some(open) => append_customer_message(svc, &open, found_customer, inbound).await,
         None => {
             let subject = excerpt(text.lines().next().unwrap_or("Message"), 80);
-            let created =
-                open_ticket_from_message(svc, system, found_customer, inbound, subject).await?;
-            Ok(InboundOutcome {
-                ticket: created,
-                created: true,
-            })
+            open_ticket_from_message(svc, system, found_customer, inbound, subject).await
         }
     }
 }
 
-/// The ticket a message with this provider id was already added to (a webhook delivered
-/// twice).
+/// The `sync_mappings.entity_kind` of the channel message a ticket was opened with.
+pub const FIRST_MESSAGE: &str = "channel_first_message";
+
+/// Records, in the transaction that opens `created`, the channel message it opens with.
+///
+/// # Errors
+///
+/// [`DomainError::Conflict`] when that message already opened a ticket (a concurrent
+/// delivery of the same message); database errors.
+pub async fn record_first_message(
+    txn: &impl ConnectionTrait,
+    created: &ticket::Model,
+    origin: &super::tickets::MessageOrigin,
+) -> DomainResult<()> {
+    sync_mapping::ActiveModel {
+        tenant_id: Set(created.tenant_id),
+        integration_id: Set(origin.integration_id),
+        entity_kind: Set(FIRST_MESSAGE.to_owned()),
+        local_id: Set(created.id),
+        external_id: Set(origin.external_id.clone()),
+        last_synced_at: Set(None),
+        sync_status: Set(entity::enums::SyncStatus::Idle),
+        metadata: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The ticket a message with this provider id was already added to, or opened (a webhook
+/// delivered twice).
 ///
 /// # Errors
 ///
@@ -446,13 +470,24 @@ pub async fn receive_customer_message(
 pub async fn already_received(
     db: &impl ConnectionTrait,
     tenant_id: i64,
-    channel: Channel,
-    external_id: &str,
+    inbound: &InboundMessage,
 ) -> DomainResult<Option<ticket::Model>> {
+    let opened = sync_mapping::Entity::find()
+        .filter(sync_mapping::Column::TenantId.eq(tenant_id))
+        .filter(sync_mapping::Column::IntegrationId.eq(inbound.integration_id))
+        .filter(sync_mapping::Column::EntityKind.eq(FIRST_MESSAGE))
+        .filter(sync_mapping::Column::ExternalId.eq(inbound.external_id.as_str()))
+        .one(db)
+        .await?;
+    if let Some(found) = opened {
+        return Ok(Some(
+            super::tickets::reload_ticket(db, found.local_id).await?,
+        ));
+    }
     let duplicate = message::Entity::find()
         .filter(message::Column::TenantId.eq(tenant_id))
-        .filter(message::Column::ExternalId.eq(external_id))
-        .filter(message::Column::Channel.eq(channel))
+        .filter(message::Column::ExternalId.eq(inbound.external_id.as_str()))
+        .filter(message::Column::Channel.eq(inbound.channel))
         .one(db)
         .await?;
     match duplicate {
@@ -475,8 +510,8 @@ pub async fn open_ticket_from_message(
     found_customer: &customer::Model,
     inbound: InboundMessage,
     subject: String,
-) -> DomainResult<ticket::Model> {
-    let created = super::tickets::create_ticket(
+) -> DomainResult<InboundOutcome> {
+    let opened = super::tickets::create_ticket(
         svc,
         system,
         super::tickets::NewTicket {
@@ -487,19 +522,32 @@ pub async fn open_ticket_from_message(
             description: inbound.text.trim().to_owned(),
             customer_id: Some(found_customer.id),
             channel: Some(inbound.channel),
+            origin: Some(super::tickets::MessageOrigin {
+                integration_id: inbound.integration_id,
+                external_id: inbound.external_id.clone(),
+            }),
         },
     )
-    .await?;
-    // The first message is the ticket's description; the customer wrote last.
-    ticket::Entity::update_many()
-        .col_expr(
-            ticket::Column::LastCustomerMessageAt,
-            Expr::value(Some(svc.now())),
-        )
-        .filter(ticket::Column::Id.eq(created.id))
-        .exec(&svc.db)
-        .await?;
-    Ok(created)
+    .await;
+    match opened {
+        Ok(created) => Ok(InboundOutcome {
+            ticket: created,
+            created: true,
+        }),
+        // The same message, delivered twice at once: the other delivery opened it.
+        Err(DomainError::Conflict(_)) => {
+            match already_received(&svc.db, found_customer.tenant_id, &inbound).await? {
+                Some(ticket) => Ok(InboundOutcome {
+                    ticket,
+                    created: false,
+                }),
+                None => Err(DomainError::Conflict(
+                    "this message was already received".into(),
+                )),
+            }
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Adds a customer's message to a ticket's thread: a pending or resolved ticket goes back

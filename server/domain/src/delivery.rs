@@ -21,6 +21,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
 
 use super::error::DomainResult;
+use super::scope::find_in_tenant_opt;
 use super::Services;
 
 /// Attempts before a row is marked failed.
@@ -161,29 +162,36 @@ trait Outbox: EntityTrait {
     ) -> impl Future<Output = DomainResult<Result<Self::Message, SendError>>> + Send;
 }
 
+/// The parts of [`Outbox`] that every outbox table has alike.
+macro_rules! outbox_table {
+    ($table:ident) => {
+        fn columns() -> Columns<Self::Column> {
+            use $table::Column as C;
+            Columns {
+                id: C::Id,
+                status: C::Status,
+                attempts: C::Attempts,
+                send_after: C::SendAfter,
+                sent_at: C::SentAt,
+                last_error: C::LastError,
+            }
+        }
+
+        fn row_id(row: &$table::Model) -> i64 {
+            row.id
+        }
+
+        fn row_attempts(row: &$table::Model) -> i32 {
+            row.attempts
+        }
+    };
+}
+
 impl Outbox for email_outbox::Entity {
     type Message = OutgoingMail;
     const NAME: &'static str = "mail";
 
-    fn columns() -> Columns<Self::Column> {
-        use email_outbox::Column as C;
-        Columns {
-            id: C::Id,
-            status: C::Status,
-            attempts: C::Attempts,
-            send_after: C::SendAfter,
-            sent_at: C::SentAt,
-            last_error: C::LastError,
-        }
-    }
-
-    fn row_id(row: &email_outbox::Model) -> i64 {
-        row.id
-    }
-
-    fn row_attempts(row: &email_outbox::Model) -> i32 {
-        row.attempts
-    }
+    outbox_table!(email_outbox);
 
     fn transport(svc: &Services) -> Option<SharedTransport<OutgoingMail>> {
         svc.transports.mail.clone()
@@ -208,25 +216,7 @@ impl Outbox for channel_outbox::Entity {
     type Message = ChannelMessage;
     const NAME: &'static str = "channel";
 
-    fn columns() -> Columns<Self::Column> {
-        use channel_outbox::Column as C;
-        Columns {
-            id: C::Id,
-            status: C::Status,
-            attempts: C::Attempts,
-            send_after: C::SendAfter,
-            sent_at: C::SentAt,
-            last_error: C::LastError,
-        }
-    }
-
-    fn row_id(row: &channel_outbox::Model) -> i64 {
-        row.id
-    }
-
-    fn row_attempts(row: &channel_outbox::Model) -> i32 {
-        row.attempts
-    }
+    outbox_table!(channel_outbox);
 
     fn transport(svc: &Services) -> Option<SharedTransport<ChannelMessage>> {
         svc.transports.channels.clone()
@@ -236,10 +226,9 @@ impl Outbox for channel_outbox::Entity {
         svc: &Services,
         row: &channel_outbox::Model,
     ) -> DomainResult<Result<ChannelMessage, SendError>> {
-        let found = integration::Entity::find_by_id(row.integration_id)
-            .filter(integration::Column::TenantId.eq(row.tenant_id))
-            .one(&svc.db)
-            .await?;
+        let found =
+            find_in_tenant_opt::<integration::Entity>(&svc.db, row.tenant_id, row.integration_id)
+                .await?;
         let Some(found) = found.filter(|f| f.is_active) else {
             return Ok(Err(SendError::Invalid(
                 "the integration is gone or inactive".into(),

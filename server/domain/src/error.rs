@@ -1,7 +1,7 @@
 //! The one error type of the domain. The GraphQL layer maps each variant to a stable
 //! `extensions.code`; database and internal causes are logged there and never shown.
 
-use sea_orm::{DbErr, RuntimeErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr};
 
 /// What can go wrong in a domain operation.
 #[derive(Debug, thiserror::Error)]
@@ -86,43 +86,209 @@ impl DomainError {
 
 impl From<DbErr> for DomainError {
     fn from(err: DbErr) -> Self {
-        // Unique violations are the caller's business (a duplicate); the rest is ours.
-        if let Some(SqlErr::UniqueConstraintViolation(detail)) = err.sql_err() {
-            return Self::Conflict(conflict_message(&detail));
-        }
         if let DbErr::RecordNotFound(_) = err {
             return Self::NotFound("record");
         }
-        if let DbErr::Query(RuntimeErr::SqlxError(ref e))
-        | DbErr::Exec(RuntimeErr::SqlxError(ref e)) = err
-        {
-            if let Some(db) = e.as_database_error() {
-                if db.is_foreign_key_violation() {
-                    return Self::validation("id", "a referenced record does not exist");
-                }
+        if let Some(db) = database_error(&err) {
+            // Unique violations are the caller's business (a duplicate), named by the
+            // constraint the migrations created; the rest is ours.
+            if db.is_unique_violation() {
+                let message =
+                    violated_constraint(db).map_or("this record already exists", |c| c.message);
+                return Self::Conflict(message.to_owned());
+            }
+            if db.is_foreign_key_violation() {
+                return Self::validation("id", "a referenced record does not exist");
             }
         }
         Self::Db(err)
     }
 }
 
-/// Turns a unique-constraint message into a sentence naming what is duplicated, by the
-/// constraint or column names that the migrations chose.
-fn conflict_message(detail: &str) -> String {
-    let known = [
-        ("email", "this e-mail address is already in use"),
-        ("slug", "this tenant name is already taken"),
-        ("phone", "this phone number is already in use"),
-        ("number", "this ticket number already exists"),
-        ("token_hash", "this token already exists"),
-    ];
-    known
+fn database_error(err: &DbErr) -> Option<&(dyn sqlx::error::DatabaseError + 'static)> {
+    match err {
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
+            e.as_database_error()
+        }
+        _ => None,
+    }
+}
+
+/// A unique constraint (index) created by the migrations, and what a duplicate means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UniqueConstraint {
+    /// The index's name, as PostgreSQL reports it.
+    pub name: &'static str,
+    /// Its table.
+    pub table: &'static str,
+    /// Its columns, in order, as SQLite reports them.
+    pub columns: &'static [&'static str],
+    /// The sentence the caller gets with `CONFLICT`.
+    pub message: &'static str,
+}
+
+const fn unique(
+    name: &'static str,
+    table: &'static str,
+    columns: &'static [&'static str],
+    message: &'static str,
+) -> UniqueConstraint {
+    UniqueConstraint {
+        name,
+        table,
+        columns,
+        message,
+    }
+}
+
+/// Every unique constraint of the schema; a test checks this list against the migrated
+/// database on both backends, so a new unique index without a sentence fails it.
+pub const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
+    unique(
+        "uq_tenants_slug",
+        "tenants",
+        &["slug"],
+        "this tenant name is already taken",
+    ),
+    unique(
+        "uq_users_tenant_id_email",
+        "users",
+        &["tenant_id", "email"],
+        "this e-mail address is already in use",
+    ),
+    unique(
+        "uq_customers_tenant_id_email",
+        "customers",
+        &["tenant_id", "email"],
+        "this e-mail address is already in use",
+    ),
+    unique(
+        "uq_customers_tenant_id_phone",
+        "customers",
+        &["tenant_id", "phone"],
+        "this phone number is already in use",
+    ),
+    unique(
+        "uq_departments_tenant_id_kind",
+        "departments",
+        &["tenant_id", "kind"],
+        "this department already exists",
+    ),
+    unique(
+        "uq_agent_hourly_costs_user_id_effective_from",
+        "agent_hourly_costs",
+        &["user_id", "effective_from"],
+        "this agent already has an hourly cost from that date",
+    ),
+    unique(
+        "uq_api_tokens_token_hash",
+        "api_tokens",
+        &["token_hash"],
+        "this token already exists",
+    ),
+    unique(
+        "uq_budget_alerts_budget_id_threshold",
+        "budget_alerts",
+        &["budget_id", "threshold"],
+        "this budget alert was already raised",
+    ),
+    unique(
+        "uq_budgets_customer_id_period_kind_period_start",
+        "budgets",
+        &["customer_id", "period_kind", "period_start"],
+        "this customer already has a budget for that period",
+    ),
+    unique(
+        "uq_customer_tags_customer_id_tag",
+        "customer_tags",
+        &["customer_id", "tag"],
+        "the customer already has this tag",
+    ),
+    unique(
+        "uq_integrations_tenant_id_kind_name",
+        "integrations",
+        &["tenant_id", "kind", "name"],
+        "an integration of this kind already has this name",
+    ),
+    unique(
+        "uq_sla_policies_tenant_id_ticket_type",
+        "sla_policies",
+        &["tenant_id", "ticket_type"],
+        "this ticket type already has an SLA policy",
+    ),
+    unique(
+        "uq_sync_mappings_integration_id_entity_kind_local_id",
+        "sync_mappings",
+        &["integration_id", "entity_kind", "local_id"],
+        "this record is already linked",
+    ),
+    unique(
+        "uq_sync_mappings_integration_id_entity_kind_external_id",
+        "sync_mappings",
+        &["integration_id", "entity_kind", "external_id"],
+        "this external record is already linked",
+    ),
+    unique(
+        "uq_ticket_links_pair",
+        "ticket_links",
+        &["ticket_id", "linked_ticket_id"],
+        "these tickets are already linked",
+    ),
+    unique(
+        "uq_ticket_sequences_tenant_id_ticket_type_year",
+        "ticket_sequences",
+        &["tenant_id", "ticket_type", "year"],
+        "this ticket number already exists",
+    ),
+    unique(
+        "uq_tickets_tenant_id_number",
+        "tickets",
+        &["tenant_id", "number"],
+        "this ticket number already exists",
+    ),
+    unique(
+        "uq_workflow_transitions_workflow_id_from_status_to_status",
+        "workflow_transitions",
+        &["workflow_id", "from_status", "to_status"],
+        "this transition already exists",
+    ),
+    unique(
+        "uq_workflows_tenant_id_ticket_type",
+        "workflows",
+        &["tenant_id", "ticket_type"],
+        "this ticket type already has a workflow",
+    ),
+];
+
+/// The constraint a unique violation names: PostgreSQL gives its name; SQLite gives
+/// `UNIQUE constraint failed: table.column, …` (or `index 'name'` for an expression index).
+fn violated_constraint(
+    db: &(dyn sqlx::error::DatabaseError + 'static),
+) -> Option<&'static UniqueConstraint> {
+    if let Some(name) = db.constraint() {
+        return UNIQUE_CONSTRAINTS.iter().find(|c| c.name == name);
+    }
+    let detail = db.message().strip_prefix("UNIQUE constraint failed: ")?;
+    if let Some(name) = detail
+        .strip_prefix("index '")
+        .and_then(|rest| rest.strip_suffix('\''))
+    {
+        return UNIQUE_CONSTRAINTS.iter().find(|c| c.name == name);
+    }
+    let mut table = None;
+    let mut columns = Vec::new();
+    for qualified in detail.split(", ") {
+        let (t, column) = qualified.split_once('.')?;
+        if table.is_some_and(|known| known != t) {
+            return None;
+        }
+        table = Some(t);
+        columns.push(column);
+    }
+    let table = table?;
+    UNIQUE_CONSTRAINTS
         .iter()
-        .find(|(needle, _)| detail.contains(needle))
-        .map_or_else(
-            || "this record already exists".to_owned(),
-            |(_, msg)| (*msg).to_owned(),
-        )
+        .find(|c| c.table == table && c.columns == columns.as_slice())
 }
 
 /// The result type of domain operations.

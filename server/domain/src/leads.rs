@@ -19,7 +19,7 @@ use super::actor::Actor;
 use super::crm::{find_customer, insert_order, publish_customer, validate_amount};
 use super::error::{DomainError, DomainResult};
 use super::permissions::Permission;
-use super::scope::find_in_tenant;
+use super::scope::{find_in_tenant, find_in_tenant_opt};
 use super::Services;
 use crate::events::{LiveEvent, LiveEventKind};
 
@@ -144,10 +144,7 @@ async fn ensure_staff_user(
     id: Option<i64>,
 ) -> DomainResult<Option<i64>> {
     let Some(id) = id else { return Ok(None) };
-    let found = user::Entity::find_by_id(id)
-        .filter(user::Column::TenantId.eq(tenant_id))
-        .one(db)
-        .await?;
+    let found = find_in_tenant_opt::<user::Entity>(db, tenant_id, id).await?;
     match found {
         Some(u) if super::auth::is_staff_role(u.role) => Ok(Some(u.id)),
         _ => Err(DomainError::validation(

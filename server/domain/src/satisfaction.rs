@@ -11,7 +11,7 @@ use super::error::{DomainError, DomainResult};
 use super::notifications::customer_accounts;
 use super::permissions::Permission;
 use super::scope::find_visible_ticket;
-use super::tickets::{insert_history, publish, reload_ticket};
+use super::tickets::{commit_and_publish, insert_history};
 use super::Services;
 use crate::events::LiveEventKind;
 
@@ -130,8 +130,5 @@ async fn record_rating(
         now,
     )
     .await?;
-    let rated = reload_ticket(&txn, found.id).await?;
-    txn.commit().await?;
-    publish(svc, &rated, LiveEventKind::TicketUpdated, None).await;
-    Ok(rated)
+    commit_and_publish(svc, txn, found.id, LiveEventKind::TicketUpdated).await
 }

@@ -13,16 +13,16 @@ use entity::enums::{
 use entity::{customer, department, message, sla_policy, tenant, ticket, ticket_event, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
 };
 
 use super::actor::Actor;
 use super::auth::is_staff_role;
 use super::error::{DomainError, DomainResult};
 use super::permissions::Permission;
-use super::scope::find_in_tenant;
 use super::scope::{can_see_ticket, find_visible_ticket, visible_tickets};
+use super::scope::{find_in_tenant, find_in_tenant_opt};
 use super::workflows::TenantWorkflows;
 use super::Services;
 use crate::events::{LiveEvent, LiveEventKind};
@@ -51,6 +51,19 @@ pub struct NewTicket {
     pub customer_id: Option<i64>,
     /// Where the ticket came from; `web` by default.
     pub channel: Option<Channel>,
+    /// The customer's channel message this ticket opens with (its text is the
+    /// description), recorded in the ticket's own transaction so that the provider
+    /// delivering it again finds the ticket instead of opening another.
+    pub origin: Option<MessageOrigin>,
+}
+
+/// A message received through an integration, by the provider's id for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageOrigin {
+    /// The integration it came through.
+    pub integration_id: i64,
+    /// The provider's id of the message.
+    pub external_id: String,
 }
 
 /// Filters of the ticket listing; empty lists mean "any".
@@ -266,9 +279,7 @@ pub async fn create_ticket(
         let id = input.customer_id.ok_or_else(|| {
             DomainError::validation("customerId", "choose the customer the ticket is for")
         })?;
-        customer::Entity::find_by_id(id)
-            .filter(customer::Column::TenantId.eq(actor.tenant_id))
-            .one(&svc.db)
+        find_in_tenant_opt::<customer::Entity>(&svc.db, actor.tenant_id, id)
             .await?
             .ok_or_else(|| DomainError::validation("customerId", "no such customer"))?
             .id
@@ -344,7 +355,12 @@ pub async fn create_ticket(
         satisfaction_rating: Set(None),
         satisfaction_comment: Set(None),
         rated_at: Set(None),
-        last_customer_message_at: Set(if actor.is_staff() { None } else { Some(now) }),
+        // The customer wrote last: through the portal, or on a channel.
+        last_customer_message_at: Set(if actor.is_staff() && input.origin.is_none() {
+            None
+        } else {
+            Some(now)
+        }),
         last_agent_message_at: Set(None),
         merged_into_id: Set(None),
         auto_close_reminded_at: Set(None),
@@ -378,6 +394,9 @@ pub async fn create_ticket(
             now,
         )
         .await?;
+    }
+    if let Some(origin) = &input.origin {
+        super::channels::record_first_message(&txn, &created, origin).await?;
     }
     super::channels::queue_ticket_created(&txn, &created, now).await?;
     txn.commit().await?;
@@ -456,6 +475,24 @@ pub(crate) async fn record_event(
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     insert_history(db, ticket, Some(actor.user_id), kind, from, to, now).await
+}
+
+/// The tail of every change to one ticket: reload it inside the transaction, commit, then
+/// tell subscribers.
+///
+/// # Errors
+///
+/// Database errors.
+pub(crate) async fn commit_and_publish(
+    svc: &Services,
+    txn: DatabaseTransaction,
+    ticket_id: i64,
+    kind: LiveEventKind,
+) -> DomainResult<ticket::Model> {
+    let updated = reload_ticket(&txn, ticket_id).await?;
+    txn.commit().await?;
+    publish(svc, &updated, kind, None).await;
+    Ok(updated)
 }
 
 /// Appends an entry to a ticket's history; `actor_id` is `None` for the system.
@@ -883,11 +920,7 @@ pub async fn change_ticket_status(
     if to == TicketStatus::Resolved && found.satisfaction_rating.is_none() {
         queue_rating_request(svc, &txn, &found, now).await?;
     }
-    let updated = reload_ticket(&txn, found.id).await?;
-    txn.commit().await?;
-
-    publish(svc, &updated, LiveEventKind::TicketUpdated, None).await;
-    Ok(updated)
+    commit_and_publish(svc, txn, found.id, LiveEventKind::TicketUpdated).await
 }
 
 /// Mails the ticket's customer (when they have an address) a link to rate the resolution.
@@ -979,11 +1012,7 @@ pub async fn assign_ticket(
         now,
     )
     .await?;
-    let updated = reload_ticket(&txn, found.id).await?;
-    txn.commit().await?;
-
-    publish(svc, &updated, LiveEventKind::TicketAssigned, None).await;
-    Ok(updated)
+    commit_and_publish(svc, txn, found.id, LiveEventKind::TicketAssigned).await
 }
 
 /// Number of messages per ticket, in one statement, as the actor would see them.
@@ -1048,10 +1077,7 @@ pub async fn change_ticket_priority(
         now,
     )
     .await?;
-    let updated = reload_ticket(&txn, found.id).await?;
-    txn.commit().await?;
-    publish(svc, &updated, LiveEventKind::TicketUpdated, None).await;
-    Ok(updated)
+    commit_and_publish(svc, txn, found.id, LiveEventKind::TicketUpdated).await
 }
 
 /// The history of several tickets (who did what, when, from what to what), oldest first.

@@ -11,7 +11,7 @@ use super::actor::Actor;
 use super::auth::{hash_password, validate_password};
 use super::error::{DomainError, DomainResult};
 use super::permissions::Permission;
-use super::scope::find_in_tenant;
+use super::scope::{find_in_tenant, find_in_tenant_opt};
 use super::tenants::normalize_email;
 
 /// A user to create.
@@ -151,8 +151,5 @@ pub async fn get_user_in_tenant(
     tenant_id: i64,
     user_id: i64,
 ) -> DomainResult<Option<user::Model>> {
-    Ok(user::Entity::find_by_id(user_id)
-        .filter(user::Column::TenantId.eq(tenant_id))
-        .one(db)
-        .await?)
+    find_in_tenant_opt::<user::Entity>(db, tenant_id, user_id).await
 }

@@ -123,7 +123,13 @@ pub async fn handle_mail(
     }
 
     let tenant_id = found.tenant_id;
-    if let Some(ticket) = already_received(&svc.db, tenant_id, Channel::Email, &message_id).await? {
+    let inbound = InboundMessage {
+        integration_id: found.id,
+        channel: Channel::Email,
+        text,
+        external_id: message_id.clone(),
+    };
+    if let Some(ticket) = already_received(&svc.db, tenant_id, &inbound).await? {
         return Ok(InboundOutcome {
             ticket,
             created: false,
@@ -175,16 +181,15 @@ pub async fn handle_mail(
     .await?
     .customer;
 
-    let inbound = InboundMessage {
-        channel: Channel::Email,
-        text,
-        external_id: message_id.clone(),
-    };
     if let Some(target) = thread_target(svc, tenant_id, &person, &referenced, &subject).await? {
         return append_customer_message(svc, &target, &person, inbound).await;
     }
     let subject: String = subject.chars().take(200).collect();
-    let created = open_ticket_from_message(svc, &system, &person, inbound, subject).await?;
+    let opened = open_ticket_from_message(svc, &system, &person, inbound, subject).await?;
+    if !opened.created {
+        return Ok(opened);
+    }
+    let created = opened.ticket;
     // Acknowledge with the number; the customer's answer to it threads back here.
     if let Some(to) = person
         .email

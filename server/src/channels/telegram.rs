@@ -174,6 +174,7 @@ pub async fn handle_update(
         &system,
         &person,
         InboundMessage {
+            integration_id: found.id,
             channel: Channel::Telegram,
             text: text.to_owned(),
             external_id: format!("{chat}:{}", message.message_id),

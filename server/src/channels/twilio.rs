@@ -130,6 +130,7 @@ pub async fn handle_message(
         &system,
         &person,
         InboundMessage {
+            integration_id: found.id,
             channel,
             text: body.to_owned(),
             external_id: sid.to_owned(),

@@ -312,6 +312,7 @@ impl TicketMutation {
                 description: input.description,
                 customer_id,
                 channel: input.channel.map(Into::into),
+                origin: None,
             },
         )
         .await

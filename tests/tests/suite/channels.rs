@@ -730,6 +730,17 @@ async fn twilio_sms_and_whatsapp_thread_into_tickets(backend: Backend) -> anyhow
     assert_eq!(list[0]["channel"], "SMS");
     assert_eq!(list[0]["customer"]["phone"], "+33612345678");
 
+    // The provider delivers the first message again: it opened its ticket once, and is not
+    // added to its thread either.
+    let again = twilio(&server, &id, &sms, &twilio_signature(AUTH, &url, &sms)).await?;
+    assert_eq!(again.status(), 200);
+    let list = tickets(&server, admin).await?;
+    assert_eq!(
+        list.len(),
+        1,
+        "a redelivered first message opened another ticket"
+    );
+
     // A follow-up SMS threads in; a WhatsApp message from the same person is its own ticket
     // of that channel, for the same customer.
     let follow = [
@@ -859,6 +870,37 @@ async fn twilio_sms_and_whatsapp_thread_into_tickets(backend: Backend) -> anyhow
     assert!(wa_sent
         .form("Body")
         .is_some_and(|b| b.contains("Bien reçu.")));
+    // A first message delivered twice at once (another sender): one ticket.
+    let before = tickets(&server, admin).await?.len();
+    let first = [
+        ("From", "+33698765432"),
+        ("To", "+33700000001"),
+        ("Body", "Le radiateur est froid"),
+        ("MessageSid", "SM99999999999999999999999999999999"),
+    ];
+    let signature = twilio_signature(AUTH, &url, &first);
+    let (a, b) = tokio::join!(
+        twilio(&server, &id, &first, &signature),
+        twilio(&server, &id, &first, &signature)
+    );
+    assert_eq!(a?.status(), 200);
+    assert_eq!(b?.status(), 200);
+    let list = tickets(&server, admin).await?;
+    assert_eq!(
+        list.len(),
+        before + 1,
+        "a first message delivered twice at once opened two tickets"
+    );
+    let opened = list
+        .iter()
+        .find(|t| t["customer"]["phone"] == "+33698765432")
+        .ok_or_else(|| anyhow::anyhow!("no ticket for the second sender in {list:?}"))?;
+    assert_eq!(
+        opened["messages"].as_array().map(Vec::len),
+        Some(0),
+        "the first message is the description, not a reply: {opened}"
+    );
+
     Ok(())
 }
 

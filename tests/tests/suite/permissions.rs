@@ -156,7 +156,7 @@ fn code_of(body: &Value) -> anyhow::Result<Option<String>> {
 
 async fn callers(server: &TestServer) -> anyhow::Result<Vec<Caller>> {
     let tenant = server.tenant("Matrice").await?;
-    let customer_id = tenant.customer(&server, "Claire", "Martin").await?;
+    let customer_id = tenant.customer(server, "Claire", "Martin").await?;
     let (_, manager) = tenant
         .user(server, "manager@matrice.test", "manager", None)
         .await?;

@@ -1,0 +1,27 @@
+//! The black-box suites in one test binary, so that the whole server is linked once: one
+//! module per area. Run one test with `cargo test -p guichet-tests --test suite -- crm::leads`
+//! (a name filter), the SQLite half without PostgreSQL or Chromium with
+//! `cargo test -p guichet-tests --test suite -- sqlite --skip browser`.
+
+// Test code: a failed expectation is the test failing (denied everywhere else).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod attachments;
+mod board_queries;
+mod browser;
+mod browser_integrations;
+mod browser_reports;
+mod channels;
+mod constraints;
+mod costs;
+mod crm;
+mod demo_data;
+mod isolation;
+mod jobs;
+mod live_across_instances;
+mod mail;
+mod permissions;
+mod reports;
+mod schema;
+mod ticket_lifecycle;
+mod tickets_api;
