@@ -17,12 +17,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api::tickets::{TicketEvent, TicketPresence};
+use crate::api::crm::{lead_events, LeadEvent};
+use crate::api::tickets::{ticket_events, ticket_presence, Presence, TicketEvent};
 use crate::api::{ApiError, GraphqlError, GRAPHQL_WS_PATH};
-
-const TICKET_EVENTS: &str = include_str!("../../graphql/ticket_events.graphql");
-const TICKET_PRESENCE: &str = include_str!("../../graphql/ticket_presence.graphql");
-const LEAD_EVENTS: &str = include_str!("../../graphql/lead_events.graphql");
 
 /// The sub-protocol the server speaks.
 const PROTOCOL: &str = "graphql-transport-ws";
@@ -88,8 +85,8 @@ pub async fn follow_ticket_events(
     on_status: impl Fn(LiveStatus),
 ) {
     let operation = Operation {
-        query: TICKET_EVENTS,
-        name: "TicketEvents",
+        query: ticket_events::QUERY,
+        name: ticket_events::OPERATION_NAME,
         variables: json!({}),
         field: "ticketEvents",
     };
@@ -97,35 +94,23 @@ pub async fn follow_ticket_events(
 }
 
 /// Follows who views or types on ticket `ticket_id`, as [`follow_ticket_events`] does.
-pub async fn follow_ticket_presence(
-    token: String,
-    ticket_id: String,
-    on_event: impl Fn(TicketPresence),
-) {
+pub async fn follow_ticket_presence(token: String, ticket_id: String, on_event: impl Fn(Presence)) {
     let operation = Operation {
-        query: TICKET_PRESENCE,
-        name: "TicketPresence",
+        query: ticket_presence::QUERY,
+        name: ticket_presence::OPERATION_NAME,
         variables: json!({ "ticketId": ticket_id }),
         field: "ticketPresence",
     };
+    let on_event =
+        move |event: ticket_presence::TicketPresenceTicketPresence| on_event(event.into());
     follow(token, &operation, on_event, |_| {}).await;
-}
-
-/// A change to one of the tenant's leads.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LeadEvent {
-    /// `CREATED`, `UPDATED` or `DELETED`.
-    pub kind: String,
-    /// The lead's id.
-    pub lead_id: String,
 }
 
 /// Follows the `leadEvents` subscription, as [`follow_ticket_events`] does.
 pub async fn follow_lead_events(token: String, on_event: impl Fn(LeadEvent)) {
     let operation = Operation {
-        query: LEAD_EVENTS,
-        name: "LeadEvents",
+        query: lead_events::QUERY,
+        name: lead_events::OPERATION_NAME,
         variables: json!({}),
         field: "leadEvents",
     };
