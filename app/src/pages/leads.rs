@@ -4,10 +4,8 @@
 //! follows the `leadEvents` subscription: a change made by a colleague reloads it, since
 //! the column totals are aggregated by the server.
 
-use futures::future::{AbortHandle, Abortable};
 use leptos::ev::{DragEvent, SubmitEvent};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api::crm::{Board as LeadsBoard, LeadCard, MeetingInput, PipelineStage, Stage};
@@ -33,19 +31,11 @@ pub fn LeadsPage() -> impl IntoView {
     let texts = move || state.texts().crm;
     let reload = RwSignal::new(0_u32);
     provide_context(LastMeeting(RwSignal::new(None)));
-    let token = state
-        .session
-        .with_untracked(|session| session.as_ref().map(|s| s.token.clone()));
-    if let Some(token) = token {
-        let (abort, registration) = AbortHandle::new_pair();
-        spawn_local(async move {
-            let follow = api::live::follow_lead_events(token, move |_| {
-                let _ = reload.try_update(|n| *n += 1);
-            });
-            let _ = Abortable::new(follow, registration).await;
+    state
+        .live
+        .subscribe::<api::crm::LeadEvents>(api::crm::lead_events::Variables, move |_| {
+            let _ = reload.try_update(|n| *n += 1);
         });
-        on_cleanup(move || abort.abort());
-    }
     let board = LocalResource::new(move || {
         reload.track();
         api::crm::fetch_leads_board()

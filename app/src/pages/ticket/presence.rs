@@ -5,12 +5,11 @@
 //! report after 45 s, so a closed tab fades out by itself. Other agents' reports arrive on
 //! the `ticketPresence` subscription.
 
-use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::api::tickets::Presence as TicketPresence;
+use crate::api::tickets::{ticket_presence, Presence as TicketPresence};
 use crate::api::PresenceState;
 use crate::state::use_app_state;
 
@@ -56,25 +55,23 @@ fn apply(list: &mut Vec<TicketPresence>, event: TicketPresence) {
 pub fn PresenceBar(ticket_id: String, initial: Vec<TicketPresence>) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
-    let (token, me) = state.session.with_untracked(|session| {
+    let me = state.session.with_untracked(|session| {
         session
             .as_ref()
-            .map(|s| (s.token.clone(), s.user.id.clone()))
+            .map(|s| s.user.id.clone())
             .unwrap_or_default()
     });
     let present = RwSignal::new(initial);
 
-    // Others' presence, live.
-    let (abort, registration) = AbortHandle::new_pair();
-    {
-        let ticket_id = ticket_id.clone();
-        spawn_local(async move {
-            let follow = api::live::follow_ticket_presence(token, ticket_id, move |event| {
-                let _ = present.try_update(|list| apply(list, event));
-            });
-            let _ = Abortable::new(follow, registration).await;
-        });
-    }
+    // Others' presence, live, on the tab's connection.
+    state.live.subscribe::<api::tickets::TicketPresence>(
+        ticket_presence::Variables {
+            ticket_id: ticket_id.clone(),
+        },
+        move |data| {
+            let _ = present.try_update(|list| apply(list, data.ticket_presence.into()));
+        },
+    );
 
     // Our own presence: now, on a heartbeat, and `LEFT` when the page goes.
     let typing = TypingReporter {
@@ -104,7 +101,6 @@ pub fn PresenceBar(ticket_id: String, initial: Vec<TicketPresence>) -> impl Into
     });
     let heartbeat = StoredValue::new_local(Some(heartbeat));
     on_cleanup(move || {
-        abort.abort();
         let _ = heartbeat.try_update_value(|beat| beat.take().map(|beat| beat.cancel()));
         report(ticket_id, PresenceState::LEFT);
     });
