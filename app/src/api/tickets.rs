@@ -119,36 +119,42 @@ pub type RateTicketInput = rate_ticket::RateTicketInput;
 /// A ticket's rating, as `rateTicket` returns it.
 pub type Rating = rate_ticket::RateTicketRateTicket;
 
-/// A ticket as a mutation or a live event returns it: its summary and where it may go next.
-/// The documents share the `TicketSummary` fragment; each generates its own copy of it,
-/// converted here into the board's.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TicketSnapshot {
-    pub summary: TicketSummary,
-    pub allowed_transitions: Vec<TicketStatus>,
-}
+/// A ticket as a mutation or a live event returns it: what a board card shows and where it
+/// may go next. The documents share the `TicketSnapshot` fragment; each generates its own
+/// copy of it, converted here into the live event's.
+pub type TicketSnapshot = ticket_events::TicketSnapshot;
 
-/// Converts one document's copy of the `TicketSummary` fragment into the board's.
-macro_rules! summary_from {
+/// Converts one mutation's copy of the `TicketSnapshot` fragment into the live event's.
+macro_rules! snapshot_from {
     ($($module:ident),*) => {$(
-        same_fields!($module::TicketSummaryCustomer => board_tickets::TicketSummaryCustomer {
+        same_fields!($module::TicketSnapshotCustomer => ticket_events::TicketSnapshotCustomer {
             id, display_name
         });
-        same_fields!($module::TicketSummaryAssignee => board_tickets::TicketSummaryAssignee {
+        same_fields!($module::TicketSnapshotAssignee => ticket_events::TicketSnapshotAssignee {
             id, display_name
         });
-        same_fields!($module::TicketSummary => TicketSummary {
+        same_fields!($module::TicketSnapshot => TicketSnapshot {
             id, number, subject, status, priority, ticket_type, updated_at, response_due_at,
-            resolution_due_at, first_response_at, customer, assignee map
+            resolution_due_at, first_response_at, customer, assignee map, allowed_transitions
         });
     )*};
 }
-summary_from!(
-    ticket_events,
-    change_ticket_status,
-    change_ticket_priority,
-    assign_ticket
-);
+snapshot_from!(change_ticket_status, change_ticket_priority, assign_ticket);
+
+same_fields!(ticket_events::TicketSnapshotCustomer => board_tickets::TicketSummaryCustomer {
+    id, display_name
+});
+same_fields!(ticket_events::TicketSnapshotAssignee => board_tickets::TicketSummaryAssignee {
+    id, display_name
+});
+same_fields!(ticket_events::TicketSnapshotAssignee => ticket::TicketTicketAssignee {
+    id, display_name
+});
+// The board's card of a snapshot (which also says where the ticket may go next).
+same_fields!(TicketSnapshot => TicketSummary {
+    id, number, subject, status, priority, ticket_type, updated_at, response_due_at,
+    resolution_due_at, first_response_at, customer, assignee map
+});
 
 same_fields!(reply_to_ticket::ReplyToTicketReplyToTicket => Message {
     id, body, author_kind, author_name, internal, created_at
@@ -166,24 +172,12 @@ same_fields!(ticket_presence::TicketPresenceTicketPresenceUser => ticket::Ticket
     id, display_name
 });
 same_fields!(ticket_presence::TicketPresenceTicketPresence => Presence { state, user });
-same_fields!(board_tickets::TicketSummaryAssignee => ticket::TicketTicketAssignee {
-    id, display_name
-});
-
-impl From<ticket_events::TicketEventsTicketEventsTicket> for TicketSnapshot {
-    fn from(ticket: ticket_events::TicketEventsTicketEventsTicket) -> Self {
-        TicketSnapshot {
-            summary: ticket.ticket_summary.into(),
-            allowed_transitions: ticket.allowed_transitions,
-        }
-    }
-}
 
 impl TicketDetail {
     /// Takes the header fields of a snapshot of the same ticket, unless it is older than
     /// what the page shows (a live event may arrive after the mutation's own answer).
     pub fn apply_snapshot(&mut self, snapshot: &TicketSnapshot) {
-        let summary = &snapshot.summary;
+        let summary = snapshot;
         if summary.updated_at < self.updated_at {
             return;
         }
@@ -198,7 +192,7 @@ impl TicketDetail {
             .clone_from(&summary.customer.display_name);
         self.assignee = summary.assignee.clone().map(Into::into);
         self.allowed_transitions
-            .clone_from(&snapshot.allowed_transitions);
+            .clone_from(&summary.allowed_transitions);
     }
 
     /// Appends a message to the thread unless it is already there (a reply comes back both
@@ -303,13 +297,8 @@ pub async fn change_ticket_status(
         ticket_id: ticket_id.to_owned(),
         status,
     };
-    let ticket = graphql::<ChangeTicketStatus>(variables)
-        .await?
-        .change_ticket_status;
-    Ok(TicketSnapshot {
-        summary: ticket.ticket_summary.into(),
-        allowed_transitions: ticket.allowed_transitions,
-    })
+    let data = graphql::<ChangeTicketStatus>(variables).await?;
+    Ok(data.change_ticket_status.into())
 }
 
 /// Changes a ticket's priority (`change_priority.graphql`).
@@ -325,13 +314,8 @@ pub async fn change_ticket_priority(
         ticket_id: ticket_id.to_owned(),
         priority,
     };
-    let ticket = graphql::<ChangeTicketPriority>(variables)
-        .await?
-        .change_ticket_priority;
-    Ok(TicketSnapshot {
-        summary: ticket.ticket_summary.into(),
-        allowed_transitions: ticket.allowed_transitions,
-    })
+    let data = graphql::<ChangeTicketPriority>(variables).await?;
+    Ok(data.change_ticket_priority.into())
 }
 
 /// Assigns a ticket, or unassigns it with `None` (`assign_ticket.graphql`).
@@ -347,11 +331,10 @@ pub async fn assign_ticket(
         ticket_id: ticket_id.to_owned(),
         assignee_id: assignee_id.map(str::to_owned),
     };
-    let ticket = graphql::<AssignTicket>(variables).await?.assign_ticket;
-    Ok(TicketSnapshot {
-        summary: ticket.ticket_summary.into(),
-        allowed_transitions: ticket.allowed_transitions,
-    })
+    Ok(graphql::<AssignTicket>(variables)
+        .await?
+        .assign_ticket
+        .into())
 }
 
 /// Opens a ticket (`create_ticket.graphql`).
@@ -423,8 +406,8 @@ mod tests {
         }"#;
         let event: TicketEvent = serde_json::from_str(json).unwrap();
         assert_eq!(event.kind, ticket_events::TicketEventKind::MESSAGE_ADDED);
-        let snapshot = TicketSnapshot::from(event.ticket);
-        assert_eq!(snapshot.summary.number, "SUP-2026-00007");
+        let snapshot = event.ticket;
+        assert_eq!(snapshot.number, "SUP-2026-00007");
         assert_eq!(
             snapshot.allowed_transitions,
             vec![TicketStatus::PENDING, TicketStatus::RESOLVED]

@@ -83,7 +83,7 @@ pub fn BoardPage() -> impl IntoView {
     // search (only the server can tell), live events update the cards shown.
     let board = RwSignal::new(Vec::<TicketSummary>::new());
     state.live.on_event(move |event| {
-        let ticket = TicketSummary::from(event.ticket.ticket_summary.clone());
+        let ticket = TicketSummary::from(event.ticket.clone());
         let matches = filter.with_untracked(|filter| filter.matches(&ticket));
         board.update(|tickets| apply_live(tickets, &ticket, matches));
     });

@@ -98,11 +98,11 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     {
         let ticket_id = ticket_id.clone();
         state.live.on_event(move |event| {
-            if event.ticket.ticket_summary.id != ticket_id {
+            if event.ticket.id != ticket_id {
                 return;
             }
             detail.update(|detail| {
-                detail.apply_snapshot(&event.ticket.clone().into());
+                detail.apply_snapshot(&event.ticket);
                 if let Some(message) = &event.message {
                     // The server filters internal notes for customers; this is a second net.
                     if is_staff || !message.internal {
