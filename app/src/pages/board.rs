@@ -264,15 +264,12 @@ fn BoardColumn(status: TicketStatus, board: RwSignal<Vec<TicketSummary>>) -> imp
                 .collect::<Vec<_>>()
         })
     };
-    let status_of_count = status.clone();
-    let count = Signal::derive(move || {
-        board.with(|tickets| {
-            tickets
-                .iter()
-                .filter(|t| t.status == status_of_count)
-                .count()
-        })
-    });
+    // Two counts, each with its own copy of the status: the badge and the empty notice.
+    let count_of = move |status: TicketStatus| {
+        move || board.with(|tickets| tickets.iter().filter(|t| t.status == status).count())
+    };
+    let count = count_of(status.clone());
+    let shown_count = count_of(status.clone());
     let name = status.as_str().to_owned();
     view! {
         <section
@@ -286,7 +283,7 @@ fn BoardColumn(status: TicketStatus, board: RwSignal<Vec<TicketSummary>>) -> imp
             <div class="cards">
                 // A card's key is its whole content, so a changed ticket is drawn anew.
                 <For each=tickets key=|ticket| ticket.clone() children=|ticket| view! { <TicketCard ticket/> }/>
-                <Show when=move || count.get() == 0>
+                <Show when=move || shown_count() == 0>
                     <p class="empty">{move || state.texts().board_empty_column}</p>
                 </Show>
             </div>
