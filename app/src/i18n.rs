@@ -4,8 +4,16 @@
 //! [`Texts`] and each language is one `const` of that type, so a text missing in one
 //! language is a compile error, not a blank in the page.
 
-use crate::api::auth::Role;
-use crate::api::tickets::{AuthorKind, TicketCategory, TicketPriority, TicketStatus, TicketType};
+use crate::api::crm::customer_card::TimelineKind;
+use crate::api::tickets::ticket::HistoryKind;
+use crate::api::{
+    ActivityKind, AuthorKind, Channel, CustomerSegment, LeadStage, Role, TicketCategory,
+    TicketPriority, TicketStatus, TicketType,
+};
+
+/// The name shown for an enum value newer than the app (the server has a value the
+/// committed schema did not).
+const UNKNOWN: &str = "?";
 
 /// A language of the interface.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -260,71 +268,75 @@ pub struct Texts {
 
 impl Texts {
     /// The name of a ticket status.
-    pub fn status(&self, status: TicketStatus) -> &'static str {
+    pub fn status(&self, status: &TicketStatus) -> &'static str {
         match status {
-            TicketStatus::New => self.status_new,
-            TicketStatus::Open => self.status_open,
-            TicketStatus::Pending => self.status_pending,
-            TicketStatus::Resolved => self.status_resolved,
-            TicketStatus::Closed => self.status_closed,
-            TicketStatus::Cancelled => self.status_cancelled,
+            TicketStatus::NEW => self.status_new,
+            TicketStatus::OPEN => self.status_open,
+            TicketStatus::PENDING => self.status_pending,
+            TicketStatus::RESOLVED => self.status_resolved,
+            TicketStatus::CLOSED => self.status_closed,
+            TicketStatus::CANCELLED => self.status_cancelled,
+            TicketStatus::Other(_) => UNKNOWN,
         }
     }
 
     /// The name of a ticket priority.
-    pub fn priority(&self, priority: TicketPriority) -> &'static str {
+    pub fn priority(&self, priority: &TicketPriority) -> &'static str {
         match priority {
-            TicketPriority::Low => self.priority_low,
-            TicketPriority::Normal => self.priority_normal,
-            TicketPriority::High => self.priority_high,
-            TicketPriority::Urgent => self.priority_urgent,
+            TicketPriority::LOW => self.priority_low,
+            TicketPriority::NORMAL => self.priority_normal,
+            TicketPriority::HIGH => self.priority_high,
+            TicketPriority::URGENT => self.priority_urgent,
+            TicketPriority::Other(_) => UNKNOWN,
         }
     }
 
     /// The name of a ticket type.
-    pub fn ticket_type(&self, ticket_type: TicketType) -> &'static str {
+    pub fn ticket_type(&self, ticket_type: &TicketType) -> &'static str {
         match ticket_type {
-            TicketType::Support => self.type_support,
-            TicketType::Sales => self.type_sales,
-            TicketType::Inquiry => self.type_inquiry,
+            TicketType::SUPPORT => self.type_support,
+            TicketType::SALES => self.type_sales,
+            TicketType::INQUIRY => self.type_inquiry,
+            TicketType::Other(_) => UNKNOWN,
         }
     }
 
     /// The name of a ticket category.
-    pub fn category(&self, category: TicketCategory) -> &'static str {
+    pub fn category(&self, category: &TicketCategory) -> &'static str {
         match category {
-            TicketCategory::Technical => self.category_technical,
-            TicketCategory::Billing => self.category_billing,
-            TicketCategory::Scheduling => self.category_scheduling,
-            TicketCategory::Complaint => self.category_complaint,
-            TicketCategory::InstallationIssue => self.category_installation_issue,
-            TicketCategory::NewLead => self.category_new_lead,
-            TicketCategory::QuoteRequest => self.category_quote_request,
-            TicketCategory::ProductInquiry => self.category_product_inquiry,
-            TicketCategory::PartnershipInquiry => self.category_partnership_inquiry,
-            TicketCategory::Information => self.category_information,
-            TicketCategory::Other => self.category_other,
+            TicketCategory::TECHNICAL => self.category_technical,
+            TicketCategory::BILLING => self.category_billing,
+            TicketCategory::SCHEDULING => self.category_scheduling,
+            TicketCategory::COMPLAINT => self.category_complaint,
+            TicketCategory::INSTALLATION_ISSUE => self.category_installation_issue,
+            TicketCategory::NEW_LEAD => self.category_new_lead,
+            TicketCategory::QUOTE_REQUEST => self.category_quote_request,
+            TicketCategory::PRODUCT_INQUIRY => self.category_product_inquiry,
+            TicketCategory::PARTNERSHIP_INQUIRY => self.category_partnership_inquiry,
+            TicketCategory::INFORMATION => self.category_information,
+            TicketCategory::OTHER => self.category_other,
+            TicketCategory::Other(_) => UNKNOWN,
         }
     }
 
-    /// The name of a history entry's kind (the schema's `HistoryKind`); an unknown kind is
-    /// shown as the server names it.
-    pub fn history_kind<'a>(&self, kind: &'a str) -> &'a str {
+    /// The name of a history entry's kind; a kind newer than the app is shown as the server
+    /// names it.
+    pub fn history_kind<'a>(&self, kind: &'a HistoryKind) -> &'a str {
         match kind {
-            "CREATED" => self.history_created,
-            "STATUS_CHANGED" => self.history_status_changed,
-            "ASSIGNED" => self.history_assigned,
-            "PRIORITY_CHANGED" => self.history_priority_changed,
-            "DEPARTMENT_CHANGED" => self.history_department_changed,
-            "REOPENED" => self.history_reopened,
-            "MERGED" => self.history_merged,
-            "LINKED" => self.history_linked,
-            "RATED" => self.history_rated,
-            "SLA_WARNING" => self.history_sla_warning,
-            "SLA_BREACHED" => self.history_sla_breached,
-            "ESCALATED" => self.history_escalated,
-            "AUTO_CLOSED" => self.history_auto_closed,
-            other => other,
+            HistoryKind::CREATED => self.history_created,
+            HistoryKind::STATUS_CHANGED => self.history_status_changed,
+            HistoryKind::ASSIGNED => self.history_assigned,
+            HistoryKind::PRIORITY_CHANGED => self.history_priority_changed,
+            HistoryKind::DEPARTMENT_CHANGED => self.history_department_changed,
+            HistoryKind::REOPENED => self.history_reopened,
+            HistoryKind::MERGED => self.history_merged,
+            HistoryKind::LINKED => self.history_linked,
+            HistoryKind::RATED => self.history_rated,
+            HistoryKind::SLA_WARNING => self.history_sla_warning,
+            HistoryKind::SLA_BREACHED => self.history_sla_breached,
+            HistoryKind::ESCALATED => self.history_escalated,
+            HistoryKind::AUTO_CLOSED => self.history_auto_closed,
+            HistoryKind::Other(name) => name,
         }
     }
 
@@ -332,10 +344,10 @@ impl Texts {
     /// id, a department) is shown as it is.
     pub fn history_value<'a>(&self, value: &'a str) -> &'a str {
         if let Some(status) = TicketStatus::parse(value) {
-            return self.status(status);
+            return self.status(&status);
         }
         if let Some(priority) = TicketPriority::parse(value) {
-            return self.priority(priority);
+            return self.priority(&priority);
         }
         value
     }
@@ -368,21 +380,23 @@ impl Texts {
     }
 
     /// The name of a kind of message author.
-    pub fn author_kind(&self, kind: AuthorKind) -> &'static str {
+    pub fn author_kind(&self, kind: &AuthorKind) -> &'static str {
         match kind {
-            AuthorKind::Customer => self.author_customer,
-            AuthorKind::Agent => self.author_agent,
-            AuthorKind::System => self.author_system,
+            AuthorKind::CUSTOMER => self.author_customer,
+            AuthorKind::AGENT => self.author_agent,
+            AuthorKind::SYSTEM => self.author_system,
+            AuthorKind::Other(_) => UNKNOWN,
         }
     }
 
     /// The name of a user role.
-    pub fn role(&self, role: Role) -> &'static str {
+    pub fn role(&self, role: &Role) -> &'static str {
         match role {
-            Role::Admin => self.role_admin,
-            Role::Manager => self.role_manager,
-            Role::Agent => self.role_agent,
-            Role::Customer => self.role_customer,
+            Role::ADMIN => self.role_admin,
+            Role::MANAGER => self.role_manager,
+            Role::AGENT => self.role_agent,
+            Role::CUSTOMER => self.role_customer,
+            Role::Other(_) => UNKNOWN,
         }
     }
 
@@ -908,62 +922,63 @@ pub struct CrmTexts {
 
 impl CrmTexts {
     /// The name of a segment.
-    pub fn segment(&self, segment: crate::api::crm::Segment) -> &'static str {
-        use crate::api::crm::Segment;
+    pub fn segment(&self, segment: &CustomerSegment) -> &'static str {
         match segment {
-            Segment::Prospect => self.segment_prospect,
-            Segment::Client => self.segment_client,
-            Segment::Vip => self.segment_vip,
+            CustomerSegment::PROSPECT => self.segment_prospect,
+            CustomerSegment::CLIENT => self.segment_client,
+            CustomerSegment::VIP => self.segment_vip,
+            CustomerSegment::Other(_) => UNKNOWN,
         }
     }
 
     /// The name of a pipeline stage.
-    pub fn stage(&self, stage: crate::api::crm::Stage) -> &'static str {
-        use crate::api::crm::Stage;
+    pub fn stage(&self, stage: &LeadStage) -> &'static str {
         match stage {
-            Stage::Lead => self.stage_lead,
-            Stage::Qualified => self.stage_qualified,
-            Stage::Proposal => self.stage_proposal,
-            Stage::Negotiation => self.stage_negotiation,
-            Stage::Won => self.stage_won,
-            Stage::Lost => self.stage_lost,
+            LeadStage::LEAD => self.stage_lead,
+            LeadStage::QUALIFIED => self.stage_qualified,
+            LeadStage::PROPOSAL => self.stage_proposal,
+            LeadStage::NEGOTIATION => self.stage_negotiation,
+            LeadStage::WON => self.stage_won,
+            LeadStage::LOST => self.stage_lost,
+            LeadStage::Other(_) => UNKNOWN,
         }
     }
 
-    /// The name of an interaction kind an agent records (`CALL`, `EMAIL`…).
-    pub fn activity_kind<'a>(&self, kind: &'a str) -> &'a str {
+    /// The name of an interaction kind (`CALL`, `EMAIL`…); the others are shown as the
+    /// server names them.
+    pub fn activity_kind<'a>(&self, kind: &'a ActivityKind) -> &'a str {
         match kind {
-            "CALL" => self.activity_call,
-            "EMAIL" => self.activity_email,
-            "VISIT" => self.activity_visit,
-            "MESSAGE_RECEIVED" => self.activity_message,
-            other => other,
+            ActivityKind::CALL => self.activity_call,
+            ActivityKind::EMAIL => self.activity_email,
+            ActivityKind::VISIT => self.activity_visit,
+            ActivityKind::MESSAGE_RECEIVED => self.activity_message,
+            other => other.as_str(),
         }
     }
 
     /// The name of a channel (`PHONE`, `SMS`…).
-    pub fn channel<'a>(&self, channel: &'a str) -> &'a str {
+    pub fn channel<'a>(&self, channel: &'a Channel) -> &'a str {
         match channel {
-            "PHONE" => self.channel_phone,
-            "EMAIL" => self.channel_email,
-            "SMS" => self.channel_sms,
-            "WHATSAPP" => self.channel_whatsapp,
-            "TELEGRAM" => self.channel_telegram,
-            "WEB" => self.channel_web,
-            other => other,
+            Channel::PHONE => self.channel_phone,
+            Channel::EMAIL => self.channel_email,
+            Channel::SMS => self.channel_sms,
+            Channel::WHATSAPP => self.channel_whatsapp,
+            Channel::TELEGRAM => self.channel_telegram,
+            Channel::WEB => self.channel_web,
+            other => other.as_str(),
         }
     }
 
     /// The name of a timeline entry's kind (`ACTIVITY`, `NOTE`…).
-    pub fn timeline_kind<'a>(&self, kind: &'a str) -> &'a str {
+    pub fn timeline_kind<'a>(&self, kind: &'a TimelineKind) -> &'a str {
         match kind {
-            "ACTIVITY" => self.kind_activity,
-            "NOTE" => self.kind_note,
-            "TICKET" => self.kind_ticket,
-            "MESSAGE" => self.kind_message,
-            "LEAD" => self.kind_lead,
-            "MEETING" => self.kind_meeting,
-            other => other,
+            TimelineKind::ACTIVITY => self.kind_activity,
+            TimelineKind::NOTE => self.kind_note,
+            TimelineKind::TICKET => self.kind_ticket,
+            TimelineKind::MESSAGE => self.kind_message,
+            TimelineKind::LEAD => self.kind_lead,
+            TimelineKind::MEETING => self.kind_meeting,
+            TimelineKind::Other(name) => name,
         }
     }
 }
@@ -1159,7 +1174,7 @@ mod tests {
             let texts = lang.texts();
             let mut names: Vec<_> = TicketStatus::ALL
                 .into_iter()
-                .map(|status| texts.status(status))
+                .map(|status| texts.status(&status))
                 .collect();
             names.sort_unstable();
             names.dedup();
@@ -1173,7 +1188,10 @@ mod tests {
         assert_eq!(texts.duration(12), "12 min");
         assert_eq!(texts.duration(-185), "3 h 05");
         assert_eq!(texts.duration(2 * 1440 + 180), "2 d 3 h");
-        assert_eq!(Lang::Fr.texts().history_kind("ASSIGNED"), "Assignation");
+        assert_eq!(
+            Lang::Fr.texts().history_kind(&HistoryKind::ASSIGNED),
+            "Assignation"
+        );
         assert_eq!(Lang::Fr.texts().history_value("OPEN"), "Ouvert");
     }
 }

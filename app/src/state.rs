@@ -1,16 +1,17 @@
 //! Shared state of the app, provided as one context: the session (also kept in
-//! localStorage so a reload stays signed in), the language, and the live event feed.
+//! localStorage so a reload stays signed in), the language, and the tab's live connection.
 
 use std::rc::Rc;
 
 use futures::future::{abortable, AbortHandle};
+use graphql_client::GraphQLQuery;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
 use crate::api::auth::User;
-use crate::api::live::{follow_ticket_events, LiveStatus};
-use crate::api::tickets::TicketEvent;
+use crate::api::live::{LiveClient, LiveStatus, Subscription};
+use crate::api::tickets::{ticket_events, TicketEvent, TicketEvents};
 use crate::i18n::{Lang, Texts};
 
 /// The localStorage key of the session.
@@ -106,15 +107,19 @@ pub fn stored_token() -> Option<String> {
 /// A handler of live events, as registered by a page.
 type Listener = Rc<dyn Fn(&TicketEvent)>;
 
-/// The pages listening to live events, and the running connection.
+/// The pages listening to live events, the tab's connection and its running task.
 #[derive(Default)]
 struct LiveInner {
     next_id: u64,
     listeners: Vec<(u64, Listener)>,
+    client: LiveClient,
+    /// The `ticketEvents` subscription, wanted for the tab's whole life.
+    ticket_events: Option<Subscription>,
     connection: Option<AbortHandle>,
 }
 
-/// The live `ticketEvents` feed: one connection for the whole app, shared by the pages.
+/// The tab's one live connection, shared by the pages: the `ticketEvents` feed, handed to
+/// every listener, and the pages' own subscriptions, multiplexed on the same socket.
 #[derive(Clone, Copy)]
 pub struct LiveFeed {
     /// The connection's state, for the header.
@@ -124,10 +129,19 @@ pub struct LiveFeed {
 
 impl LiveFeed {
     fn new() -> LiveFeed {
-        LiveFeed {
+        let feed = LiveFeed {
             status: RwSignal::new(LiveStatus::Offline),
             inner: StoredValue::new_local(LiveInner::default()),
-        }
+        };
+        feed.inner.update_value(|inner| {
+            let events = inner
+                .client
+                .subscribe::<TicketEvents>(ticket_events::Variables, move |data| {
+                    feed.dispatch(&data.ticket_events)
+                });
+            inner.ticket_events = Some(events);
+        });
+        feed
     }
 
     /// Calls `handler` with every live event until the calling component is cleaned up.
@@ -146,6 +160,23 @@ impl LiveFeed {
         });
     }
 
+    /// Subscribes to operation `Q` on the tab's connection until the calling component is
+    /// cleaned up; `on_data` gets each event.
+    pub fn subscribe<Q: GraphQLQuery>(
+        &self,
+        variables: Q::Variables,
+        on_data: impl Fn(Q::ResponseData) + 'static,
+    ) {
+        let subscription = self
+            .inner
+            .try_with_value(|inner| inner.client.subscribe::<Q>(variables, on_data));
+        let subscription = StoredValue::new_local(subscription);
+        on_cleanup(move || {
+            // Dropping it sends `complete`.
+            let _ = subscription.try_update_value(Option::take);
+        });
+    }
+
     /// Connects with `token`, closing any previous connection; `None` only closes it.
     pub fn connect(&self, token: Option<String>) {
         let feed = *self;
@@ -160,11 +191,14 @@ impl LiveFeed {
             self.status.set(LiveStatus::Offline);
             return;
         };
-        let (connection, handle) = abortable(follow_ticket_events(
-            token,
-            move |event| feed.dispatch(&event),
-            move |status| feed.status.set(status),
-        ));
+        let Some(client) = self.inner.try_with_value(|inner| inner.client.clone()) else {
+            return;
+        };
+        let (connection, handle) = abortable(async move {
+            client
+                .run(token, move |status| feed.status.set(status))
+                .await;
+        });
         self.inner
             .try_update_value(|inner| inner.connection = Some(handle));
         spawn_local(async move {

@@ -2,32 +2,24 @@
 //! specification (<https://github.com/jaydenseric/graphql-multipart-request-spec>).
 
 use gloo_net::http::Request;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use graphql_client::GraphQLQuery;
 
 use crate::api::{decode_response, ApiError, GRAPHQL_PATH};
 use crate::state;
 
-const UPLOAD_ATTACHMENT: &str = include_str!("../../graphql/upload_attachment.graphql");
+// The file itself cannot be a JSON variable: the request is multipart (below), with the
+// generated body as its `operations` part and `Upload` sent as `null`.
+operation!(UploadAttachment, "graphql/upload_attachment.graphql");
 
 /// The largest file the server takes.
 pub const MAX_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
 
 /// A file attached to a ticket.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Attachment {
-    pub id: String,
-    pub filename: String,
-    /// Recognised from the content: `image/png`, `image/jpeg`, `image/gif`, `image/webp` or
-    /// `application/pdf`.
-    pub content_type: String,
-    pub size_bytes: i64,
-    /// A signed link, valid one hour, that needs no header.
-    pub url: String,
-    /// RFC 3339, UTC.
-    pub created_at: String,
-}
+pub type Attachment = crate::api::tickets::ticket::TicketTicketAttachments;
+
+same_fields!(upload_attachment::UploadAttachmentUploadAttachment => Attachment {
+    id, filename, content_type, size_bytes, url, created_at
+});
 
 impl Attachment {
     /// Whether the browser can show it as a thumbnail.
@@ -36,26 +28,19 @@ impl Attachment {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct UploadData {
-    upload_attachment: Attachment,
-}
-
 /// The `operations` field of the multipart request: the document, with the file's
 /// variable left null (the `map` field points the part `0` at it).
 fn operations(ticket_id: &str) -> String {
-    json!({
-        "query": UPLOAD_ATTACHMENT,
-        "operationName": "UploadAttachment",
-        "variables": {"t": ticket_id, "f": null},
-    })
-    .to_string()
+    let body = UploadAttachment::build_query(upload_attachment::Variables {
+        t: ticket_id.to_owned(),
+        f: (),
+    });
+    serde_json::to_string(&body).unwrap_or_default()
 }
 
 /// The `map` field: part `0` is `variables.f`.
-fn file_map() -> String {
-    json!({"0": ["variables.f"]}).to_string()
+fn file_map() -> &'static str {
+    r#"{"0":["variables.f"]}"#
 }
 
 /// Attaches `file` to a ticket (`upload_attachment.graphql`), as a `multipart/form-data`
@@ -71,7 +56,7 @@ pub async fn upload_attachment(
 ) -> Result<Attachment, ApiError> {
     let form = web_sys::FormData::new().map_err(|_| ApiError::network("no FormData"))?;
     form.append_with_str("operations", &operations(ticket_id))
-        .and_then(|()| form.append_with_str("map", &file_map()))
+        .and_then(|()| form.append_with_str("map", file_map()))
         .and_then(|()| form.append_with_blob_and_filename("0", file, &file.name()))
         .map_err(|_| ApiError::network("cannot build the upload"))?;
     // No Content-Type header: the browser sets it, with the multipart boundary.
@@ -87,12 +72,14 @@ pub async fn upload_attachment(
         .map_err(ApiError::network)?;
     let status = response.status();
     let text = response.text().await.map_err(ApiError::network)?;
-    let data: UploadData = decode_response(status, &text)?;
-    Ok(data.upload_attachment)
+    let data: upload_attachment::ResponseData = decode_response(status, &text)?;
+    Ok(data.upload_attachment.into())
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]

@@ -1,51 +1,40 @@
 //! Channel integrations (admins): list them and connect new ones.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use crate::api::{graphql, ApiError, IntegrationKind};
 
-use crate::api::{graphql, ApiError, NoVariables};
+// The owner of `IntegrationKind` (see `operation!`).
+operation!(
+    Integrations,
+    "graphql/integrations.graphql",
+    extern_enums(),
+    response_derives = "Clone, Debug, PartialEq, Eq"
+);
+operation!(CreateIntegration, "graphql/create_integration.graphql");
+operation!(
+    DeactivateIntegration,
+    "graphql/deactivate_integration.graphql"
+);
 
-const INTEGRATIONS: &str = include_str!("../../graphql/integrations.graphql");
-const CREATE_INTEGRATION: &str = include_str!("../../graphql/create_integration.graphql");
-const DEACTIVATE_INTEGRATION: &str = include_str!("../../graphql/deactivate_integration.graphql");
+enum_names!(
+    IntegrationKind,
+    [
+        HUBSPOT,
+        SALESFORCE,
+        TELEGRAM,
+        TWILIO,
+        INBOUND_EMAIL,
+        CHAT_WIDGET
+    ]
+);
 
 /// An integration as the list shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Integration {
-    pub id: String,
-    pub kind: String,
-    pub name: String,
-    pub is_active: bool,
-    pub has_credentials: bool,
-    pub webhook_url: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct IntegrationsData {
-    integrations: Vec<Integration>,
-}
-
+pub type Integration = integrations::IntegrationsIntegrations;
 /// What `createIntegration` takes.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NewIntegration {
-    pub kind: String,
-    pub name: String,
-    pub credentials: Value,
-    pub settings: Option<Value>,
-}
+pub type NewIntegration = create_integration::CreateIntegrationInput;
 
-#[derive(Serialize)]
-struct CreateVariables {
-    input: NewIntegration,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateData {
-    create_integration: Integration,
-}
+same_fields!(create_integration::CreateIntegrationCreateIntegration => Integration {
+    id, kind, name, is_active, has_credentials, webhook_url
+});
 
 /// The tenant's integrations (`integrations.graphql`).
 ///
@@ -53,8 +42,9 @@ struct CreateData {
 ///
 /// `FORBIDDEN` for non-admins, or any [`ApiError`] of the call.
 pub async fn fetch_integrations() -> Result<Vec<Integration>, ApiError> {
-    let data: IntegrationsData = graphql(INTEGRATIONS, NoVariables {}).await?;
-    Ok(data.integrations)
+    Ok(graphql::<Integrations>(integrations::Variables)
+        .await?
+        .integrations)
 }
 
 /// Connects a channel (`create_integration.graphql`).
@@ -64,13 +54,8 @@ pub async fn fetch_integrations() -> Result<Vec<Integration>, ApiError> {
 /// `BAD_USER_INPUT` for missing credentials, `CONFLICT` for a duplicate name, or any
 /// [`ApiError`] of the call.
 pub async fn create_integration(input: NewIntegration) -> Result<Integration, ApiError> {
-    let data: CreateData = graphql(CREATE_INTEGRATION, CreateVariables { input }).await?;
-    Ok(data.create_integration)
-}
-
-#[derive(Serialize)]
-struct IdVariables<'a> {
-    id: &'a str,
+    let data = graphql::<CreateIntegration>(create_integration::Variables { input }).await?;
+    Ok(data.create_integration.into())
 }
 
 /// Deactivates an integration (`deactivate_integration.graphql`).
@@ -79,6 +64,7 @@ struct IdVariables<'a> {
 ///
 /// `NOT_FOUND`, `FORBIDDEN` for non-admins, or any [`ApiError`] of the call.
 pub async fn deactivate_integration(id: &str) -> Result<(), ApiError> {
-    let _: serde_json::Value = graphql(DEACTIVATE_INTEGRATION, IdVariables { id }).await?;
+    let variables = deactivate_integration::Variables { id: id.to_owned() };
+    graphql::<DeactivateIntegration>(variables).await?;
     Ok(())
 }

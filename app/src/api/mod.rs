@@ -1,6 +1,92 @@
 //! The GraphQL client: one typed function per operation, each document in its own file under
-//! `app/graphql/`, loaded with `include_str!` so the server's tests can validate them all
-//! against the real schema.
+//! `app/graphql/`. The request and response types are generated at build time from the
+//! committed `schema.graphql` and the document by `graphql_client`'s derive (see
+//! [`operation!`]), so a document that no longer matches the schema fails the build; the
+//! server's tests also validate every document against the schema.
+
+/// Generates the types of one operation: `operation!(Name, "graphql/file.graphql")` makes
+/// the unit struct `Name` and the module `name` with its `Variables` and `ResponseData`.
+///
+/// Options written after the file come first in the attribute, so they override the
+/// defaults below (`graphql_client` reads the first occurrence of each).
+///
+/// Every schema enum that more than one operation uses is generated once, by the operation
+/// that owns it (which passes an empty `extern_enums()`), re-exported from this module, and
+/// taken from there by the others (`extern_enums`), so that one Rust type stands for it.
+/// The owner's derives are those of the enum; it needs `Eq, Hash` for the enums in keys.
+macro_rules! operation {
+    ($name:ident, $file:tt $(, $($option:tt)*)?) => {
+        #[derive(graphql_client::GraphQLQuery)]
+        #[graphql(
+            $($($option)*,)?
+            schema_path = "../schema.graphql",
+            query_path = $file,
+            custom_scalars_module = "crate::api::scalars",
+            extern_enums(
+                "TicketStatus",
+                "TicketPriority",
+                "TicketType",
+                "TicketCategory",
+                "AuthorKind",
+                "PresenceState",
+                "Role",
+                "Weekday",
+                "LeadStage",
+                "CustomerSegment",
+                "ActivityKind",
+                "Channel",
+                "IntegrationKind"
+            ),
+            response_derives = "Clone, Debug, PartialEq",
+            variables_derives = "Clone, Debug"
+        )]
+        pub struct $name;
+    };
+}
+
+/// `From` between two generated structs that hold the same fields (the same selection in
+/// two documents): `same_fields!(a::X => b::Y { id, user, assignee map, items each })`
+/// moves each field, converting it with `Into` (`map`: an `Option`, `each`: a `Vec`). A
+/// field that differs fails the build.
+macro_rules! same_fields {
+    (@take $value:ident . $field:ident) => { $value.$field.into() };
+    (@take $value:ident . $field:ident map) => { $value.$field.map(Into::into) };
+    (@take $value:ident . $field:ident each) => {
+        $value.$field.into_iter().map(Into::into).collect()
+    };
+    ($from:ty => $to:ty { $($field:ident $($how:ident)?),* $(,)? }) => {
+        impl From<$from> for $to {
+            fn from(value: $from) -> Self {
+                Self { $($field: same_fields!(@take value . $field $($how)?)),* }
+            }
+        }
+    };
+}
+
+/// Names and lists the values of a generated enum: `ALL` (in the order given, which is the
+/// order the app shows them in), `as_str` (the schema's name, as sent) and `parse`. The
+/// `match` in `as_str` is exhaustive, so the list must name every value of the schema.
+macro_rules! enum_names {
+    ($enum:path, [$($variant:ident),* $(,)?]) => {
+        impl $enum {
+            /// Every value the app knows.
+            pub const ALL: [Self; [$(stringify!($variant)),*].len()] = [$(Self::$variant),*];
+
+            /// The schema's name of the value (`OPEN`, …).
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => stringify!($variant),)*
+                    Self::Other(name) => name,
+                }
+            }
+
+            /// The value named `name` by [`Self::as_str`], if the schema has it.
+            pub fn parse(name: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|value| value.as_str() == name)
+            }
+        }
+    };
+}
 
 pub mod attachments;
 pub mod auth;
@@ -16,10 +102,38 @@ pub mod tickets;
 use std::fmt;
 
 use gloo_net::http::Request;
+use graphql_client::GraphQLQuery;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::state;
+
+pub use auth::me::Role;
+pub use crm::customer_card::{ActivityKind, Channel, CustomerSegment};
+pub use crm::leads_board::LeadStage;
+pub use integrations::integrations::IntegrationKind;
+pub use settings::business_calendar::Weekday;
+pub use tickets::ticket::{
+    AuthorKind, PresenceState, TicketCategory, TicketPriority, TicketStatus, TicketType,
+};
+
+/// The schema's custom scalars as the generated types hold them: the app shows dates and
+/// amounts as the server writes them (RFC 3339, `YYYY-MM-DD`, `"123.45"`) and parses them
+/// only where it computes.
+pub mod scalars {
+    /// RFC 3339, UTC.
+    pub type DateTime = String;
+    /// A decimal number written as a string (`"123.45"`).
+    pub type Decimal = String;
+    /// `YYYY-MM-DD`.
+    pub type NaiveDate = String;
+    /// Free JSON.
+    #[allow(clippy::upper_case_acronyms)]
+    pub type JSON = serde_json::Value;
+    /// A file: its variable is sent as `null` and the file as a part of a multipart
+    /// request (see [`super::attachments`]).
+    pub type Upload = ();
+}
 
 /// Where the GraphQL endpoint lives, relative to the page's origin.
 pub const GRAPHQL_PATH: &str = "/graphql";
@@ -73,13 +187,6 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// A GraphQL request body.
-#[derive(Serialize)]
-struct GraphqlRequest<'a, V> {
-    query: &'a str,
-    variables: V,
-}
-
 /// A GraphQL response body.
 #[derive(Deserialize)]
 struct GraphqlResponse<T> {
@@ -111,27 +218,21 @@ impl From<GraphqlError> for ApiError {
     }
 }
 
-/// No variables, sent as `{}`.
-#[derive(Serialize)]
-pub struct NoVariables {}
-
-/// Sends one GraphQL operation to [`GRAPHQL_PATH`] with the stored session's bearer token.
+/// Sends operation `Q` to [`GRAPHQL_PATH`] with the stored session's bearer token.
 ///
 /// # Errors
 ///
 /// The first GraphQL error of the response with its `extensions.code`; [`CODE_NETWORK`]
 /// when the server could not be reached or did not answer with GraphQL.
-pub async fn graphql<V, T>(query: &str, variables: V) -> Result<T, ApiError>
-where
-    V: Serialize,
-    T: DeserializeOwned,
-{
+pub async fn graphql<Q: GraphQLQuery>(
+    variables: Q::Variables,
+) -> Result<Q::ResponseData, ApiError> {
     let mut request = Request::post(GRAPHQL_PATH).header("Accept", "application/json");
     if let Some(token) = state::stored_token() {
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
     let response = request
-        .json(&GraphqlRequest { query, variables })
+        .json(&Q::build_query(variables))
         .map_err(ApiError::network)?
         .send()
         .await

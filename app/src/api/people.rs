@@ -1,40 +1,27 @@
 //! People a ticket is about or handled by: agents to assign, customers to pick.
 
-use serde::{Deserialize, Serialize};
+use crate::api::{graphql, ApiError};
 
-use crate::api::tickets::{CustomerContact, PersonRef};
-use crate::api::{graphql, ApiError, NoVariables};
-
-const AGENTS: &str = include_str!("../../graphql/agents.graphql");
-const CUSTOMERS: &str = include_str!("../../graphql/customers.graphql");
+operation!(Agents, "graphql/agents.graphql");
+operation!(Customers, "graphql/customers.graphql");
 
 /// How many customers the picker shows.
-pub const CUSTOMER_PICKER_SIZE: i32 = 10;
+pub const CUSTOMER_PICKER_SIZE: i64 = 10;
 
-#[derive(Deserialize)]
-struct AgentsData {
-    agents: Vec<PersonRef>,
-}
+/// A staff member who can be assigned tickets.
+pub type Agent = agents::AgentsAgents;
+/// A customer, with the ways to reach them.
+pub type CustomerContact = customers::CustomersCustomers;
 
-#[derive(Serialize)]
-struct CustomersVariables<'a> {
-    search: &'a str,
-    first: i32,
-}
-
-#[derive(Deserialize)]
-struct CustomersData {
-    customers: Vec<CustomerContact>,
-}
+same_fields!(crate::api::tickets::ticket::TicketTicketAssignee => Agent { id, display_name });
 
 /// Active staff who can be assigned tickets, by name (`agents.graphql`).
 ///
 /// # Errors
 ///
 /// `FORBIDDEN` for customers, or any [`ApiError`] of the call.
-pub async fn fetch_agents() -> Result<Vec<PersonRef>, ApiError> {
-    let data: AgentsData = graphql(AGENTS, NoVariables {}).await?;
-    Ok(data.agents)
+pub async fn fetch_agents() -> Result<Vec<Agent>, ApiError> {
+    Ok(graphql::<Agents>(agents::Variables).await?.agents)
 }
 
 /// Customers whose name, company or e-mail contains `search` (`customers.graphql`).
@@ -43,10 +30,9 @@ pub async fn fetch_agents() -> Result<Vec<PersonRef>, ApiError> {
 ///
 /// `FORBIDDEN` for customers, or any [`ApiError`] of the call.
 pub async fn search_customers(search: &str) -> Result<Vec<CustomerContact>, ApiError> {
-    let variables = CustomersVariables {
-        search,
-        first: CUSTOMER_PICKER_SIZE,
+    let variables = customers::Variables {
+        search: Some(search.to_owned()),
+        first: Some(CUSTOMER_PICKER_SIZE),
     };
-    let data: CustomersData = graphql(CUSTOMERS, variables).await?;
-    Ok(data.customers)
+    Ok(graphql::<Customers>(variables).await?.customers)
 }

@@ -1,82 +1,68 @@
-//! The tenant's settings: workflows and SLA policies (admins change them).
+//! The tenant's settings: workflows, SLA policies and the business calendar (admins change
+//! them).
 
-use serde::{Deserialize, Serialize};
+use crate::api::{graphql, ApiError, TicketStatus, TicketType, Weekday};
 
-use crate::api::tickets::{TicketStatus, TicketType};
-use crate::api::{graphql, ApiError, NoVariables};
+operation!(
+    Workflows,
+    "graphql/workflows.graphql",
+    response_derives = "Clone, Debug, PartialEq, Eq, Hash"
+);
+operation!(
+    SetWorkflowTransitions,
+    "graphql/set_workflow_transitions.graphql"
+);
+operation!(SlaPolicies, "graphql/sla_policies.graphql");
+operation!(UpdateSlaPolicy, "graphql/update_sla_policy.graphql");
+// The owner of `Weekday` (see `operation!`).
+operation!(
+    BusinessCalendar,
+    "graphql/business_calendar.graphql",
+    extern_enums(),
+    response_derives = "Clone, Debug, PartialEq, Eq, Hash"
+);
+operation!(SetBusinessCalendar, "graphql/set_business_calendar.graphql");
 
-const WORKFLOWS: &str = include_str!("../../graphql/workflows.graphql");
-const SET_WORKFLOW_TRANSITIONS: &str =
-    include_str!("../../graphql/set_workflow_transitions.graphql");
-const SLA_POLICIES: &str = include_str!("../../graphql/sla_policies.graphql");
-const UPDATE_SLA_POLICY: &str = include_str!("../../graphql/update_sla_policy.graphql");
+enum_names!(
+    Weekday,
+    [MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY]
+);
+
+impl Weekday {
+    /// 0 for Monday … 6 for Sunday.
+    pub fn index(&self) -> usize {
+        Weekday::ALL.iter().position(|d| d == self).unwrap_or(0)
+    }
+}
 
 /// One allowed move of a workflow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Transition {
-    pub from: TicketStatus,
-    pub to: TicketStatus,
-}
-
+pub type Transition = workflows::WorkflowsWorkflowsTransitions;
 /// The workflow of a ticket type.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Workflow {
-    pub id: String,
-    pub ticket_type: TicketType,
-    pub name: String,
-    pub initial_status: TicketStatus,
-    pub transitions: Vec<Transition>,
-    pub updated_at: String,
-}
-
+pub type Workflow = workflows::WorkflowsWorkflows;
 /// The SLA hours of a ticket type.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SlaPolicy {
-    pub ticket_type: TicketType,
-    pub response_hours: i32,
-    pub resolution_hours: i32,
-    pub updated_at: String,
-}
+pub type SlaPolicy = sla_policies::SlaPoliciesSlaPolicies;
+/// The tenant's business calendar.
+pub type BusinessCalendarData = business_calendar::BusinessCalendarBusinessCalendar;
+/// Opening hours of one weekday, `HH:MM`.
+pub type OpeningInterval = business_calendar::BusinessCalendarBusinessCalendarOpeningHours;
+/// What `setBusinessCalendar` takes.
+pub type CalendarInput = set_business_calendar::Variables;
+/// Opening hours of one weekday, as `setBusinessCalendar` takes them.
+pub type OpeningIntervalInput = set_business_calendar::OpeningIntervalInput;
 
-#[derive(Deserialize)]
-struct WorkflowsData {
-    workflows: Vec<Workflow>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SetTransitionsVariables<'a> {
-    ticket_type: TicketType,
-    transitions: &'a [Transition],
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SetTransitionsData {
-    set_workflow_transitions: Workflow,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SlaPoliciesData {
-    sla_policies: Vec<SlaPolicy>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UpdateSlaVariables {
-    ticket_type: TicketType,
-    response_hours: i32,
-    resolution_hours: i32,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct UpdateSlaData {
-    update_sla_policy: SlaPolicy,
-}
+same_fields!(set_workflow_transitions::SetWorkflowTransitionsSetWorkflowTransitionsTransitions
+    => Transition { from, to });
+same_fields!(set_workflow_transitions::SetWorkflowTransitionsSetWorkflowTransitions => Workflow {
+    id, ticket_type, name, initial_status, transitions each, updated_at
+});
+same_fields!(Transition => set_workflow_transitions::TransitionInput { from, to });
+same_fields!(update_sla_policy::UpdateSlaPolicyUpdateSlaPolicy => SlaPolicy {
+    ticket_type, response_hours, resolution_hours, updated_at
+});
+same_fields!(set_business_calendar::SetBusinessCalendarSetBusinessCalendarOpeningHours
+    => OpeningInterval { weekday, opens, closes });
+same_fields!(set_business_calendar::SetBusinessCalendarSetBusinessCalendar
+    => BusinessCalendarData { timezone, always_open, opening_hours each, holidays });
 
 /// Every ticket type's workflow (`workflows.graphql`).
 ///
@@ -84,8 +70,7 @@ struct UpdateSlaData {
 ///
 /// `FORBIDDEN` for customers, or any [`ApiError`] of the call.
 pub async fn fetch_workflows() -> Result<Vec<Workflow>, ApiError> {
-    let data: WorkflowsData = graphql(WORKFLOWS, NoVariables {}).await?;
-    Ok(data.workflows)
+    Ok(graphql::<Workflows>(workflows::Variables).await?.workflows)
 }
 
 /// Replaces a workflow's allowed moves (`set_workflow_transitions.graphql`).
@@ -98,12 +83,12 @@ pub async fn set_workflow_transitions(
     ticket_type: TicketType,
     transitions: &[Transition],
 ) -> Result<Workflow, ApiError> {
-    let variables = SetTransitionsVariables {
+    let variables = set_workflow_transitions::Variables {
         ticket_type,
-        transitions,
+        transitions: transitions.iter().cloned().map(Into::into).collect(),
     };
-    let data: SetTransitionsData = graphql(SET_WORKFLOW_TRANSITIONS, variables).await?;
-    Ok(data.set_workflow_transitions)
+    let data = graphql::<SetWorkflowTransitions>(variables).await?;
+    Ok(data.set_workflow_transitions.into())
 }
 
 /// Every ticket type's SLA policy (`sla_policies.graphql`).
@@ -112,8 +97,9 @@ pub async fn set_workflow_transitions(
 ///
 /// `FORBIDDEN` for customers, or any [`ApiError`] of the call.
 pub async fn fetch_sla_policies() -> Result<Vec<SlaPolicy>, ApiError> {
-    let data: SlaPoliciesData = graphql(SLA_POLICIES, NoVariables {}).await?;
-    Ok(data.sla_policies)
+    Ok(graphql::<SlaPolicies>(sla_policies::Variables)
+        .await?
+        .sla_policies)
 }
 
 /// Sets a ticket type's SLA hours (`update_sla_policy.graphql`).
@@ -124,81 +110,16 @@ pub async fn fetch_sla_policies() -> Result<Vec<SlaPolicy>, ApiError> {
 /// [`ApiError`] of the call.
 pub async fn update_sla_policy(
     ticket_type: TicketType,
-    response_hours: i32,
-    resolution_hours: i32,
+    response_hours: i64,
+    resolution_hours: i64,
 ) -> Result<SlaPolicy, ApiError> {
-    let variables = UpdateSlaVariables {
+    let variables = update_sla_policy::Variables {
         ticket_type,
         response_hours,
         resolution_hours,
     };
-    let data: UpdateSlaData = graphql(UPDATE_SLA_POLICY, variables).await?;
-    Ok(data.update_sla_policy)
-}
-
-const BUSINESS_CALENDAR: &str = include_str!("../../graphql/business_calendar.graphql");
-const SET_BUSINESS_CALENDAR: &str = include_str!("../../graphql/set_business_calendar.graphql");
-
-/// A day of the week, as the API names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Weekday {
-    Monday,
-    Tuesday,
-    Wednesday,
-    Thursday,
-    Friday,
-    Saturday,
-    Sunday,
-}
-
-impl Weekday {
-    /// Monday first.
-    pub const ALL: [Weekday; 7] = [
-        Weekday::Monday,
-        Weekday::Tuesday,
-        Weekday::Wednesday,
-        Weekday::Thursday,
-        Weekday::Friday,
-        Weekday::Saturday,
-        Weekday::Sunday,
-    ];
-
-    /// 0 for Monday … 6 for Sunday.
-    pub fn index(self) -> usize {
-        Weekday::ALL.iter().position(|d| *d == self).unwrap_or(0)
-    }
-}
-
-/// Opening hours of one weekday, `HH:MM`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpeningInterval {
-    pub weekday: Weekday,
-    pub opens: String,
-    pub closes: String,
-}
-
-/// The tenant's business calendar.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BusinessCalendar {
-    pub timezone: String,
-    #[serde(default, skip_serializing)]
-    pub always_open: bool,
-    pub opening_hours: Vec<OpeningInterval>,
-    pub holidays: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CalendarData {
-    business_calendar: BusinessCalendar,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SetCalendarData {
-    set_business_calendar: BusinessCalendar,
+    let data = graphql::<UpdateSlaPolicy>(variables).await?;
+    Ok(data.update_sla_policy.into())
 }
 
 /// The business calendar (`business_calendar.graphql`).
@@ -206,9 +127,10 @@ struct SetCalendarData {
 /// # Errors
 ///
 /// `FORBIDDEN` for customers, or any [`ApiError`] of the call.
-pub async fn fetch_business_calendar() -> Result<BusinessCalendar, ApiError> {
-    let data: CalendarData = graphql(BUSINESS_CALENDAR, NoVariables {}).await?;
-    Ok(data.business_calendar)
+pub async fn fetch_business_calendar() -> Result<BusinessCalendarData, ApiError> {
+    Ok(graphql::<BusinessCalendar>(business_calendar::Variables)
+        .await?
+        .business_calendar)
 }
 
 /// Replaces the business calendar (`set_business_calendar.graphql`).
@@ -218,8 +140,8 @@ pub async fn fetch_business_calendar() -> Result<BusinessCalendar, ApiError> {
 /// `FORBIDDEN` for non-admins, `BAD_USER_INPUT` for a zone, time or interval the server
 /// refuses, or any [`ApiError`] of the call.
 pub async fn set_business_calendar(
-    calendar: &BusinessCalendar,
-) -> Result<BusinessCalendar, ApiError> {
-    let data: SetCalendarData = graphql(SET_BUSINESS_CALENDAR, calendar).await?;
-    Ok(data.set_business_calendar)
+    calendar: CalendarInput,
+) -> Result<BusinessCalendarData, ApiError> {
+    let data = graphql::<SetBusinessCalendar>(calendar).await?;
+    Ok(data.set_business_calendar.into())
 }

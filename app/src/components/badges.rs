@@ -2,19 +2,17 @@
 
 use leptos::prelude::*;
 
-use crate::api::tickets::{TicketPriority, TicketStatus};
+use crate::api::{TicketPriority, TicketStatus};
 use crate::state::use_app_state;
 
 /// A ticket's priority, coloured by urgency.
 #[component]
 pub fn PriorityBadge(priority: TicketPriority) -> impl IntoView {
     let state = use_app_state();
+    let name = priority.css_name();
     view! {
-        <span
-            class=format!("badge priority-{}", priority.css_name())
-            data-priority=priority.css_name()
-        >
-            {move || state.texts().priority(priority)}
+        <span class=format!("badge priority-{name}") data-priority=name>
+            {move || state.texts().priority(&priority)}
         </span>
     }
 }
@@ -23,9 +21,10 @@ pub fn PriorityBadge(priority: TicketPriority) -> impl IntoView {
 #[component]
 pub fn StatusBadge(status: TicketStatus) -> impl IntoView {
     let state = use_app_state();
+    let class = format!("badge status status-{}", status.as_str().to_lowercase());
     view! {
-        <span class=format!("badge status status-{}", status.as_str().to_lowercase())>
-            {move || state.texts().status(status)}
+        <span class=class>
+            {move || state.texts().status(&status)}
         </span>
     }
 }

@@ -164,7 +164,7 @@ pub fn BudgetGauge(
     percent: f64,
     exceeded: bool,
     alerted: bool,
-    thresholds: Vec<i32>,
+    thresholds: Vec<i64>,
 ) -> impl IntoView {
     let (x, y) = arc_point(percent / 100.0);
     let class = if exceeded {
@@ -178,7 +178,9 @@ pub fn BudgetGauge(
         .into_iter()
         .filter(|t| *t <= 100)
         .map(|t| {
-            let (mx, my) = arc_point(f64::from(t) / 100.0);
+            // At most 100, so exact as a float.
+            #[allow(clippy::cast_precision_loss)]
+            let (mx, my) = arc_point(t as f64 / 100.0);
             let (ix, iy) = (60.0 + (mx - 60.0) * 0.78, 60.0 + (my - 60.0) * 0.78);
             view! { <line class="gauge-mark" x1=n(ix) y1=n(iy) x2=n(mx) y2=n(my) data-threshold=t.to_string()/> }
         })

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::auth::Role;
 use crate::api::live::LiveStatus;
+use crate::api::Role;
 use crate::i18n::Lang;
 use crate::state::use_app_state;
 
@@ -27,28 +27,28 @@ pub fn AppHeader(children: Children) -> impl IntoView {
         state.session.with(|session| {
             session
                 .as_ref()
-                .map(|session| texts().role(session.user.role))
+                .map(|session| texts().role(&session.user.role))
         })
     };
     let is_admin = move || {
         state.session.with(|session| {
             session
                 .as_ref()
-                .is_some_and(|session| session.user.role == Role::Admin)
+                .is_some_and(|session| session.user.role == Role::ADMIN)
         })
     };
     let is_staff = move || {
         state.session.with(|session| {
             session
                 .as_ref()
-                .is_some_and(|session| session.user.role != Role::Customer)
+                .is_some_and(|session| session.user.role != Role::CUSTOMER)
         })
     };
     let is_supervisor = move || {
         state.session.with(|session| {
             session
                 .as_ref()
-                .is_some_and(|session| matches!(session.user.role, Role::Admin | Role::Manager))
+                .is_some_and(|session| matches!(session.user.role, Role::ADMIN | Role::MANAGER))
         })
     };
     let live_label = move || match state.live.status.get() {

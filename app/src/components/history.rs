@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
+use crate::api::tickets::ticket::HistoryKind;
 use crate::api::tickets::HistoryEntry;
 use crate::components::time::Time;
 use crate::state::use_app_state;
@@ -36,7 +37,7 @@ pub fn HistoryList(
                         let kind = entry.kind.clone();
                         let from = entry.from_value.clone();
                         let to = entry.to_value.clone();
-                        let assignment = entry.kind == "ASSIGNED";
+                        let assignment = entry.kind == HistoryKind::ASSIGNED;
                         let change = move || {
                             let texts = texts();
                             let show = |value: &str| {
@@ -53,7 +54,7 @@ pub fn HistoryList(
                             }
                         };
                         view! {
-                            <li class="history-entry" data-kind=entry.kind.clone()>
+                            <li class="history-entry" data-kind=entry.kind.as_str().to_owned()>
                                 <Time instant=entry.created_at/>
                                 <strong>{move || texts().history_kind(&kind).to_owned()}</strong>
                                 <span class="change">{change}</span>

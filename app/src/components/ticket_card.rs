@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::tickets::TicketStatus;
 use crate::api::tickets::TicketSummary;
+use crate::api::TicketStatus;
 use crate::components::badges::PriorityBadge;
 use crate::components::sla::{SlaChip, SlaClock, SlaKind, SlaState};
 use crate::state::use_app_state;
@@ -24,7 +24,7 @@ pub fn TicketCard(ticket: TicketSummary) -> impl IntoView {
     let now = move || clock.map_or_else(js_sys::Date::now, |clock| clock.0.get());
     let finished = matches!(
         ticket.status,
-        TicketStatus::Resolved | TicketStatus::Closed | TicketStatus::Cancelled
+        TicketStatus::RESOLVED | TicketStatus::CLOSED | TicketStatus::CANCELLED
     );
     let responded = ticket.first_response_at.is_some() || finished;
     let response_due = ticket.response_due_at.clone();
@@ -40,7 +40,7 @@ pub fn TicketCard(ticket: TicketSummary) -> impl IntoView {
             data-testid="ticket-card"
             data-number=number
             data-id=ticket.id
-            data-status=ticket.status.as_str()
+            data-status=ticket.status.as_str().to_owned()
         >
             <A href=href>
                 <div class="card-top">

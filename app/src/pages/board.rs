@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::tickets::{BoardFilter, TicketPriority, TicketStatus, TicketSummary, TicketType};
+use crate::api::tickets::{BoardFilter, TicketSummary};
 use crate::api::{self, ApiError};
+use crate::api::{TicketPriority, TicketStatus, TicketType};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::components::ticket_card::TicketCard;
 use crate::state::use_app_state;
@@ -73,6 +74,7 @@ pub fn BoardPage() -> impl IntoView {
             ticket_type: ticket_type.get().map(|ticket_type| vec![ticket_type]),
             assignee_id,
             unassigned,
+            ..BoardFilter::default()
         }
     });
 
@@ -81,9 +83,9 @@ pub fn BoardPage() -> impl IntoView {
     // search (only the server can tell), live events update the cards shown.
     let board = RwSignal::new(Vec::<TicketSummary>::new());
     state.live.on_event(move |event| {
-        let ticket = &event.ticket.summary;
-        let matches = filter.with_untracked(|filter| filter.matches(ticket));
-        board.update(|tickets| apply_live(tickets, ticket, matches));
+        let ticket = TicketSummary::from(event.ticket.clone());
+        let matches = filter.with_untracked(|filter| filter.matches(&ticket));
+        board.update(|tickets| apply_live(tickets, &ticket, matches));
     });
 
     let page = LocalResource::new(move || {
@@ -177,13 +179,13 @@ fn BoardFilters(
     let priority_options = move || {
         TicketPriority::ALL
             .into_iter()
-            .map(|value| view! { <option value=value.as_str()>{texts().priority(value)}</option> })
+            .map(|value| view! { <option value=value.as_str().to_owned()>{texts().priority(&value)}</option> })
             .collect_view()
     };
     let type_options = move || {
         TicketType::ALL
             .into_iter()
-            .map(|value| view! { <option value=value.as_str()>{texts().ticket_type(value)}</option> })
+            .map(|value| view! { <option value=value.as_str().to_owned()>{texts().ticket_type(&value)}</option> })
             .collect_view()
     };
     let agent_options = move || {
@@ -252,29 +254,36 @@ fn BoardFilters(
 #[component]
 fn BoardColumn(status: TicketStatus, board: RwSignal<Vec<TicketSummary>>) -> impl IntoView {
     let state = use_app_state();
+    let status_of_cards = status.clone();
     let tickets = move || {
         board.with(|tickets| {
             tickets
                 .iter()
-                .filter(|ticket| ticket.status == status)
+                .filter(|ticket| ticket.status == status_of_cards)
                 .cloned()
                 .collect::<Vec<_>>()
         })
     };
-    let count = move || board.with(|tickets| tickets.iter().filter(|t| t.status == status).count());
+    // Two counts, each with its own copy of the status: the badge and the empty notice.
+    let count_of = move |status: TicketStatus| {
+        move || board.with(|tickets| tickets.iter().filter(|t| t.status == status).count())
+    };
+    let count = count_of(status.clone());
+    let shown_count = count_of(status.clone());
+    let name = status.as_str().to_owned();
     view! {
         <section
-            class=format!("column column-{}", status.as_str().to_lowercase())
-            data-testid=format!("column-{}", status.as_str())
+            class=format!("column column-{}", name.to_lowercase())
+            data-testid=format!("column-{name}")
         >
             <h2>
-                <span>{move || state.texts().status(status)}</span>
+                <span>{move || state.texts().status(&status)}</span>
                 <span class="count">{count}</span>
             </h2>
             <div class="cards">
                 // A card's key is its whole content, so a changed ticket is drawn anew.
                 <For each=tickets key=|ticket| ticket.clone() children=|ticket| view! { <TicketCard ticket/> }/>
-                <Show when=move || count() == 0>
+                <Show when=move || shown_count() == 0>
                     <p class="empty">{move || state.texts().board_empty_column}</p>
                 </Show>
             </div>
@@ -331,8 +340,8 @@ mod tests {
             number: format!("SUP-2026-{id:0>5}"),
             subject: format!("Subject {id}"),
             status,
-            priority: TicketPriority::Normal,
-            ticket_type: TicketType::Support,
+            priority: TicketPriority::NORMAL,
+            ticket_type: TicketType::SUPPORT,
             updated_at: updated_at.into(),
             customer: PersonRef {
                 id: "1".into(),
@@ -348,16 +357,16 @@ mod tests {
     #[test]
     fn live_tickets_follow_the_filter() {
         let high = BoardFilter {
-            priority: Some(vec![TicketPriority::High]),
+            priority: Some(vec![TicketPriority::HIGH]),
             ..BoardFilter::default()
         };
         let mut shown = Vec::new();
-        let mut urgent = ticket("1", TicketStatus::New, "2026-03-02T09:00:00Z");
-        urgent.priority = TicketPriority::High;
+        let mut urgent = ticket("1", TicketStatus::NEW, "2026-03-02T09:00:00Z");
+        urgent.priority = TicketPriority::HIGH;
         apply_live(&mut shown, &urgent, high.matches(&urgent));
         assert_eq!(shown.len(), 1, "a new matching ticket comes in");
         let mut lowered = urgent.clone();
-        lowered.priority = TicketPriority::Low;
+        lowered.priority = TicketPriority::LOW;
         apply_live(&mut shown, &lowered, high.matches(&lowered));
         assert!(shown.is_empty(), "a ticket that no longer matches goes");
         let search = BoardFilter {
@@ -375,38 +384,44 @@ mod tests {
 
     #[test]
     fn a_new_ticket_goes_first_and_a_known_one_is_replaced() {
-        let mut tickets = vec![ticket("1", TicketStatus::New, "2026-01-01T00:00:00Z")];
+        let mut tickets = vec![ticket("1", TicketStatus::NEW, "2026-01-01T00:00:00Z")];
         upsert_ticket(
             &mut tickets,
-            &ticket("2", TicketStatus::New, "2026-01-02T00:00:00Z"),
+            &ticket("2", TicketStatus::NEW, "2026-01-02T00:00:00Z"),
         );
         upsert_ticket(
             &mut tickets,
-            &ticket("1", TicketStatus::Open, "2026-01-03T00:00:00Z"),
+            &ticket("1", TicketStatus::OPEN, "2026-01-03T00:00:00Z"),
         );
-        let ids: Vec<_> = tickets.iter().map(|t| (t.id.as_str(), t.status)).collect();
-        assert_eq!(ids, [("2", TicketStatus::New), ("1", TicketStatus::Open)]);
+        let ids: Vec<_> = tickets
+            .iter()
+            .map(|t| (t.id.as_str(), t.status.clone()))
+            .collect();
+        assert_eq!(ids, [("2", TicketStatus::NEW), ("1", TicketStatus::OPEN)]);
     }
 
     #[test]
     fn loading_keeps_only_newer_live_changes() {
         let loaded = vec![
-            ticket("2", TicketStatus::Open, "2026-01-05T00:00:00Z"),
-            ticket("1", TicketStatus::New, "2026-01-01T00:00:00Z"),
+            ticket("2", TicketStatus::OPEN, "2026-01-05T00:00:00Z"),
+            ticket("1", TicketStatus::NEW, "2026-01-01T00:00:00Z"),
         ];
         let live = [
-            ticket("3", TicketStatus::New, "2026-01-06T00:00:00Z"),
-            ticket("2", TicketStatus::New, "2026-01-04T00:00:00Z"),
-            ticket("1", TicketStatus::Closed, "2026-01-07T00:00:00Z"),
+            ticket("3", TicketStatus::NEW, "2026-01-06T00:00:00Z"),
+            ticket("2", TicketStatus::NEW, "2026-01-04T00:00:00Z"),
+            ticket("1", TicketStatus::CLOSED, "2026-01-07T00:00:00Z"),
         ];
         let merged = merge_loaded(loaded, &live);
-        let ids: Vec<_> = merged.iter().map(|t| (t.id.as_str(), t.status)).collect();
+        let ids: Vec<_> = merged
+            .iter()
+            .map(|t| (t.id.as_str(), t.status.clone()))
+            .collect();
         assert_eq!(
             ids,
             [
-                ("3", TicketStatus::New),
-                ("2", TicketStatus::Open),
-                ("1", TicketStatus::Closed)
+                ("3", TicketStatus::NEW),
+                ("2", TicketStatus::OPEN),
+                ("1", TicketStatus::CLOSED)
             ]
         );
     }

@@ -4,9 +4,8 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::api::auth::Role;
-use crate::api::reports::{Budget, DateRange, HourlyCost};
-use crate::api::tickets::PersonRef;
+use crate::api::reports::{Agent, Budget, DateRange, HourlyCost};
+use crate::api::Role;
 use crate::api::{self, ApiError};
 use crate::components::charts::BudgetGauge;
 use crate::components::error_view::{ErrorList, ErrorMessage};
@@ -147,7 +146,7 @@ fn HourlyCostsPanel() -> impl IntoView {
         state.session.with(|session| {
             session
                 .as_ref()
-                .is_some_and(|session| session.user.role == Role::Admin)
+                .is_some_and(|session| session.user.role == Role::ADMIN)
         })
     };
     let version = RwSignal::new(0_u32);
@@ -190,7 +189,7 @@ fn HourlyCostsPanel() -> impl IntoView {
 /// One staff member's current cost and, for admins, the form to set a new one.
 #[component]
 fn HourlyCostRow(
-    agent: PersonRef,
+    agent: Agent,
     current: Option<HourlyCost>,
     editable: bool,
     version: RwSignal<u32>,

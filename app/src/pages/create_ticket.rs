@@ -9,11 +9,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::api::auth::Role;
-use crate::api::tickets::{
-    CreateTicketInput, CustomerContact, TicketCategory, TicketPriority, TicketType,
-};
+use crate::api::people::CustomerContact;
+use crate::api::tickets::CreateTicketInput;
 use crate::api::{self, ApiError};
+use crate::api::{Role, TicketCategory, TicketPriority, TicketType};
 use crate::components::error_view::ErrorMessage;
 use crate::state::use_app_state;
 
@@ -35,14 +34,14 @@ pub fn CreateTicketPage() -> impl IntoView {
     let is_staff = state.session.with_untracked(|session| {
         session
             .as_ref()
-            .is_some_and(|session| session.user.role != Role::Customer)
+            .is_some_and(|session| session.user.role != Role::CUSTOMER)
     });
     let navigate = use_navigate();
     let query = use_query_map();
 
-    let ticket_type = RwSignal::new(TicketType::Support);
-    let category = RwSignal::new(TicketCategory::Other);
-    let priority = RwSignal::new(TicketPriority::Normal);
+    let ticket_type = RwSignal::new(TicketType::SUPPORT);
+    let category = RwSignal::new(TicketCategory::OTHER);
+    let priority = RwSignal::new(TicketPriority::NORMAL);
     let subject = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let customer = RwSignal::new(
@@ -58,7 +57,7 @@ pub fn CreateTicketPage() -> impl IntoView {
         let input = input.clone();
         let navigate = navigate.clone();
         async move {
-            let created = api::tickets::create_ticket(&input).await?;
+            let created = api::tickets::create_ticket(input).await?;
             navigate(
                 &format!("/tickets/{}", created.id),
                 NavigateOptions::default(),
@@ -84,11 +83,12 @@ pub fn CreateTicketPage() -> impl IntoView {
         }
         create.dispatch_local(CreateTicketInput {
             ticket_type: ticket_type.get_untracked(),
-            category: category.get_untracked(),
-            priority: priority.get_untracked(),
+            category: Some(category.get_untracked()),
+            priority: Some(priority.get_untracked()),
             subject: subject_text,
             description: description_text,
             customer_id: if is_staff { customer_id } else { None },
+            channel: None,
         });
     };
 
@@ -96,9 +96,11 @@ pub fn CreateTicketPage() -> impl IntoView {
         TicketType::ALL
             .into_iter()
             .map(|value| {
+                let name = value.as_str().to_owned();
+                let label = value.clone();
                 view! {
-                    <option value=value.as_str() selected=move || ticket_type.get() == value>
-                        {move || texts().ticket_type(value)}
+                    <option value=name selected=move || ticket_type.with(|chosen| *chosen == value)>
+                        {move || texts().ticket_type(&label)}
                     </option>
                 }
             })
@@ -108,9 +110,11 @@ pub fn CreateTicketPage() -> impl IntoView {
         TicketCategory::ALL
             .into_iter()
             .map(|value| {
+                let name = value.as_str().to_owned();
+                let label = value.clone();
                 view! {
-                    <option value=value.as_str() selected=move || category.get() == value>
-                        {move || texts().category(value)}
+                    <option value=name selected=move || category.with(|chosen| *chosen == value)>
+                        {move || texts().category(&label)}
                     </option>
                 }
             })
@@ -120,9 +124,11 @@ pub fn CreateTicketPage() -> impl IntoView {
         TicketPriority::ALL
             .into_iter()
             .map(|value| {
+                let name = value.as_str().to_owned();
+                let label = value.clone();
                 view! {
-                    <option value=value.as_str() selected=move || priority.get() == value>
-                        {move || texts().priority(value)}
+                    <option value=name selected=move || priority.with(|chosen| *chosen == value)>
+                        {move || texts().priority(&label)}
                     </option>
                 }
             })

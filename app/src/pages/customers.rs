@@ -7,8 +7,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::crm::{ActivityInput, CustomerCard, CustomerDetails, Segment, TimelineEntry};
+use crate::api::crm::{
+    ActivityInput, Card as CustomerCard, CustomerDetails, Segment, TimelineEntry,
+};
 use crate::api::{self, ApiError};
+use crate::api::{ActivityKind, Channel};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::components::time::Time;
 use crate::state::use_app_state;
@@ -36,7 +39,7 @@ pub fn CustomersPage() -> impl IntoView {
                     .into_iter()
                     .map(|c| {
                         let href = format!("/customers/{}", c.id);
-                        let segment = c.segment;
+                        let segment = c.segment.clone();
                         let tags = c.tags.join(", ");
                         view! {
                             <tr data-testid="customer-row">
@@ -46,7 +49,7 @@ pub fn CustomersPage() -> impl IntoView {
                                 </td>
                                 <td>{c.email.clone().unwrap_or_default()}</td>
                                 <td>{c.phone.clone().unwrap_or_default()}</td>
-                                <td>{move || texts().segment(segment)}</td>
+                                <td>{move || texts().segment(&segment)}</td>
                                 <td class="num">{c.total_orders}</td>
                                 <td class="num">{c.total_revenue.clone()}</td>
                                 <td class="num">{c.notes_count}</td>
@@ -80,7 +83,10 @@ pub fn CustomersPage() -> impl IntoView {
     };
     let segment_options = Segment::ALL
         .into_iter()
-        .map(|s| view! { <option value=s.as_str()>{move || texts().segment(s)}</option> })
+        .map(|s| {
+            let name = s.as_str().to_owned();
+            view! { <option value=name>{move || texts().segment(&s)}</option> }
+        })
         .collect_view();
     view! {
         <section class="customers-page">
@@ -156,32 +162,32 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
     let company = RwSignal::new(card.company.clone().unwrap_or_default());
     let email = RwSignal::new(card.email.clone().unwrap_or_default());
     let phone = RwSignal::new(card.phone.clone().unwrap_or_default());
-    let segment = RwSignal::new(card.segment);
+    let segment = RwSignal::new(card.segment.clone());
     let address = RwSignal::new(card.address.clone().unwrap_or_default());
     let city = RwSignal::new(card.city.clone().unwrap_or_default());
     let postal_code = RwSignal::new(card.postal_code.clone().unwrap_or_default());
     let save = Action::new_local({
-        let id = id.clone();
         move |details: &CustomerDetails| {
-            let id = id.clone();
             let details = details.clone();
             async move {
-                api::crm::update_customer(&id, &details).await?;
+                api::crm::update_customer(details).await?;
                 bump();
                 Ok::<(), ApiError>(())
             }
         }
     });
     let save_error = move || save.value().get().and_then(Result::err);
+    let save_id = id.clone();
     let on_save = move |event: SubmitEvent| {
         event.prevent_default();
         save.dispatch_local(CustomerDetails {
-            first_name: first_name.get_untracked(),
-            last_name: last_name.get_untracked(),
+            id: save_id.clone(),
+            first_name: Some(first_name.get_untracked()),
+            last_name: Some(last_name.get_untracked()),
             company: optional(company.get_untracked()),
             email: optional(email.get_untracked()),
             phone: optional(phone.get_untracked()),
-            segment: segment.get_untracked(),
+            segment: Some(segment.get_untracked()),
             address: optional(address.get_untracked()),
             city: optional(city.get_untracked()),
             postal_code: optional(postal_code.get_untracked()),
@@ -205,9 +211,11 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
     let segment_options = Segment::ALL
         .into_iter()
         .map(|s| {
+            let name = s.as_str().to_owned();
+            let label = s.clone();
             view! {
-                <option value=s.as_str() selected=move || segment.get() == s>
-                    {move || texts().segment(s)}
+                <option value=name selected=move || segment.with(|chosen| *chosen == s)>
+                    {move || texts().segment(&label)}
                 </option>
             }
         })
@@ -286,20 +294,23 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
     };
 
     // Interactions recorded by hand.
-    let activity_kind = RwSignal::new(api::crm::ACTIVITY_KINDS[0].to_owned());
+    let activity_kind = RwSignal::new(api::crm::ACTIVITY_KINDS[0].as_str().to_owned());
     let activity_channel = RwSignal::new(String::new());
     let activity_text = RwSignal::new(String::new());
     let activity_action = Action::new_local({
         let id = id.clone();
         move |(): &()| {
+            let kind = activity_kind.get_untracked();
             let input = ActivityInput {
                 customer_id: id.clone(),
-                kind: activity_kind.get_untracked(),
-                channel: optional(activity_channel.get_untracked()),
+                kind: ActivityKind::parse(&kind).unwrap_or(ActivityKind::Other(kind)),
+                channel: optional(activity_channel.get_untracked())
+                    .map(|name| Channel::parse(&name).unwrap_or(Channel::Other(name))),
                 description: optional(activity_text.get_untracked()),
+                occurred_at: None,
             };
             async move {
-                api::crm::log_activity(&input).await?;
+                api::crm::log_activity(input).await?;
                 activity_text.set(String::new());
                 bump();
                 Ok::<(), ApiError>(())
@@ -313,11 +324,17 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
     };
     let kind_options = api::crm::ACTIVITY_KINDS
         .into_iter()
-        .map(|kind| view! { <option value=kind>{move || texts().activity_kind(kind)}</option> })
+        .map(|kind| {
+            let name = kind.as_str().to_owned();
+            view! { <option value=name>{move || texts().activity_kind(&kind).to_owned()}</option> }
+        })
         .collect_view();
     let channel_options = api::crm::CHANNELS
         .into_iter()
-        .map(|channel| view! { <option value=channel>{move || texts().channel(channel)}</option> })
+        .map(|channel| {
+            let name = channel.as_str().to_owned();
+            view! { <option value=name>{move || texts().channel(&channel).to_owned()}</option> }
+        })
         .collect_view();
 
     let new_ticket = format!("/tickets/new?customer={}", card.id);
@@ -334,7 +351,7 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
         <header class="customer-header">
             <h1 data-testid="customer-name">{card.display_name.clone()}</h1>
             <span class="badge" data-testid="customer-segment-badge">
-                {move || texts().segment(card.segment)}
+                {move || texts().segment(&card.segment)}
             </span>
             <div class="spacer"></div>
             <A href=new_ticket attr:class="button" attr:data-testid="customer-create-ticket">
@@ -482,7 +499,7 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
         Some(entry.title.clone())
     };
     view! {
-        <li class="timeline-entry" data-testid="timeline-entry" data-kind=entry.kind.clone()>
+        <li class="timeline-entry" data-testid="timeline-entry" data-kind=entry.kind.as_str().to_owned()>
             <span class="badge">{move || state.texts().crm.timeline_kind(&kind).to_owned()}</span>
             " "
             <Time instant=entry.at.clone()/>

@@ -4,13 +4,11 @@
 //! follows the `leadEvents` subscription: a change made by a colleague reloads it, since
 //! the column totals are aggregated by the server.
 
-use futures::future::{AbortHandle, Abortable};
 use leptos::ev::{DragEvent, SubmitEvent};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::crm::{LeadCard, LeadsBoard, MeetingInput, PipelineStage, Stage};
+use crate::api::crm::{Board as LeadsBoard, LeadCard, MeetingInput, PipelineStage, Stage};
 use crate::api::{self, ApiError};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::state::use_app_state;
@@ -33,19 +31,11 @@ pub fn LeadsPage() -> impl IntoView {
     let texts = move || state.texts().crm;
     let reload = RwSignal::new(0_u32);
     provide_context(LastMeeting(RwSignal::new(None)));
-    let token = state
-        .session
-        .with_untracked(|session| session.as_ref().map(|s| s.token.clone()));
-    if let Some(token) = token {
-        let (abort, registration) = AbortHandle::new_pair();
-        spawn_local(async move {
-            let follow = api::live::follow_lead_events(token, move |_| {
-                let _ = reload.try_update(|n| *n += 1);
-            });
-            let _ = Abortable::new(follow, registration).await;
+    state
+        .live
+        .subscribe::<api::crm::LeadEvents>(api::crm::lead_events::Variables, move |_| {
+            let _ = reload.try_update(|n| *n += 1);
         });
-        on_cleanup(move || abort.abort());
-    }
     let board = LocalResource::new(move || {
         reload.track();
         api::crm::fetch_leads_board()
@@ -102,8 +92,10 @@ fn Column(
 ) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts().crm;
-    let stage = column.stage;
+    let stage = column.stage.clone();
     let droppable = Stage::OPEN.contains(&stage);
+    let stage_name = stage.as_str().to_owned();
+    let dropped_stage = stage.clone();
     let here: Vec<String> = cards.iter().map(|card| card.id.clone()).collect();
     let cards = cards
         .into_iter()
@@ -129,7 +121,7 @@ fn Column(
             .and_then(|data| data.get_data(DRAG_TYPE).ok())
             .unwrap_or_default();
         if !id.is_empty() && !here.contains(&id) {
-            change.dispatch_local(LeadChange::Move(id, stage));
+            change.dispatch_local(LeadChange::Move(id, dropped_stage.clone()));
         }
     };
     view! {
@@ -137,13 +129,13 @@ fn Column(
             class="column"
             class:drop-target=move || over.get()
             data-testid="lead-column"
-            data-stage=stage.as_str()
+            data-stage=stage_name
             on:dragover=on_dragover
             on:dragleave=move |_| over.set(false)
             on:drop=on_drop
         >
             <header>
-                <h2>{move || texts().stage(stage)}</h2>
+                <h2>{move || texts().stage(&stage)}</h2>
                 <p class="muted">
                     <span data-testid="lead-column-count">{column.count}</span>
                     " " {move || texts().leads_count}
@@ -164,7 +156,7 @@ fn Column(
 fn Card(card: LeadCard, change: Action<LeadChange, Result<(), ApiError>>) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts().crm;
-    let open = !matches!(card.stage, Stage::Won | Stage::Lost);
+    let open = !matches!(card.stage, Stage::WON | Stage::LOST);
     let id = card.id.clone();
     let amount = RwSignal::new(card.opportunity_value.clone().unwrap_or_default());
     let reason = RwSignal::new(String::new());
@@ -172,9 +164,11 @@ fn Card(card: LeadCard, change: Action<LeadChange, Result<(), ApiError>>) -> imp
     let stage_options = Stage::OPEN
         .into_iter()
         .map(|s| {
+            let name = s.as_str().to_owned();
+            let selected = card.stage == s;
             view! {
-                <option value=s.as_str() selected=card.stage == s>
-                    {move || texts().stage(s)}
+                <option value=name selected=selected>
+                    {move || texts().stage(&s)}
                 </option>
             }
         })
@@ -312,8 +306,11 @@ fn MeetingForm(lead_id: String) -> impl IntoView {
                 duration_minutes: duration.get_untracked().trim().parse().unwrap_or(0),
                 location: Some(location.get_untracked().trim().to_owned())
                     .filter(|l| !l.is_empty()),
+                video_url: None,
+                attendees: None,
+                notes: None,
             };
-            api::crm::schedule_meeting(&input).await?;
+            api::crm::schedule_meeting(input).await?;
             // The live reload that follows may already have replaced this card.
             let _ = title.try_set(String::new());
             let path = format!("/leads/{lead_id}/meetings.ics");

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsValue;
 
 use crate::api;
-use crate::api::reports::{DateRange, ReportDashboard};
+use crate::api::reports::{Dashboard as ReportDashboard, DateRange};
 use crate::components::charts::{BarPair, PairedBarChart, StarDistribution};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::i18n::ReportTexts;

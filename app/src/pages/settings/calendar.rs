@@ -4,7 +4,10 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::api::settings::{BusinessCalendar, OpeningInterval, Weekday};
+use crate::api::settings::{
+    BusinessCalendarData as BusinessCalendar, CalendarInput, OpeningInterval, OpeningIntervalInput,
+};
+use crate::api::Weekday;
 use crate::api::{self, ApiError};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::state::use_app_state;
@@ -77,7 +80,7 @@ fn CalendarEditor(calendar: BusinessCalendar) -> impl IntoView {
         next_key.set_value(key + 1);
         Row {
             key,
-            weekday: RwSignal::new(interval.weekday),
+            weekday: RwSignal::new(interval.weekday.clone()),
             opens: RwSignal::new(interval.opens.clone()),
             closes: RwSignal::new(interval.closes.clone()),
         }
@@ -93,10 +96,10 @@ fn CalendarEditor(calendar: BusinessCalendar) -> impl IntoView {
     let bad_date = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
 
-    let save = Action::new_local(move |calendar: &BusinessCalendar| {
+    let save = Action::new_local(move |calendar: &CalendarInput| {
         let calendar = calendar.clone();
         async move {
-            let stored = api::settings::set_business_calendar(&calendar).await?;
+            let stored = api::settings::set_business_calendar(calendar).await?;
             timezone.set(stored.timezone.clone());
             holidays.set(stored.holidays.join("\n"));
             rows.set(stored.opening_hours.iter().map(make_row).collect());
@@ -116,15 +119,14 @@ fn CalendarEditor(calendar: BusinessCalendar) -> impl IntoView {
                 let opening_hours = rows
                     .get_untracked()
                     .iter()
-                    .map(|row| OpeningInterval {
+                    .map(|row| OpeningIntervalInput {
                         weekday: row.weekday.get_untracked(),
                         opens: row.opens.get_untracked(),
                         closes: row.closes.get_untracked(),
                     })
                     .collect();
-                save.dispatch_local(BusinessCalendar {
+                save.dispatch_local(CalendarInput {
                     timezone: timezone.get_untracked().trim().to_owned(),
-                    always_open: false,
                     opening_hours,
                     holidays: dates,
                 });
@@ -134,7 +136,7 @@ fn CalendarEditor(calendar: BusinessCalendar) -> impl IntoView {
     };
     let add_row = move |_| {
         let row = make_row(&OpeningInterval {
-            weekday: Weekday::Monday,
+            weekday: Weekday::MONDAY,
             opens: "09:00".into(),
             closes: "18:00".into(),
         });
@@ -164,10 +166,11 @@ fn CalendarEditor(calendar: BusinessCalendar) -> impl IntoView {
                             Weekday::ALL
                                 .into_iter()
                                 .map(|day| {
-                                    let name = format!("{day:?}");
+                                    let name = day.as_str().to_owned();
+                                    let index = day.index();
                                     view! {
-                                        <option value=name.clone() selected=move || row.weekday.get() == day>
-                                            {move || texts().weekdays[day.index()]}
+                                        <option value=name selected=move || row.weekday.with(|chosen| *chosen == day)>
+                                            {move || texts().weekdays[index]}
                                         </option>
                                     }
                                 })
@@ -179,7 +182,7 @@ fn CalendarEditor(calendar: BusinessCalendar) -> impl IntoView {
                                     data-testid="calendar-weekday"
                                     on:change=move |event| {
                                         let value = event_target_value(&event);
-                                        if let Some(day) = Weekday::ALL.into_iter().find(|d| format!("{d:?}") == value) {
+                                        if let Some(day) = Weekday::parse(&value) {
                                             row.weekday.set(day);
                                         }
                                     }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde_json::json;
 
 use crate::api::integrations::{Integration, NewIntegration};
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, IntegrationKind};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::i18n::Lang;
 use crate::state::use_app_state;
@@ -138,7 +138,7 @@ fn IntegrationTable(
     let rows = list
         .into_iter()
         .map(|integration| {
-            let kind = integration.kind.clone();
+            let kind = integration.kind.as_str().to_owned();
             let active = integration.is_active;
             view! {
                 <tr data-testid="integration" data-kind=kind.clone()>
@@ -267,7 +267,7 @@ fn IntegrationForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl
             ),
         };
         create.dispatch_local(NewIntegration {
-            kind,
+            kind: IntegrationKind::parse(&kind).unwrap_or(IntegrationKind::Other(kind)),
             name: name.get_untracked(),
             credentials,
             settings,

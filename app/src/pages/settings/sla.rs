@@ -44,13 +44,16 @@ fn SlaEditor(policy: SlaPolicy) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
     let ticket_type = policy.ticket_type;
+    let type_name = ticket_type.as_str().to_owned();
+    let save_type = ticket_type.clone();
     let response = RwSignal::new(policy.response_hours.to_string());
     let resolution = RwSignal::new(policy.resolution_hours.to_string());
     let invalid = RwSignal::new(false);
     let saved = RwSignal::new(false);
 
-    let save = Action::new_local(move |hours: &(i32, i32)| {
+    let save = Action::new_local(move |hours: &(i64, i64)| {
         let (response_hours, resolution_hours) = *hours;
+        let ticket_type = save_type.clone();
         async move {
             let policy =
                 api::settings::update_sla_policy(ticket_type, response_hours, resolution_hours)
@@ -67,7 +70,7 @@ fn SlaEditor(policy: SlaPolicy) -> impl IntoView {
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         saved.set(false);
-        let parse = |text: String| text.trim().parse::<i32>().ok().filter(|hours| *hours > 0);
+        let parse = |text: String| text.trim().parse::<i64>().ok().filter(|hours| *hours > 0);
         match (
             parse(response.get_untracked()),
             parse(resolution.get_untracked()),
@@ -84,10 +87,10 @@ fn SlaEditor(policy: SlaPolicy) -> impl IntoView {
         <form
             class="panel sla-policy"
             data-testid="sla-policy"
-            data-type=ticket_type.as_str()
+            data-type=type_name
             on:submit=on_submit
         >
-            <h2>{move || texts().ticket_type(ticket_type)}</h2>
+            <h2>{move || texts().ticket_type(&ticket_type)}</h2>
             <label>
                 <span>{move || texts().sla_response_hours}</span>
                 <input

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use crate::api::settings::{Transition, Workflow};
-use crate::api::tickets::{TicketStatus, TicketType};
 use crate::api::{self, ApiError};
+use crate::api::{TicketStatus, TicketType};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::state::use_app_state;
 
@@ -51,20 +51,22 @@ fn WorkflowEditor(workflow: Workflow) -> impl IntoView {
         workflow
             .transitions
             .iter()
-            .map(|transition| (transition.from, transition.to))
+            .map(|transition| (transition.from.clone(), transition.to.clone()))
             .collect::<BTreeSet<_>>(),
     );
     let saved = RwSignal::new(false);
 
+    let save_type = ticket_type.clone();
     let save = Action::new_local(move |transitions: &Vec<Transition>| {
         let transitions = transitions.clone();
+        let ticket_type = save_type.clone();
         async move {
             let workflow =
                 api::settings::set_workflow_transitions(ticket_type, &transitions).await?;
             moves.set(
                 workflow
                     .transitions
-                    .iter()
+                    .into_iter()
                     .map(|transition| (transition.from, transition.to))
                     .collect(),
             );
@@ -86,7 +88,7 @@ fn WorkflowEditor(workflow: Workflow) -> impl IntoView {
 
     let header = TicketStatus::ALL
         .into_iter()
-        .map(|to| view! { <th scope="col">{move || texts().status(to)}</th> })
+        .map(|to| view! { <th scope="col">{move || texts().status(&to)}</th> })
         .collect_view();
     let rows = TicketStatus::ALL
         .into_iter()
@@ -94,24 +96,31 @@ fn WorkflowEditor(workflow: Workflow) -> impl IntoView {
             let cells = TicketStatus::ALL
                 .into_iter()
                 .map(|to| {
-                    let checked = move || moves.with(|moves| moves.contains(&(from, to)));
+                    let same = from == to;
+                    let data_from = from.as_str().to_owned();
+                    let data_to = to.as_str().to_owned();
+                    let cell = (from.clone(), to);
+                    let checked = {
+                        let cell = cell.clone();
+                        move || moves.with(|moves| moves.contains(&cell))
+                    };
                     view! {
                         <td>
                             <input
                                 type="checkbox"
                                 data-testid="workflow-cell"
-                                data-from=from.as_str()
-                                data-to=to.as_str()
-                                disabled=from == to
+                                data-from=data_from
+                                data-to=data_to
+                                disabled=same
                                 prop:checked=checked
                                 on:change=move |event| {
                                     saved.set(false);
                                     let on = event_target_checked(&event);
                                     moves.update(|moves| {
                                         if on {
-                                            moves.insert((from, to));
+                                            moves.insert(cell.clone());
                                         } else {
-                                            moves.remove(&(from, to));
+                                            moves.remove(&cell);
                                         }
                                     });
                                 }
@@ -122,18 +131,19 @@ fn WorkflowEditor(workflow: Workflow) -> impl IntoView {
                 .collect_view();
             view! {
                 <tr>
-                    <th scope="row">{move || texts().status(from)}</th>
+                    <th scope="row">{move || texts().status(&from)}</th>
                     {cells}
                 </tr>
             }
         })
         .collect_view();
 
+    let type_name = ticket_type.as_str().to_owned();
     view! {
-        <section class="panel workflow" data-testid="workflow" data-type=ticket_type.as_str()>
-            <h2>{move || texts().ticket_type(ticket_type)} " — " {workflow.name}</h2>
+        <section class="panel workflow" data-testid="workflow" data-type=type_name>
+            <h2>{move || texts().ticket_type(&ticket_type)} " — " {workflow.name}</h2>
             <p class="muted">
-                {move || texts().workflow_initial} " " {move || texts().status(initial)}
+                {move || texts().workflow_initial} " " {move || texts().status(&initial)}
             </p>
             <table class="matrix">
                 <thead>

@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::tickets::{PersonRef, TicketDetail, TicketPriority};
-use crate::api::{self, ApiError};
+use crate::api::people::Agent;
+use crate::api::tickets::TicketDetail;
+use crate::api::{self, ApiError, TicketPriority};
 use crate::components::error_view::ErrorMessage;
 use crate::state::use_app_state;
 
@@ -14,12 +15,12 @@ use super::refresh_history;
 pub fn PrioritySelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
-    let current = Memo::new(move |_| detail.with(|detail| detail.priority));
+    let current = Memo::new(move |_| detail.with(|detail| detail.priority.clone()));
     // Bumped after a refused change, to put the drop-down back on the current priority.
     let redraw = RwSignal::new(0_u32);
 
     let change = Action::new_local(move |priority: &TicketPriority| {
-        let priority = *priority;
+        let priority = priority.clone();
         let ticket_id = ticket_id.clone();
         async move {
             match api::tickets::change_ticket_priority(&ticket_id, priority).await {
@@ -40,7 +41,7 @@ pub fn PrioritySelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl
 
     let on_change =
         move |event: leptos::ev::Event| match TicketPriority::parse(&event_target_value(&event)) {
-            Some(priority) if priority != current.get_untracked() => {
+            Some(priority) if current.with_untracked(|current| priority != *current) => {
                 change.dispatch_local(priority);
             }
             _ => {}
@@ -53,8 +54,8 @@ pub fn PrioritySelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl
             .into_iter()
             .map(|priority| {
                 view! {
-                    <option value=priority.as_str() selected=priority == current>
-                        {texts().priority(priority)}
+                    <option value=priority.as_str().to_owned() selected=priority == current>
+                        {texts().priority(&priority)}
                     </option>
                 }
             })
@@ -63,7 +64,7 @@ pub fn PrioritySelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl
             <select
                 data-testid="priority-select"
                 name="priority"
-                prop:value=current.as_str()
+                prop:value=current.as_str().to_owned()
                 disabled=move || pending.get()
                 on:change=on_change
             >
@@ -88,7 +89,7 @@ pub fn PrioritySelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl
 pub fn AssigneeSelect(
     ticket_id: String,
     detail: RwSignal<TicketDetail>,
-    agents: LocalResource<Result<Vec<PersonRef>, ApiError>>,
+    agents: LocalResource<Result<Vec<Agent>, ApiError>>,
 ) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
@@ -137,7 +138,7 @@ pub fn AssigneeSelect(
         let mut people = agents.get().and_then(Result::ok).unwrap_or_default();
         if let Some(current) = &current {
             if !people.iter().any(|agent| agent.id == current.id) {
-                people.insert(0, current.clone());
+                people.insert(0, current.clone().into());
             }
         }
         let options = people

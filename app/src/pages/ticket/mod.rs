@@ -17,9 +17,9 @@ use leptos_router::hooks::use_params_map;
 
 use leptos::task::spawn_local;
 
-use crate::api::auth::Role;
-use crate::api::tickets::{Message, ReplyInput, TicketDetail, TicketStatus};
+use crate::api::tickets::{Message, ReplyInput, TicketDetail};
 use crate::api::{self, ApiError};
+use crate::api::{AuthorKind, Role, TicketStatus, TicketType};
 use crate::components::badges::{PriorityBadge, StatusBadge};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::components::history::HistoryList;
@@ -89,16 +89,16 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     let texts = move || state.texts();
     let role = state
         .session
-        .with_untracked(|session| session.as_ref().map(|session| session.user.role));
-    let is_staff = role.is_some_and(Role::is_staff);
-    let is_customer = role == Some(Role::Customer);
+        .with_untracked(|session| session.as_ref().map(|session| session.user.role.clone()));
+    let is_staff = role.as_ref().is_some_and(Role::is_staff);
+    let is_customer = role == Some(Role::CUSTOMER);
     let ticket_id = ticket.id.clone();
     let detail = RwSignal::new(ticket);
 
     {
         let ticket_id = ticket_id.clone();
         state.live.on_event(move |event| {
-            if event.ticket.summary.id != ticket_id {
+            if event.ticket.id != ticket_id {
                 return;
             }
             detail.update(|detail| {
@@ -106,7 +106,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                 if let Some(message) = &event.message {
                     // The server filters internal notes for customers; this is a second net.
                     if is_staff || !message.internal {
-                        detail.add_message(message.clone());
+                        detail.add_message(message.clone().into());
                     }
                 }
             });
@@ -117,8 +117,8 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     }
 
     let field = move |read: fn(&TicketDetail) -> String| move || detail.with(read);
-    let status = Memo::new(move |_| detail.with(|detail| detail.status));
-    let priority = Memo::new(move |_| detail.with(|detail| detail.priority));
+    let status = Memo::new(move |_| detail.with(|detail| detail.status.clone()));
+    let priority = Memo::new(move |_| detail.with(|detail| detail.priority.clone()));
     let assignee = move || {
         detail
             .with(|detail| detail.assignee.as_ref().map(|a| a.display_name.clone()))
@@ -140,8 +140,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     let select_ticket_id = ticket_id.clone();
     let priority_ticket_id = ticket_id.clone();
     let assignee_ticket_id = ticket_id.clone();
-    let is_sales = detail.with_untracked(|detail| detail.ticket_type)
-        == crate::api::tickets::TicketType::Sales;
+    let is_sales = detail.with_untracked(|detail| detail.ticket_type == TicketType::SALES);
     let convert_ticket_id = ticket_id.clone();
     let rating_ticket_id = ticket_id.clone();
     let time_ticket_id = ticket_id.clone();
@@ -170,7 +169,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
         detail.with(|detail| {
             let done = matches!(
                 detail.status,
-                TicketStatus::Resolved | TicketStatus::Closed | TicketStatus::Cancelled
+                TicketStatus::RESOLVED | TicketStatus::CLOSED | TicketStatus::CANCELLED
             );
             SlaState::at(detail.resolution_due_at.as_deref(), done, now.get())
         })
@@ -178,7 +177,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     let show_rating = move || {
         is_customer
             && detail.with(|detail| {
-                matches!(detail.status, TicketStatus::Resolved | TicketStatus::Closed)
+                matches!(detail.status, TicketStatus::RESOLVED | TicketStatus::CLOSED)
                     || detail.satisfaction_rating.is_some()
             })
     };
@@ -211,7 +210,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                 <dl class="facts">
                     <div>
                         <dt>{move || texts().ticket_status}</dt>
-                        <dd data-testid="ticket-status" data-status=move || status.get().as_str()>
+                        <dd data-testid="ticket-status" data-status=move || status.with(|status| status.as_str().to_owned())>
                             {move || view! { <StatusBadge status=status.get()/> }}
                         </dd>
                     </div>
@@ -221,7 +220,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                     </div>
                     <div>
                         <dt>{move || texts().ticket_type}</dt>
-                        <dd>{move || texts().ticket_type(detail.with(|detail| detail.ticket_type))}</dd>
+                        <dd>{move || detail.with(|detail| texts().ticket_type(&detail.ticket_type))}</dd>
                     </div>
                     <div>
                         <dt>{move || texts().ticket_customer}</dt>
@@ -236,7 +235,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                     </div>
                     <div>
                         <dt>{move || texts().create_category}</dt>
-                        <dd>{move || texts().category(detail.with(|detail| detail.category))}</dd>
+                        <dd>{move || detail.with(|detail| texts().category(&detail.category))}</dd>
                     </div>
                     <div>
                         <dt>{move || texts().ticket_created}</dt>
@@ -303,19 +302,20 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
 fn MessageItem(message: Message) -> impl IntoView {
     let state = use_app_state();
     let internal = message.internal;
+    let from_customer = message.author_kind == AuthorKind::CUSTOMER;
     let kind = message.author_kind;
     view! {
         <li
             class="message"
             class:internal=internal
-            class:from-customer=matches!(kind, crate::api::tickets::AuthorKind::Customer)
+            class:from-customer=from_customer
             data-testid="message"
             data-id=message.id
             data-internal=internal.to_string()
         >
             <div class="message-meta">
                 <strong class="author">{message.author_name}</strong>
-                <span class="muted">{move || state.texts().author_kind(kind)}</span>
+                <span class="muted">{move || state.texts().author_kind(&kind)}</span>
                 <Time instant=message.created_at/>
                 <Show when=move || internal>
                     <span class="badge internal-badge">{move || state.texts().internal_note_badge}</span>
@@ -332,13 +332,13 @@ fn StatusSelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoV
     let state = use_app_state();
     let texts = move || state.texts();
     let choices = Memo::new(move |_| {
-        detail.with(|detail| (detail.status, detail.allowed_transitions.clone()))
+        detail.with(|detail| (detail.status.clone(), detail.allowed_transitions.clone()))
     });
     // Bumped after a refused change, to put the drop-down back on the current status.
     let redraw = RwSignal::new(0_u32);
 
     let change = Action::new_local(move |status: &TicketStatus| {
-        let status = *status;
+        let status = status.clone();
         let ticket_id = ticket_id.clone();
         async move {
             match api::tickets::change_ticket_status(&ticket_id, status).await {
@@ -358,7 +358,7 @@ fn StatusSelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoV
     let error = move || change.value().get().and_then(Result::err);
 
     let on_change = move |event: leptos::ev::Event| {
-        let current = choices.with_untracked(|(status, _)| *status);
+        let current = choices.with_untracked(|(status, _)| status.clone());
         match TicketStatus::parse(&event_target_value(&event)) {
             Some(status) if status != current => {
                 change.dispatch_local(status);
@@ -370,12 +370,12 @@ fn StatusSelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoV
     let select = move || {
         redraw.track();
         let (current, allowed) = choices.get();
-        let options = std::iter::once(current)
+        let options = std::iter::once(current.clone())
             .chain(allowed.into_iter().filter(|status| *status != current))
             .map(|status| {
                 view! {
-                    <option value=status.as_str() selected=status == current>
-                        {texts().status(status)}
+                    <option value=status.as_str().to_owned() selected=status == current>
+                        {texts().status(&status)}
                     </option>
                 }
             })
@@ -384,7 +384,7 @@ fn StatusSelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoV
             <select
                 data-testid="status-select"
                 name="status"
-                prop:value=current.as_str()
+                prop:value=current.as_str().to_owned()
                 disabled=move || pending.get()
                 on:change=on_change
             >
@@ -418,7 +418,7 @@ fn ReplyBox(ticket_id: String, detail: RwSignal<TicketDetail>, is_staff: bool) -
     let reply = Action::new_local(move |input: &ReplyInput| {
         let input = input.clone();
         async move {
-            let message = api::tickets::reply_to_ticket(&input).await?;
+            let message = api::tickets::reply_to_ticket(input).await?;
             detail.update(|detail| detail.add_message(message));
             body.set(String::new());
             internal.set(false);
@@ -443,7 +443,7 @@ fn ReplyBox(ticket_id: String, detail: RwSignal<TicketDetail>, is_staff: bool) -
         reply.dispatch_local(ReplyInput {
             ticket_id: ticket_id.clone(),
             body: text,
-            internal: is_staff && internal.get_untracked(),
+            internal: Some(is_staff && internal.get_untracked()),
         });
     };
 

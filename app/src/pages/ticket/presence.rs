@@ -5,12 +5,12 @@
 //! report after 45 s, so a closed tab fades out by itself. Other agents' reports arrive on
 //! the `ticketPresence` subscription.
 
-use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::api::tickets::{PresenceState, TicketPresence};
+use crate::api::tickets::{ticket_presence, Presence as TicketPresence};
+use crate::api::PresenceState;
 use crate::state::use_app_state;
 
 /// How often presence is renewed.
@@ -36,7 +36,7 @@ impl TypingReporter {
             self.last_report.set(now);
             let ticket_id = self.ticket_id.get_value();
             spawn_local(async move {
-                let _ = api::tickets::report_presence(&ticket_id, PresenceState::Typing).await;
+                let _ = api::tickets::report_presence(&ticket_id, PresenceState::TYPING).await;
             });
         }
     }
@@ -45,7 +45,7 @@ impl TypingReporter {
 /// Applies one presence event to the list shown.
 fn apply(list: &mut Vec<TicketPresence>, event: TicketPresence) {
     list.retain(|present| present.user.id != event.user.id);
-    if event.state != PresenceState::Left {
+    if event.state != PresenceState::LEFT {
         list.push(event);
     }
 }
@@ -55,25 +55,23 @@ fn apply(list: &mut Vec<TicketPresence>, event: TicketPresence) {
 pub fn PresenceBar(ticket_id: String, initial: Vec<TicketPresence>) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
-    let (token, me) = state.session.with_untracked(|session| {
+    let me = state.session.with_untracked(|session| {
         session
             .as_ref()
-            .map(|s| (s.token.clone(), s.user.id.clone()))
+            .map(|s| s.user.id.clone())
             .unwrap_or_default()
     });
     let present = RwSignal::new(initial);
 
-    // Others' presence, live.
-    let (abort, registration) = AbortHandle::new_pair();
-    {
-        let ticket_id = ticket_id.clone();
-        spawn_local(async move {
-            let follow = api::live::follow_ticket_presence(token, ticket_id, move |event| {
-                let _ = present.try_update(|list| apply(list, event));
-            });
-            let _ = Abortable::new(follow, registration).await;
-        });
-    }
+    // Others' presence, live, on the tab's connection.
+    state.live.subscribe::<api::tickets::TicketPresence>(
+        ticket_presence::Variables {
+            ticket_id: ticket_id.clone(),
+        },
+        move |data| {
+            let _ = present.try_update(|list| apply(list, data.ticket_presence.into()));
+        },
+    );
 
     // Our own presence: now, on a heartbeat, and `LEFT` when the page goes.
     let typing = TypingReporter {
@@ -87,7 +85,7 @@ pub fn PresenceBar(ticket_id: String, initial: Vec<TicketPresence>) -> impl Into
             let _ = api::tickets::report_presence(&ticket_id, state).await;
         });
     };
-    report(ticket_id.clone(), PresenceState::Viewing);
+    report(ticket_id.clone(), PresenceState::VIEWING);
     let beat_ticket = ticket_id.clone();
     let heartbeat = gloo_timers::callback::Interval::new(HEARTBEAT_MS, move || {
         let recently = typing
@@ -95,17 +93,16 @@ pub fn PresenceBar(ticket_id: String, initial: Vec<TicketPresence>) -> impl Into
             .try_get_untracked()
             .is_some_and(|last| js_sys::Date::now() - last < TYPING_MS);
         let state = if recently {
-            PresenceState::Typing
+            PresenceState::TYPING
         } else {
-            PresenceState::Viewing
+            PresenceState::VIEWING
         };
         report(beat_ticket.clone(), state);
     });
     let heartbeat = StoredValue::new_local(Some(heartbeat));
     on_cleanup(move || {
-        abort.abort();
         let _ = heartbeat.try_update_value(|beat| beat.take().map(|beat| beat.cancel()));
-        report(ticket_id, PresenceState::Left);
+        report(ticket_id, PresenceState::LEFT);
     });
 
     let others = Signal::derive(move || {
@@ -121,9 +118,9 @@ pub fn PresenceBar(ticket_id: String, initial: Vec<TicketPresence>) -> impl Into
             <p class="presence" data-testid="presence">
                 <For
                     each=move || others.get()
-                    key=|p| (p.user.id.clone(), p.state)
+                    key=|p| (p.user.id.clone(), p.state.clone())
                     children=move |p| {
-                        let typing = p.state == PresenceState::Typing;
+                        let typing = p.state == PresenceState::TYPING;
                         view! {
                             <span
                                 class="presence-user"
@@ -146,13 +143,12 @@ pub fn PresenceBar(ticket_id: String, initial: Vec<TicketPresence>) -> impl Into
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::tickets::PersonRef;
+    use crate::api::tickets::ticket::TicketTicketPresenceUser;
 
     fn event(user: &str, state: PresenceState) -> TicketPresence {
         TicketPresence {
-            ticket_id: "1".into(),
             state,
-            user: PersonRef {
+            user: TicketTicketPresenceUser {
                 id: user.into(),
                 display_name: user.into(),
             },
@@ -162,12 +158,12 @@ mod tests {
     #[test]
     fn events_replace_and_remove_an_agents_presence() {
         let mut list = Vec::new();
-        apply(&mut list, event("a", PresenceState::Viewing));
-        apply(&mut list, event("b", PresenceState::Viewing));
-        apply(&mut list, event("a", PresenceState::Typing));
+        apply(&mut list, event("a", PresenceState::VIEWING));
+        apply(&mut list, event("b", PresenceState::VIEWING));
+        apply(&mut list, event("a", PresenceState::TYPING));
         assert_eq!(list.len(), 2);
-        assert_eq!(list[1].state, PresenceState::Typing);
-        apply(&mut list, event("a", PresenceState::Left));
-        assert_eq!(list, vec![event("b", PresenceState::Viewing)]);
+        assert_eq!(list[1].state, PresenceState::TYPING);
+        apply(&mut list, event("a", PresenceState::LEFT));
+        assert_eq!(list, vec![event("b", PresenceState::VIEWING)]);
     }
 }

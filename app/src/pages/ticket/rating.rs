@@ -9,10 +9,10 @@ use crate::components::error_view::ErrorMessage;
 use crate::state::use_app_state;
 
 /// The most stars.
-const MAX_STARS: i32 = 5;
+const MAX_STARS: i64 = 5;
 
 /// Stars as text: `★★★★☆` for 4.
-fn stars(rating: i32) -> String {
+fn stars(rating: i64) -> String {
     (1..=MAX_STARS)
         .map(|star| if star <= rating { '★' } else { '☆' })
         .collect()
@@ -23,7 +23,7 @@ fn stars(rating: i32) -> String {
 pub fn RatingBox(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
-    let chosen = RwSignal::new(0_i32);
+    let chosen = RwSignal::new(0_i64);
     let comment = RwSignal::new(String::new());
     let missing = RwSignal::new(false);
     let rated = Memo::new(move |_| {
@@ -37,7 +37,7 @@ pub fn RatingBox(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl Into
     let rate = Action::new_local(move |input: &RateTicketInput| {
         let input = input.clone();
         async move {
-            let rating = api::tickets::rate_ticket(&input).await?;
+            let rating = api::tickets::rate_ticket(input).await?;
             detail.update(|detail| {
                 detail.satisfaction_rating = rating.satisfaction_rating;
                 detail.satisfaction_comment = rating.satisfaction_comment;

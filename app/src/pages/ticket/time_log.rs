@@ -9,7 +9,7 @@ use crate::components::error_view::ErrorMessage;
 use crate::state::use_app_state;
 
 /// The most minutes one entry may hold (a day).
-const MAX_MINUTES: i32 = 1440;
+const MAX_MINUTES: i64 = 1440;
 
 /// The "time spent" panel.
 #[component]
@@ -24,7 +24,7 @@ pub fn TimeLog(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoVi
     let log = Action::new_local(move |input: &LogTimeInput| {
         let input = input.clone();
         async move {
-            let entry = api::tickets::log_time(&input).await?;
+            let entry = api::tickets::log_time(input).await?;
             detail.update(|detail| {
                 if !detail.time_entries.iter().any(|known| known.id == entry.id) {
                     detail.logged_minutes += entry.minutes;
@@ -47,7 +47,7 @@ pub fn TimeLog(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoVi
         let Some(count) = minutes
             .get_untracked()
             .trim()
-            .parse::<i32>()
+            .parse::<i64>()
             .ok()
             .filter(|count| (1..=MAX_MINUTES).contains(count))
         else {
@@ -72,7 +72,7 @@ pub fn TimeLog(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoVi
             <h2>{move || texts().time_title}</h2>
             <p class="total" data-testid="logged-minutes" data-minutes=move || total().to_string()>
                 {move || texts().time_total} " : "
-                <strong>{move || texts().duration(i64::from(total()))}</strong>
+                <strong>{move || texts().duration(total())}</strong>
             </p>
             <Show when=move || detail.with(|detail| detail.time_entries.is_empty())>
                 <p class="empty">{move || texts().time_none}</p>
@@ -83,7 +83,7 @@ pub fn TimeLog(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoVi
                     key=|entry| entry.id.clone()
                     children=move |entry| {
                         let who = entry.user.map(|user| user.display_name).unwrap_or_default();
-                        let minutes = i64::from(entry.minutes);
+                        let minutes = entry.minutes;
                         view! {
                             <li data-testid="time-entry">
                                 <span class="date">{entry.work_date}</span>
