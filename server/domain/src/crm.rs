@@ -1050,7 +1050,11 @@ pub async fn timelines_of_customers(
 }
 
 /// Tells subscribers that a customer changed. Only ids travel; subscribers re-read.
-pub async fn publish_customer(svc: &Services, customer: &customer::Model, kind: LiveEventKind) {
+pub(crate) async fn publish_customer(
+    svc: &Services,
+    customer: &customer::Model,
+    kind: LiveEventKind,
+) {
     svc.events
         .publish(LiveEvent {
             tenant_id: customer.tenant_id,

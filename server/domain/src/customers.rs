@@ -7,15 +7,19 @@ use entity::enums::{Channel, CustomerSegment, CustomerStatus};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::actor::Actor;
 use super::contacts::normalize_phone;
-use super::crm::{normalize_country, normalize_currency};
+use super::crm::{
+    insert_tags, normalize_country, normalize_currency, normalize_tag, publish_customer,
+};
 use super::error::{DomainError, DomainResult};
 use super::permissions::Permission;
 use super::tenants::normalize_email;
+use super::Services;
+use crate::events::LiveEventKind;
 
 /// A customer to create.
 #[derive(Debug, Clone, Default)]
@@ -52,16 +56,29 @@ pub struct NewCustomer {
 ///
 /// # Errors
 ///
-/// [`DomainError::Forbidden`] for customers; [`DomainError::Validation`] for missing names
-/// or a bad e-mail; [`DomainError::Conflict`] for a duplicate e-mail or phone.
+/// [`DomainError::Forbidden`] for customers; [`DomainError::Validation`] for missing names,
+/// a bad e-mail or tag; [`DomainError::Conflict`] for a duplicate e-mail or phone. Nothing
+/// is written unless all of it is (customer and tags in one transaction).
 pub async fn create_customer(
-    db: &impl ConnectionTrait,
+    svc: &Services,
     actor: &Actor,
     input: NewCustomer,
-    now: DateTime<Utc>,
+    tags: &[String],
 ) -> DomainResult<customer::Model> {
     actor.require(Permission::WriteCrm)?;
-    insert_customer(db, actor.tenant_id, input, now).await
+    let tags = tags
+        .iter()
+        .map(|t| normalize_tag(t))
+        .collect::<DomainResult<Vec<_>>>()?;
+    let now = svc.now();
+    let txn = svc.db.begin().await?;
+    let created = insert_customer(&txn, actor.tenant_id, input, now).await?;
+    if !tags.is_empty() {
+        insert_tags(&txn, &created, &tags, now).await?;
+    }
+    txn.commit().await?;
+    publish_customer(svc, &created, LiveEventKind::CustomerCreated).await;
+    Ok(created)
 }
 
 /// Creates a customer without an actor (seeds, channels acting as the system).

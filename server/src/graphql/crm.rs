@@ -786,7 +786,7 @@ impl CrmMutation {
         let actor = actor(ctx)?;
         let svc = services(ctx)?;
         let created = customers::create_customer(
-            &svc.db,
+            svc,
             actor,
             NewCustomer {
                 first_name: input.first_name,
@@ -803,14 +803,10 @@ impl CrmMutation {
                 currency: input.currency,
                 metadata: input.metadata.map(|j| j.0),
             },
-            svc.now(),
+            input.tags.as_deref().unwrap_or_default(),
         )
         .await
         .gql()?;
-        if let Some(tags) = input.tags.filter(|t| !t.is_empty()) {
-            crm::add_tags(svc, actor, created.id, &tags).await.gql()?;
-        }
-        crm::publish_customer(svc, &created, LiveEventKind::CustomerCreated).await;
         Ok(Customer(created))
     }
 
