@@ -75,4 +75,15 @@ impl Services {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
+
+    /// Whether the database answers (the health check).
+    ///
+    /// # Errors
+    ///
+    /// The database's error.
+    pub async fn check_database(&self) -> DomainResult<()> {
+        use sea_orm::ConnectionTrait as _;
+        self.db.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
 }

@@ -13,7 +13,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sea_orm::ConnectionTrait;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
@@ -254,10 +253,10 @@ async fn download_attachment(
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.services.db.execute_unprepared("SELECT 1").await {
-        Ok(_) => (StatusCode::OK, "ok").into_response(),
+    match state.services.check_database().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(error) => {
-            tracing::error!(%error, "health check failed");
+            tracing::error!(error = %crate::domain::error::Chain(&error), "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
