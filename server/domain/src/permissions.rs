@@ -164,31 +164,4 @@ impl Permission {
             Self::ManageUsers => "manage users (administrators only)",
         }
     }
-
-    /// The permission's name, as printed in the API contract.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::ViewOwnAccount => "ViewOwnAccount",
-            Self::UpdateOwnAccount => "UpdateOwnAccount",
-            Self::ViewTickets => "ViewTickets",
-            Self::WriteTickets => "WriteTickets",
-            Self::RateTickets => "RateTickets",
-            Self::WorkTickets => "WorkTickets",
-            Self::ViewTeam => "ViewTeam",
-            Self::LinkChat => "LinkChat",
-            Self::ViewCrm => "ViewCrm",
-            Self::WriteCrm => "WriteCrm",
-            Self::DeleteLeads => "DeleteLeads",
-            Self::ViewCosts => "ViewCosts",
-            Self::ManageBudgets => "ManageBudgets",
-            Self::ViewReports => "ViewReports",
-            Self::ConfigureTenant => "ConfigureTenant",
-            Self::ViewApiTokens => "ViewApiTokens",
-            Self::ManageApiTokens => "ManageApiTokens",
-            Self::ViewIntegrations => "ViewIntegrations",
-            Self::ManageIntegrations => "ManageIntegrations",
-            Self::ManageUsers => "ManageUsers",
-        }
-    }
 }

@@ -149,13 +149,6 @@ pub fn visible_tickets(actor: &Actor) -> Condition {
     }
 }
 
-/// Whether `actor` may see `found`: [`visible_tickets`] for a row already loaded.
-#[must_use]
-pub fn can_see_ticket(actor: &Actor, found: &ticket::Model) -> bool {
-    found.tenant_id == actor.tenant_id
-        && (actor.is_staff() || actor.customer_id == Some(found.customer_id))
-}
-
 /// The ticket `id` if `actor` may see it. No permission check: the caller has required
 /// the permission of its operation.
 ///

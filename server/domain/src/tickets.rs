@@ -21,8 +21,8 @@ use super::actor::Actor;
 use super::auth::is_staff_role;
 use super::error::{DomainError, DomainResult};
 use super::permissions::Permission;
-use super::scope::{can_see_ticket, find_visible_ticket, visible_tickets};
 use super::scope::{find_in_tenant, find_in_tenant_opt};
+use super::scope::{find_visible_ticket, visible_tickets};
 use super::workflows::TenantWorkflows;
 use super::Services;
 use crate::events::{LiveEvent, LiveEventKind};
@@ -644,20 +644,6 @@ pub async fn list_tickets(
     })
 }
 
-/// Refuses to show a ticket to someone who may not see it. Customers see only their own;
-/// other tenants' tickets do not exist for the caller.
-///
-/// # Errors
-///
-/// [`DomainError::NotFound`] when the actor may not see it.
-pub fn ensure_can_view(actor: &Actor, ticket: &ticket::Model) -> DomainResult<()> {
-    if can_see_ticket(actor, ticket) {
-        Ok(())
-    } else {
-        Err(DomainError::NotFound("ticket"))
-    }
-}
-
 /// One ticket, if the actor may see it.
 ///
 /// # Errors
@@ -665,9 +651,7 @@ pub fn ensure_can_view(actor: &Actor, ticket: &ticket::Model) -> DomainResult<()
 /// [`DomainError::NotFound`] when it does not exist or is not visible to the actor.
 pub async fn get_ticket(svc: &Services, actor: &Actor, id: i64) -> DomainResult<ticket::Model> {
     actor.require(Permission::ViewTickets)?;
-    let found = find_in_tenant::<ticket::Entity>(&svc.db, actor.tenant_id, id).await?;
-    ensure_can_view(actor, &found)?;
-    Ok(found)
+    find_visible_ticket(&svc.db, actor, id).await
 }
 
 /// One ticket by its number (`SUP-2026-00001`), if the actor may see it.

@@ -122,8 +122,7 @@ pub fn matrix_markdown() -> String {
     for permission in Permission::ALL {
         let roles: Vec<&str> = permission.roles().iter().map(|r| r.as_str()).collect();
         out.push_str(&format!(
-            "| {} | {} | {} |\n",
-            permission.name(),
+            "| {permission:?} | {} | {} |\n",
             roles.join(", "),
             permission.scope().as_str()
         ));
@@ -131,8 +130,8 @@ pub fn matrix_markdown() -> String {
     out.push_str("\n| root field | requires |\n|---|---|\n");
     for (field, access) in MATRIX {
         let requires = match access {
-            Public => "anyone (no credential)",
-            Requires(permission) => permission.name(),
+            Public => "anyone (no credential)".to_owned(),
+            Requires(permission) => format!("{permission:?}"),
         };
         out.push_str(&format!("| `{field}` | {requires} |\n"));
     }
