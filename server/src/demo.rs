@@ -16,7 +16,10 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use seeds::{DataSet, DEMO_PASSWORD};
 
 use crate::clock::ManualClock;
-use crate::domain::budgets::{create_budget, default_period_end, period_start_of, BudgetInput};
+use crate::domain::costs::budgets::{
+    create_budget, default_period_end, period_start_of, BudgetInput,
+};
+use crate::domain::costs::time_entries::log_time;
 use crate::domain::costs::{cost_lines, round_cents, set_hourly_cost, CostFilter, CostGrouping};
 use crate::domain::customers::{insert_customer, NewCustomer};
 use crate::domain::satisfaction::rate_ticket;
@@ -24,10 +27,9 @@ use crate::domain::tenants::{create_tenant, NewTenant};
 use crate::domain::tickets::{
     assign_ticket, change_ticket_status, create_ticket, reply_to_ticket, NewTicket,
 };
-use crate::domain::time_entries::log_time;
 use crate::domain::users::{insert_user, NewUser};
 use crate::domain::workflows::default_transitions;
-use crate::domain::{crm, leads};
+use crate::domain::{customers, leads};
 use crate::domain::{Actor, AuthMethod, DomainError, DomainResult, Scope, Services};
 
 /// A sign-in of the loaded data set, to print for the person who asked for the demo.
@@ -310,14 +312,14 @@ async fn load_crm(
             .ok_or_else(|| DomainError::internal(format!("seed has no customer {index}")))
     };
     for note in &data.crm.notes {
-        crm::add_note(svc, admin, customer_id(note.customer)?, &note.content).await?;
+        customers::add_note(svc, admin, customer_id(note.customer)?, &note.content).await?;
     }
     for a in &data.crm.activities {
-        crm::log_activity(
+        customers::log_activity(
             svc,
             admin,
             customer_id(a.customer)?,
-            crm::NewActivity {
+            customers::NewActivity {
                 kind: parse::<ActivityKind>("activity kind", a.kind)?,
                 channel: a
                     .channel
@@ -331,10 +333,10 @@ async fn load_crm(
         .await?;
     }
     for (index, tag) in &data.crm.tags {
-        crm::add_tags(svc, admin, customer_id(*index)?, &[(*tag).to_owned()]).await?;
+        customers::add_tags(svc, admin, customer_id(*index)?, &[(*tag).to_owned()]).await?;
     }
     for (index, amount) in &data.crm.orders {
-        crm::record_order(
+        customers::record_order(
             svc,
             admin,
             customer_id(*index)?,

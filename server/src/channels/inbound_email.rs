@@ -18,7 +18,7 @@ use crate::domain::channels::{
     already_received, append_customer_message, channel_actor, open_ticket_from_message,
     InboundMessage, InboundOutcome, CONTINUED,
 };
-use crate::domain::contacts::{find_or_create_from_contact, InboundContact};
+use crate::domain::customers::{find_or_create_from_contact, InboundContact};
 use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::integrations::find_active_integration;
 use crate::domain::tenants::normalize_email;

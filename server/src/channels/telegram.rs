@@ -270,7 +270,7 @@ async fn telegram_customer(
                 now,
             )
             .await?;
-            crate::domain::crm::insert_tags(
+            crate::domain::customers::insert_tags(
                 &txn,
                 &created,
                 &[
@@ -281,11 +281,11 @@ async fn telegram_customer(
                 now,
             )
             .await?;
-            crate::domain::crm::insert_activity(
+            crate::domain::customers::insert_activity(
                 &txn,
                 &created,
                 None,
-                crate::domain::crm::NewActivity {
+                crate::domain::customers::NewActivity {
                     kind: entity::enums::ActivityKind::MessageReceived,
                     channel: Some(Channel::Telegram),
                     description: Some("Premier message sur Telegram".to_owned()),

@@ -14,7 +14,7 @@ use subtle::ConstantTimeEq;
 use crate::domain::channels::{
     channel_actor, receive_customer_message, InboundMessage, InboundOutcome,
 };
-use crate::domain::contacts::{find_or_create_from_contact, InboundContact};
+use crate::domain::customers::{find_or_create_from_contact, InboundContact};
 use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::integrations::find_active_integration;
 use crate::domain::Services;

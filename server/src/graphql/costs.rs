@@ -11,7 +11,7 @@ use super::enums::PeriodKind;
 use super::error::{parse_id, GraphqlResultExt};
 use super::loaders::loader_error;
 use super::types::{load_user, Customer, Ticket, User};
-use crate::domain::budgets::{self, BudgetInput as DomainBudgetInput, BudgetStatus};
+use crate::domain::costs::budgets::{self, BudgetInput as DomainBudgetInput, BudgetStatus};
 use crate::domain::costs::{self, CostFilter, CostGrouping as DomainGrouping, CostLine};
 
 /// An agent's hourly cost from a date on.

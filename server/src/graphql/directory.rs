@@ -3,10 +3,10 @@
 use async_graphql::{Context, Object};
 
 use super::context::{actor, services};
-use super::crm::{customer_filter, prime_customer_loaders, CustomerFilter, CustomerOrder};
+use super::customers::{customer_filter, prime_customer_loaders, CustomerFilter, CustomerOrder};
 use super::error::GraphqlResultExt;
 use super::types::{Customer, User};
-use crate::domain::{crm, users};
+use crate::domain::{customers, users};
 
 /// Directory queries.
 #[derive(Default)]
@@ -40,7 +40,7 @@ impl DirectoryQuery {
         let limit = u64::try_from(first.unwrap_or(50))
             .unwrap_or(0)
             .clamp(1, 100);
-        let found = crm::list_customers(
+        let found = customers::list_customers(
             services(ctx)?,
             actor,
             customer_filter(search, filter),

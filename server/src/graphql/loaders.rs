@@ -13,10 +13,10 @@ use entity::{attachment, customer, department, message, ticket, ticket_event, ti
 use sea_orm::DatabaseConnection;
 
 use crate::domain::attachments::attachments_of_tickets;
-use crate::domain::merge::links_of_tickets;
+use crate::domain::costs::time_entries::time_entries_of_tickets;
 use crate::domain::scope::{find_many_in_tenant, find_visible_tickets};
+use crate::domain::tickets::links_of_tickets;
 use crate::domain::tickets::{history_of_tickets, message_counts, messages_of_tickets};
-use crate::domain::time_entries::time_entries_of_tickets;
 use crate::domain::workflows::TenantWorkflows;
 use crate::domain::{Actor, DomainError};
 
@@ -47,7 +47,7 @@ pub struct Loaders {
     /// The cost of work by ticket id (supervisors only; nothing for others).
     pub ticket_costs: DataLoader<TicketCostLoader, HashMapCache>,
     /// The CRM's loaders (counts, tags, notes, timelines, meetings).
-    pub crm: super::crm::CrmLoaders,
+    pub crm: super::crm_loaders::CrmLoaders,
     /// Whether values are kept for the rest of the request.
     pub cached: bool,
 }
@@ -87,7 +87,7 @@ impl Loaders {
             attachments: make(AttachmentLoader(scope.clone()), caching),
             ticket_costs: make(TicketCostLoader(scope.clone()), caching),
             workflows: make(WorkflowLoader(scope), caching),
-            crm: super::crm::CrmLoaders::new(db, actor, caching),
+            crm: super::crm_loaders::CrmLoaders::new(db, actor, caching),
             cached: caching == Caching::PerRequest,
         }
     }

@@ -6,11 +6,13 @@
 pub mod auth;
 pub mod context;
 pub mod costs;
-pub mod crm;
+pub mod crm_loaders;
+pub mod customers;
 pub mod directory;
 pub mod enums;
 pub mod error;
 pub mod integrations;
+pub mod leads;
 pub mod loaders;
 pub mod notifications;
 pub mod permissions;

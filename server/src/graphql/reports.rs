@@ -8,7 +8,7 @@ use super::context::{actor, services};
 use super::enums::TicketType;
 use super::error::{parse_id, GraphqlResultExt};
 use super::types::{load_user, Ticket, User};
-use crate::domain::reports::{self, AgentSatisfaction, ReportFilter, TicketTimes};
+use crate::domain::costs::reports::{self, AgentSatisfaction, ReportFilter, TicketTimes};
 
 /// What a report covers: whole days from `from` to `to` (UTC, both included).
 #[derive(InputObject)]

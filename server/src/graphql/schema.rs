@@ -4,9 +4,10 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::auth::{AuthMutation, AuthQuery};
 use super::costs::{CostMutation, CostQuery};
-use super::crm::{CrmMutation, CrmQuery, CrmSubscription};
+use super::customers::{CustomerMutation, CustomerQuery, CustomerSubscription};
 use super::directory::DirectoryQuery;
 use super::integrations::{IntegrationMutation, IntegrationQuery};
+use super::leads::{LeadMutation, LeadQuery, LeadSubscription};
 use super::notifications::{NotificationMutation, NotificationQuery};
 use super::presence::{PresenceMutation, PresenceSubscription};
 use super::reports::ReportQuery;
@@ -26,7 +27,8 @@ pub struct Query(
     CostQuery,
     ReportQuery,
     NotificationQuery,
-    CrmQuery,
+    CustomerQuery,
+    LeadQuery,
     IntegrationQuery,
 );
 
@@ -39,13 +41,19 @@ pub struct Mutation(
     SettingsMutation,
     NotificationMutation,
     PresenceMutation,
-    CrmMutation,
+    CustomerMutation,
+    LeadMutation,
     IntegrationMutation,
 );
 
 /// Every subscription.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(TicketSubscription, PresenceSubscription, CrmSubscription);
+pub struct Subscription(
+    TicketSubscription,
+    PresenceSubscription,
+    LeadSubscription,
+    CustomerSubscription,
+);
 
 /// Guichet's GraphQL schema.
 pub type GuichetSchema = Schema<Query, Mutation, Subscription>;

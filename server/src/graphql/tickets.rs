@@ -400,7 +400,7 @@ impl TicketMutation {
     ) -> async_graphql::Result<TimeEntry> {
         let actor = actor(ctx)?;
         let ticket_id = parse_id("ticketId", &input.ticket_id)?;
-        let entry = crate::domain::time_entries::log_time(
+        let entry = crate::domain::costs::time_entries::log_time(
             services(ctx)?,
             actor,
             ticket_id,
@@ -425,7 +425,7 @@ impl TicketMutation {
         let duplicate_id = parse_id("duplicateId", &duplicate_id)?;
         let target_id = parse_id("targetId", &target_id)?;
         let merged =
-            crate::domain::merge::merge_tickets(services(ctx)?, actor, duplicate_id, target_id)
+            crate::domain::tickets::merge_tickets(services(ctx)?, actor, duplicate_id, target_id)
                 .await
                 .gql()?;
         Ok(Ticket(merged))
@@ -477,7 +477,7 @@ impl TicketMutation {
         let ticket_id = parse_id("ticketId", &ticket_id)?;
         let other_id = parse_id("otherId", &other_id)?;
         Ok(Ticket(
-            crate::domain::merge::link_tickets(services(ctx)?, actor, ticket_id, other_id)
+            crate::domain::tickets::link_tickets(services(ctx)?, actor, ticket_id, other_id)
                 .await
                 .gql()?,
         ))
@@ -494,7 +494,7 @@ impl TicketMutation {
         let ticket_id = parse_id("ticketId", &ticket_id)?;
         let other_id = parse_id("otherId", &other_id)?;
         Ok(Ticket(
-            crate::domain::merge::unlink_tickets(services(ctx)?, actor, ticket_id, other_id)
+            crate::domain::tickets::unlink_tickets(services(ctx)?, actor, ticket_id, other_id)
                 .await
                 .gql()?,
         ))

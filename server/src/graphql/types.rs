@@ -7,12 +7,13 @@ use entity::enums::Visibility;
 use entity::{attachment, customer, department, message, ticket, ticket_event, time_entry, user};
 
 use super::context::loaders;
-use super::crm::customer_fields as crm_fields;
-use super::crm::{CrmGuard, CustomerNote, Lead, TimelineEntry};
+use super::customers::customer_fields as crm_fields;
+use super::customers::{CrmGuard, CustomerNote, TimelineEntry};
 use super::enums::{
     AuthorKind, Channel, CustomerSegment, CustomerStatus, DepartmentKind, HistoryKind, Role,
     TicketCategory, TicketPriority, TicketStatus, TicketType,
 };
+use super::leads::Lead;
 use super::loaders::loader_error;
 use crate::domain::customers::display_name;
 

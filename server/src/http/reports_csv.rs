@@ -16,11 +16,12 @@ use entity::{customer, user};
 
 use super::bearer;
 use crate::domain::auth::authenticate;
+use crate::domain::costs::budgets;
+use crate::domain::costs::reports::{self, ReportFilter};
 use crate::domain::costs::{cost_report, CostFilter, CostGrouping};
 use crate::domain::customers::display_name;
-use crate::domain::reports::{self, ReportFilter};
 use crate::domain::scope::{find_many_in_tenant, find_visible_tickets};
-use crate::domain::{budgets, Actor, DomainError, DomainResult, Services};
+use crate::domain::{Actor, DomainError, DomainResult, Services};
 use crate::state::AppState;
 
 /// The query string of a CSV export.

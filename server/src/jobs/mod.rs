@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::domain::auto_close::{run_auto_close, AutoCloseReport};
-use crate::domain::budgets::raise_budget_alerts;
+use crate::domain::costs::budgets::raise_budget_alerts;
 use crate::domain::delivery::{deliver_all, DeliveryReport};
 use crate::domain::sla::{check_sla_breaches, SlaReport};
 use crate::domain::{DomainResult, Services};

@@ -16,7 +16,7 @@
 
 use guichet_tests::{both_backends, Backend, TenantFixture, TestServer};
 use serde_json::{json, Value};
-use server::domain::budgets::raise_budget_alerts;
+use server::domain::costs::budgets::raise_budget_alerts;
 use server::jobs::run_due_jobs;
 
 const SET_COST: &str = "mutation($u: ID!, $c: Decimal!, $d: NaiveDate!) { setHourlyCost(userId: $u, hourlyCost: $c, effectiveFrom: $d) { hourlyCost currency effectiveFrom user { email } } }";

@@ -9,20 +9,20 @@
 
 use entity::customer;
 use entity::enums::{ActivityKind, Channel, CustomerSegment};
-use phonenumber::country;
-use phonenumber::Mode;
+use phonenumber::{country, Mode};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
 
-use super::actor::Actor;
-use super::crm::{insert_activity, insert_tags, publish_customer, NewActivity};
-use super::customers::{insert_customer, NewCustomer};
-use super::error::{DomainError, DomainResult};
-use super::permissions::Permission;
-use super::tenants::normalize_email;
-use super::Services;
+use super::{
+    insert_activity, insert_customer, insert_tags, publish_customer, NewActivity, NewCustomer,
+};
+use crate::actor::Actor;
+use crate::error::{DomainError, DomainResult};
 use crate::events::LiveEventKind;
+use crate::permissions::Permission;
+use crate::tenants::normalize_email;
+use crate::Services;
 
 /// The country whose numbering plan applies to numbers written without `+`, when the tenant
 /// says nothing else.
@@ -178,7 +178,7 @@ pub async fn find_or_create_from_contact(
                 txn.commit().await?;
                 publish_customer(svc, &created, LiveEventKind::CustomerCreated).await;
                 let created =
-                    super::crm::find_customer(&svc.db, actor.tenant_id, created.id).await?;
+                    crate::customers::find_customer(&svc.db, actor.tenant_id, created.id).await?;
                 return Ok(ContactOutcome {
                     customer: created,
                     created: true,
@@ -196,7 +196,7 @@ pub async fn find_or_create_from_contact(
     ))
 }
 
-async fn find_by_contact(
+pub(super) async fn find_by_contact(
     db: &impl ConnectionTrait,
     tenant_id: i64,
     phone: Option<&str>,
@@ -220,7 +220,10 @@ async fn find_by_contact(
 }
 
 /// The tenant's country (`settings.country`), [`DEFAULT_REGION`] when unset.
-async fn tenant_region(db: &impl ConnectionTrait, tenant_id: i64) -> DomainResult<String> {
+pub(super) async fn tenant_region(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+) -> DomainResult<String> {
     let tenant = entity::tenant::Entity::find_by_id(tenant_id)
         .one(db)
         .await?

@@ -1,25 +1,21 @@
-//! CRM customers (the seeds' `prospects`): the foundation's part is creating and finding
-//! them; notes, activities, tags and segments grow here.
+//! Creating customers, from the API or from a channel contact.
 
 use chrono::{DateTime, Utc};
 use entity::customer;
 use entity::enums::{Channel, CustomerSegment, CustomerStatus};
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionTrait};
 
-use super::actor::Actor;
-use super::contacts::normalize_phone;
-use super::crm::{
-    insert_tags, normalize_country, normalize_currency, normalize_tag, publish_customer,
+use super::{
+    insert_tags, normalize_country, normalize_currency, normalize_phone, normalize_tag,
+    publish_customer,
 };
-use super::error::{DomainError, DomainResult};
-use super::permissions::Permission;
-use super::tenants::normalize_email;
-use super::Services;
+use crate::actor::Actor;
+use crate::error::{DomainError, DomainResult};
 use crate::events::LiveEventKind;
+use crate::permissions::Permission;
+use crate::tenants::normalize_email;
+use crate::Services;
 
 /// A customer to create.
 #[derive(Debug, Clone, Default)]
@@ -151,36 +147,6 @@ pub async fn insert_customer(
     .insert(db)
     .await?;
     Ok(model)
-}
-
-/// Customers of the tenant whose name, company or e-mail contains `search`, by last name.
-///
-/// # Errors
-///
-/// [`DomainError::Forbidden`] for customers.
-pub async fn search_customers(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    search: Option<&str>,
-    limit: u64,
-) -> DomainResult<Vec<customer::Model>> {
-    actor.require(Permission::ViewCrm)?;
-    let mut query = customer::Entity::find().filter(customer::Column::TenantId.eq(actor.tenant_id));
-    if let Some(term) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        query = query.filter(
-            Condition::any()
-                .add(customer::Column::FirstName.contains(term))
-                .add(customer::Column::LastName.contains(term))
-                .add(customer::Column::Company.contains(term))
-                .add(customer::Column::Email.contains(term)),
-        );
-    }
-    Ok(query
-        .order_by_asc(customer::Column::LastName)
-        .order_by_asc(customer::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?)
 }
 
 /// The customer's display name: "First Last", or the company.

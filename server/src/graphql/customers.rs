@@ -1,143 +1,41 @@
-//! The CRM and sales area: customers' details, notes, activities, tags, timeline; inbound
-//! contacts; leads, meetings, the pipeline, conversions; live lead and customer events.
+//! Customers in the API: details, notes, activities, tags, orders, timeline, inbound
+//! contacts, and live customer events.
 
-use std::collections::HashMap;
-
-use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{
     Context, Enum, InputObject, Json, MaybeUndefined, Object, SimpleObject, Subscription, ID,
 };
 use chrono::{DateTime, Utc};
-use entity::{customer_note, lead, meeting};
+use entity::customer_note;
 use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
-use sea_orm::DatabaseConnection;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::context::{actor, loaders, services};
-use super::enums::{ActivityKind, Channel, CustomerSegment, CustomerStatus, LeadStage, LeadStatus};
+use super::crm_loaders::crm_loaders;
+use super::enums::{ActivityKind, Channel, CustomerSegment, CustomerStatus};
 use super::error::{parse_id, GraphqlResultExt};
-use super::loaders::{loader_error, Caching, LoadError};
-use super::types::{load_user, Customer, Ticket, User};
-use crate::domain::contacts::{self, InboundContact};
-use crate::domain::crm::{
-    self, CustomerFilter as DomainCustomerFilter, CustomerOrder as DomainCustomerOrder,
-    CustomerPatch, NewActivity, TimelineEntry as DomainTimelineEntry,
+use super::leads::Lead;
+use super::loaders::loader_error;
+use super::types::{load_user, Customer, User};
+use crate::domain::customers::{
+    CustomerFilter as DomainCustomerFilter, CustomerOrder as DomainCustomerOrder, CustomerPatch,
+    InboundContact, NewActivity, NewCustomer, TimelineEntry as DomainTimelineEntry,
     TimelineKind as DomainTimelineKind,
 };
-use crate::domain::customers::{self, NewCustomer};
-use crate::domain::leads::{self, LeadFilter as DomainLeadFilter, LeadPatch, NewLead, NewMeeting};
-use crate::domain::Permission;
-use crate::domain::{Actor, DomainError};
+use crate::domain::leads::LeadFilter as DomainLeadFilter;
+use crate::domain::{customers, leads, DomainError, Permission};
 use crate::events::LiveEventKind;
 
-fn opt_id(field: &'static str, id: Option<&ID>) -> async_graphql::Result<Option<i64>> {
+pub(super) fn opt_id(field: &'static str, id: Option<&ID>) -> async_graphql::Result<Option<i64>> {
     id.map(|id| parse_id(field, id)).transpose()
 }
 
-fn maybe<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Option<Option<U>> {
+pub(super) fn maybe<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Option<Option<U>> {
     match value {
         MaybeUndefined::Undefined => None,
         MaybeUndefined::Null => Some(None),
         MaybeUndefined::Value(v) => Some(Some(map(v))),
     }
-}
-
-// ---------------------------------------------------------------------------------------
-// Loaders.
-
-/// The CRM's DataLoaders of one caller (see `graphql::loaders` for the caching rules).
-pub struct CrmLoaders {
-    /// Notes counts by customer id.
-    pub note_counts: DataLoader<NoteCountLoader, HashMapCache>,
-    /// Activities counts by customer id.
-    pub activity_counts: DataLoader<ActivityCountLoader, HashMapCache>,
-    /// Tags by customer id.
-    pub tags: DataLoader<TagLoader, HashMapCache>,
-    /// Notes by customer id.
-    pub notes: DataLoader<NoteLoader, HashMapCache>,
-    /// Timelines by customer id.
-    pub timelines: DataLoader<TimelineLoader, HashMapCache>,
-    /// Meetings by lead id.
-    pub meetings: DataLoader<MeetingLoader, HashMapCache>,
-}
-
-/// What every CRM loader reads with: the pool and the caller's tenant.
-#[derive(Clone)]
-pub struct CrmScope {
-    db: DatabaseConnection,
-    tenant_id: i64,
-}
-
-impl CrmLoaders {
-    /// Loaders reading `db` on behalf of `actor`.
-    #[must_use]
-    pub fn new(db: &DatabaseConnection, actor: &Actor, caching: Caching) -> Self {
-        fn make<T: Loader<i64>>(loader: T, caching: Caching) -> DataLoader<T, HashMapCache> {
-            let loader = DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default());
-            loader.enable_all_cache(caching == Caching::PerRequest);
-            loader
-        }
-        let scope = CrmScope {
-            db: db.clone(),
-            tenant_id: actor.tenant_id,
-        };
-        Self {
-            note_counts: make(NoteCountLoader(scope.clone()), caching),
-            activity_counts: make(ActivityCountLoader(scope.clone()), caching),
-            tags: make(TagLoader(scope.clone()), caching),
-            notes: make(NoteLoader(scope.clone()), caching),
-            timelines: make(TimelineLoader(scope.clone()), caching),
-            meetings: make(MeetingLoader(scope), caching),
-        }
-    }
-}
-
-macro_rules! crm_loader {
-    ($(#[$meta:meta])* $name:ident => $value:ty, $fetch:path) => {
-        $(#[$meta])*
-        pub struct $name(CrmScope);
-
-        impl Loader<i64> for $name {
-            type Value = $value;
-            type Error = LoadError;
-
-            async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-                $fetch(&self.0.db, self.0.tenant_id, keys)
-                    .await
-                    .map_err(std::sync::Arc::new)
-            }
-        }
-    };
-}
-
-crm_loader!(
-    /// Counts notes per customer in one grouped statement.
-    NoteCountLoader => i64, crm::note_counts
-);
-crm_loader!(
-    /// Counts activities per customer in one grouped statement.
-    ActivityCountLoader => i64, crm::activity_counts
-);
-crm_loader!(
-    /// Loads customers' tags in one statement.
-    TagLoader => Vec<String>, crm::tags_of_customers
-);
-crm_loader!(
-    /// Loads customers' notes in one statement.
-    NoteLoader => Vec<customer_note::Model>, crm::notes_of_customers
-);
-crm_loader!(
-    /// Loads customers' timelines in six statements.
-    TimelineLoader => Vec<DomainTimelineEntry>, crm::timelines_of_customers
-);
-crm_loader!(
-    /// Loads leads' meetings in one statement.
-    MeetingLoader => Vec<meeting::Model>, leads::meetings_of_leads
-);
-
-fn crm_loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a CrmLoaders> {
-    Ok(&loaders(ctx)?.crm)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -338,150 +236,6 @@ impl From<DomainTimelineEntry> for TimelineEntry {
     }
 }
 
-/// A sales opportunity with a customer.
-pub struct Lead(pub lead::Model);
-
-#[Object]
-impl Lead {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-    async fn customer(&self, ctx: &Context<'_>) -> async_graphql::Result<Customer> {
-        loaders(ctx)?
-            .customers
-            .load_one(self.0.customer_id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .map(Customer)
-            .ok_or_else(|| async_graphql::Error::new("customer not found"))
-    }
-    /// The staff member responsible.
-    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        load_user(ctx, self.0.owner_id).await
-    }
-    /// The staff member working on it.
-    async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        load_user(ctx, self.0.assignee_id).await
-    }
-    async fn status(&self) -> LeadStatus {
-        self.0.status.into()
-    }
-    async fn stage(&self) -> LeadStage {
-        self.0.stage.into()
-    }
-    /// The expected value, exact (a decimal string).
-    async fn opportunity_value(&self) -> Option<Decimal> {
-        self.0.opportunity_value.map(|v| v.normalize())
-    }
-    /// Value × probability / 100.
-    async fn weighted_value(&self) -> Option<Decimal> {
-        let value = self.0.opportunity_value?;
-        let p = Decimal::from(self.0.conversion_probability.unwrap_or(0));
-        Some((value * p / Decimal::ONE_HUNDRED).normalize())
-    }
-    async fn currency(&self) -> &str {
-        &self.0.currency
-    }
-    /// Chances of conversion, 0 to 100.
-    async fn conversion_probability(&self) -> Option<i32> {
-        self.0.conversion_probability
-    }
-    /// Where it came from.
-    async fn source(&self) -> Option<&str> {
-        self.0.source.as_deref()
-    }
-    /// A link to its documents.
-    async fn document_url(&self) -> Option<&str> {
-        self.0.document_url.as_deref()
-    }
-    /// The sales ticket it came from.
-    async fn ticket(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Ticket>> {
-        let Some(id) = self.0.ticket_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .tickets
-            .load_one(id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .map(Ticket))
-    }
-    /// Its meetings, by date.
-    async fn meetings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Meeting>> {
-        Ok(crm_loaders(ctx)?
-            .meetings
-            .load_one(self.0.id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .unwrap_or_default()
-            .into_iter()
-            .map(Meeting)
-            .collect())
-    }
-    /// The iCalendar file of its meetings (GET with the same bearer credential).
-    async fn meetings_ics_path(&self) -> String {
-        format!("/leads/{}/meetings.ics", self.0.id)
-    }
-    async fn won_at(&self) -> Option<DateTime<Utc>> {
-        self.0.won_at
-    }
-    async fn lost_reason(&self) -> Option<&str> {
-        self.0.lost_reason.as_deref()
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-}
-
-/// A meeting planned with a lead.
-pub struct Meeting(pub meeting::Model);
-
-#[Object]
-impl Meeting {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    async fn scheduled_at(&self) -> DateTime<Utc> {
-        self.0.scheduled_at
-    }
-    async fn duration_minutes(&self) -> i32 {
-        self.0.duration_minutes
-    }
-    /// Where, in person.
-    async fn location(&self) -> Option<&str> {
-        self.0.location.as_deref()
-    }
-    /// The video link, remote.
-    async fn video_url(&self) -> Option<&str> {
-        self.0.video_url.as_deref()
-    }
-    async fn attendees(&self) -> Vec<String> {
-        leads::attendees(&self.0)
-    }
-    async fn notes(&self) -> Option<&str> {
-        self.0.notes.as_deref()
-    }
-}
-
-/// One column of the pipeline board.
-#[derive(SimpleObject)]
-pub struct PipelineStage {
-    /// The stage.
-    stage: LeadStage,
-    /// Number of leads in it.
-    count: i64,
-    /// Sum of their values, exact.
-    total_value: Decimal,
-    /// Sum of value × probability / 100, exact.
-    weighted_value: Decimal,
-}
-
 /// The outcome of `recordInboundContact`.
 #[derive(SimpleObject)]
 pub struct InboundContactResult {
@@ -629,154 +383,36 @@ pub struct InboundContactInput {
     message: Option<String>,
 }
 
-/// A lead to create.
-#[derive(InputObject)]
-pub struct CreateLeadInput {
-    customer_id: ID,
-    /// The creator by default.
-    owner_id: Option<ID>,
-    assignee_id: Option<ID>,
-    /// LEAD by default; not WON or LOST.
-    stage: Option<LeadStage>,
-    /// A decimal string, at most four decimals.
-    opportunity_value: Option<Decimal>,
-    /// The customer's by default.
-    currency: Option<String>,
-    /// 0 to 100.
-    conversion_probability: Option<i32>,
-    source: Option<String>,
-    /// An http(s) link.
-    document_url: Option<String>,
-}
-
-/// A change to a lead: absent fields are left alone, `null` clears.
-#[derive(InputObject)]
-pub struct UpdateLeadInput {
-    owner_id: MaybeUndefined<ID>,
-    assignee_id: MaybeUndefined<ID>,
-    /// Not WON or LOST: use `winLead` and `loseLead`.
-    stage: Option<LeadStage>,
-    opportunity_value: MaybeUndefined<Decimal>,
-    conversion_probability: MaybeUndefined<i32>,
-    source: MaybeUndefined<String>,
-    document_url: MaybeUndefined<String>,
-}
-
-/// The filters of `leads`.
-#[derive(InputObject, Default)]
-pub struct LeadFilter {
-    stage: Option<Vec<LeadStage>>,
-    status: Option<Vec<LeadStatus>>,
-    customer_id: Option<ID>,
-    assignee_id: Option<ID>,
-}
-
-/// A meeting to plan.
-#[derive(InputObject)]
-pub struct ScheduleMeetingInput {
-    lead_id: ID,
-    title: String,
-    scheduled_at: DateTime<Utc>,
-    /// 1 to 1440.
-    duration_minutes: i32,
-    /// Where, in person.
-    location: Option<String>,
-    /// An http(s) video link.
-    video_url: Option<String>,
-    /// Names or e-mail addresses.
-    attendees: Option<Vec<String>>,
-    notes: Option<String>,
-}
-
 // ---------------------------------------------------------------------------------------
 // Queries.
 
-/// CRM and sales queries (staff only).
+/// Customer queries (staff only).
 #[derive(Default)]
-pub struct CrmQuery;
+pub struct CustomerQuery;
 
 #[Object]
-impl CrmQuery {
+impl CustomerQuery {
     /// One customer of the tenant.
     async fn customer(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Customer>> {
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
-        match crm::get_customer(&services(ctx)?.db, actor, id).await {
+        match customers::get_customer(&services(ctx)?.db, actor, id).await {
             Ok(found) => Ok(Some(Customer(found))),
             Err(DomainError::NotFound(_)) => Ok(None),
             Err(other) => Err(other).gql(),
         }
-    }
-
-    /// One lead of the tenant.
-    async fn lead(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Lead>> {
-        let actor = actor(ctx)?;
-        let id = parse_id("id", &id)?;
-        match leads::get_lead(services(ctx)?, actor, id).await {
-            Ok(found) => Ok(Some(Lead(found))),
-            Err(DomainError::NotFound(_)) => Ok(None),
-            Err(other) => Err(other).gql(),
-        }
-    }
-
-    /// Leads of the tenant, most recently changed first (200 at most).
-    async fn leads(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<LeadFilter>,
-    ) -> async_graphql::Result<Vec<Lead>> {
-        let actor = actor(ctx)?;
-        let f = filter.unwrap_or_default();
-        let filter = DomainLeadFilter {
-            stages: f
-                .stage
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            statuses: f
-                .status
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            customer_id: opt_id("customerId", f.customer_id.as_ref())?,
-            assignee_id: opt_id("assigneeId", f.assignee_id.as_ref())?,
-        };
-        Ok(leads::list_leads(services(ctx)?, actor, filter)
-            .await
-            .gql()?
-            .into_iter()
-            .map(Lead)
-            .collect())
-    }
-
-    /// The pipeline: every stage in order with its count, total and weighted values.
-    async fn pipeline(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PipelineStage>> {
-        let actor = actor(ctx)?;
-        Ok(leads::pipeline(services(ctx)?, actor)
-            .await
-            .gql()?
-            .into_iter()
-            .map(|s| PipelineStage {
-                stage: s.stage.into(),
-                count: s.count,
-                total_value: s.total_value,
-                weighted_value: s.weighted_value,
-            })
-            .collect())
     }
 }
 
 // ---------------------------------------------------------------------------------------
 // Mutations.
 
-/// CRM and sales mutations (staff only).
+/// Customer mutations (staff only).
 #[derive(Default)]
-pub struct CrmMutation;
+pub struct CustomerMutation;
 
 #[Object]
-impl CrmMutation {
+impl CustomerMutation {
     /// Creates a customer.
     async fn create_customer(
         &self,
@@ -836,7 +472,7 @@ impl CrmMutation {
             metadata: maybe(input.metadata, |j| j.0),
         };
         Ok(Customer(
-            crm::update_customer(services(ctx)?, actor, id, patch)
+            customers::update_customer(services(ctx)?, actor, id, patch)
                 .await
                 .gql()?,
         ))
@@ -847,7 +483,7 @@ impl CrmMutation {
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
         Ok(Customer(
-            crm::archive_customer(services(ctx)?, actor, id)
+            customers::archive_customer(services(ctx)?, actor, id)
                 .await
                 .gql()?,
         ))
@@ -863,7 +499,7 @@ impl CrmMutation {
         let actor = actor(ctx)?;
         let id = parse_id("customerId", &customer_id)?;
         Ok(CustomerNote(
-            crm::add_note(services(ctx)?, actor, id, &content)
+            customers::add_note(services(ctx)?, actor, id, &content)
                 .await
                 .gql()?,
         ))
@@ -885,7 +521,7 @@ impl CrmMutation {
             occurred_at: input.occurred_at,
         };
         Ok(CustomerActivity(
-            crm::log_activity(services(ctx)?, actor, id, activity)
+            customers::log_activity(services(ctx)?, actor, id, activity)
                 .await
                 .gql()?,
         ))
@@ -900,7 +536,9 @@ impl CrmMutation {
     ) -> async_graphql::Result<Vec<String>> {
         let actor = actor(ctx)?;
         let id = parse_id("customerId", &customer_id)?;
-        crm::add_tags(services(ctx)?, actor, id, &tags).await.gql()
+        customers::add_tags(services(ctx)?, actor, id, &tags)
+            .await
+            .gql()
     }
 
     /// Removes a tag from a customer; returns its remaining tags.
@@ -912,7 +550,9 @@ impl CrmMutation {
     ) -> async_graphql::Result<Vec<String>> {
         let actor = actor(ctx)?;
         let id = parse_id("customerId", &customer_id)?;
-        crm::remove_tag(services(ctx)?, actor, id, &tag).await.gql()
+        customers::remove_tag(services(ctx)?, actor, id, &tag)
+            .await
+            .gql()
     }
 
     /// Records an order placed by a customer (outside a lead).
@@ -925,7 +565,7 @@ impl CrmMutation {
         let actor = actor(ctx)?;
         let id = parse_id("customerId", &customer_id)?;
         Ok(Customer(
-            crm::record_order(services(ctx)?, actor, id, amount)
+            customers::record_order(services(ctx)?, actor, id, amount)
                 .await
                 .gql()?,
         ))
@@ -939,7 +579,7 @@ impl CrmMutation {
         input: InboundContactInput,
     ) -> async_graphql::Result<InboundContactResult> {
         let actor = actor(ctx)?;
-        let outcome = contacts::find_or_create_from_contact(
+        let outcome = customers::find_or_create_from_contact(
             services(ctx)?,
             actor,
             InboundContact {
@@ -958,162 +598,6 @@ impl CrmMutation {
             created: outcome.created,
         })
     }
-
-    /// Creates a lead.
-    async fn create_lead(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateLeadInput,
-    ) -> async_graphql::Result<Lead> {
-        let actor = actor(ctx)?;
-        let new = NewLead {
-            customer_id: parse_id("customerId", &input.customer_id)?,
-            owner_id: opt_id("ownerId", input.owner_id.as_ref())?,
-            assignee_id: opt_id("assigneeId", input.assignee_id.as_ref())?,
-            stage: input.stage.map(Into::into),
-            opportunity_value: input.opportunity_value,
-            currency: input.currency,
-            conversion_probability: input.conversion_probability,
-            source: input.source,
-            document_url: input.document_url,
-        };
-        Ok(Lead(
-            leads::create_lead(services(ctx)?, actor, new).await.gql()?,
-        ))
-    }
-
-    /// Changes a lead's fields or moves it to another open stage.
-    async fn update_lead(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        input: UpdateLeadInput,
-    ) -> async_graphql::Result<Lead> {
-        let actor = actor(ctx)?;
-        let id = parse_id("id", &id)?;
-        let patch = LeadPatch {
-            owner_id: match input.owner_id {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(v) => Some(Some(parse_id("ownerId", &v)?)),
-            },
-            assignee_id: match input.assignee_id {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(v) => Some(Some(parse_id("assigneeId", &v)?)),
-            },
-            stage: input.stage.map(Into::into),
-            opportunity_value: maybe(input.opportunity_value, |v| v),
-            conversion_probability: maybe(input.conversion_probability, |v| v),
-            source: maybe(input.source, |v| v),
-            document_url: maybe(input.document_url, |v| v),
-        };
-        Ok(Lead(
-            leads::update_lead(services(ctx)?, actor, id, patch)
-                .await
-                .gql()?,
-        ))
-    }
-
-    /// Moves a lead to another open stage (the board's cards).
-    async fn move_lead(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        stage: LeadStage,
-    ) -> async_graphql::Result<Lead> {
-        let actor = actor(ctx)?;
-        let id = parse_id("id", &id)?;
-        let patch = LeadPatch {
-            stage: Some(stage.into()),
-            ..Default::default()
-        };
-        Ok(Lead(
-            leads::update_lead(services(ctx)?, actor, id, patch)
-                .await
-                .gql()?,
-        ))
-    }
-
-    /// Deletes a lead and its meetings (managers and administrators).
-    async fn delete_lead(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        let actor = actor(ctx)?;
-        let id = parse_id("id", &id)?;
-        leads::delete_lead(services(ctx)?, actor, id).await.gql()?;
-        Ok(true)
-    }
-
-    /// Turns a sales ticket into a lead (refuses other ticket types).
-    async fn convert_ticket_to_lead(
-        &self,
-        ctx: &Context<'_>,
-        ticket_id: ID,
-    ) -> async_graphql::Result<Lead> {
-        let actor = actor(ctx)?;
-        let id = parse_id("ticketId", &ticket_id)?;
-        Ok(Lead(
-            leads::convert_ticket_to_lead(services(ctx)?, actor, id)
-                .await
-                .gql()?,
-        ))
-    }
-
-    /// Wins a lead: converted, and an order of `orderAmount` recorded on its customer, in
-    /// one transaction.
-    async fn win_lead(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        order_amount: Decimal,
-    ) -> async_graphql::Result<Lead> {
-        let actor = actor(ctx)?;
-        let id = parse_id("id", &id)?;
-        Ok(Lead(
-            leads::win_lead(services(ctx)?, actor, id, order_amount)
-                .await
-                .gql()?,
-        ))
-    }
-
-    /// Loses a lead, saying why.
-    async fn lose_lead(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        reason: String,
-    ) -> async_graphql::Result<Lead> {
-        let actor = actor(ctx)?;
-        let id = parse_id("id", &id)?;
-        Ok(Lead(
-            leads::lose_lead(services(ctx)?, actor, id, &reason)
-                .await
-                .gql()?,
-        ))
-    }
-
-    /// Plans a meeting on a lead.
-    async fn schedule_meeting(
-        &self,
-        ctx: &Context<'_>,
-        input: ScheduleMeetingInput,
-    ) -> async_graphql::Result<Meeting> {
-        let actor = actor(ctx)?;
-        let new = NewMeeting {
-            lead_id: parse_id("leadId", &input.lead_id)?,
-            title: input.title,
-            scheduled_at: input.scheduled_at,
-            duration_minutes: input.duration_minutes,
-            location: input.location,
-            video_url: input.video_url,
-            attendees: input.attendees.unwrap_or_default(),
-            notes: input.notes,
-        };
-        Ok(Meeting(
-            leads::schedule_meeting(services(ctx)?, actor, new)
-                .await
-                .gql()?,
-        ))
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1128,16 +612,6 @@ pub enum CrmEventKind {
     Updated,
 }
 
-/// A live event about a lead.
-#[derive(SimpleObject)]
-pub struct LeadEvent {
-    kind: CrmEventKind,
-    /// The lead as it is now (absent when it was deleted).
-    lead: Option<Lead>,
-    /// Its id.
-    lead_id: ID,
-}
-
 /// A live event about a customer.
 #[derive(SimpleObject)]
 pub struct CustomerEvent {
@@ -1146,51 +620,12 @@ pub struct CustomerEvent {
     customer: Customer,
 }
 
-/// Live CRM events (staff only).
+/// Live customer events (staff only).
 #[derive(Default)]
-pub struct CrmSubscription;
+pub struct CustomerSubscription;
 
 #[Subscription]
-impl CrmSubscription {
-    /// Lead events of the caller's tenant; with `leadId`, of that lead only.
-    async fn lead_events(
-        &self,
-        ctx: &Context<'_>,
-        lead_id: Option<ID>,
-    ) -> async_graphql::Result<impl Stream<Item = LeadEvent>> {
-        let actor = actor(ctx)?.clone();
-        actor.require(Permission::ViewCrm).gql()?;
-        let svc = services(ctx)?.clone();
-        let only = opt_id("leadId", lead_id.as_ref())?;
-        let receiver = svc.events.subscribe();
-        Ok(BroadcastStream::new(receiver).filter_map(move |received| {
-            let actor = actor.clone();
-            let svc = svc.clone();
-            async move {
-                let event = received.ok()?;
-                let kind = match event.kind {
-                    LiveEventKind::LeadCreated => CrmEventKind::Created,
-                    LiveEventKind::LeadUpdated => CrmEventKind::Updated,
-                    _ => return None,
-                };
-                let id = event.lead_id?;
-                if event.tenant_id != actor.tenant_id || only.is_some_and(|o| o != id) {
-                    return None;
-                }
-                let lead = match leads::get_lead(&svc, &actor, id).await {
-                    Ok(found) => Some(Lead(found)),
-                    Err(DomainError::NotFound(_)) => None,
-                    Err(_) => return None,
-                };
-                Some(LeadEvent {
-                    kind,
-                    lead,
-                    lead_id: ID(id.to_string()),
-                })
-            }
-        }))
-    }
-
+impl CustomerSubscription {
     /// Customer events of the caller's tenant; with `customerId`, of that customer only.
     async fn customer_events(
         &self,
@@ -1216,7 +651,7 @@ impl CrmSubscription {
                 if event.tenant_id != actor.tenant_id || only.is_some_and(|o| o != id) {
                     return None;
                 }
-                let customer = crm::get_customer(&svc.db, &actor, id).await.ok()?;
+                let customer = customers::get_customer(&svc.db, &actor, id).await.ok()?;
                 Some(CustomerEvent {
                     kind,
                     customer: Customer(customer),

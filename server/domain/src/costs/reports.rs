@@ -1,6 +1,6 @@
 //! Reports for admins and managers: response and resolution times, SLA compliance,
 //! satisfaction, tickets opened and closed per week, backlog, lead conversion. Costs and
-//! budgets are in [`super::costs`] and [`super::budgets`].
+//! budgets are in [`crate::costs`] and [`crate::budgets`].
 //!
 //! Every figure is aggregated by the database (`GROUP BY`, `COUNT`, `AVG`, `SUM`) in one
 //! statement per report; Rust only fills in empty weeks. Date ranges are whole UTC days,
@@ -22,11 +22,11 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::actor::Actor;
-use super::costs::{period_start_sql, PeriodUnit, SqlBuilder};
-use super::error::{DomainError, DomainResult};
-use super::permissions::Permission;
-use super::Services;
+use crate::actor::Actor;
+use crate::costs::{period_start_sql, PeriodUnit, SqlBuilder};
+use crate::error::{DomainError, DomainResult};
+use crate::permissions::Permission;
+use crate::Services;
 
 /// The longest range a report covers (about two years), to bound the weekly series.
 const MAX_RANGE_DAYS: i64 = 800;

@@ -8,12 +8,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use super::actor::Actor;
-use super::error::{DomainError, DomainResult};
-use super::permissions::Permission;
-use super::scope::find_visible_ticket;
-use super::tickets::group_by_ticket;
-use super::Services;
+use crate::actor::Actor;
+use crate::error::{DomainError, DomainResult};
+use crate::permissions::Permission;
+use crate::scope::find_visible_ticket;
+use crate::tickets::group_by_ticket;
+use crate::Services;
 
 /// Records `minutes` worked by the caller on a ticket, on `work_date` (today by default).
 ///
@@ -63,7 +63,7 @@ pub async fn log_time(
     .await?;
     // The work may push the customer's budget over a threshold: alert now, not at the next
     // run of the jobs (which would alert all the same, once).
-    super::budgets::raise_budget_alerts(svc, Some(found.tenant_id), Some(found.customer_id))
+    crate::costs::budgets::raise_budget_alerts(svc, Some(found.tenant_id), Some(found.customer_id))
         .await?;
     Ok(entry)
 }

@@ -14,6 +14,14 @@
 //! amount is `units / 600 000` (60 minutes × 10 000), computed with `Decimal` in Rust and
 //! rounded to cents half away from zero (`0.005 → 0.01`), once, at the end.
 
+//!
+//! The modules below hold what is built on it: time logged on tickets, budgets per
+//! customer with their alerts, and the reports of the dashboards.
+
+pub mod budgets;
+pub mod reports;
+pub mod time_entries;
+
 use chrono::NaiveDate;
 use entity::agent_hourly_cost;
 use entity::enums::Role;
@@ -23,10 +31,10 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement, Value,
 };
 
-use super::actor::Actor;
-use super::error::{DomainError, DomainResult};
-use super::permissions::Permission;
-use super::Services;
+use crate::actor::Actor;
+use crate::error::{DomainError, DomainResult};
+use crate::permissions::Permission;
+use crate::Services;
 
 /// The currency every amount is in (one per installation for now).
 pub const CURRENCY: &str = "EUR";

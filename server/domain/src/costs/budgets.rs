@@ -1,7 +1,7 @@
 //! Customers' budgets: what was planned for a period, what the work cost, and alerts when
 //! thresholds are crossed.
 //!
-//! The actual spend of a budget is the cost (see [`super::costs`]) of the time logged on its
+//! The actual spend of a budget is the cost (see [`crate::costs`]) of the time logged on its
 //! customer's tickets with a work date inside the period. Each threshold (a percentage of the
 //! planned amount) raises one `budget_alerts` row and one notification to the tenant's
 //! admins and managers, once: the row is inserted with `ON CONFLICT (budget_id, threshold)
@@ -19,15 +19,15 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
-use super::actor::Actor;
-use super::costs::{
+use crate::actor::Actor;
+use crate::costs::{
     rates_cte, round_cents, stored_money, units_to_amount, SqlBuilder, CURRENCY, RATE_JOIN_SQL,
 };
-use super::error::{DomainError, DomainResult};
-use super::notifications::{notify_users, supervisors, NewNotification};
-use super::permissions::Permission;
-use super::scope::find_in_tenant;
-use super::Services;
+use crate::error::{DomainError, DomainResult};
+use crate::notifications::{notify_users, supervisors, NewNotification};
+use crate::permissions::Permission;
+use crate::scope::find_in_tenant;
+use crate::Services;
 
 /// The thresholds of a budget created without any: 80 % and 100 %.
 pub const DEFAULT_THRESHOLDS: [i32; 2] = [80, 100];
@@ -504,8 +504,8 @@ pub async fn raise_budget_alerts(
                     .into_tuple()
                     .all(&txn)
                     .await?;
-                for address in addresses.iter().filter(|a| super::mail::is_mailable(a)) {
-                    super::mail::queue_mail(
+                for address in addresses.iter().filter(|a| crate::mail::is_mailable(a)) {
+                    crate::mail::queue_mail(
                         &txn,
                         status.budget.tenant_id,
                         address,

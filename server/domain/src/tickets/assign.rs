@@ -1,0 +1,124 @@
+//! Assignment, manual and automatic.
+
+use entity::enums::TicketEventKind;
+use entity::{tenant, ticket, user};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, TransactionTrait,
+};
+
+use super::{commit_and_publish, record_event};
+use crate::actor::Actor;
+use crate::auth::is_staff_role;
+use crate::error::{DomainError, DomainResult};
+use crate::events::LiveEventKind;
+use crate::permissions::Permission;
+use crate::scope::find_visible_ticket;
+use crate::Services;
+
+/// Whether the tenant assigns new tickets automatically (setting `auto_assign`, on by
+/// default).
+pub(super) async fn auto_assignment_enabled(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+) -> DomainResult<bool> {
+    let found = tenant::Entity::find_by_id(tenant_id).one(db).await?;
+    Ok(found.is_none_or(|t| {
+        t.settings
+            .get("auto_assign")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true)
+    }))
+}
+
+/// The agent of `department_id` to give a new ticket: online, active, below their maximum
+/// of open tickets, with the fewest open tickets (then the longest-standing account).
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn pick_available_agent(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    department_id: i64,
+) -> DomainResult<Option<i64>> {
+    let backend = db.get_database_backend();
+    let placeholders: [&str; 2] = match backend {
+        DbBackend::Postgres => ["$1", "$2"],
+        _ => ["?1", "?2"],
+    };
+    let sql = format!(
+        "SELECT u.id AS id FROM users u \
+         LEFT JOIN tickets t ON t.assignee_id = u.id AND t.status IN ('new', 'open', 'pending') \
+         WHERE u.tenant_id = {0} AND u.department_id = {1} AND u.role IN ('agent', 'manager') \
+         AND u.is_active = true AND u.availability = 'online' \
+         GROUP BY u.id, u.max_open_tickets \
+         HAVING COUNT(t.id) < u.max_open_tickets \
+         ORDER BY COUNT(t.id), u.id LIMIT 1",
+        placeholders[0], placeholders[1]
+    );
+    let row = db
+        .query_one(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [tenant_id.into(), department_id.into()],
+        ))
+        .await?;
+    Ok(row.map(|r| r.try_get::<i64>("", "id")).transpose()?)
+}
+
+/// Assigns a ticket to a staff member, or unassigns it with `None`. Admins and managers
+/// assign anyone; agents only take a ticket themselves or let it go.
+///
+/// # Errors
+///
+/// [`DomainError::Forbidden`] for customers, or agents assigning others;
+/// [`DomainError::Validation`] when the assignee is not active staff of the tenant.
+pub async fn assign_ticket(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: i64,
+    assignee_id: Option<i64>,
+) -> DomainResult<ticket::Model> {
+    actor.require(Permission::WorkTickets)?;
+    if !actor.is_supervisor() && assignee_id.is_some_and(|id| id != actor.user_id) {
+        return Err(DomainError::Forbidden(
+            "agents may only assign tickets to themselves".into(),
+        ));
+    }
+    let found = find_visible_ticket(&svc.db, actor, ticket_id).await?;
+    if let Some(id) = assignee_id {
+        let assignee = user::Entity::find_by_id(id)
+            .filter(user::Column::TenantId.eq(actor.tenant_id))
+            .filter(user::Column::IsActive.eq(true))
+            .one(&svc.db)
+            .await?;
+        if !assignee.is_some_and(|u| is_staff_role(u.role)) {
+            return Err(DomainError::validation(
+                "assigneeId",
+                "tickets can only be assigned to active staff",
+            ));
+        }
+    }
+    let now = svc.now();
+    let txn = svc.db.begin().await?;
+    ticket::Entity::update_many()
+        .col_expr(ticket::Column::AssigneeId, Expr::value(assignee_id))
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        .filter(ticket::Column::Id.eq(found.id))
+        .exec(&txn)
+        .await?;
+    let from = found.assignee_id.map(|id| id.to_string());
+    let to = assignee_id.map(|id| id.to_string());
+    record_event(
+        &txn,
+        &found,
+        actor,
+        TicketEventKind::Assigned,
+        from.as_deref(),
+        to.as_deref(),
+        now,
+    )
+    .await?;
+    commit_and_publish(svc, txn, found.id, LiveEventKind::TicketAssigned).await
+}

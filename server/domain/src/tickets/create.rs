@@ -1,0 +1,264 @@
+//! Opening a ticket: validation, numbering, routing to a department, auto-assignment.
+
+use chrono::{Datelike, Duration};
+use entity::enums::{
+    Channel, DepartmentKind, TicketCategory, TicketEventKind, TicketPriority, TicketType,
+};
+use entity::{customer, department, sla_policy, ticket};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set,
+    Statement, TransactionTrait,
+};
+
+use super::{
+    auto_assignment_enabled, check_text, insert_history, pick_available_agent, publish,
+    record_event, MAX_BODY_CHARS, MAX_SUBJECT_CHARS,
+};
+use crate::actor::Actor;
+use crate::error::{DomainError, DomainResult};
+use crate::events::LiveEventKind;
+use crate::permissions::Permission;
+use crate::scope::find_in_tenant_opt;
+use crate::workflows::TenantWorkflows;
+use crate::Services;
+
+/// A ticket to open.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    /// Support, sales or inquiry.
+    pub ticket_type: TicketType,
+    /// Category; `other` by default.
+    pub category: Option<TicketCategory>,
+    /// Priority; `normal` by default.
+    pub priority: Option<TicketPriority>,
+    /// One line.
+    pub subject: String,
+    /// The request in full.
+    pub description: String,
+    /// The customer concerned; for customers, themselves.
+    pub customer_id: Option<i64>,
+    /// Where the ticket came from; `web` by default.
+    pub channel: Option<Channel>,
+    /// The customer's channel message this ticket opens with (its text is the
+    /// description), recorded in the ticket's own transaction so that the provider
+    /// delivering it again finds the ticket instead of opening another.
+    pub origin: Option<MessageOrigin>,
+}
+
+/// A message received through an integration, by the provider's id for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageOrigin {
+    /// The integration it came through.
+    pub integration_id: i64,
+    /// The provider's id of the message.
+    pub external_id: String,
+}
+
+/// The prefix of a ticket type's numbers.
+#[must_use]
+pub const fn number_prefix(ticket_type: TicketType) -> &'static str {
+    match ticket_type {
+        TicketType::Support => "SUP",
+        TicketType::Sales => "SAL",
+        TicketType::Inquiry => "INQ",
+    }
+}
+
+/// Formats a ticket number: `SUP-2026-00001`.
+#[must_use]
+pub fn format_number(ticket_type: TicketType, year: i32, value: i64) -> String {
+    format!("{}-{year}-{value:05}", number_prefix(ticket_type))
+}
+
+/// The department a new ticket goes to (seed 003): sales tickets to sales, technical and
+/// billing categories to their departments, everything else to support.
+#[must_use]
+pub const fn route_department(ticket_type: TicketType, category: TicketCategory) -> DepartmentKind {
+    match (ticket_type, category) {
+        (TicketType::Sales, _) => DepartmentKind::Sales,
+        (_, TicketCategory::Technical | TicketCategory::InstallationIssue) => {
+            DepartmentKind::Technical
+        }
+        (_, TicketCategory::Billing) => DepartmentKind::Billing,
+        _ => DepartmentKind::Support,
+    }
+}
+
+/// Takes the next number of a tenant, type and year. Run inside the transaction that
+/// inserts the ticket: the row lock (PostgreSQL) or write lock (SQLite) taken by the upsert
+/// serialises concurrent creations and a rollback gives the number back, so numbers are
+/// gapless and unique.
+pub(super) async fn next_number(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    ticket_type: TicketType,
+    year: i32,
+) -> DomainResult<i64> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "INSERT INTO ticket_sequences (tenant_id, ticket_type, year, last_value) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (tenant_id, ticket_type, year) DO UPDATE SET last_value = ticket_sequences.last_value + 1 \
+             RETURNING last_value"
+        }
+        _ => {
+            "INSERT INTO ticket_sequences (tenant_id, ticket_type, year, last_value) VALUES (?, ?, ?, 1) \
+             ON CONFLICT (tenant_id, ticket_type, year) DO UPDATE SET last_value = last_value + 1 \
+             RETURNING last_value"
+        }
+    };
+    let row = db
+        .query_one(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [tenant_id.into(), ticket_type.as_str().into(), year.into()],
+        ))
+        .await?
+        .ok_or_else(|| DomainError::internal("ticket sequence upsert returned no row"))?;
+    Ok(row.try_get::<i64>("", "last_value")?)
+}
+
+/// Opens a ticket: numbers it, routes it to its department, starts its SLA clocks.
+///
+/// # Errors
+///
+/// [`DomainError::Validation`] for an empty subject or description or an unknown customer;
+/// [`DomainError::Forbidden`] when a customer opens a ticket for someone else or an API
+/// token lacks the write scope.
+pub async fn create_ticket(
+    svc: &Services,
+    actor: &Actor,
+    input: NewTicket,
+) -> DomainResult<ticket::Model> {
+    actor.require(Permission::WriteTickets)?;
+    let subject = check_text("subject", &input.subject, MAX_SUBJECT_CHARS)?;
+    let description = check_text("description", &input.description, MAX_BODY_CHARS)?;
+    let customer_id = if actor.is_staff() {
+        let id = input.customer_id.ok_or_else(|| {
+            DomainError::validation("customerId", "choose the customer the ticket is for")
+        })?;
+        find_in_tenant_opt::<customer::Entity>(&svc.db, actor.tenant_id, id)
+            .await?
+            .ok_or_else(|| DomainError::validation("customerId", "no such customer"))?
+            .id
+    } else {
+        let own = actor.customer_id.ok_or_else(|| {
+            DomainError::Forbidden("this account is not linked to a customer".into())
+        })?;
+        if input.customer_id.is_some_and(|id| id != own) {
+            return Err(DomainError::Forbidden(
+                "customers may only open tickets for themselves".into(),
+            ));
+        }
+        own
+    };
+    let category = input.category.unwrap_or(TicketCategory::Other);
+    let workflows = TenantWorkflows::load(&svc.db, actor.tenant_id).await?;
+    let sla = sla_policy::Entity::find()
+        .filter(sla_policy::Column::TenantId.eq(actor.tenant_id))
+        .filter(sla_policy::Column::TicketType.eq(input.ticket_type))
+        .one(&svc.db)
+        .await?;
+    let department_id = department::Entity::find()
+        .filter(department::Column::TenantId.eq(actor.tenant_id))
+        .filter(department::Column::Kind.eq(route_department(input.ticket_type, category)))
+        .one(&svc.db)
+        .await?
+        .map(|d| d.id);
+    let auto_assignee = match department_id {
+        Some(department_id) if auto_assignment_enabled(&svc.db, actor.tenant_id).await? => {
+            pick_available_agent(&svc.db, actor.tenant_id, department_id).await?
+        }
+        _ => None,
+    };
+    let now = svc.now();
+    let calendar = crate::calendar::calendar_of(&svc.db, actor.tenant_id).await?;
+
+    let txn = svc.db.begin().await?;
+    // The sequence upsert comes first so that, on SQLite, the transaction takes the write
+    // lock at once instead of upgrading a read lock (which can deadlock).
+    let value = next_number(&txn, actor.tenant_id, input.ticket_type, now.year()).await?;
+    let created = ticket::ActiveModel {
+        tenant_id: Set(actor.tenant_id),
+        number: Set(format_number(input.ticket_type, now.year(), value)),
+        ticket_type: Set(input.ticket_type),
+        category: Set(category),
+        priority: Set(input.priority.unwrap_or(TicketPriority::Normal)),
+        status: Set(workflows.initial_status(input.ticket_type)),
+        subject: Set(subject),
+        description: Set(description),
+        resolution: Set(None),
+        customer_id: Set(customer_id),
+        assignee_id: Set(auto_assignee),
+        department_id: Set(department_id),
+        channel: Set(input.channel.unwrap_or(Channel::Web)),
+        created_by: Set(Some(actor.user_id)),
+        response_due_at: Set(sla
+            .as_ref()
+            .map(|p| calendar.add(now, Duration::hours(i64::from(p.response_hours))))),
+        resolution_due_at: Set(sla
+            .as_ref()
+            .map(|p| calendar.add(now, Duration::hours(i64::from(p.resolution_hours))))),
+        first_response_at: Set(None),
+        resolved_at: Set(None),
+        closed_at: Set(None),
+        response_breached: Set(false),
+        resolution_breached: Set(false),
+        opportunity_value: Set(None),
+        sales_stage: Set(None),
+        lead_source: Set(None),
+        conversion_probability: Set(None),
+        lead_id: Set(None),
+        quote_ref: Set(None),
+        satisfaction_rating: Set(None),
+        satisfaction_comment: Set(None),
+        rated_at: Set(None),
+        // The customer wrote last: through the portal, or on a channel.
+        last_customer_message_at: Set(if actor.is_staff() && input.origin.is_none() {
+            None
+        } else {
+            Some(now)
+        }),
+        last_agent_message_at: Set(None),
+        merged_into_id: Set(None),
+        auto_close_reminded_at: Set(None),
+        response_warned: Set(false),
+        resolution_warned: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record_event(
+        &txn,
+        &created,
+        actor,
+        TicketEventKind::Created,
+        None,
+        Some(created.status.as_str()),
+        now,
+    )
+    .await?;
+    if let Some(assignee) = auto_assignee {
+        let to = assignee.to_string();
+        insert_history(
+            &txn,
+            &created,
+            None,
+            TicketEventKind::Assigned,
+            None,
+            Some(&to),
+            now,
+        )
+        .await?;
+    }
+    if let Some(origin) = &input.origin {
+        crate::channels::record_first_message(&txn, &created, origin).await?;
+    }
+    crate::channels::queue_ticket_created(&txn, &created, now).await?;
+    txn.commit().await?;
+
+    publish(svc, &created, LiveEventKind::TicketCreated, None).await;
+    Ok(created)
+}

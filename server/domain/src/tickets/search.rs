@@ -1,0 +1,84 @@
+//! Full-text search over subjects, descriptions and messages.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::DbBackend;
+
+use crate::actor::Actor;
+
+/// The words of a search, lower-cased, without punctuation (which both full-text query
+/// languages would interpret).
+pub(super) fn search_words(search: &str) -> Vec<String> {
+    search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The full-text condition on `tickets` for `words`, in the backend's dialect.
+pub(super) fn search_condition(
+    backend: DbBackend,
+    actor: &Actor,
+    words: &[String],
+) -> sea_orm::sea_query::SimpleExpr {
+    let public_only = !actor.is_staff();
+    match backend {
+        DbBackend::Postgres => {
+            let query = words
+                .iter()
+                .map(|w| format!("{w}:*"))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            let visibility = if public_only {
+                " AND m.visibility = 'public'"
+            } else {
+                ""
+            };
+            // Each branch can use its GIN index (a bitmap scan); an `OR` with `EXISTS`
+            // would make PostgreSQL test every ticket newest first instead.
+            Expr::cust_with_values(
+                format!(
+                    "\"tickets\".\"id\" IN (\
+                     SELECT t.id FROM tickets t WHERE t.tenant_id = $1 \
+                     AND to_tsvector('simple', guichet_fold(t.subject || ' ' || t.description)) @@ to_tsquery('simple', guichet_fold($2)) \
+                     UNION SELECT m.ticket_id FROM messages m WHERE m.tenant_id = $3{visibility} \
+                     AND to_tsvector('simple', guichet_fold(m.body)) @@ to_tsquery('simple', guichet_fold($4)))"
+                ),
+                [
+                    sea_orm::Value::from(actor.tenant_id),
+                    query.clone().into(),
+                    actor.tenant_id.into(),
+                    query.into(),
+                ],
+            )
+        }
+        _ => {
+            let query = words
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let visibility = if public_only {
+                " AND m.visibility = 'public'"
+            } else {
+                ""
+            };
+            // The FTS5 rowids are the tickets' and the messages' ids, so a match costs no
+            // read of the indexed text; the outer query keeps the tenant's tickets.
+            Expr::cust_with_values(
+                format!(
+                    "\"tickets\".\"id\" IN (\
+                     SELECT rowid FROM ticket_text WHERE ticket_text MATCH ? \
+                     UNION SELECT m.ticket_id FROM message_text JOIN messages m ON m.id = message_text.rowid \
+                     WHERE message_text MATCH ? AND m.tenant_id = ?{visibility})"
+                ),
+                [
+                    sea_orm::Value::from(query.clone()),
+                    query.into(),
+                    actor.tenant_id.into(),
+                ],
+            )
+        }
+    }
+}

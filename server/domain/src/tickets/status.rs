@@ -1,0 +1,131 @@
+//! Moving a ticket through its workflow.
+
+use chrono::{DateTime, Utc};
+use entity::enums::{TicketEventKind, TicketStatus};
+use entity::{customer, ticket};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+use super::{commit_and_publish, record_event};
+use crate::actor::Actor;
+use crate::error::{DomainError, DomainResult};
+use crate::events::LiveEventKind;
+use crate::permissions::Permission;
+use crate::scope::find_visible_ticket;
+use crate::workflows::TenantWorkflows;
+use crate::Services;
+
+/// Moves a ticket to `to` if its type's workflow allows it from its current status, and
+/// records the move in its history.
+///
+/// # Errors
+///
+/// [`DomainError::Validation`] for a move the workflow forbids; [`DomainError::Conflict`]
+/// when someone else moved it meanwhile; [`DomainError::Forbidden`] for customers.
+pub async fn change_ticket_status(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: i64,
+    to: TicketStatus,
+) -> DomainResult<ticket::Model> {
+    actor.require(Permission::WorkTickets)?;
+    let found = find_visible_ticket(&svc.db, actor, ticket_id).await?;
+    let workflows = TenantWorkflows::load(&svc.db, actor.tenant_id).await?;
+    workflows.ensure_allowed(found.ticket_type, found.status, to)?;
+    let now = svc.now();
+
+    let txn = svc.db.begin().await?;
+    let mut update = ticket::Entity::update_many()
+        .col_expr(ticket::Column::Status, Expr::value(to))
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        .filter(ticket::Column::Id.eq(found.id))
+        // Only if nobody moved it since we read it.
+        .filter(ticket::Column::Status.eq(found.status));
+    update = match to {
+        TicketStatus::Resolved => {
+            update.col_expr(ticket::Column::ResolvedAt, Expr::value(Some(now)))
+        }
+        TicketStatus::Closed | TicketStatus::Cancelled => {
+            update.col_expr(ticket::Column::ClosedAt, Expr::value(Some(now)))
+        }
+        TicketStatus::Open
+            if matches!(found.status, TicketStatus::Resolved | TicketStatus::Closed) =>
+        {
+            update
+                .col_expr(
+                    ticket::Column::ResolvedAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .col_expr(
+                    ticket::Column::ClosedAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+        }
+        _ => update,
+    };
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(DomainError::Conflict(
+            "the ticket changed meanwhile: reload it and try again".into(),
+        ));
+    }
+    if found.status == TicketStatus::Pending {
+        crate::sla::resume_clock_after_pending(&txn, &found, now).await?;
+    }
+    let kind = if to == TicketStatus::Open
+        && matches!(found.status, TicketStatus::Resolved | TicketStatus::Closed)
+    {
+        TicketEventKind::Reopened
+    } else {
+        TicketEventKind::StatusChanged
+    };
+    record_event(
+        &txn,
+        &found,
+        actor,
+        kind,
+        Some(found.status.as_str()),
+        Some(to.as_str()),
+        now,
+    )
+    .await?;
+    if to == TicketStatus::Resolved && found.satisfaction_rating.is_none() {
+        queue_rating_request(svc, &txn, &found, now).await?;
+    }
+    commit_and_publish(svc, txn, found.id, LiveEventKind::TicketUpdated).await
+}
+
+/// Mails the ticket's customer (when they have an address) a link to rate the resolution.
+/// The link opens a page that needs a click, so mail scanners following it rate nothing.
+pub(super) async fn queue_rating_request(
+    svc: &Services,
+    db: &impl ConnectionTrait,
+    found: &ticket::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    let Some(customer) = customer::Entity::find_by_id(found.customer_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let Some(address) = customer
+        .email
+        .as_deref()
+        .filter(|a| crate::mail::is_mailable(a))
+    else {
+        return Ok(());
+    };
+    let link = crate::mail::rating_link(&svc.mail, found.tenant_id, found.id, customer.id, now)?;
+    let subject = format!("[{}] How did we do? / Votre avis", found.number);
+    let body = format!(
+        "Hello {first},\n\nYour request \"{subject}\" ({number}) has been resolved.\n\
+         Tell us how we did, from 1 to 5 stars:\n{link}\n\n\
+         Bonjour {first},\n\nVotre demande « {subject} » ({number}) est résolue.\n\
+         Dites-nous ce que vous en pensez (1 à 5 étoiles) :\n{link}\n",
+        first = customer.first_name,
+        subject = found.subject,
+        number = found.number,
+    );
+    crate::mail::queue_mail(db, found.tenant_id, address, &subject, &body, now).await?;
+    Ok(())
+}
