@@ -5,7 +5,7 @@
 //! language is a compile error, not a blank in the page.
 
 use crate::api::crm::customer_card::TimelineKind;
-use crate::api::tickets::ticket::HistoryKind;
+use crate::api::tickets::ticket::{HistoryKind, SlaDeadline};
 use crate::api::{
     ActivityKind, AuthorKind, Channel, CustomerSegment, LeadStage, Role, TicketCategory,
     TicketPriority, TicketStatus, TicketType,
@@ -245,6 +245,16 @@ pub struct Texts {
     pub history_sla_breached: &'static str,
     pub history_escalated: &'static str,
     pub history_auto_closed: &'static str,
+    /// Nobody (an assignment removed, a department cleared).
+    pub history_nobody: &'static str,
+    /// The SLA deadline of the first response.
+    pub deadline_response: &'static str,
+    /// The SLA deadline of the resolution.
+    pub deadline_resolution: &'static str,
+    /// Before a lead's number, in a history entry.
+    pub history_lead: &'static str,
+    /// After a rating's number of stars.
+    pub history_stars: &'static str,
     pub attachments_title: &'static str,
     /// The reports, budgets and hourly-cost pages.
     pub reports: &'static ReportTexts,
@@ -340,16 +350,13 @@ impl Texts {
         }
     }
 
-    /// A history value: a status or priority name is translated, anything else (a user
-    /// id, a department) is shown as it is.
-    pub fn history_value<'a>(&self, value: &'a str) -> &'a str {
-        if let Some(status) = TicketStatus::parse(value) {
-            return self.status(&status);
+    /// An SLA deadline's name.
+    pub fn deadline(&self, deadline: &SlaDeadline) -> &'static str {
+        match deadline {
+            SlaDeadline::RESPONSE => self.deadline_response,
+            SlaDeadline::RESOLUTION => self.deadline_resolution,
+            SlaDeadline::Other(_) => UNKNOWN,
         }
-        if let Some(priority) = TicketPriority::parse(value) {
-            return self.priority(&priority);
-        }
-        value
     }
 
     /// A file size, as `512 o`, `12 Ko` or `3,4 Mo`.
@@ -604,6 +611,11 @@ pub const FR: Texts = Texts {
     history_sla_breached: "SLA dépassé",
     history_escalated: "Escalade",
     history_auto_closed: "Fermeture automatique",
+    history_nobody: "personne",
+    deadline_response: "première réponse",
+    deadline_resolution: "résolution",
+    history_lead: "Piste",
+    history_stars: "étoiles",
     attachments_title: "Pièces jointes",
     attachments_none: "Aucune pièce jointe.",
     attachment_choose: "Fichier",
@@ -815,6 +827,11 @@ pub const EN: Texts = Texts {
     history_sla_breached: "SLA breached",
     history_escalated: "Escalated",
     history_auto_closed: "Auto-closed",
+    history_nobody: "nobody",
+    deadline_response: "first response",
+    deadline_resolution: "resolution",
+    history_lead: "Lead",
+    history_stars: "stars",
     attachments_title: "Attachments",
     attachments_none: "No attachments.",
     attachment_choose: "File",
@@ -1192,7 +1209,10 @@ mod tests {
             Lang::Fr.texts().history_kind(&HistoryKind::ASSIGNED),
             "Assignation"
         );
-        assert_eq!(Lang::Fr.texts().history_value("OPEN"), "Ouvert");
+        assert_eq!(
+            Lang::Fr.texts().deadline(&SlaDeadline::RESOLUTION),
+            "résolution"
+        );
     }
 }
 

@@ -9,6 +9,7 @@
 //! tenant meanwhile (`guichet seed --bulk-tickets`, the benchmark).
 
 use chrono::{DateTime, Datelike, Duration, Utc};
+use domain::tickets::Change;
 use entity::enums::{
     AuthorKind, Channel, CustomerSegment, CustomerStatus, TicketCategory, TicketEventKind,
     TicketPriority, TicketStatus, TicketType, Visibility,
@@ -300,6 +301,11 @@ pub async fn load(
         let mut thread = Vec::new();
         let mut history = Vec::new();
         let mut work = Vec::new();
+        let created_change = Change::Status {
+            from: None,
+            to: TicketStatus::New,
+        }
+        .encode();
         for (offset, (created, first_response, assignee, customer_id, status, resolved)) in
             shapes.into_iter().enumerate()
         {
@@ -322,8 +328,8 @@ pub async fn load(
                 ticket_id: Set(ticket_id),
                 actor_id: Set(None),
                 kind: Set(TicketEventKind::Created),
-                from_value: Set(None),
-                to_value: Set(Some(TicketStatus::New.as_str().to_owned())),
+                from_value: Set(created_change.0.clone()),
+                to_value: Set(created_change.1.clone()),
                 created_at: Set(created),
                 ..Default::default()
             });
@@ -353,13 +359,18 @@ pub async fn load(
                 });
             }
             if let Some(at) = resolved {
+                let moved = Change::Status {
+                    from: Some(TicketStatus::Open),
+                    to: status,
+                }
+                .encode();
                 history.push(ticket_event::ActiveModel {
                     tenant_id: Set(tenant_id),
                     ticket_id: Set(ticket_id),
                     actor_id: Set(assignee),
                     kind: Set(TicketEventKind::StatusChanged),
-                    from_value: Set(Some(TicketStatus::Open.as_str().to_owned())),
-                    to_value: Set(Some(status.as_str().to_owned())),
+                    from_value: Set(moved.0),
+                    to_value: Set(moved.1),
                     created_at: Set(at),
                     ..Default::default()
                 });

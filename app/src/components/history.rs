@@ -1,21 +1,17 @@
 //! A ticket's history, in a collapsible section.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 
-use crate::api::tickets::ticket::HistoryKind;
+use crate::api::tickets::ticket::TicketTicketHistoryChange as Change;
 use crate::api::tickets::HistoryEntry;
 use crate::components::time::Time;
+use crate::i18n::Texts;
 use crate::state::use_app_state;
 
-/// Who changed what and when, oldest first; closed until opened. `names` turns the user
-/// ids of assignments into names.
+/// Who changed what and when, oldest first; closed until opened. Each entry's change
+/// arrives typed from the API and is worded here, in the reader's language.
 #[component]
-pub fn HistoryList(
-    #[prop(into)] entries: Signal<Vec<HistoryEntry>>,
-    #[prop(into)] names: Signal<HashMap<String, String>>,
-) -> impl IntoView {
+pub fn HistoryList(#[prop(into)] entries: Signal<Vec<HistoryEntry>>) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
     let count = move || entries.with(Vec::len);
@@ -35,29 +31,14 @@ pub fn HistoryList(
                     children=move |entry| {
                         let actor = entry.actor.map(|actor| actor.display_name);
                         let kind = entry.kind.clone();
-                        let from = entry.from_value.clone();
-                        let to = entry.to_value.clone();
-                        let assignment = entry.kind == HistoryKind::ASSIGNED;
-                        let change = move || {
-                            let texts = texts();
-                            let show = |value: &str| {
-                                assignment
-                                    .then(|| names.with(|names| names.get(value).cloned()))
-                                    .flatten()
-                                    .unwrap_or_else(|| texts.history_value(value).to_owned())
-                            };
-                            match (&from, &to) {
-                                (Some(from), Some(to)) => format!("{} → {}", show(from), show(to)),
-                                (None, Some(to)) => show(to),
-                                (Some(from), None) => format!("{} → —", show(from)),
-                                (None, None) => String::new(),
-                            }
-                        };
+                        let change = entry.change.clone();
                         view! {
                             <li class="history-entry" data-kind=entry.kind.as_str().to_owned()>
                                 <Time instant=entry.created_at/>
                                 <strong>{move || texts().history_kind(&kind).to_owned()}</strong>
-                                <span class="change">{change}</span>
+                                <span class="change">
+                                    {move || change.as_ref().map(|c| describe(texts(), c)).unwrap_or_default()}
+                                </span>
                                 <span class="muted">
                                     {move || actor.clone().unwrap_or_else(|| texts().author_system.to_owned())}
                                 </span>
@@ -67,5 +48,42 @@ pub fn HistoryList(
                 />
             </ol>
         </details>
+    }
+}
+
+/// "before → after" (or just the value) for one change.
+fn describe(texts: &Texts, change: &Change) -> String {
+    let arrow = |from: Option<String>, to: Option<String>| {
+        let nobody = || texts.history_nobody.to_owned();
+        match from {
+            Some(from) => format!("{from} → {}", to.unwrap_or_else(nobody)),
+            None => to.unwrap_or_else(nobody),
+        }
+    };
+    match change {
+        Change::StatusChange(c) => arrow(
+            c.status_from.as_ref().map(|s| texts.status(s).to_owned()),
+            Some(texts.status(&c.status_to).to_owned()),
+        ),
+        Change::AssigneeChange(c) => match (&c.assignee_from, &c.assignee_to) {
+            (None, to) => arrow(None, to.as_ref().map(|u| u.display_name.clone())),
+            (Some(from), to) => arrow(
+                Some(from.display_name.clone()),
+                to.as_ref().map(|u| u.display_name.clone()),
+            ),
+        },
+        Change::PriorityChange(c) => arrow(
+            Some(texts.priority(&c.priority_from).to_owned()),
+            Some(texts.priority(&c.priority_to).to_owned()),
+        ),
+        Change::DepartmentChange(c) => match (&c.department_from, &c.department_to) {
+            (None, to) => arrow(None, to.as_ref().map(|d| d.name.clone())),
+            (Some(from), to) => arrow(Some(from.name.clone()), to.as_ref().map(|d| d.name.clone())),
+        },
+        Change::MergeChange(c) => format!("{} → {}", c.duplicate_number, c.target_number),
+        Change::TicketLinkChange(c) => c.number.clone(),
+        Change::LeadLinkChange(c) => format!("{} #{}", texts.history_lead, c.lead_id),
+        Change::RatingChange(c) => format!("{} {}", c.stars, texts.history_stars),
+        Change::SlaDeadlineChange(c) => texts.deadline(&c.deadline).to_owned(),
     }
 }

@@ -22,6 +22,7 @@ use sea_orm::{
 use super::error::DomainResult;
 use super::notifications::{customer_accounts, notify_users, NewNotification};
 use super::sla::system_event;
+use super::tickets::Change;
 use super::Services;
 use crate::events::{LiveEvent, LiveEventKind};
 
@@ -231,8 +232,10 @@ async fn close(
         &txn,
         found,
         TicketEventKind::AutoClosed,
-        Some(found.status.as_str()),
-        Some(TicketStatus::Closed.as_str()),
+        &Change::Status {
+            from: Some(found.status),
+            to: TicketStatus::Closed,
+        },
         now,
     )
     .await?;

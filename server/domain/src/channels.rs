@@ -26,6 +26,7 @@ use super::customers::display_name;
 use super::error::{DomainError, DomainResult};
 use super::integrations::{TELEGRAM_CUSTOMER, TELEGRAM_USER};
 use super::scope::find_in_tenant_opt;
+use super::tickets::Change;
 use super::tickets::{insert_history, publish};
 use super::Services;
 use crate::events::LiveEventKind;
@@ -608,8 +609,10 @@ pub async fn append_customer_message(
                 open,
                 None,
                 kind,
-                Some(open.status.as_str()),
-                Some(TicketStatus::Open.as_str()),
+                &Change::Status {
+                    from: Some(open.status),
+                    to: TicketStatus::Open,
+                },
                 now,
             )
             .await?;

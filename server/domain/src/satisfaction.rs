@@ -11,6 +11,7 @@ use super::error::{DomainError, DomainResult};
 use super::notifications::customer_accounts;
 use super::permissions::Permission;
 use super::scope::find_visible_ticket;
+use super::tickets::Change;
 use super::tickets::{commit_and_publish, insert_history};
 use super::Services;
 use crate::events::LiveEventKind;
@@ -125,8 +126,7 @@ async fn record_rating(
         found,
         actor_id,
         TicketEventKind::Rated,
-        None,
-        Some(&rating.to_string()),
+        &Change::Rating { stars: rating },
         now,
     )
     .await?;

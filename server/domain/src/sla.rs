@@ -19,6 +19,7 @@ use sea_orm::{
 
 use super::error::DomainResult;
 use super::notifications::{notify_users, supervisors, NewNotification};
+use super::tickets::{Change, SlaDeadline};
 use super::Services;
 use crate::events::{LiveEvent, LiveEventKind};
 
@@ -31,21 +32,6 @@ pub struct SlaReport {
     pub response_breaches: usize,
     /// Resolution deadlines newly breached.
     pub resolution_breaches: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Deadline {
-    Response,
-    Resolution,
-}
-
-impl Deadline {
-    const fn name(self) -> &'static str {
-        match self {
-            Self::Response => "response",
-            Self::Resolution => "resolution",
-        }
-    }
 }
 
 /// The next priority up, if any.
@@ -97,14 +83,14 @@ pub async fn check_sla_breaches(svc: &Services) -> DomainResult<SlaReport> {
         let response_due = found.first_response_at.is_none()
             && !found.response_breached
             && found.response_due_at.is_some_and(|d| d <= now);
-        if response_due && record_breach(svc, &found, Deadline::Response, now).await? {
+        if response_due && record_breach(svc, &found, SlaDeadline::Response, now).await? {
             report.response_breaches += 1;
         }
         if !found.resolution_breached && found.resolution_due_at.is_some_and(|d| d <= now) {
             // Reload: the response breach may just have raised the priority.
             let current = ticket::Entity::find_by_id(found.id).one(&svc.db).await?;
             if let Some(current) = current {
-                if record_breach(svc, &current, Deadline::Resolution, now).await? {
+                if record_breach(svc, &current, SlaDeadline::Resolution, now).await? {
                     report.resolution_breaches += 1;
                 }
             }
@@ -148,13 +134,13 @@ async fn warn_before_breaches(svc: &Services, now: DateTime<Utc>) -> DomainResul
         if !found.response_warned
             && found.first_response_at.is_none()
             && due_soon(found.response_due_at)
-            && record_warning(svc, &found, Deadline::Response, now).await?
+            && record_warning(svc, &found, SlaDeadline::Response, now).await?
         {
             warned += 1;
         }
         if !found.resolution_warned
             && due_soon(found.resolution_due_at)
-            && record_warning(svc, &found, Deadline::Resolution, now).await?
+            && record_warning(svc, &found, SlaDeadline::Resolution, now).await?
         {
             warned += 1;
         }
@@ -165,12 +151,12 @@ async fn warn_before_breaches(svc: &Services, now: DateTime<Utc>) -> DomainResul
 async fn record_warning(
     svc: &Services,
     found: &ticket::Model,
-    deadline: Deadline,
+    deadline: SlaDeadline,
     now: DateTime<Utc>,
 ) -> DomainResult<bool> {
     let flag = match deadline {
-        Deadline::Response => ticket::Column::ResponseWarned,
-        Deadline::Resolution => ticket::Column::ResolutionWarned,
+        SlaDeadline::Response => ticket::Column::ResponseWarned,
+        SlaDeadline::Resolution => ticket::Column::ResolutionWarned,
     };
     let txn = svc.db.begin().await?;
     let flipped = ticket::Entity::update_many()
@@ -187,8 +173,7 @@ async fn record_warning(
         &txn,
         found,
         TicketEventKind::SlaWarning,
-        None,
-        Some(deadline.name()),
+        &Change::Deadline { deadline },
         now,
     )
     .await?;
@@ -197,8 +182,10 @@ async fn record_warning(
         None => supervisors(&txn, found.tenant_id).await?,
     };
     let title = match deadline {
-        Deadline::Response => format!("Bientôt hors délai : première réponse à {}", found.number),
-        Deadline::Resolution => format!("Bientôt hors délai : résolution de {}", found.number),
+        SlaDeadline::Response => {
+            format!("Bientôt hors délai : première réponse à {}", found.number)
+        }
+        SlaDeadline::Resolution => format!("Bientôt hors délai : résolution de {}", found.number),
     };
     notify_users(
         &txn,
@@ -220,12 +207,12 @@ async fn record_warning(
 async fn record_breach(
     svc: &Services,
     found: &ticket::Model,
-    deadline: Deadline,
+    deadline: SlaDeadline,
     now: DateTime<Utc>,
 ) -> DomainResult<bool> {
     let flag = match deadline {
-        Deadline::Response => ticket::Column::ResponseBreached,
-        Deadline::Resolution => ticket::Column::ResolutionBreached,
+        SlaDeadline::Response => ticket::Column::ResponseBreached,
+        SlaDeadline::Resolution => ticket::Column::ResolutionBreached,
     };
     let txn = svc.db.begin().await?;
     let flipped = ticket::Entity::update_many()
@@ -244,8 +231,7 @@ async fn record_breach(
         &txn,
         found,
         TicketEventKind::SlaBreached,
-        None,
-        Some(deadline.name()),
+        &Change::Deadline { deadline },
         now,
     )
     .await?;
@@ -259,8 +245,10 @@ async fn record_breach(
             &txn,
             found,
             TicketEventKind::Escalated,
-            Some(found.priority.as_str()),
-            Some(higher.as_str()),
+            &Change::Priority {
+                from: found.priority,
+                to: higher,
+            },
             now,
         )
         .await?;
@@ -268,8 +256,8 @@ async fn record_breach(
     let mut recipients = supervisors(&txn, found.tenant_id).await?;
     recipients.extend(found.assignee_id);
     let title = match deadline {
-        Deadline::Response => format!("SLA dépassé : première réponse à {}", found.number),
-        Deadline::Resolution => format!("SLA dépassé : résolution de {}", found.number),
+        SlaDeadline::Response => format!("SLA dépassé : première réponse à {}", found.number),
+        SlaDeadline::Resolution => format!("SLA dépassé : résolution de {}", found.number),
     };
     notify_users(
         &txn,
@@ -303,11 +291,10 @@ pub(crate) async fn system_event(
     db: &impl ConnectionTrait,
     found: &ticket::Model,
     kind: TicketEventKind,
-    from: Option<&str>,
-    to: Option<&str>,
+    change: &Change,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    super::tickets::insert_history(db, found, None, kind, from, to, now).await
+    super::tickets::insert_history(db, found, None, kind, change, now).await
 }
 
 /// Pushes the open deadlines of a ticket leaving `pending` by the time it waited there, so

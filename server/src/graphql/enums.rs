@@ -55,6 +55,10 @@ mirror_enum!(
     AuthorKind => entity::enums::AuthorKind { Customer, Agent, System }
 );
 mirror_enum!(
+    /// Which SLA deadline: the first response or the resolution.
+    SlaDeadline => crate::domain::tickets::SlaDeadline { Response, Resolution }
+);
+mirror_enum!(
     /// A department of the tenant.
     DepartmentKind => entity::enums::DepartmentKind { Support, Sales, Technical, Billing, Management }
 );

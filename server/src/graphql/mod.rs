@@ -11,6 +11,7 @@ pub mod customers;
 pub mod directory;
 pub mod enums;
 pub mod error;
+pub mod history;
 pub mod integrations;
 pub mod leads;
 pub mod loaders;

@@ -4,15 +4,16 @@
 use async_graphql::{ComplexObject, Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::enums::Visibility;
-use entity::{attachment, customer, department, message, ticket, ticket_event, time_entry, user};
+use entity::{attachment, customer, department, message, ticket, time_entry, user};
 
 use super::context::loaders;
 use super::customers::customer_fields as crm_fields;
 use super::customers::{CrmGuard, CustomerNote, TimelineEntry};
 use super::enums::{
-    AuthorKind, Channel, CustomerSegment, CustomerStatus, DepartmentKind, HistoryKind, Role,
-    TicketCategory, TicketPriority, TicketStatus, TicketType,
+    AuthorKind, Channel, CustomerSegment, CustomerStatus, DepartmentKind, Role, TicketCategory,
+    TicketPriority, TicketStatus, TicketType,
 };
+use super::history::HistoryEntry;
 use super::leads::Lead;
 use super::loaders::loader_error;
 use crate::domain::customers::display_name;
@@ -49,6 +50,24 @@ impl User {
             .map_err(|e| loader_error(&e))?
             .map(Department))
     }
+}
+
+/// Loads a department of the caller's tenant through the request's loader.
+///
+/// # Errors
+///
+/// Database errors.
+pub(crate) async fn load_department(
+    ctx: &Context<'_>,
+    id: Option<i64>,
+) -> async_graphql::Result<Option<Department>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(loaders(ctx)?
+        .departments
+        .load_one(id)
+        .await
+        .map_err(|e| loader_error(&e))?
+        .map(Department))
 }
 
 /// A department of the tenant.
@@ -302,15 +321,7 @@ impl Ticket {
     }
     /// The department the ticket was routed to.
     async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {
-        let Some(id) = self.0.department_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .departments
-            .load_one(id)
-            .await
-            .map_err(|e| loader_error(&e))?
-            .map(Department))
+        load_department(ctx, self.0.department_id).await
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -483,34 +494,6 @@ impl Ticket {
                     .collect()
             })
             .unwrap_or_default())
-    }
-}
-
-/// One change in a ticket's history.
-pub struct HistoryEntry(pub ticket_event::Model);
-
-#[Object]
-impl HistoryEntry {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-    async fn kind(&self) -> HistoryKind {
-        self.0.kind.into()
-    }
-    /// Who made the change; none for the system.
-    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        load_user(ctx, self.0.actor_id).await
-    }
-    /// The value before (a status, a priority, a user id…).
-    async fn from_value(&self) -> Option<&str> {
-        self.0.from_value.as_deref()
-    }
-    /// The value after.
-    async fn to_value(&self) -> Option<&str> {
-        self.0.to_value.as_deref()
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
     }
 }
 

@@ -10,7 +10,7 @@ use server::jobs::run_due_jobs;
 const MOVE: &str = "mutation($id: ID!, $s: TicketStatus!) { changeTicketStatus(ticketId: $id, status: $s) { status } }";
 const REPLY: &str =
     "mutation($id: ID!, $b: String!) { replyToTicket(input: { ticketId: $id, body: $b }) { id } }";
-const TICKET: &str = "query($id: ID!) { ticket(id: $id) { status priority responseDueAt resolutionDueAt closedAt messages { authorKind body } history { kind fromValue toValue } } }";
+const TICKET: &str = "query($id: ID!) { ticket(id: $id) { status priority responseDueAt resolutionDueAt closedAt messages { authorKind body } history { kind change { __typename ... on SlaDeadlineChange { deadline } ... on PriorityChange { from to } } } } }";
 
 /// Sessions last 12 hours; tests that move the clock by days sign in again.
 async fn relogin(
@@ -113,6 +113,13 @@ async fn sla_breaches_escalate_exactly_once(backend: Backend) -> anyhow::Result<
             "SLA_BREACHED",
             "ESCALATED"
         ]
+    );
+    let history = &data["ticket"]["history"];
+    assert_eq!(history[2]["change"]["deadline"], "RESPONSE");
+    assert_eq!(history[3]["change"]["deadline"], "RESPONSE");
+    assert_eq!(
+        history[4]["change"],
+        json!({ "__typename": "PriorityChange", "from": "NORMAL", "to": "HIGH" })
     );
     let agent_token = relogin(&server, "agathe@atelier-dupont.test", &tenant).await?;
     for token in [&admin_token, &agent_token] {

@@ -2,7 +2,7 @@
 //! satisfaction ratings, time logging, and the workflow and SLA settings admins edit.
 
 use guichet_tests::{both_backends, Backend, TestServer};
-use serde_json::json;
+use serde_json::{json, Value};
 
 mod entity_kind {
     pub use entity::enums::{DepartmentKind, Role};
@@ -88,30 +88,45 @@ async fn history_records_every_move(backend: Backend) -> anyhow::Result<()> {
             .ok(admin, MOVE, json!({ "id": id, "s": status }))
             .await?;
     }
-    let query = "query($id: ID!) { ticket(id: $id) { history { kind fromValue toValue actor { email } createdAt } } }";
+    let (agent_id, _) = tenant
+        .user(&server, "agathe@atelier-dupont.test", "agent", None)
+        .await?;
+    let assign =
+        "mutation($id: ID!, $a: ID) { assignTicket(ticketId: $id, assigneeId: $a) { id } }";
+    server
+        .ok(admin, assign, json!({ "id": id, "a": agent_id }))
+        .await?;
+    // Each entry's change is typed: statuses and priorities as enums, people as users.
+    let query = "query($id: ID!) { ticket(id: $id) { history { kind fromValue toValue actor { email } createdAt change { __typename ... on StatusChange { from to } ... on PriorityChange { priorityFrom: from priorityTo: to } ... on AssigneeChange { assigneeFrom: from { email } assigneeTo: to { email } } } } } }";
     let data = server.ok(admin, query, json!({ "id": id })).await?;
-    let kinds: Vec<_> = data["ticket"]["history"]
+    let changes: Vec<_> = data["ticket"]["history"]
         .as_array()
         .into_iter()
         .flatten()
-        .map(|h| {
-            (
-                h["kind"].clone(),
-                h["fromValue"].clone(),
-                h["toValue"].clone(),
-            )
-        })
+        .map(|h| (h["kind"].clone(), h["change"].clone()))
         .collect();
+    let status =
+        |from: Value, to: &str| json!({ "__typename": "StatusChange", "from": from, "to": to });
     assert_eq!(
-        kinds,
+        changes,
         [
-            (json!("CREATED"), json!(null), json!("new")),
-            (json!("STATUS_CHANGED"), json!("new"), json!("open")),
-            (json!("PRIORITY_CHANGED"), json!("normal"), json!("urgent")),
-            (json!("STATUS_CHANGED"), json!("open"), json!("resolved")),
-            (json!("REOPENED"), json!("resolved"), json!("open")),
+            (json!("CREATED"), status(json!(null), "NEW")),
+            (json!("STATUS_CHANGED"), status(json!("NEW"), "OPEN")),
+            (
+                json!("PRIORITY_CHANGED"),
+                json!({ "__typename": "PriorityChange", "priorityFrom": "NORMAL", "priorityTo": "URGENT" })
+            ),
+            (json!("STATUS_CHANGED"), status(json!("OPEN"), "RESOLVED")),
+            (json!("REOPENED"), status(json!("RESOLVED"), "OPEN")),
+            (
+                json!("ASSIGNED"),
+                json!({ "__typename": "AssigneeChange", "assigneeFrom": null, "assigneeTo": { "email": "agathe@atelier-dupont.test" } })
+            ),
         ]
     );
+    // The stored values stay readable, deprecated, for tools written against them.
+    assert_eq!(data["ticket"]["history"][1]["fromValue"], "new");
+    assert_eq!(data["ticket"]["history"][1]["toValue"], "open");
     assert_eq!(
         data["ticket"]["history"][1]["actor"]["email"],
         "admin@atelier-dupont.test"

@@ -8,8 +8,6 @@ mod presence;
 mod rating;
 mod time_log;
 
-use std::collections::HashMap;
-
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -182,22 +180,13 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
             })
     };
     let history = Signal::derive(move || detail.with(|detail| detail.history.clone()));
-    // Staff only: who may be assigned, also to name them in the history.
+    // Staff only: who may be assigned.
     let agents = LocalResource::new(move || async move {
         if is_staff {
             api::people::fetch_agents().await
         } else {
             Ok(Vec::new())
         }
-    });
-    let agent_names = Signal::derive(move || {
-        agents
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|agent| (agent.id, agent.display_name))
-            .collect::<HashMap<_, _>>()
     });
 
     view! {
@@ -291,7 +280,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
 
             <Show when=move || is_staff>
                 <TimeLog ticket_id=time_ticket_id.clone() detail/>
-                <HistoryList entries=history names=agent_names/>
+                <HistoryList entries=history/>
             </Show>
         </article>
     }

@@ -16,6 +16,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::events::{LiveEvent, LiveEventKind};
 use crate::permissions::Permission;
 use crate::scope::find_in_tenant;
+use crate::tickets::Change;
 use crate::Services;
 
 /// Turns a sales ticket into a lead of its customer, copying its sales fields, and links
@@ -94,8 +95,9 @@ pub async fn convert_ticket_to_lead(
         &found,
         actor,
         TicketEventKind::Linked,
-        None,
-        Some(&format!("lead:{}", created.id)),
+        &Change::LinkedLead {
+            lead_id: created.id,
+        },
         now,
     )
     .await?;

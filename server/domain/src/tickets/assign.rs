@@ -7,6 +7,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, TransactionTrait,
 };
 
+use super::Change;
 use super::{commit_and_publish, record_event};
 use crate::actor::Actor;
 use crate::auth::is_staff_role;
@@ -108,15 +109,15 @@ pub async fn assign_ticket(
         .filter(ticket::Column::Id.eq(found.id))
         .exec(&txn)
         .await?;
-    let from = found.assignee_id.map(|id| id.to_string());
-    let to = assignee_id.map(|id| id.to_string());
     record_event(
         &txn,
         &found,
         actor,
         TicketEventKind::Assigned,
-        from.as_deref(),
-        to.as_deref(),
+        &Change::Assignee {
+            from: found.assignee_id,
+            to: assignee_id,
+        },
         now,
     )
     .await?;

@@ -10,6 +10,7 @@ use sea_orm::{
     Statement, TransactionTrait,
 };
 
+use super::Change;
 use super::{
     auto_assignment_enabled, check_text, insert_history, pick_available_agent, publish,
     record_event, MAX_BODY_CHARS, MAX_SUBJECT_CHARS,
@@ -235,20 +236,23 @@ pub async fn create_ticket(
         &created,
         actor,
         TicketEventKind::Created,
-        None,
-        Some(created.status.as_str()),
+        &Change::Status {
+            from: None,
+            to: created.status,
+        },
         now,
     )
     .await?;
     if let Some(assignee) = auto_assignee {
-        let to = assignee.to_string();
         insert_history(
             &txn,
             &created,
             None,
             TicketEventKind::Assigned,
-            None,
-            Some(&to),
+            &Change::Assignee {
+                from: None,
+                to: Some(assignee),
+            },
             now,
         )
         .await?;

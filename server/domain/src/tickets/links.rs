@@ -9,6 +9,7 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 
+use super::Change;
 use super::{publish, record_event};
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
@@ -72,8 +73,9 @@ pub async fn link_tickets(
         &first,
         actor,
         TicketEventKind::Linked,
-        None,
-        Some(&second.number),
+        &Change::LinkedTicket {
+            number: second.number.clone(),
+        },
         now,
     )
     .await?;
@@ -82,8 +84,9 @@ pub async fn link_tickets(
         &second,
         actor,
         TicketEventKind::Linked,
-        None,
-        Some(&first.number),
+        &Change::LinkedTicket {
+            number: first.number.clone(),
+        },
         now,
     )
     .await?;

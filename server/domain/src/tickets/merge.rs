@@ -5,6 +5,7 @@ use entity::{attachment, message, ticket, time_entry};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
+use super::Change;
 use super::{publish, record_event, reload_ticket};
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
@@ -104,26 +105,20 @@ pub async fn merge_tickets(
         .filter(ticket::Column::Id.eq(target.id))
         .exec(&txn)
         .await?;
+    let merged = Change::Merge {
+        duplicate: duplicate.number.clone(),
+        target: target.number.clone(),
+    };
     record_event(
         &txn,
         &duplicate,
         actor,
         TicketEventKind::Merged,
-        Some(&duplicate.number),
-        Some(&target.number),
+        &merged,
         now,
     )
     .await?;
-    record_event(
-        &txn,
-        &target,
-        actor,
-        TicketEventKind::Merged,
-        Some(&duplicate.number),
-        Some(&target.number),
-        now,
-    )
-    .await?;
+    record_event(&txn, &target, actor, TicketEventKind::Merged, &merged, now).await?;
     let merged = reload_ticket(&txn, target.id).await?;
     txn.commit().await?;
     publish(svc, &duplicate, LiveEventKind::TicketUpdated, None).await;

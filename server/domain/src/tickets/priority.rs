@@ -5,6 +5,7 @@ use entity::ticket;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
+use super::Change;
 use super::{commit_and_publish, record_event};
 use crate::actor::Actor;
 use crate::error::DomainResult;
@@ -43,8 +44,10 @@ pub async fn change_ticket_priority(
         &found,
         actor,
         TicketEventKind::PriorityChanged,
-        Some(found.priority.as_str()),
-        Some(priority.as_str()),
+        &Change::Priority {
+            from: found.priority,
+            to: priority,
+        },
         now,
     )
     .await?;

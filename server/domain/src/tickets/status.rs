@@ -6,6 +6,7 @@ use entity::{customer, ticket};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
+use super::Change;
 use super::{commit_and_publish, record_event};
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
@@ -83,8 +84,10 @@ pub async fn change_ticket_status(
         &found,
         actor,
         kind,
-        Some(found.status.as_str()),
-        Some(to.as_str()),
+        &Change::Status {
+            from: Some(found.status),
+            to,
+        },
         now,
     )
     .await?;

@@ -11,6 +11,7 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
+use super::Change;
 use super::{check_text, group_by_ticket, publish, record_event, MAX_BODY_CHARS};
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
@@ -144,8 +145,10 @@ pub async fn reply_to_ticket(
                 &found,
                 actor,
                 kind,
-                Some(found.status.as_str()),
-                Some(TicketStatus::Open.as_str()),
+                &Change::Status {
+                    from: Some(found.status),
+                    to: TicketStatus::Open,
+                },
                 now,
             )
             .await?;
