@@ -894,6 +894,10 @@ pub struct CrmTexts {
     pub kind_message: &'static str,
     pub kind_lead: &'static str,
     pub kind_meeting: &'static str,
+    /// A customer's message, on the timeline.
+    pub timeline_message: &'static str,
+    /// An internal note on one of the customer's tickets, on the timeline.
+    pub timeline_internal_note: &'static str,
     pub leads_title: &'static str,
     pub leads_count: &'static str,
     pub total_value: &'static str,
@@ -1042,6 +1046,8 @@ pub const FR_CRM: CrmTexts = CrmTexts {
     kind_ticket: "Ticket",
     kind_message: "Message",
     kind_lead: "Opportunité",
+    timeline_message: "message",
+    timeline_internal_note: "note interne",
     kind_meeting: "Rendez-vous",
     leads_title: "Pipeline commercial",
     leads_count: "opportunités",
@@ -1128,6 +1134,8 @@ pub const EN_CRM: CrmTexts = CrmTexts {
     kind_ticket: "Ticket",
     kind_message: "Message",
     kind_lead: "Lead",
+    timeline_message: "message",
+    timeline_internal_note: "internal note",
     kind_meeting: "Meeting",
     leads_title: "Sales pipeline",
     leads_count: "leads",

@@ -7,11 +7,12 @@ operation!(
     "graphql/crm_customers.graphql",
     skip_serializing_none
 );
-// The owner of `CustomerSegment`, `ActivityKind` and `Channel` (see `operation!`).
+// The owner of `CustomerSegment`, `ActivityKind` and `Channel` (see `operation!`); it
+// takes `LeadStage` from its owner.
 operation!(
     CustomerCard,
     "graphql/customer_card.graphql",
-    extern_enums()
+    extern_enums("LeadStage")
 );
 operation!(UpdateCustomer, "graphql/update_customer.graphql");
 operation!(AddCustomerNote, "graphql/add_customer_note.graphql");

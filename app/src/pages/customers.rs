@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::crm::customer_card::TimelineKind;
 use crate::api::crm::{
     ActivityInput, Card as CustomerCard, CustomerDetails, Segment, TimelineEntry,
 };
@@ -483,20 +484,58 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
     }
 }
 
-/// One interaction: its kind, date, summary, and a link to its ticket.
+/// One interaction: its kind, date, summary (worded here from the entry's typed fields),
+/// and a link to its ticket.
 #[component]
 fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
     let state = use_app_state();
     let kind = entry.kind.clone();
-    let linked_title = entry.title.clone();
-    let link = entry.ticket_id.clone().map(move |id| {
-        let href = format!("/tickets/{id}");
-        view! { <A href=href>{linked_title}</A> }
-    });
-    let title = if link.is_some() {
-        None
-    } else {
-        Some(entry.title.clone())
+    let summary = {
+        let entry = entry.clone();
+        move || {
+            let crm = &state.texts().crm;
+            let text = entry.text.clone().unwrap_or_default();
+            let number = entry.ticket_number.clone().unwrap_or_default();
+            match &entry.kind {
+                TimelineKind::ACTIVITY => entry
+                    .text
+                    .clone()
+                    .or_else(|| {
+                        entry
+                            .activity_kind
+                            .as_ref()
+                            .map(|kind| crm.activity_kind(kind).to_owned())
+                    })
+                    .unwrap_or_default(),
+                TimelineKind::TICKET => format!("{number} {text}"),
+                TimelineKind::MESSAGE => {
+                    let what = if entry.internal {
+                        crm.timeline_internal_note
+                    } else {
+                        crm.timeline_message
+                    };
+                    format!("{number}: {what}")
+                }
+                TimelineKind::LEAD => format!(
+                    "{} #{} ({})",
+                    crm.kind_lead,
+                    entry.lead_id.clone().unwrap_or_default(),
+                    entry
+                        .lead_stage
+                        .as_ref()
+                        .map(|stage| crm.stage(stage))
+                        .unwrap_or_default()
+                ),
+                _ => text,
+            }
+        }
+    };
+    let body = match entry.ticket_id.clone() {
+        Some(id) => {
+            let href = format!("/tickets/{id}");
+            view! { <A href=href>{summary}</A> }.into_any()
+        }
+        None => summary.into_any(),
     };
     view! {
         <li class="timeline-entry" data-testid="timeline-entry" data-kind=entry.kind.as_str().to_owned()>
@@ -504,7 +543,7 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
             " "
             <Time instant=entry.at.clone()/>
             " "
-            <strong>{link}{title}</strong>
+            <strong>{body}</strong>
             {entry.detail.clone().map(|detail| view! { <p class="muted">{detail}</p> })}
         </li>
     }

@@ -12,7 +12,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use super::context::{actor, loaders, services};
 use super::crm_loaders::crm_loaders;
-use super::enums::{ActivityKind, Channel, CustomerSegment, CustomerStatus};
+use super::enums::{ActivityKind, Channel, CustomerSegment, CustomerStatus, LeadStage};
 use super::error::{parse_id, GraphqlResultExt};
 use super::leads::Lead;
 use super::loaders::loader_error;
@@ -103,7 +103,7 @@ pub(crate) mod customer_fields {
             .map_err(|e| loader_error(&e))?
             .unwrap_or_default()
             .into_iter()
-            .map(TimelineEntry::from)
+            .map(TimelineEntry)
             .collect())
     }
 
@@ -200,39 +200,92 @@ impl From<DomainTimelineKind> for TimelineKind {
     }
 }
 
-/// One interaction with a customer, on its timeline (newest first).
-#[derive(SimpleObject)]
-pub struct TimelineEntry {
-    /// What it is.
-    kind: TimelineKind,
-    /// When it happened (or, for meetings, is planned).
-    at: DateTime<Utc>,
-    /// A one-line summary.
-    title: String,
-    /// More text: a note's content, a message's excerpt, a meeting's place.
-    detail: Option<String>,
-    /// For activities, which kind.
-    activity_kind: Option<ActivityKind>,
-    /// The channel, when known.
-    channel: Option<Channel>,
-    /// The ticket concerned, for tickets and messages.
-    ticket_id: Option<ID>,
-    /// The lead concerned, for leads and meetings.
-    lead_id: Option<ID>,
-}
+/// One interaction with a customer, on its timeline (newest first). The typed fields say
+/// what it is; clients word it in their own language.
+pub struct TimelineEntry(DomainTimelineEntry);
 
-impl From<DomainTimelineEntry> for TimelineEntry {
-    fn from(e: DomainTimelineEntry) -> Self {
-        Self {
-            kind: e.kind.into(),
-            at: e.at,
-            title: e.title,
-            detail: e.detail,
-            activity_kind: e.activity_kind.map(Into::into),
-            channel: e.channel.map(Into::into),
-            ticket_id: e.ticket_id.map(|id| ID(id.to_string())),
-            lead_id: e.lead_id.map(|id| ID(id.to_string())),
+#[Object]
+impl TimelineEntry {
+    /// What it is.
+    async fn kind(&self) -> TimelineKind {
+        self.0.kind.into()
+    }
+    /// When it happened (or, for meetings, is planned).
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    /// What people wrote, as they wrote it: an activity's description, a note's excerpt, a
+    /// ticket's subject, a meeting's title; null for messages and leads.
+    async fn text(&self) -> Option<&str> {
+        self.0.text.as_deref()
+    }
+    /// A one-line summary in English.
+    #[graphql(
+        deprecation = "word the typed fields (`text`, `ticketNumber`, `internal`, `leadStage`, `activityKind`)"
+    )]
+    async fn title(&self) -> String {
+        let e = &self.0;
+        let number = e.ticket_number.as_deref().unwrap_or_default();
+        match e.kind {
+            DomainTimelineKind::Activity => e.text.clone().unwrap_or_else(|| {
+                e.activity_kind
+                    .map(|kind| kind.as_str().replace('_', " "))
+                    .unwrap_or_default()
+            }),
+            DomainTimelineKind::Ticket => {
+                format!("{number} {}", e.text.as_deref().unwrap_or_default())
+            }
+            DomainTimelineKind::Message => {
+                format!(
+                    "{number}: {}",
+                    if e.internal {
+                        "internal note"
+                    } else {
+                        "message"
+                    }
+                )
+            }
+            DomainTimelineKind::Lead => format!(
+                "Lead #{} ({})",
+                e.lead_id.unwrap_or_default(),
+                e.lead_stage.map(|s| s.as_str()).unwrap_or_default()
+            ),
+            DomainTimelineKind::Note | DomainTimelineKind::Meeting => {
+                e.text.clone().unwrap_or_default()
+            }
         }
+    }
+    /// More text: a note's content, a message's excerpt, a meeting's place.
+    async fn detail(&self) -> Option<&str> {
+        self.0.detail.as_deref()
+    }
+    /// For activities, which kind.
+    async fn activity_kind(&self) -> Option<ActivityKind> {
+        self.0.activity_kind.map(Into::into)
+    }
+    /// The channel, when known.
+    async fn channel(&self) -> Option<Channel> {
+        self.0.channel.map(Into::into)
+    }
+    /// The ticket concerned, for tickets and messages.
+    async fn ticket_id(&self) -> Option<ID> {
+        self.0.ticket_id.map(|id| ID(id.to_string()))
+    }
+    /// The ticket's number, for tickets and messages.
+    async fn ticket_number(&self) -> Option<&str> {
+        self.0.ticket_number.as_deref()
+    }
+    /// For messages: whether it is an internal note.
+    async fn internal(&self) -> bool {
+        self.0.internal
+    }
+    /// The lead concerned, for leads and meetings.
+    async fn lead_id(&self) -> Option<ID> {
+        self.0.lead_id.map(|id| ID(id.to_string()))
+    }
+    /// For leads: the stage.
+    async fn lead_stage(&self) -> Option<LeadStage> {
+        self.0.lead_stage.map(Into::into)
     }
 }
 

@@ -814,7 +814,7 @@ async fn timeline_gathers_every_interaction(backend: Backend) -> anyhow::Result<
     let card = server
         .ok(
             token,
-            "query($id: ID!) { customer(id: $id) { timeline { kind title ticketId leadId } } }",
+            "query($id: ID!) { customer(id: $id) { timeline { kind title text ticketId ticketNumber internal leadId leadStage activityKind } } }",
             json!({ "id": customer }),
         )
         .await?;
@@ -828,6 +828,35 @@ async fn timeline_gathers_every_interaction(backend: Backend) -> anyhow::Result<
         "{card}"
     );
     assert_eq!(card["customer"]["timeline"][4]["ticketId"], ticket["id"]);
+    // Facts, not sentences: what people wrote as they wrote it, the rest typed.
+    let timeline = &card["customer"]["timeline"];
+    let typed = |i: usize| {
+        let e = &timeline[i];
+        json!([
+            e["text"],
+            e["ticketNumber"],
+            e["internal"],
+            e["leadStage"],
+            e["activityKind"]
+        ])
+    };
+    assert_eq!(typed(0), json!(["Signature", null, false, null, null]));
+    assert_eq!(typed(1), json!(["Rappeler lundi", null, false, null, null]));
+    assert_eq!(typed(2), json!([null, null, false, "LEAD", null]));
+    assert_eq!(typed(3), json!([null, ticket["number"], false, null, null]));
+    assert_eq!(
+        typed(4),
+        json!(["Devis", ticket["number"], false, null, null])
+    );
+    assert_eq!(
+        typed(5),
+        json!(["Visite magasin", null, false, null, "VISIT"])
+    );
+    // The English summary stays, deprecated, for tools written against it.
+    assert_eq!(
+        timeline[3]["title"],
+        format!("{}: message", ticket["number"].as_str().unwrap_or_default())
+    );
     Ok(())
 }
 

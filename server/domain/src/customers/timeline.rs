@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::enums::{ActivityKind, Channel, Visibility};
+use entity::enums::{ActivityKind, Channel, LeadStage, Visibility};
 use entity::{customer_activity, customer_note, lead, meeting, message, ticket};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -33,8 +33,9 @@ pub struct TimelineEntry {
     pub kind: TimelineKind,
     /// When it happened.
     pub at: DateTime<Utc>,
-    /// A one-line summary.
-    pub title: String,
+    /// What people wrote, as they wrote it: an activity's description, a note's excerpt, a
+    /// ticket's subject, a meeting's title (the app words the rest from the typed fields).
+    pub text: Option<String>,
     /// More text (a note's content, a message's body).
     pub detail: Option<String>,
     /// The activity's kind, for activities.
@@ -45,6 +46,12 @@ pub struct TimelineEntry {
     pub ticket_id: Option<i64>,
     /// The lead concerned, for leads and meetings.
     pub lead_id: Option<i64>,
+    /// The ticket's number, for tickets and messages.
+    pub ticket_number: Option<String>,
+    /// Whether a message is an internal note.
+    pub internal: bool,
+    /// The lead's stage, for leads.
+    pub lead_stage: Option<LeadStage>,
 }
 
 pub(super) fn excerpt(text: &str) -> String {
@@ -83,15 +90,15 @@ pub async fn timelines_of_customers(
             .push(TimelineEntry {
                 kind: TimelineKind::Activity,
                 at: a.occurred_at,
-                title: a
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| a.kind.as_str().replace('_', " ")),
+                text: a.description.clone(),
                 detail: None,
                 activity_kind: Some(a.kind),
                 channel: a.channel,
                 ticket_id: None,
                 lead_id: None,
+                ticket_number: None,
+                internal: false,
+                lead_stage: None,
             });
     }
     let notes = customer_note::Entity::find()
@@ -106,12 +113,15 @@ pub async fn timelines_of_customers(
             .push(TimelineEntry {
                 kind: TimelineKind::Note,
                 at: n.created_at,
-                title: excerpt(&n.content),
+                text: Some(excerpt(&n.content)),
                 detail: Some(n.content),
                 activity_kind: None,
                 channel: None,
                 ticket_id: None,
                 lead_id: None,
+                ticket_number: None,
+                internal: false,
+                lead_stage: None,
             });
     }
     let tickets = ticket::Entity::find()
@@ -130,12 +140,15 @@ pub async fn timelines_of_customers(
             .push(TimelineEntry {
                 kind: TimelineKind::Ticket,
                 at: t.created_at,
-                title: format!("{} {}", t.number, t.subject),
+                text: Some(t.subject),
                 detail: None,
                 activity_kind: None,
                 channel: Some(t.channel),
                 ticket_id: Some(t.id),
                 lead_id: t.lead_id,
+                ticket_number: Some(t.number),
+                internal: false,
+                lead_stage: None,
             });
     }
     if !ticket_customer.is_empty() {
@@ -148,22 +161,21 @@ pub async fn timelines_of_customers(
             let Some((customer_id, number)) = ticket_customer.get(&m.ticket_id) else {
                 continue;
             };
-            let internal = m.visibility == Visibility::Internal;
             timelines
                 .entry(*customer_id)
                 .or_default()
                 .push(TimelineEntry {
                     kind: TimelineKind::Message,
                     at: m.created_at,
-                    title: format!(
-                        "{number}: {}",
-                        if internal { "internal note" } else { "message" }
-                    ),
+                    text: None,
                     detail: Some(excerpt(&m.body)),
                     activity_kind: None,
                     channel: None,
                     ticket_id: Some(m.ticket_id),
                     lead_id: None,
+                    ticket_number: Some(number.clone()),
+                    internal: m.visibility == Visibility::Internal,
+                    lead_stage: None,
                 });
         }
     }
@@ -180,12 +192,15 @@ pub async fn timelines_of_customers(
             .push(TimelineEntry {
                 kind: TimelineKind::Lead,
                 at: l.created_at,
-                title: format!("Lead #{} ({})", l.id, l.stage.as_str()),
+                text: None,
                 detail: l.source.clone(),
                 activity_kind: None,
                 channel: None,
                 ticket_id: l.ticket_id,
                 lead_id: Some(l.id),
+                ticket_number: None,
+                internal: false,
+                lead_stage: Some(l.stage),
             });
     }
     if !lead_customer.is_empty() {
@@ -204,12 +219,15 @@ pub async fn timelines_of_customers(
                 .push(TimelineEntry {
                     kind: TimelineKind::Meeting,
                     at: m.scheduled_at,
-                    title: m.title.clone(),
+                    text: Some(m.title.clone()),
                     detail: m.location.clone().or(m.video_url.clone()),
                     activity_kind: None,
                     channel: None,
                     ticket_id: None,
                     lead_id: Some(m.lead_id),
+                    ticket_number: None,
+                    internal: false,
+                    lead_stage: None,
                 });
         }
     }
