@@ -114,6 +114,7 @@ impl FakeApi {
             if tokio::time::Instant::now() > deadline {
                 anyhow::bail!("expected {n} requests, got {}: {got:#?}", got.len());
             }
+            // A poll, bounded by the deadline.
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }

@@ -160,6 +160,8 @@ pub struct TestServer {
     pub database: Arc<TestDatabase>,
     http: reqwest::Client,
     task: tokio::task::JoinHandle<()>,
+    /// Held while a subscription is being opened (see [`Self::subscribe`]).
+    subscribing: tokio::sync::Mutex<()>,
     _files: tempfile::TempDir,
 }
 
@@ -230,6 +232,7 @@ impl TestServer {
             database,
             http: reqwest::Client::new(),
             task,
+            subscribing: tokio::sync::Mutex::new(()),
             _files: files,
         })
     }
@@ -546,11 +549,18 @@ impl TenantFixture {
     }
 }
 
+/// What a websocket yields: a message, an error, or `None` once it is closed.
+type SocketItem =
+    Option<Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>>;
+
 /// A graphql-transport-ws subscription, as the SPA opens it.
 pub struct Subscription {
     socket: tokio_tungstenite::WebSocketStream<
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
+    /// What the socket yielded while the subscription was being opened (a refusal, or the
+    /// socket's end), for [`Self::next_within`] to read first.
+    early: Option<SocketItem>,
 }
 
 impl TestServer {
@@ -591,13 +601,45 @@ impl TestServer {
                 bail!("unexpected message before ack: {value}");
             }
         }
+        // The graphql-transport-ws protocol acknowledges the connection, not the
+        // subscription: the server opens the subscription's event receiver when it first
+        // polls it, and events published before that are not the subscriber's. So wait
+        // until the server's event bus has handed out one more receiver, or until the
+        // server answers instead (a refusal: no receiver is opened then). One subscription
+        // is opened at a time on this server, so the receiver counted is this one's.
+        let _one_at_a_time = self.subscribing.lock().await;
+        let mut opened = self.state.services.events.receivers_opened();
+        let before = *opened.borrow_and_update();
         let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } });
         socket
             .send(Message::Text(subscribe.to_string().into()))
             .await?;
-        // The subscription registers when the server first polls it; give it that moment.
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        Ok(Subscription { socket })
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        let early = loop {
+            tokio::select! {
+                registered = opened.wait_for(|count| *count > before) => {
+                    registered.map_err(|_| anyhow!("the server's event bus is gone"))?;
+                    break None;
+                }
+                item = socket.next() => {
+                    match &item {
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                        Some(Ok(Message::Text(text)))
+                            if serde_json::from_str::<Value>(text)?["type"] == "ping" =>
+                        {
+                            let pong = json!({ "type": "pong" }).to_string();
+                            socket.send(Message::Text(pong.into())).await?;
+                            continue;
+                        }
+                        _ => break Some(item),
+                    }
+                }
+                () = tokio::time::sleep_until(deadline) => {
+                    bail!("the server neither opened the subscription nor answered it within 10 s")
+                }
+            }
+        };
+        Ok(Subscription { socket, early })
     }
 }
 
@@ -617,10 +659,14 @@ impl Subscription {
 
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let Ok(message) = tokio::time::timeout_at(deadline, self.socket.next()).await else {
-                return Ok(None);
+            let item = match self.early.take() {
+                Some(early) => early,
+                None => match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                    Ok(item) => item,
+                    Err(_) => return Ok(None),
+                },
             };
-            let message = message.ok_or_else(|| anyhow!("socket closed"))??;
+            let message = item.ok_or_else(|| anyhow!("socket closed"))??;
             match message {
                 Message::Text(text) => {
                     let value: Value = serde_json::from_str(&text)?;

@@ -150,6 +150,7 @@ impl SmtpSink {
             if tokio::time::Instant::now() >= deadline {
                 anyhow::bail!("expected {count} mails, got {}", mails.len());
             }
+            // A poll, bounded by the deadline: the sink's threads notify nobody.
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -3,10 +3,10 @@
 //!
 //! What Cargo checks by itself: the domain is a crate of its own (`server/domain`) whose
 //! manifest names no HTTP or GraphQL crate, so an `axum` import there does not build. What
-//! these tests add: that the manifests stay that way, that the GraphQL and HTTP doors run
-//! no database query of their own (the channel adapters in `server/src/channels` still do:
-//! moving their lookups into the domain is the next step), that `entity` knows nothing of GraphQL, that the SPA
-//! depends on no server crate, and that `unwrap`/`expect` stay denied outside tests.
+//! these tests add: that the manifests stay that way, that the doors (GraphQL, HTTP and the
+//! channel adapters in `server/src/channels`) run no database query of their own, that
+//! `entity` knows nothing of GraphQL, that the SPA depends on no server crate, and that
+//! `unwrap`/`expect` stay denied outside tests.
 
 #![cfg(test)]
 
@@ -141,26 +141,51 @@ fn the_app_depends_on_no_server_crate() {
     }
 }
 
+/// The doors into the domain: the GraphQL resolvers and loaders, the HTTP handlers, and the
+/// channel adapters (webhooks in, provider transports out).
+const DOORS: &[&str] = &[
+    "server/src/graphql",
+    "server/src/http",
+    "server/src/channels",
+];
+
 #[test]
-fn graphql_and_http_run_no_query_of_their_own() {
+fn the_doors_run_no_query_of_their_own() {
     let root = workspace_root();
     let needles = [
+        // Reads and writes through an entity.
         "Entity::find",
         "::find_by_id(",
         "Entity::insert",
         "Entity::update",
         "Entity::delete",
+        "update_many()",
+        "delete_many()",
+        "ActiveModel {",
+        // Raw statements.
         "find_by_statement",
         "from_raw_sql",
         ".query_all(",
         ".query_one(",
         "execute_unprepared",
+        // Transactions.
+        ".begin()",
+        // The query builders' traits: without them no query can be built or run.
+        "EntityTrait",
+        "ActiveModelTrait",
+        "QueryFilter",
+        "PaginatorTrait",
+        "TransactionTrait",
+        "ConnectionTrait",
     ];
-    let mut found = find(&root.join("server/src/graphql"), &needles);
-    found.extend(find(&root.join("server/src/http"), &needles));
+    let found: Vec<String> = DOORS
+        .iter()
+        .flat_map(|door| find(&root.join(door), &needles))
+        .collect();
     assert!(
         found.is_empty(),
-        "the doors must go through domain functions (loaders and exports included):\n{}",
+        "the doors must go through domain functions (loaders, exports and channel adapters \
+         included):\n{}",
         found.join("\n")
     );
 }

@@ -34,7 +34,7 @@ use crate::events::LiveEventKind;
 /// Telegram refuses longer texts; SMS are cut by the carrier long before.
 const MAX_TEXT_CHARS: usize = 4000;
 /// Statuses in which a customer's new message continues the ticket instead of opening one.
-pub const CONTINUED: [TicketStatus; 4] = [
+pub(crate) const CONTINUED: [TicketStatus; 4] = [
     TicketStatus::New,
     TicketStatus::Open,
     TicketStatus::Pending,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// The PostgreSQL `NOTIFY` channel carrying events between instances.
 pub const PG_CHANNEL: &str = "guichet_events";
@@ -155,6 +155,8 @@ pub struct EventBus {
     presence: broadcast::Sender<PresenceEvent>,
     registry: Arc<PresenceRegistry>,
     postgres: Option<PgPool>,
+    /// How many receivers [`Self::subscribe`] and [`Self::subscribe_presence`] handed out.
+    opened: Arc<watch::Sender<u64>>,
 }
 
 impl EventBus {
@@ -168,6 +170,7 @@ impl EventBus {
             presence,
             registry,
             postgres: None,
+            opened: Arc::new(watch::Sender::new(0)),
         }
     }
 
@@ -219,6 +222,7 @@ impl EventBus {
             presence,
             registry,
             postgres: Some(pool),
+            opened: Arc::new(watch::Sender::new(0)),
         })
     }
 
@@ -250,7 +254,9 @@ impl EventBus {
     /// A new receiver of every event published from now on.
     #[must_use]
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
-        self.local.subscribe()
+        let receiver = self.local.subscribe();
+        self.count_opened();
+        receiver
     }
 
     /// Tells every instance what `event.user_id` does on a ticket.
@@ -275,7 +281,24 @@ impl EventBus {
     /// A new receiver of every presence event from now on.
     #[must_use]
     pub fn subscribe_presence(&self) -> broadcast::Receiver<PresenceEvent> {
-        self.presence.subscribe()
+        let receiver = self.presence.subscribe();
+        self.count_opened();
+        receiver
+    }
+
+    /// The number of receivers [`Self::subscribe`] and [`Self::subscribe_presence`] have
+    /// handed out since the bus was made, watched: it rises once a subscription's receiver
+    /// exists, so whoever opened a subscription can await the moment from which it misses
+    /// no event (the graphql-transport-ws protocol acknowledges connections, not
+    /// subscriptions). It counts openings and never falls, so a subscription ending
+    /// meanwhile cannot hide one starting.
+    #[must_use]
+    pub fn receivers_opened(&self) -> watch::Receiver<u64> {
+        self.opened.subscribe()
+    }
+
+    fn count_opened(&self) {
+        self.opened.send_modify(|opened| *opened += 1);
     }
 
     /// Who is on which ticket now.

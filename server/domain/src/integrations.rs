@@ -13,7 +13,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{IntegrationKind, SyncStatus};
-use entity::{integration, sync_mapping};
+use entity::{integration, sync_mapping, user};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use super::actor::Actor;
 use super::error::{DomainError, DomainResult};
 use super::permissions::Permission;
-use super::scope::find_in_tenant;
+use super::scope::{find_in_tenant, find_in_tenant_opt};
 use super::Services;
 
 /// The `sync_mappings.entity_kind` of a staff user linked to a Telegram chat.
@@ -467,8 +467,9 @@ pub async fn create_telegram_link_code(
 }
 
 /// Uses a link code sent from `chat_id`: links the chat to the code's user (replacing any
-/// other link of that user or that chat on this integration) and returns the user id;
-/// `None` when the code is unknown or expired. The code can be used once.
+/// other link of that user or that chat on this integration) and returns that user;
+/// `None` when the code is unknown or expired, or its user no longer exists. The code can
+/// be used once.
 ///
 /// # Errors
 ///
@@ -478,7 +479,7 @@ pub async fn redeem_telegram_link_code(
     found: &integration::Model,
     code: &str,
     chat_id: &str,
-) -> DomainResult<Option<i64>> {
+) -> DomainResult<Option<user::Model>> {
     let now = svc.now();
     let txn = svc.db.begin().await?;
     let Some(pending) = sync_mapping::Entity::find()
@@ -505,6 +506,12 @@ pub async fn redeem_telegram_link_code(
         txn.commit().await?;
         return Ok(None);
     }
+    let Some(linked) =
+        find_in_tenant_opt::<user::Entity>(&txn, found.tenant_id, pending.local_id).await?
+    else {
+        txn.commit().await?;
+        return Ok(None);
+    };
     sync_mapping::Entity::delete_many()
         .filter(sync_mapping::Column::IntegrationId.eq(found.id))
         .filter(sync_mapping::Column::EntityKind.eq(TELEGRAM_USER))
@@ -529,7 +536,7 @@ pub async fn redeem_telegram_link_code(
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    Ok(Some(pending.local_id))
+    Ok(Some(linked))
 }
 
 /// The local id mapped to `external_id` under `entity_kind` on an integration.

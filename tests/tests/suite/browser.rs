@@ -522,6 +522,7 @@ async fn wait_count(
             tokio::time::Instant::now() < deadline,
             "waiting for {count} of {selector}, found {found}"
         );
+        // A poll, bounded: what the browser does has no event to await.
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -818,6 +819,7 @@ async fn customer_card_scenario(
             tokio::time::Instant::now() < deadline,
             "city not saved: {data}"
         );
+        // A poll, bounded: what the browser does has no event to await.
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
@@ -1133,6 +1135,7 @@ async fn presence_scenario(
         }) {
             break;
         }
+        // A poll, bounded: what the browser does has no event to await.
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(
@@ -1154,6 +1157,7 @@ async fn presence_scenario(
             gone = true;
             break;
         }
+        // A poll, bounded: what the browser does has no event to await.
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(gone, "Alice still shows after leaving");

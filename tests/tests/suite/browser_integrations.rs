@@ -97,6 +97,7 @@ async fn integrations_scenario(
             tokio::time::Instant::now() < deadline,
             "not deactivated: {listed}"
         );
+        // A poll, bounded by the deadline: the browser's request has no event to await.
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     browser

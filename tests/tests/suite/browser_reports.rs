@@ -170,6 +170,7 @@ async fn scenario(
         {
             return Ok(());
         }
+        // A poll, bounded by the loop: the browser's request has no event to await.
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     anyhow::bail!("the new hourly cost was not saved")

@@ -986,6 +986,8 @@ async fn agents_see_who_views_and_types(backend: Backend) -> anyhow::Result<()> 
         {
             break;
         }
+        // A poll, bounded by the loop: the registry follows the events in a task of its
+        // own, which has no event to await.
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(

@@ -96,7 +96,7 @@ pub async fn log_activity(
 
 /// Inserts an activity and moves `last_contact_at` forward (never backward), in the
 /// caller's transaction.
-pub async fn insert_activity(
+pub(crate) async fn insert_activity(
     db: &impl ConnectionTrait,
     customer: &customer::Model,
     created_by: Option<i64>,

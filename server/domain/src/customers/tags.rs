@@ -65,7 +65,7 @@ pub async fn add_tags(
 }
 
 /// Inserts the tags the customer lacks, in the caller's transaction.
-pub async fn insert_tags(
+pub(crate) async fn insert_tags(
     db: &impl ConnectionTrait,
     customer: &customer::Model,
     tags: &[String],

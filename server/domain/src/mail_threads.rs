@@ -1,0 +1,203 @@
+//! Inbound e-mail, once the server's adapter has parsed the RFC 822 message: which ticket a
+//! mail belongs to, and what it opens when it belongs to none.
+//!
+//! A mail threads into a ticket of its sender when its `In-Reply-To` or `References` name a
+//! mail Guichet sent about that ticket (`email_outbox` keeps their `Message-ID`s) or an
+//! earlier mail of the customer in it (`messages.external_id`), or else when its subject
+//! carries the ticket's number; otherwise it opens a ticket (channel e-mail) for the
+//! sender, found or created by address, acknowledged by a mail whose answer threads back.
+//! Only the ticket's own customer can write into it: a mail from anyone else opens a ticket
+//! of theirs, so a leaked number or Message-ID cannot inject text into someone's ticket.
+
+use entity::enums::Channel;
+use entity::{customer, email_outbox, integration, message, ticket};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::channels::{
+    already_received, append_customer_message, channel_actor, open_ticket_from_message,
+    InboundMessage, InboundOutcome, CONTINUED,
+};
+use super::customers::{find_or_create_from_contact, InboundContact};
+use super::error::DomainResult;
+use super::mail::{is_mailable, queue_ticket_mail, TicketMail};
+use super::scope::find_in_tenant_opt;
+use super::ticket_summaries::find_ticket_number;
+use super::Services;
+
+/// A mail a customer sent, as the adapter read it.
+#[derive(Debug, Clone)]
+pub struct InboundMail {
+    /// The sender's address, normalised (`tenants::normalize_email`).
+    pub from_address: String,
+    /// The sender's first name, from the `From` display name.
+    pub first_name: String,
+    /// The sender's last name, from the `From` display name.
+    pub last_name: String,
+    /// Its `Message-ID`, without angle brackets.
+    pub message_id: String,
+    /// Its subject, never empty.
+    pub subject: String,
+    /// What the customer wrote, without the quoted previous mail.
+    pub text: String,
+    /// The ids of its `In-Reply-To` and `References` headers, without angle brackets.
+    pub references: Vec<String>,
+}
+
+/// Threads a customer's mail received on an inbound e-mail integration into their ticket,
+/// or opens one (acknowledged by mail). A mail delivered twice (same `Message-ID`) counts
+/// once.
+///
+/// # Errors
+///
+/// [`DomainError::Validation`](super::DomainError::Validation) for an unusable sender or
+/// text; [`DomainError::Internal`](super::DomainError::Internal) when the tenant has no
+/// active admin to act as; database errors.
+pub async fn receive_mail(
+    svc: &Services,
+    found: &integration::Model,
+    mail: InboundMail,
+) -> DomainResult<InboundOutcome> {
+    let tenant_id = found.tenant_id;
+    let inbound = InboundMessage {
+        integration_id: found.id,
+        channel: Channel::Email,
+        text: mail.text,
+        external_id: mail.message_id.clone(),
+    };
+    if let Some(ticket) = already_received(&svc.db, tenant_id, &inbound).await? {
+        return Ok(InboundOutcome {
+            ticket,
+            created: false,
+        });
+    }
+    // A mail that opened a ticket is the one our acknowledgement answers.
+    if let Some(ticket) = acknowledged_ticket(svc, tenant_id, &mail.message_id).await? {
+        return Ok(InboundOutcome {
+            ticket,
+            created: false,
+        });
+    }
+
+    let system = channel_actor(&svc.db, tenant_id).await?;
+    let person = find_or_create_from_contact(
+        svc,
+        &system,
+        InboundContact {
+            channel: Channel::Email,
+            phone: None,
+            email: Some(mail.from_address),
+            first_name: Some(mail.first_name),
+            last_name: Some(mail.last_name),
+            message: Some(mail.subject.clone()),
+        },
+    )
+    .await?
+    .customer;
+
+    if let Some(target) =
+        thread_target(svc, tenant_id, &person, &mail.references, &mail.subject).await?
+    {
+        return append_customer_message(svc, &target, &person, inbound).await;
+    }
+    let subject: String = mail.subject.chars().take(200).collect();
+    let opened = open_ticket_from_message(svc, &system, &person, inbound, subject).await?;
+    if !opened.created {
+        return Ok(opened);
+    }
+    let created = opened.ticket;
+    // Acknowledge with the number; the customer's answer to it threads back here.
+    if let Some(to) = person.email.as_deref().filter(|a| is_mailable(a)) {
+        let ack_subject = format!("[{}] {}", created.number, created.subject);
+        let body = format!(
+            "Bonjour {first},\n\nVotre demande est enregistrée sous le numéro {number}. \
+             Répondez à ce message pour compléter votre demande.\n\n\
+             Hello {first},\n\nYour request is registered as {number}. \
+             Reply to this message to add to it.\n",
+            first = person.first_name,
+            number = created.number,
+        );
+        queue_ticket_mail(
+            &svc.db,
+            &svc.mail,
+            TicketMail {
+                tenant_id,
+                ticket_id: created.id,
+                to,
+                subject: &ack_subject,
+                body: &body,
+                in_reply_to: Some(&mail.message_id),
+            },
+            svc.now(),
+        )
+        .await?;
+    }
+    Ok(InboundOutcome {
+        ticket: created,
+        created: true,
+    })
+}
+
+/// The ticket whose acknowledgement answered the mail `message_id`, that is the ticket this
+/// mail opened: a redelivery, even through another e-mail integration of the tenant, opens
+/// nothing new.
+async fn acknowledged_ticket(
+    svc: &Services,
+    tenant_id: i64,
+    message_id: &str,
+) -> DomainResult<Option<ticket::Model>> {
+    let ack = email_outbox::Entity::find()
+        .filter(email_outbox::Column::TenantId.eq(tenant_id))
+        .filter(email_outbox::Column::InReplyTo.eq(message_id))
+        .filter(email_outbox::Column::TicketId.is_not_null())
+        .one(&svc.db)
+        .await?;
+    match ack.and_then(|a| a.ticket_id) {
+        Some(ticket_id) => {
+            find_in_tenant_opt::<ticket::Entity>(&svc.db, tenant_id, ticket_id).await
+        }
+        None => Ok(None),
+    }
+}
+
+/// The sender's ticket a reply belongs to: named by its references, else by the ticket
+/// number in the subject; only if it is still being handled (a reply to a closed ticket
+/// opens a new one).
+async fn thread_target(
+    svc: &Services,
+    tenant_id: i64,
+    person: &customer::Model,
+    referenced: &[String],
+    subject: &str,
+) -> DomainResult<Option<ticket::Model>> {
+    let mut candidates: Vec<i64> = Vec::new();
+    if !referenced.is_empty() {
+        let ours = email_outbox::Entity::find()
+            .filter(email_outbox::Column::TenantId.eq(tenant_id))
+            .filter(email_outbox::Column::MessageId.is_in(referenced.iter().cloned()))
+            .order_by_desc(email_outbox::Column::Id)
+            .all(&svc.db)
+            .await?;
+        candidates.extend(ours.iter().filter_map(|m| m.ticket_id));
+        let theirs = message::Entity::find()
+            .filter(message::Column::TenantId.eq(tenant_id))
+            .filter(message::Column::Channel.eq(Channel::Email))
+            .filter(message::Column::ExternalId.is_in(referenced.iter().cloned()))
+            .all(&svc.db)
+            .await?;
+        candidates.extend(theirs.iter().map(|m| m.ticket_id));
+    }
+    let mut query = ticket::Entity::find()
+        .filter(ticket::Column::TenantId.eq(tenant_id))
+        .filter(ticket::Column::CustomerId.eq(person.id))
+        .filter(ticket::Column::Status.is_in(CONTINUED))
+        .filter(ticket::Column::MergedIntoId.is_null());
+    if candidates.is_empty() {
+        let Some(number) = find_ticket_number(subject) else {
+            return Ok(None);
+        };
+        query = query.filter(ticket::Column::Number.eq(number));
+    } else {
+        query = query.filter(ticket::Column::Id.is_in(candidates));
+    }
+    Ok(query.order_by_desc(ticket::Column::Id).one(&svc.db).await?)
+}
