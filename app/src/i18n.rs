@@ -925,6 +925,8 @@ pub struct CrmTexts {
     pub activity_email: &'static str,
     pub activity_visit: &'static str,
     pub activity_message: &'static str,
+    /// An order, on the timeline (followed by its amount).
+    pub activity_order: &'static str,
     pub channel_phone: &'static str,
     pub channel_email: &'static str,
     pub channel_sms: &'static str,
@@ -973,6 +975,7 @@ impl CrmTexts {
             ActivityKind::EMAIL => self.activity_email,
             ActivityKind::VISIT => self.activity_visit,
             ActivityKind::MESSAGE_RECEIVED => self.activity_message,
+            ActivityKind::ORDER => self.activity_order,
             other => other.as_str(),
         }
     }
@@ -1076,6 +1079,7 @@ pub const FR_CRM: CrmTexts = CrmTexts {
     activity_email: "E-mail",
     activity_visit: "Visite",
     activity_message: "Message reçu",
+    activity_order: "Commande",
     channel_phone: "Téléphone",
     channel_email: "E-mail",
     channel_sms: "SMS",
@@ -1164,6 +1168,7 @@ pub const EN_CRM: CrmTexts = CrmTexts {
     activity_email: "E-mail",
     activity_visit: "Visit",
     activity_message: "Message received",
+    activity_order: "Order",
     channel_phone: "Phone",
     channel_email: "E-mail",
     channel_sms: "SMS",

@@ -15,6 +15,7 @@ pub mod graphql;
 pub mod http;
 pub mod jobs;
 pub mod state;
+pub mod texts;
 
 pub use domain;
 pub use domain::{clock, events};

@@ -90,6 +90,7 @@ impl AppState {
             mail,
             channels,
             transports,
+            wording: Arc::new(crate::texts::Templates),
         };
         let schema = build_schema(Some(services.clone()), Some(keys.clone()), &config);
         Ok(Self {

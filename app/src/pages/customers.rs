@@ -497,16 +497,21 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
             let text = entry.text.clone().unwrap_or_default();
             let number = entry.ticket_number.clone().unwrap_or_default();
             match &entry.kind {
-                TimelineKind::ACTIVITY => entry
-                    .text
-                    .clone()
-                    .or_else(|| {
-                        entry
-                            .activity_kind
-                            .as_ref()
-                            .map(|kind| crm.activity_kind(kind).to_owned())
-                    })
-                    .unwrap_or_default(),
+                TimelineKind::ACTIVITY => {
+                    let what = entry
+                        .activity_kind
+                        .as_ref()
+                        .map(|kind| crm.activity_kind(kind).to_owned())
+                        .unwrap_or_default();
+                    match (&entry.text, &entry.amount) {
+                        (Some(text), _) => text.clone(),
+                        (None, Some(amount)) => format!(
+                            "{what} {amount} {}",
+                            entry.currency.clone().unwrap_or_default()
+                        ),
+                        (None, None) => what,
+                    }
+                }
                 TimelineKind::TICKET => format!("{number} {text}"),
                 TimelineKind::MESSAGE => {
                     let what = if entry.internal {

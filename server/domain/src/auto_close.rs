@@ -20,7 +20,8 @@ use sea_orm::{
 };
 
 use super::error::DomainResult;
-use super::notifications::{customer_accounts, notify_users, NewNotification};
+use super::notices::Notice;
+use super::notifications::{customer_accounts, customer_language, notify_users, NewNotification};
 use super::sla::system_event;
 use super::tickets::Change;
 use super::Services;
@@ -160,21 +161,23 @@ async fn remind(
     if flipped == 0 {
         return Ok(false);
     }
-    let body = format!(
-        "Sans réponse de votre part, ce ticket sera fermé automatiquement le {}. Répondez simplement pour le garder ouvert.",
-        deadline.format("%d/%m/%Y à %H:%M UTC")
-    );
-    let created = system_message(&txn, found, body.clone(), now).await?;
+    let notice = Notice::AutoCloseReminder {
+        number: &found.number,
+        subject: &found.subject,
+        closes_at: deadline,
+    };
+    let lang = customer_language(&txn, found.tenant_id, found.customer_id).await?;
+    let said = svc.wording.word(&notice, lang);
+    let created = system_message(&txn, found, said.body.clone(), now).await?;
     let recipients = customer_accounts(&txn, found.tenant_id, found.customer_id).await?;
-    let title = format!("Votre ticket {} sera bientôt fermé", found.number);
     notify_users(
         &txn,
+        svc.wording.as_ref(),
         found.tenant_id,
         &recipients,
         &NewNotification {
             kind: NotificationKind::System,
-            title: &title,
-            body: &body,
+            notice: notice.clone(),
             ticket_id: Some(found.id),
         },
         now,
@@ -188,8 +191,15 @@ async fn remind(
         .and_then(|c| c.email)
         .filter(|a| super::mail::is_mailable(a))
     {
-        let text = format!("{body}\n\n{} — {}\n", found.number, found.subject);
-        super::mail::queue_mail(&txn, found.tenant_id, &address, &title, &text, now).await?;
+        super::mail::queue_mail(
+            &txn,
+            found.tenant_id,
+            &address,
+            &said.title,
+            &said.body,
+            now,
+        )
+        .await?;
     }
     txn.commit().await?;
     svc.events
@@ -224,10 +234,9 @@ async fn close(
     if flipped == 0 {
         return Ok(false);
     }
-    let body = format!(
-        "Ticket fermé automatiquement : aucune réponse du client depuis {wait_days} jours."
-    );
-    let created = system_message(&txn, found, body, now).await?;
+    let lang = customer_language(&txn, found.tenant_id, found.customer_id).await?;
+    let said = svc.wording.word(&Notice::AutoClosed { wait_days }, lang);
+    let created = system_message(&txn, found, said.body, now).await?;
     system_event(
         &txn,
         found,

@@ -7,6 +7,8 @@
 //! that causes them and sent by the one delivery loop (`delivery`) through the provider
 //! transport that the server plugs in.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::enums::{
     AuthorKind, Channel, IntegrationKind, OutboxStatus, Role, TicketEventKind, TicketStatus,
@@ -25,6 +27,8 @@ use super::actor::{Actor, AuthMethod};
 use super::customers::display_name;
 use super::error::{DomainError, DomainResult};
 use super::integrations::{TELEGRAM_CUSTOMER, TELEGRAM_USER};
+use super::notices::{Lang, Notice};
+use super::notifications::customer_language;
 use super::scope::find_in_tenant_opt;
 use super::tickets::Change;
 use super::tickets::{insert_history, publish};
@@ -119,11 +123,12 @@ async fn customer_address(
     }
 }
 
-/// The Telegram chats of the tenant's active staff linked to an active Telegram bot.
+/// The Telegram chats of the tenant's active staff linked to an active Telegram bot, with
+/// each staff member's language.
 async fn linked_staff_chats(
     db: &impl ConnectionTrait,
     tenant_id: i64,
-) -> DomainResult<Vec<(i64, String)>> {
+) -> DomainResult<Vec<(i64, String, Lang)>> {
     let links = sync_mapping::Entity::find()
         .inner_join(integration::Entity)
         .filter(sync_mapping::Column::TenantId.eq(tenant_id))
@@ -135,20 +140,26 @@ async fn linked_staff_chats(
     if links.is_empty() {
         return Ok(Vec::new());
     }
-    let staff: Vec<i64> = user::Entity::find()
+    let staff: HashMap<i64, Lang> = user::Entity::find()
         .select_only()
         .column(user::Column::Id)
+        .column(user::Column::Locale)
         .filter(user::Column::TenantId.eq(tenant_id))
         .filter(user::Column::IsActive.eq(true))
         .filter(user::Column::Role.is_in([Role::Admin, Role::Manager, Role::Agent]))
         .filter(user::Column::Id.is_in(links.iter().map(|l| l.local_id)))
-        .into_tuple()
+        .into_tuple::<(i64, String)>()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|(id, locale)| (id, Lang::of_locale(&locale)))
+        .collect();
     Ok(links
         .into_iter()
-        .filter(|l| staff.contains(&l.local_id))
-        .map(|l| (l.integration_id, l.external_id))
+        .filter_map(|l| {
+            let lang = *staff.get(&l.local_id)?;
+            Some((l.integration_id, l.external_id, lang))
+        })
         .collect())
 }
 
@@ -162,11 +173,6 @@ fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
-/// The time as the seed's pushes show it.
-fn stamp(at: DateTime<Utc>) -> String {
-    at.format("%d/%m/%Y %H:%M").to_string()
-}
-
 /// Pushes a new ticket to the linked staff chats and, for a ticket opened from a chat or
 /// phone, acknowledges it to the customer with its number. Called by
 /// [`super::tickets::create_ticket`] inside its transaction.
@@ -175,6 +181,7 @@ fn stamp(at: DateTime<Utc>) -> String {
 ///
 /// Database errors.
 pub async fn queue_ticket_created(
+    svc: &Services,
     db: &impl ConnectionTrait,
     created: &ticket::Model,
     now: DateTime<Utc>,
@@ -185,29 +192,43 @@ pub async fn queue_ticket_created(
             .one(db)
             .await?;
         let name = customer.as_ref().map(display_name).unwrap_or_default();
-        let text = format!(
-            "🆕 NOUVEAU TICKET {number}\n\n👤 Client: {name}\n📝 Sujet: {subject}\n💬 Message: {body}\n📡 Canal: {channel}\n⏰ Heure: {at}\n\n---\n💡 Répondez à ce message pour répondre au client, ou /ticket {number} pour voir l'historique\n🛠️ Commandes: /tickets /close {number} /help",
-            number = created.number,
-            subject = excerpt(&created.subject, 120),
-            body = excerpt(&created.description, 500),
-            channel = created.channel.as_str(),
-            at = stamp(now),
-        );
-        for (integration_id, chat) in &chats {
-            queue_channel_message(db, created.tenant_id, *integration_id, chat, &text, now).await?;
+        let subject = excerpt(&created.subject, 120);
+        let body = excerpt(&created.description, 500);
+        let notice = Notice::NewTicket {
+            number: &created.number,
+            customer: &name,
+            subject: &subject,
+            body: &body,
+            channel: created.channel,
+            at: now,
+        };
+        for (integration_id, chat, lang) in &chats {
+            let said = svc.wording.word(&notice, *lang);
+            queue_channel_message(
+                db,
+                created.tenant_id,
+                *integration_id,
+                chat,
+                &said.body,
+                now,
+            )
+            .await?;
         }
     }
     if let Some((integration_id, recipient)) = customer_address(db, created).await? {
-        let text = format!(
-            "🎫 Votre demande est enregistrée sous le numéro {}. Nous vous répondons ici.",
-            created.number
+        let lang = customer_language(db, created.tenant_id, created.customer_id).await?;
+        let said = svc.wording.word(
+            &Notice::TicketAcknowledged {
+                number: &created.number,
+            },
+            lang,
         );
         queue_channel_message(
             db,
             created.tenant_id,
             integration_id,
             &recipient,
-            &text,
+            &said.body,
             now,
         )
         .await?;
@@ -239,9 +260,23 @@ pub async fn queue_message_added(
         }
         AuthorKind::Agent => {
             if let Some((integration_id, recipient)) = customer_address(db, found).await? {
-                let text = format!("💬 {}\n\n— {}", added.body, found.number);
-                queue_channel_message(db, found.tenant_id, integration_id, &recipient, &text, now)
-                    .await?;
+                let lang = customer_language(db, found.tenant_id, found.customer_id).await?;
+                let said = svc.wording.word(
+                    &Notice::AgentReplied {
+                        number: &found.number,
+                        body: &added.body,
+                    },
+                    lang,
+                );
+                queue_channel_message(
+                    db,
+                    found.tenant_id,
+                    integration_id,
+                    &recipient,
+                    &said.body,
+                    now,
+                )
+                .await?;
             }
         }
         AuthorKind::Customer => {
@@ -253,15 +288,17 @@ pub async fn queue_message_added(
                 .one(db)
                 .await?;
             let name = customer.as_ref().map(display_name).unwrap_or_default();
-            let text = format!(
-                "📝 RÉPONSE TICKET {number}\n\n👤 Client: {name}\n💬 Message: {body}\n📡 Canal: {channel}\n⏰ Heure: {at}\n\n---\n💡 Répondez à ce message pour répondre au client, ou /ticket {number} pour voir l'historique",
-                number = found.number,
-                body = excerpt(&added.body, 1000),
-                channel = added.channel.as_str(),
-                at = stamp(now),
-            );
-            for (integration_id, chat) in &chats {
-                queue_channel_message(db, found.tenant_id, *integration_id, chat, &text, now)
+            let body = excerpt(&added.body, 1000);
+            let notice = Notice::CustomerReplied {
+                number: &found.number,
+                customer: &name,
+                body: &body,
+                channel: added.channel,
+                at: now,
+            };
+            for (integration_id, chat, lang) in &chats {
+                let said = svc.wording.word(&notice, *lang);
+                queue_channel_message(db, found.tenant_id, *integration_id, chat, &said.body, now)
                     .await?;
             }
         }

@@ -23,6 +23,7 @@ pub mod integrations;
 pub mod leads;
 pub mod mail;
 pub mod mail_threads;
+pub mod notices;
 pub mod notifications;
 pub mod permissions;
 pub mod presence;
@@ -64,6 +65,8 @@ pub struct Services {
     pub channels: integrations::Channels,
     /// What sends the outboxes' messages (SMTP, providers' APIs), plugged in by the server.
     pub transports: delivery::Transports,
+    /// The words of every notice (bell, mails, chat pushes), plugged in by the server.
+    pub wording: notices::SharedWording,
 }
 
 impl Services {

@@ -1,5 +1,7 @@
 //! In-app notifications: the bell in the SPA's header.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::enums::{NotificationKind, Role};
 use entity::{notification, user};
@@ -11,6 +13,7 @@ use sea_orm::{
 
 use super::actor::Actor;
 use super::error::DomainResult;
+use super::notices::{Lang, Notice, Wording};
 use super::permissions::Permission;
 use super::Services;
 
@@ -19,34 +22,42 @@ use super::Services;
 pub struct NewNotification<'a> {
     /// What it is about.
     pub kind: NotificationKind,
-    /// One line.
-    pub title: &'a str,
-    /// The details.
-    pub body: &'a str,
+    /// The facts, worded for each recipient in their language.
+    pub notice: Notice<'a>,
     /// The ticket concerned, if any.
     pub ticket_id: Option<i64>,
 }
 
-/// Stores `notification` for each of `user_ids` (duplicates ignored).
+/// Stores `notification` for each of `user_ids` (duplicates ignored), worded in each
+/// recipient's language.
 ///
 /// # Errors
 ///
 /// Database errors.
 pub async fn notify_users(
     db: &impl ConnectionTrait,
+    wording: &dyn Wording,
     tenant_id: i64,
     user_ids: &[i64],
     notification: &NewNotification<'_>,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     let mut seen = std::collections::BTreeSet::new();
-    for user_id in user_ids.iter().copied().filter(|id| seen.insert(*id)) {
+    let ids: Vec<i64> = user_ids
+        .iter()
+        .copied()
+        .filter(|id| seen.insert(*id))
+        .collect();
+    let languages = languages_of(db, tenant_id, &ids).await?;
+    for user_id in ids {
+        let lang = languages.get(&user_id).copied().unwrap_or_default();
+        let said = wording.word(&notification.notice, lang);
         notification::ActiveModel {
             tenant_id: Set(tenant_id),
             user_id: Set(user_id),
             kind: Set(notification.kind),
-            title: Set(notification.title.to_owned()),
-            body: Set(notification.body.to_owned()),
+            title: Set(said.title),
+            body: Set(said.body),
             ticket_id: Set(notification.ticket_id),
             read_at: Set(None),
             created_at: Set(now),
@@ -56,6 +67,58 @@ pub async fn notify_users(
         .await?;
     }
     Ok(())
+}
+
+/// The language of each of `user_ids` (from their locale), in one statement.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn languages_of(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    user_ids: &[i64],
+) -> DomainResult<HashMap<i64, Lang>> {
+    if user_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Locale)
+        .filter(user::Column::TenantId.eq(tenant_id))
+        .filter(user::Column::Id.is_in(user_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, locale)| (id, Lang::of_locale(&locale)))
+        .collect())
+}
+
+/// The language to write to a customer in: the locale of their first active portal
+/// account, else the default.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn customer_language(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    customer_id: i64,
+) -> DomainResult<Lang> {
+    let locale: Option<String> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Locale)
+        .filter(user::Column::TenantId.eq(tenant_id))
+        .filter(user::Column::CustomerId.eq(customer_id))
+        .filter(user::Column::IsActive.eq(true))
+        .order_by_asc(user::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(locale.map(|l| Lang::of_locale(&l)).unwrap_or_default())
 }
 
 /// The active admins and managers of a tenant: who hears of escalations.

@@ -18,6 +18,7 @@ use sea_orm::{
 };
 
 use super::error::DomainResult;
+use super::notices::Notice;
 use super::notifications::{notify_users, supervisors, NewNotification};
 use super::tickets::{Change, SlaDeadline};
 use super::Services;
@@ -181,20 +182,18 @@ async fn record_warning(
         Some(assignee) => vec![assignee],
         None => supervisors(&txn, found.tenant_id).await?,
     };
-    let title = match deadline {
-        SlaDeadline::Response => {
-            format!("Bientôt hors délai : première réponse à {}", found.number)
-        }
-        SlaDeadline::Resolution => format!("Bientôt hors délai : résolution de {}", found.number),
-    };
     notify_users(
         &txn,
+        svc.wording.as_ref(),
         found.tenant_id,
         &recipients,
         &NewNotification {
             kind: NotificationKind::SlaWarning,
-            title: &title,
-            body: &found.subject,
+            notice: Notice::SlaWarning {
+                number: &found.number,
+                subject: &found.subject,
+                deadline,
+            },
             ticket_id: Some(found.id),
         },
         now,
@@ -255,18 +254,18 @@ async fn record_breach(
     }
     let mut recipients = supervisors(&txn, found.tenant_id).await?;
     recipients.extend(found.assignee_id);
-    let title = match deadline {
-        SlaDeadline::Response => format!("SLA dépassé : première réponse à {}", found.number),
-        SlaDeadline::Resolution => format!("SLA dépassé : résolution de {}", found.number),
-    };
     notify_users(
         &txn,
+        svc.wording.as_ref(),
         found.tenant_id,
         &recipients,
         &NewNotification {
             kind: NotificationKind::SlaBreached,
-            title: &title,
-            body: &found.subject,
+            notice: Notice::SlaBreached {
+                number: &found.number,
+                subject: &found.subject,
+                deadline,
+            },
             ticket_id: Some(found.id),
         },
         now,

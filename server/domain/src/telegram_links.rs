@@ -135,7 +135,7 @@ pub async fn find_or_create_telegram_customer(
                 NewActivity {
                     kind: ActivityKind::MessageReceived,
                     channel: Some(Channel::Telegram),
-                    description: Some("Premier message sur Telegram".to_owned()),
+                    description: None,
                     metadata: None,
                     occurred_at: None,
                 },

@@ -227,11 +227,20 @@ impl TimelineEntry {
         let e = &self.0;
         let number = e.ticket_number.as_deref().unwrap_or_default();
         match e.kind {
-            DomainTimelineKind::Activity => e.text.clone().unwrap_or_else(|| {
-                e.activity_kind
+            DomainTimelineKind::Activity => match (&e.text, e.amount) {
+                (Some(text), _) => text.clone(),
+                (None, Some(amount)) => {
+                    let currency = e.currency.as_deref().unwrap_or_default();
+                    match e.lead_id {
+                        Some(lead) => format!("Lead #{lead} won: order of {amount} {currency}"),
+                        None => format!("Order of {amount} {currency}"),
+                    }
+                }
+                (None, None) => e
+                    .activity_kind
                     .map(|kind| kind.as_str().replace('_', " "))
-                    .unwrap_or_default()
-            }),
+                    .unwrap_or_default(),
+            },
             DomainTimelineKind::Ticket => {
                 format!("{number} {}", e.text.as_deref().unwrap_or_default())
             }
@@ -286,6 +295,14 @@ impl TimelineEntry {
     /// For leads: the stage.
     async fn lead_stage(&self) -> Option<LeadStage> {
         self.0.lead_stage.map(Into::into)
+    }
+    /// For orders: the amount.
+    async fn amount(&self) -> Option<Decimal> {
+        self.0.amount
+    }
+    /// For orders: the amount's currency.
+    async fn currency(&self) -> Option<&str> {
+        self.0.currency.as_deref()
     }
 }
 

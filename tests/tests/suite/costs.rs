@@ -15,6 +15,7 @@
 //! An amount is units ÷ 600 000, rounded half away from zero to cents.
 
 use guichet_tests::{both_backends, Backend, TenantFixture, TestServer};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use server::domain::costs::budgets::raise_budget_alerts;
 use server::jobs::run_due_jobs;
@@ -377,6 +378,15 @@ async fn budgets_compare_planned_with_actual_and_alert_once(
         .await?;
     let march_id = march["createBudget"]["id"].clone();
     let february_id = created["id"].clone();
+    // The manager reads Guichet in English, the admin in French (the default).
+    entity::user::Entity::update_many()
+        .col_expr(
+            entity::user::Column::Locale,
+            sea_orm::sea_query::Expr::value("en-GB"),
+        )
+        .filter(entity::user::Column::Email.eq("martin@atelier-dupont.test"))
+        .exec(&s.server.state.services.db)
+        .await?;
 
     // Logging time checks the budgets at once: Marie's March reaches 19.10 of 20 (95.5 %).
     log_work(&s).await?;
@@ -402,14 +412,14 @@ async fn budgets_compare_planned_with_actual_and_alert_once(
                 "projectedAmount": "296.11", "exceeded": false, "raisedThresholds": [80],
                 "customer": { "lastName": "Curie" } })
     );
-    let expected_80 = vec!["Budget 80 % reached: Marie Curie".to_owned()];
+    // Each supervisor is told in their own language, from the same facts.
     assert_eq!(
         notifications_of(&s.server, &s.tenant.admin_token).await?,
-        expected_80
+        ["Budget atteint à 80 % : Marie Curie"]
     );
     assert_eq!(
         notifications_of(&s.server, &s.manager.1).await?,
-        expected_80
+        ["Budget 80 % reached: Marie Curie"]
     );
     assert!(notifications_of(&s.server, &s.agathe.1).await?.is_empty());
 

@@ -24,6 +24,7 @@ use crate::costs::{
     rates_cte, round_cents, stored_money, units_to_amount, SqlBuilder, CURRENCY, RATE_JOIN_SQL,
 };
 use crate::error::{DomainError, DomainResult};
+use crate::notices::{Lang, Notice};
 use crate::notifications::{notify_users, supervisors, NewNotification};
 use crate::permissions::Permission;
 use crate::scope::find_in_tenant;
@@ -472,45 +473,51 @@ pub async fn raise_budget_alerts(
                         _ => format!("{} {}", c.first_name, c.last_name),
                     })
                     .unwrap_or_default();
-                let title = format!("Budget {threshold} % reached: {customer_name}");
-                let body = format!(
-                    "{} {} spent of {} {} planned for {} – {}.",
-                    status.actual,
-                    status.budget.currency,
-                    status.planned,
-                    status.budget.currency,
-                    status.budget.period_start,
-                    status.budget.period_end
-                );
+                let notice = Notice::BudgetThreshold {
+                    customer: &customer_name,
+                    threshold,
+                    spent: status.actual,
+                    planned: status.planned,
+                    currency: &status.budget.currency,
+                    from: status.budget.period_start,
+                    to: status.budget.period_end,
+                };
                 let to = supervisors(&txn, status.budget.tenant_id).await?;
                 notify_users(
                     &txn,
+                    svc.wording.as_ref(),
                     status.budget.tenant_id,
                     &to,
                     &NewNotification {
                         kind: NotificationKind::BudgetAlert,
-                        title: &title,
-                        body: &body,
+                        notice: notice.clone(),
                         ticket_id: None,
                     },
                     now,
                 )
                 .await?;
-                // And by mail, in the same transaction (the outbox sends it).
-                let addresses: Vec<String> = entity::user::Entity::find()
+                // And by mail, in each one's language, in the same transaction (the
+                // outbox sends it).
+                let recipients: Vec<(String, String)> = entity::user::Entity::find()
                     .select_only()
                     .column(entity::user::Column::Email)
+                    .column(entity::user::Column::Locale)
+                    .filter(entity::user::Column::TenantId.eq(status.budget.tenant_id))
                     .filter(entity::user::Column::Id.is_in(to))
                     .into_tuple()
                     .all(&txn)
                     .await?;
-                for address in addresses.iter().filter(|a| crate::mail::is_mailable(a)) {
+                for (address, locale) in recipients
+                    .iter()
+                    .filter(|(a, _)| crate::mail::is_mailable(a))
+                {
+                    let said = svc.wording.word(&notice, Lang::of_locale(locale));
                     crate::mail::queue_mail(
                         &txn,
                         status.budget.tenant_id,
                         address,
-                        &title,
-                        &body,
+                        &said.title,
+                        &said.body,
                         now,
                     )
                     .await?;

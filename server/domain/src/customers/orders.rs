@@ -15,14 +15,15 @@ use crate::permissions::Permission;
 use crate::Services;
 
 /// Records an order on a customer: one more order, the amount added to the revenue, the
-/// last order now, an `order` activity, and a prospect becomes a client. Runs in the
+/// last order now, an `order` activity (its facts, amount, currency and the lead won, in
+/// the activity's metadata; no sentence), and a prospect becomes a client. Runs in the
 /// caller's transaction.
 pub(crate) async fn insert_order(
     db: &impl ConnectionTrait,
     customer: &customer::Model,
     created_by: Option<i64>,
     amount: Decimal,
-    description: String,
+    won_lead: Option<i64>,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     // Relative updates, so that two orders recorded at once both count.
@@ -57,8 +58,12 @@ pub(crate) async fn insert_order(
         NewActivity {
             kind: ActivityKind::Order,
             channel: None,
-            description: Some(description),
-            metadata: Some(serde_json::json!({ "amount": amount.to_string() })),
+            description: None,
+            metadata: Some(serde_json::json!({
+                "amount": amount.to_string(),
+                "currency": customer.currency,
+                "leadId": won_lead,
+            })),
             occurred_at: None,
         },
         now,
@@ -104,15 +109,7 @@ pub async fn record_order(
     let amount = validate_amount("amount", amount)?;
     let found = find_customer(&svc.db, actor.tenant_id, customer_id).await?;
     let txn = svc.db.begin().await?;
-    insert_order(
-        &txn,
-        &found,
-        Some(actor.user_id),
-        amount,
-        format!("Order of {amount} {}", found.currency),
-        svc.now(),
-    )
-    .await?;
+    insert_order(&txn, &found, Some(actor.user_id), amount, None, svc.now()).await?;
     let updated = find_customer(&txn, actor.tenant_id, found.id).await?;
     txn.commit().await?;
     publish_customer(svc, &updated, LiveEventKind::CustomerUpdated).await;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::enums::{ActivityKind, Channel, LeadStage, Visibility};
 use entity::{customer_activity, customer_note, lead, meeting, message, ticket};
+use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::error::DomainResult;
@@ -52,6 +53,15 @@ pub struct TimelineEntry {
     pub internal: bool,
     /// The lead's stage, for leads.
     pub lead_stage: Option<LeadStage>,
+    /// The amount, for orders.
+    pub amount: Option<Decimal>,
+    /// The amount's currency, for orders.
+    pub currency: Option<String>,
+}
+
+/// One of the facts an activity keeps in its metadata (an order's amount, currency, lead).
+fn fact<'a>(activity: &'a customer_activity::Model, key: &str) -> Option<&'a serde_json::Value> {
+    activity.metadata.as_ref()?.get(key)
 }
 
 pub(super) fn excerpt(text: &str) -> String {
@@ -95,10 +105,16 @@ pub async fn timelines_of_customers(
                 activity_kind: Some(a.kind),
                 channel: a.channel,
                 ticket_id: None,
-                lead_id: None,
+                lead_id: fact(&a, "leadId").and_then(|v| v.as_i64()),
                 ticket_number: None,
                 internal: false,
                 lead_stage: None,
+                amount: fact(&a, "amount")
+                    .and_then(|v| v.as_str())
+                    .and_then(|v| v.parse().ok()),
+                currency: fact(&a, "currency")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned),
             });
     }
     let notes = customer_note::Entity::find()
@@ -122,6 +138,8 @@ pub async fn timelines_of_customers(
                 ticket_number: None,
                 internal: false,
                 lead_stage: None,
+                amount: None,
+                currency: None,
             });
     }
     let tickets = ticket::Entity::find()
@@ -149,6 +167,8 @@ pub async fn timelines_of_customers(
                 ticket_number: Some(t.number),
                 internal: false,
                 lead_stage: None,
+                amount: None,
+                currency: None,
             });
     }
     if !ticket_customer.is_empty() {
@@ -176,6 +196,8 @@ pub async fn timelines_of_customers(
                     ticket_number: Some(number.clone()),
                     internal: m.visibility == Visibility::Internal,
                     lead_stage: None,
+                    amount: None,
+                    currency: None,
                 });
         }
     }
@@ -201,6 +223,8 @@ pub async fn timelines_of_customers(
                 ticket_number: None,
                 internal: false,
                 lead_stage: Some(l.stage),
+                amount: None,
+                currency: None,
             });
     }
     if !lead_customer.is_empty() {
@@ -228,6 +252,8 @@ pub async fn timelines_of_customers(
                     ticket_number: None,
                     internal: false,
                     lead_stage: None,
+                    amount: None,
+                    currency: None,
                 });
         }
     }

@@ -156,10 +156,7 @@ pub async fn win_lead(
         &customer,
         Some(actor.user_id),
         amount,
-        format!(
-            "Lead #{} won: order of {amount} {}",
-            found.id, found.currency
-        ),
+        Some(found.id),
         now,
     )
     .await?;

@@ -260,7 +260,7 @@ pub async fn create_ticket(
     if let Some(origin) = &input.origin {
         crate::channels::record_first_message(&txn, &created, origin).await?;
     }
-    crate::channels::queue_ticket_created(&txn, &created, now).await?;
+    crate::channels::queue_ticket_created(svc, &txn, &created, now).await?;
     txn.commit().await?;
 
     publish(svc, &created, LiveEventKind::TicketCreated, None).await;

@@ -10,6 +10,7 @@ use super::{publish, record_event, reload_ticket};
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::events::LiveEventKind;
+use crate::notices::{Lang, Notice};
 use crate::permissions::Permission;
 use crate::scope::find_visible_ticket;
 use crate::Services;
@@ -82,6 +83,15 @@ pub async fn merge_tickets(
         .filter(attachment::Column::TicketId.eq(duplicate.id))
         .exec(&txn)
         .await?;
+    // Staff read it (an internal note), each in their own language; it is written once,
+    // in the tenant's default.
+    let merged_note = svc.wording.word(
+        &Notice::Merged {
+            number: &duplicate.number,
+            subject: &duplicate.subject,
+        },
+        Lang::default(),
+    );
     message::ActiveModel {
         tenant_id: Set(target.tenant_id),
         ticket_id: Set(target.id),
@@ -89,10 +99,7 @@ pub async fn merge_tickets(
         author_user_id: Set(None),
         author_customer_id: Set(None),
         visibility: Set(Visibility::Internal),
-        body: Set(format!(
-            "{} « {} » a été fusionné dans ce ticket.",
-            duplicate.number, duplicate.subject
-        )),
+        body: Set(merged_note.body),
         channel: Set(Channel::Web),
         external_id: Set(None),
         created_at: Set(now),

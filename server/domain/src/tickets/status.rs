@@ -11,6 +11,8 @@ use super::{commit_and_publish, record_event};
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::events::LiveEventKind;
+use crate::notices::Notice;
+use crate::notifications::customer_language;
 use crate::permissions::Permission;
 use crate::scope::find_visible_ticket;
 use crate::workflows::TenantWorkflows;
@@ -119,16 +121,16 @@ pub(super) async fn queue_rating_request(
         return Ok(());
     };
     let link = crate::mail::rating_link(&svc.mail, found.tenant_id, found.id, customer.id, now)?;
-    let subject = format!("[{}] How did we do? / Votre avis", found.number);
-    let body = format!(
-        "Hello {first},\n\nYour request \"{subject}\" ({number}) has been resolved.\n\
-         Tell us how we did, from 1 to 5 stars:\n{link}\n\n\
-         Bonjour {first},\n\nVotre demande « {subject} » ({number}) est résolue.\n\
-         Dites-nous ce que vous en pensez (1 à 5 étoiles) :\n{link}\n",
-        first = customer.first_name,
-        subject = found.subject,
-        number = found.number,
+    let lang = customer_language(db, found.tenant_id, customer.id).await?;
+    let said = svc.wording.word(
+        &Notice::RatingRequest {
+            first_name: &customer.first_name,
+            number: &found.number,
+            subject: &found.subject,
+            link: &link,
+        },
+        lang,
     );
-    crate::mail::queue_mail(db, found.tenant_id, address, &subject, &body, now).await?;
+    crate::mail::queue_mail(db, found.tenant_id, address, &said.title, &said.body, now).await?;
     Ok(())
 }

@@ -1,0 +1,304 @@
+//! Guichet's words: every notice the domain raises ([`Notice`]), said in French, English and
+//! Dutch. The domain gathers the facts and picks the recipient's language; this is the one
+//! place that writes the sentences of the bell, the mails and the chat pushes.
+
+use chrono::{DateTime, Utc};
+use entity::enums::Channel;
+
+use crate::domain::notices::{Lang, Notice, Worded, Wording};
+use crate::domain::tickets::SlaDeadline;
+
+/// The built-in templates.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Templates;
+
+fn worded(title: impl Into<String>, body: impl Into<String>) -> Worded {
+    Worded {
+        title: title.into(),
+        body: body.into(),
+    }
+}
+
+/// The time as the pushes show it (the seed's format).
+fn stamp(at: DateTime<Utc>) -> String {
+    at.format("%d/%m/%Y %H:%M").to_string()
+}
+
+fn channel(channel: Channel) -> &'static str {
+    channel.as_str()
+}
+
+const fn deadline(lang: Lang, deadline: SlaDeadline) -> &'static str {
+    match (lang, deadline) {
+        (Lang::Fr, SlaDeadline::Response) => "première réponse à",
+        (Lang::Fr, SlaDeadline::Resolution) => "résolution de",
+        (Lang::En, SlaDeadline::Response) => "first response to",
+        (Lang::En, SlaDeadline::Resolution) => "resolution of",
+        (Lang::Nl, SlaDeadline::Response) => "eerste antwoord op",
+        (Lang::Nl, SlaDeadline::Resolution) => "oplossing van",
+    }
+}
+
+impl Wording for Templates {
+    #[allow(clippy::too_many_lines)] // one arm per notice and language, read side by side
+    fn word(&self, notice: &Notice<'_>, lang: Lang) -> Worded {
+        match (notice, lang) {
+            (Notice::TicketAcknowledged { number }, Lang::Fr) => worded(
+                *number,
+                format!("🎫 Votre demande est enregistrée sous le numéro {number}. Nous vous répondons ici."),
+            ),
+            (Notice::TicketAcknowledged { number }, Lang::En) => worded(
+                *number,
+                format!("🎫 Your request is registered as {number}. We will answer you here."),
+            ),
+            (Notice::TicketAcknowledged { number }, Lang::Nl) => worded(
+                *number,
+                format!("🎫 Uw aanvraag is geregistreerd onder nummer {number}. We antwoorden u hier."),
+            ),
+            (
+                Notice::NewTicket {
+                    number,
+                    customer,
+                    subject,
+                    body,
+                    channel: via,
+                    at,
+                },
+                lang,
+            ) => {
+                let (head, client, subject_word, reply, commands) = match lang {
+                    Lang::Fr => ("NOUVEAU TICKET", "Client", "Sujet", "Répondez à ce message pour répondre au client, ou /ticket {n} pour voir l'historique", "Commandes"),
+                    Lang::En => ("NEW TICKET", "Customer", "Subject", "Reply to this message to answer the customer, or /ticket {n} for the history", "Commands"),
+                    Lang::Nl => ("NIEUW TICKET", "Klant", "Onderwerp", "Beantwoord dit bericht om de klant te antwoorden, of /ticket {n} voor de geschiedenis", "Opdrachten"),
+                };
+                let (message, via_word, time) = labels(lang);
+                worded(
+                    format!("{head} {number}"),
+                    format!(
+                        "🆕 {head} {number}\n\n👤 {client}: {customer}\n📝 {subject_word}: {subject}\n💬 {message}: {body}\n📡 {via_word}: {via}\n⏰ {time}: {at}\n\n---\n💡 {reply}\n🛠️ {commands}: /tickets /close {number} /help",
+                        via = channel(*via),
+                        at = stamp(*at),
+                        reply = reply.replace("{n}", number),
+                    ),
+                )
+            }
+            (
+                Notice::CustomerReplied {
+                    number,
+                    customer,
+                    body,
+                    channel: via,
+                    at,
+                },
+                lang,
+            ) => {
+                let (head, client, reply) = match lang {
+                    Lang::Fr => ("RÉPONSE TICKET", "Client", "Répondez à ce message pour répondre au client, ou /ticket {n} pour voir l'historique"),
+                    Lang::En => ("TICKET REPLY", "Customer", "Reply to this message to answer the customer, or /ticket {n} for the history"),
+                    Lang::Nl => ("ANTWOORD TICKET", "Klant", "Beantwoord dit bericht om de klant te antwoorden, of /ticket {n} voor de geschiedenis"),
+                };
+                let (message, via_word, time) = labels(lang);
+                worded(
+                    format!("{head} {number}"),
+                    format!(
+                        "📝 {head} {number}\n\n👤 {client}: {customer}\n💬 {message}: {body}\n📡 {via_word}: {via}\n⏰ {time}: {at}\n\n---\n💡 {reply}",
+                        via = channel(*via),
+                        at = stamp(*at),
+                        reply = reply.replace("{n}", number),
+                    ),
+                )
+            }
+            (Notice::AgentReplied { number, body }, _) => {
+                worded(*number, format!("💬 {body}\n\n— {number}"))
+            }
+            (Notice::Merged { number, subject }, Lang::Fr) => worded(
+                *number,
+                format!("{number} « {subject} » a été fusionné dans ce ticket."),
+            ),
+            (Notice::Merged { number, subject }, Lang::En) => worded(
+                *number,
+                format!("{number} \"{subject}\" was merged into this ticket."),
+            ),
+            (Notice::Merged { number, subject }, Lang::Nl) => worded(
+                *number,
+                format!("{number} \"{subject}\" is samengevoegd met dit ticket."),
+            ),
+            (
+                Notice::RatingRequest {
+                    first_name,
+                    number,
+                    subject,
+                    link,
+                },
+                Lang::Fr,
+            ) => worded(
+                format!("[{number}] Votre avis"),
+                format!(
+                    "Bonjour {first_name},\n\nVotre demande « {subject} » ({number}) est résolue.\n\
+                     Dites-nous ce que vous en pensez (1 à 5 étoiles) :\n{link}\n"
+                ),
+            ),
+            (
+                Notice::RatingRequest {
+                    first_name,
+                    number,
+                    subject,
+                    link,
+                },
+                Lang::En,
+            ) => worded(
+                format!("[{number}] How did we do?"),
+                format!(
+                    "Hello {first_name},\n\nYour request \"{subject}\" ({number}) has been resolved.\n\
+                     Tell us how we did, from 1 to 5 stars:\n{link}\n"
+                ),
+            ),
+            (
+                Notice::RatingRequest {
+                    first_name,
+                    number,
+                    subject,
+                    link,
+                },
+                Lang::Nl,
+            ) => worded(
+                format!("[{number}] Uw mening"),
+                format!(
+                    "Hallo {first_name},\n\nUw aanvraag \"{subject}\" ({number}) is opgelost.\n\
+                     Laat ons weten hoe we het deden, van 1 tot 5 sterren:\n{link}\n"
+                ),
+            ),
+            (
+                Notice::AutoCloseReminder {
+                    number,
+                    subject,
+                    closes_at,
+                },
+                lang,
+            ) => {
+                let (title, body) = match lang {
+                    Lang::Fr => (
+                        format!("Votre ticket {number} sera bientôt fermé"),
+                        format!(
+                            "Sans réponse de votre part, ce ticket sera fermé automatiquement le {}. Répondez simplement pour le garder ouvert.",
+                            closes_at.format("%d/%m/%Y à %H:%M UTC")
+                        ),
+                    ),
+                    Lang::En => (
+                        format!("Your ticket {number} will close soon"),
+                        format!(
+                            "Without an answer from you, this ticket closes automatically on {}. Just reply to keep it open.",
+                            closes_at.format("%Y-%m-%d at %H:%M UTC")
+                        ),
+                    ),
+                    Lang::Nl => (
+                        format!("Uw ticket {number} wordt binnenkort gesloten"),
+                        format!(
+                            "Zonder antwoord van u wordt dit ticket automatisch gesloten op {}. Antwoord gewoon om het open te houden.",
+                            closes_at.format("%d-%m-%Y om %H:%M UTC")
+                        ),
+                    ),
+                };
+                worded(title, format!("{body}\n\n{number} — {subject}"))
+            }
+            (Notice::AutoClosed { wait_days }, lang) => {
+                let text = match lang {
+                    Lang::Fr => format!("Ticket fermé automatiquement : aucune réponse du client depuis {wait_days} jours."),
+                    Lang::En => format!("Ticket closed automatically: no answer from the customer for {wait_days} days."),
+                    Lang::Nl => format!("Ticket automatisch gesloten: geen antwoord van de klant sinds {wait_days} dagen."),
+                };
+                worded(text.clone(), text)
+            }
+            (
+                Notice::SlaWarning {
+                    number,
+                    subject,
+                    deadline: which,
+                },
+                lang,
+            ) => {
+                let head = match lang {
+                    Lang::Fr => "Bientôt hors délai :",
+                    Lang::En => "Deadline close:",
+                    Lang::Nl => "Termijn bijna verstreken:",
+                };
+                worded(format!("{head} {} {number}", deadline(lang, *which)), *subject)
+            }
+            (
+                Notice::SlaBreached {
+                    number,
+                    subject,
+                    deadline: which,
+                },
+                lang,
+            ) => {
+                let head = match lang {
+                    Lang::Fr => "SLA dépassé :",
+                    Lang::En => "SLA breached:",
+                    Lang::Nl => "SLA overschreden:",
+                };
+                worded(format!("{head} {} {number}", deadline(lang, *which)), *subject)
+            }
+            (
+                Notice::BudgetThreshold {
+                    customer,
+                    threshold,
+                    spent,
+                    planned,
+                    currency,
+                    from,
+                    to,
+                },
+                lang,
+            ) => match lang {
+                Lang::Fr => worded(
+                    format!("Budget atteint à {threshold} % : {customer}"),
+                    format!("{spent} {currency} dépensés sur {planned} {currency} prévus du {from} au {to}."),
+                ),
+                Lang::En => worded(
+                    format!("Budget {threshold} % reached: {customer}"),
+                    format!("{spent} {currency} spent of {planned} {currency} planned for {from} – {to}."),
+                ),
+                Lang::Nl => worded(
+                    format!("Budget {threshold} % bereikt: {customer}"),
+                    format!("{spent} {currency} besteed van {planned} {currency} gepland voor {from} – {to}."),
+                ),
+            },
+        }
+    }
+}
+
+/// "Message", "Channel", "Time" of the pushes.
+const fn labels(lang: Lang) -> (&'static str, &'static str, &'static str) {
+    match lang {
+        Lang::Fr => ("Message", "Canal", "Heure"),
+        Lang::En => ("Message", "Channel", "Time"),
+        Lang::Nl => ("Bericht", "Kanaal", "Tijd"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_words_the_facts() {
+        let notice = Notice::SlaBreached {
+            number: "SUP-2026-00001",
+            subject: "Chaudière",
+            deadline: SlaDeadline::Response,
+        };
+        for (lang, title) in [
+            (Lang::Fr, "SLA dépassé : première réponse à SUP-2026-00001"),
+            (Lang::En, "SLA breached: first response to SUP-2026-00001"),
+            (
+                Lang::Nl,
+                "SLA overschreden: eerste antwoord op SUP-2026-00001",
+            ),
+        ] {
+            let said = Templates.word(&notice, lang);
+            assert_eq!(said.title, title);
+            assert_eq!(said.body, "Chaudière");
+        }
+    }
+}
