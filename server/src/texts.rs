@@ -55,6 +55,27 @@ impl Wording for Templates {
                 *number,
                 format!("🎫 Uw aanvraag is geregistreerd onder nummer {number}. We antwoorden u hier."),
             ),
+            (Notice::MailAcknowledged { first_name, number }, Lang::Fr) => worded(
+                *number,
+                format!(
+                    "Bonjour {first_name},\n\nVotre demande est enregistrée sous le numéro {number}. \
+                     Répondez à ce message pour compléter votre demande.\n"
+                ),
+            ),
+            (Notice::MailAcknowledged { first_name, number }, Lang::En) => worded(
+                *number,
+                format!(
+                    "Hello {first_name},\n\nYour request is registered as {number}. \
+                     Reply to this message to add to it.\n"
+                ),
+            ),
+            (Notice::MailAcknowledged { first_name, number }, Lang::Nl) => worded(
+                *number,
+                format!(
+                    "Hallo {first_name},\n\nUw aanvraag is geregistreerd onder nummer {number}. \
+                     Beantwoord dit bericht om uw aanvraag aan te vullen.\n"
+                ),
+            ),
             (
                 Notice::NewTicket {
                     number,

@@ -225,3 +225,32 @@ fn unwrap_and_expect_are_denied_outside_tests() {
         );
     }
 }
+
+/// The domain returns facts and the server's templates (`server/src/texts.rs`) word them:
+/// a string literal with non-ASCII text (accents, emoji) outside tests is a sentence for
+/// people written in the domain. English sentences slip through this net; review catches
+/// those, and `Notice` is where they go.
+#[test]
+fn the_domain_writes_no_sentences_for_people() {
+    let mut found = Vec::new();
+    for file in rust_files(&workspace_root().join("server/domain/src")) {
+        let text = read(&file);
+        // Test modules close the files; what follows `#[cfg(test)]` is theirs.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (number, line) in code.lines().enumerate() {
+            let line = line.trim_start();
+            if line.starts_with("//") {
+                continue;
+            }
+            let literal = line.split('"').skip(1).step_by(2).any(|s| !s.is_ascii());
+            if literal {
+                found.push(format!("{}:{}: {line}", file.display(), number + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "sentences belong in server/src/texts.rs (a `Notice` for the domain):\n{}",
+        found.join("\n")
+    );
+}

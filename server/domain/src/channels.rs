@@ -169,7 +169,7 @@ fn excerpt(text: &str, max: usize) -> String {
         text.to_owned()
     } else {
         let cut: String = text.chars().take(max).collect();
-        format!("{cut}…")
+        format!("{cut}\u{2026}")
     }
 }
 

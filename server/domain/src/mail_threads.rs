@@ -20,6 +20,8 @@ use super::channels::{
 use super::customers::{find_or_create_from_contact, InboundContact};
 use super::error::DomainResult;
 use super::mail::{is_mailable, queue_ticket_mail, TicketMail};
+use super::notices::Notice;
+use super::notifications::customer_language;
 use super::scope::find_in_tenant_opt;
 use super::ticket_summaries::find_ticket_number;
 use super::Services;
@@ -108,13 +110,13 @@ pub async fn receive_mail(
     // Acknowledge with the number; the customer's answer to it threads back here.
     if let Some(to) = person.email.as_deref().filter(|a| is_mailable(a)) {
         let ack_subject = format!("[{}] {}", created.number, created.subject);
-        let body = format!(
-            "Bonjour {first},\n\nVotre demande est enregistrée sous le numéro {number}. \
-             Répondez à ce message pour compléter votre demande.\n\n\
-             Hello {first},\n\nYour request is registered as {number}. \
-             Reply to this message to add to it.\n",
-            first = person.first_name,
-            number = created.number,
+        let lang = customer_language(&svc.db, tenant_id, person.id).await?;
+        let said = svc.wording.word(
+            &Notice::MailAcknowledged {
+                first_name: &person.first_name,
+                number: &created.number,
+            },
+            lang,
         );
         queue_ticket_mail(
             &svc.db,
@@ -124,7 +126,7 @@ pub async fn receive_mail(
                 ticket_id: created.id,
                 to,
                 subject: &ack_subject,
-                body: &body,
+                body: &said.body,
                 in_reply_to: Some(&mail.message_id),
             },
             svc.now(),

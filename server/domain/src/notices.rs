@@ -48,6 +48,14 @@ pub enum Notice<'a> {
         /// The ticket's number.
         number: &'a str,
     },
+    /// To the customer by mail: the ticket their mail opened is registered (their answer
+    /// to it threads back into the ticket).
+    MailAcknowledged {
+        /// The customer's first name.
+        first_name: &'a str,
+        /// The ticket's number.
+        number: &'a str,
+    },
     /// To staff chats: a ticket was opened.
     NewTicket {
         /// The ticket's number.

@@ -70,7 +70,7 @@ pub(super) fn excerpt(text: &str) -> String {
         text.to_owned()
     } else {
         let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
+        format!("{cut}\u{2026}")
     }
 }
 
