@@ -3,7 +3,8 @@
 use async_graphql::{Context, Object};
 
 use super::context::{actor, services};
-use super::customers::{customer_filter, prime_customer_loaders, CustomerFilter, CustomerOrder};
+use super::customer_types::{customer_filter, CustomerFilter, CustomerOrder};
+use super::customers::prime_customer_loaders;
 use super::error::GraphqlResultExt;
 use super::types::{Customer, User};
 use crate::domain::{customers, users};

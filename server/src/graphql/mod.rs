@@ -7,6 +7,7 @@ pub mod auth;
 pub mod context;
 pub mod costs;
 pub mod crm_loaders;
+pub mod customer_types;
 pub mod customers;
 pub mod directory;
 pub mod enums;

@@ -7,8 +7,9 @@ use entity::enums::Visibility;
 use entity::{attachment, customer, department, message, ticket, time_entry, user};
 
 use super::context::loaders;
+use super::customer_types::{CustomerNote, TimelineEntry};
 use super::customers::customer_fields as crm_fields;
-use super::customers::{CrmGuard, CustomerNote, TimelineEntry};
+use super::customers::CrmGuard;
 use super::enums::{
     AuthorKind, Channel, CustomerSegment, CustomerStatus, DepartmentKind, Role, TicketCategory,
     TicketPriority, TicketStatus, TicketType,
