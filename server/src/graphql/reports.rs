@@ -1,5 +1,5 @@
 //! Reports for admins and managers, each aggregated by the database (see
-//! `domain::reports` for the definitions). Also exported as CSV by `GET /reports/{name}.csv`.
+//! `domain::costs::reports` for the definitions). Also exported as CSV by `GET /reports/{name}.csv`.
 
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::NaiveDate;
