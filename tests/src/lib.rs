@@ -644,6 +644,82 @@ impl TestServer {
 }
 
 impl Subscription {
+    /// Runs one more operation (a query or a mutation) on the same socket, as `id`, and
+    /// returns its payload (`{data}` or `{errors}`).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the socket breaks or nothing answers within 10 s.
+    pub async fn operation(
+        &mut self,
+        id: &str,
+        query: &str,
+        variables: Value,
+    ) -> anyhow::Result<Value> {
+        use futures::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+
+        let subscribe = json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } });
+        self.socket
+            .send(Message::Text(subscribe.to_string().into()))
+            .await?;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let item = tokio::time::timeout_at(deadline, self.socket.next())
+                .await
+                .map_err(|_| anyhow!("no answer to operation {id} within 10 s"))?;
+            let message = item.ok_or_else(|| anyhow!("socket closed"))??;
+            match message {
+                Message::Text(text) => {
+                    let value: Value = serde_json::from_str(&text)?;
+                    if value["id"] != id {
+                        continue;
+                    }
+                    match value["type"].as_str() {
+                        Some("next") => return Ok(value["payload"].clone()),
+                        Some("error") => return Ok(json!({ "errors": value["payload"] })),
+                        _ => {}
+                    }
+                }
+                Message::Close(frame) => bail!("socket closed: {frame:?}"),
+                _ => {}
+            }
+        }
+    }
+
+    /// The close code the server ends the socket with, if it does within `wait` (events
+    /// and pings meanwhile are skipped).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the socket breaks without a close frame.
+    pub async fn closed_within(
+        &mut self,
+        wait: std::time::Duration,
+    ) -> anyhow::Result<Option<u16>> {
+        use futures::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let item = match self.early.take() {
+                Some(early) => early,
+                None => match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                    Ok(item) => item,
+                    Err(_) => return Ok(None),
+                },
+            };
+            match item {
+                Some(Ok(Message::Close(frame))) => {
+                    return Ok(Some(frame.map_or(1005, |f| u16::from(f.code))))
+                }
+                Some(Ok(_)) => {}
+                Some(Err(error)) => return Err(error.into()),
+                None => bail!("socket ended without a close frame"),
+            }
+        }
+    }
+
     /// The next `next` payload (`{data}` or `{errors}`), or `None` if nothing comes within
     /// `wait`.
     ///

@@ -9,6 +9,7 @@ use super::error::{DomainError, DomainResult};
 use super::permissions::Permission;
 use super::scope::find_in_tenant;
 use super::Services;
+use crate::events::AccessEvent;
 
 /// Creates a token acting as the calling admin with `scopes`; returns the secret (shown
 /// once, never stored) and the stored row.
@@ -86,7 +87,8 @@ pub async fn list_api_tokens(svc: &Services, actor: &Actor) -> DomainResult<Vec<
         .await?)
 }
 
-/// Revokes a token at once; revoking twice is harmless.
+/// Revokes a token at once, including on the websockets it opened; revoking twice is
+/// harmless.
 ///
 /// # Errors
 ///
@@ -104,5 +106,13 @@ pub async fn revoke_api_token(
     }
     let mut active: api_token::ActiveModel = token.into();
     active.revoked_at = Set(Some(svc.now()));
-    Ok(active.update(&svc.db).await?)
+    let revoked = active.update(&svc.db).await?;
+    // Sockets opened with it close now, on every instance.
+    svc.events
+        .publish_access(AccessEvent {
+            tenant_id: revoked.tenant_id,
+            user_id: revoked.user_id,
+        })
+        .await;
+    Ok(revoked)
 }

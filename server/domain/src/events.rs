@@ -19,6 +19,20 @@ pub const PG_CHANNEL: &str = "guichet_events";
 /// The PostgreSQL `NOTIFY` channel carrying presence (who views or types on a ticket).
 pub const PG_PRESENCE_CHANNEL: &str = "guichet_presence";
 
+/// The PostgreSQL `NOTIFY` channel carrying changes to users' access (a token revoked, an
+/// account deactivated or its role changed), so every instance closes their sockets.
+pub const PG_ACCESS_CHANNEL: &str = "guichet_access";
+
+/// A user's access changed: whatever credential their open connections hold must be
+/// checked again now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessEvent {
+    /// The tenant.
+    pub tenant_id: i64,
+    /// The user whose access changed.
+    pub user_id: i64,
+}
+
 /// How long a presence report lasts without being renewed: clients renew it while the
 /// ticket stays open, so a closed tab fades out by itself.
 pub const PRESENCE_TTL: std::time::Duration = std::time::Duration::from_secs(45);
@@ -154,6 +168,7 @@ pub struct EventBus {
     local: broadcast::Sender<LiveEvent>,
     presence: broadcast::Sender<PresenceEvent>,
     registry: Arc<PresenceRegistry>,
+    access: broadcast::Sender<AccessEvent>,
     postgres: Option<PgPool>,
     /// How many receivers [`Self::subscribe`] and [`Self::subscribe_presence`] handed out.
     opened: Arc<watch::Sender<u64>>,
@@ -165,10 +180,12 @@ impl EventBus {
     pub fn local() -> Self {
         let (local, _) = broadcast::channel(1024);
         let (presence, registry) = presence_channel();
+        let (access, _) = broadcast::channel(256);
         Self {
             local,
             presence,
             registry,
+            access,
             postgres: None,
             opened: Arc::new(watch::Sender::new(0)),
         }
@@ -184,10 +201,12 @@ impl EventBus {
         let (presence, registry) = presence_channel();
         let mut listener = PgListener::connect_with(&pool).await?;
         listener
-            .listen_all([PG_CHANNEL, PG_PRESENCE_CHANNEL])
+            .listen_all([PG_CHANNEL, PG_PRESENCE_CHANNEL, PG_ACCESS_CHANNEL])
             .await?;
+        let (access, _) = broadcast::channel(256);
         let sender = local.clone();
         let presence_sender = presence.clone();
+        let access_sender = access.clone();
         tokio::spawn(async move {
             loop {
                 // `recv` reconnects by itself after a lost connection.
@@ -199,6 +218,16 @@ impl EventBus {
                             }
                             Err(error) => {
                                 tracing::warn!(%error, "ignoring a malformed presence event")
+                            }
+                        }
+                    }
+                    Ok(notification) if notification.channel() == PG_ACCESS_CHANNEL => {
+                        match serde_json::from_str::<AccessEvent>(notification.payload()) {
+                            Ok(event) => {
+                                let _ = access_sender.send(event);
+                            }
+                            Err(error) => {
+                                tracing::warn!(%error, "ignoring a malformed access event")
                             }
                         }
                     }
@@ -221,6 +250,7 @@ impl EventBus {
             local,
             presence,
             registry,
+            access,
             postgres: Some(pool),
             opened: Arc::new(watch::Sender::new(0)),
         })
@@ -284,6 +314,32 @@ impl EventBus {
         let receiver = self.presence.subscribe();
         self.count_opened();
         receiver
+    }
+
+    /// Tells every instance that a user's access changed, so that connections holding one
+    /// of their credentials check it again at once.
+    pub async fn publish_access(&self, event: AccessEvent) {
+        if let Some(pool) = &self.postgres {
+            let Ok(payload) = serde_json::to_string(&event) else {
+                return;
+            };
+            if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(PG_ACCESS_CHANNEL)
+                .bind(payload)
+                .execute(pool)
+                .await
+            {
+                tracing::error!(%error, "cannot publish an access change");
+            }
+        } else {
+            let _ = self.access.send(event);
+        }
+    }
+
+    /// A new receiver of every access change from now on.
+    #[must_use]
+    pub fn subscribe_access(&self) -> broadcast::Receiver<AccessEvent> {
+        self.access.subscribe()
     }
 
     /// The number of receivers [`Self::subscribe`] and [`Self::subscribe_presence`] have

@@ -72,7 +72,8 @@ pub fn build_schema(
         Subscription::default(),
     )
     .limit_depth(config.graphql_depth_limit)
-    .limit_complexity(config.graphql_complexity_limit);
+    .limit_complexity(config.graphql_complexity_limit)
+    .extension(super::context::FreshSocketCredential);
     if let Some(services) = services {
         builder = builder.data(services);
     }

@@ -8,11 +8,13 @@ use std::path::Path as FsPath;
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
 use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use futures::StreamExt as _;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
@@ -21,8 +23,9 @@ mod reports_csv;
 
 use crate::domain::attachments::{read_attachment, read_attachment_by_link};
 use crate::domain::auth::authenticate;
+use crate::domain::Actor;
 use crate::domain::DomainError;
-use crate::graphql::context::Authentication;
+use crate::graphql::context::{Authentication, SocketCredential};
 use crate::graphql::loaders::{Caching, Loaders};
 use crate::state::AppState;
 
@@ -81,39 +84,13 @@ async fn authenticate_credential(
     credential: Option<&str>,
     caching: Caching,
 ) -> (Authentication, Option<Loaders>) {
-    let Some(credential) = credential else {
-        return (Authentication::default(), None);
-    };
-    let svc = &state.services;
-    match authenticate(&svc.db, &state.keys, svc.now(), credential).await {
-        Ok(actor) => {
-            let loaders = Loaders::new(&svc.db, &actor, caching);
-            (
-                Authentication {
-                    actor: Some(actor),
-                    failure: None,
-                },
-                Some(loaders),
-            )
-        }
-        Err(crate::domain::DomainError::Unauthenticated(reason)) => (
-            Authentication {
-                actor: None,
-                failure: Some(reason),
-            },
-            None,
-        ),
-        Err(other) => {
-            tracing::error!(error = %crate::domain::error::Chain(&other), "authentication failed");
-            (
-                Authentication {
-                    actor: None,
-                    failure: Some("authentication is unavailable, try again".into()),
-                },
-                None,
-            )
-        }
-    }
+    crate::graphql::context::authenticate_credential(
+        &state.services,
+        &state.keys,
+        credential,
+        caching,
+    )
+    .await
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -166,30 +143,113 @@ async fn graphql_ws(
     let header_token = bearer(&headers).map(str::to_owned);
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            let schema = state.schema.clone();
-            GraphQLWebSocket::new(stream, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    // The token comes in `connection_init` (browsers cannot set headers on a
-                    // websocket), or in the upgrade request's Authorization header.
-                    let token = payload
-                        .get("token")
-                        .or_else(|| payload.get("Authorization"))
-                        .or_else(|| payload.get("authorization"))
-                        .and_then(|v| v.as_str())
-                        .map(|t| t.trim_start_matches("Bearer ").to_owned())
-                        .or(header_token);
-                    let (auth, loaders) =
-                        authenticate_credential(&state, token.as_deref(), Caching::Never).await;
-                    let mut data = Data::default();
-                    data.insert(auth);
-                    if let Some(loaders) = loaders {
-                        data.insert(loaders);
-                    }
-                    Ok(data)
-                })
-                .serve()
-        })
+        .on_upgrade(move |socket| serve_socket(state, socket, protocol, header_token))
+}
+
+/// The close code sent when the connection's credential stops being valid (revoked,
+/// expired, its user deactivated or their role changed): the client signs in again.
+pub const CLOSE_CREDENTIAL_ENDED: u16 = 4403;
+
+/// How often an open socket's credential is checked even without an access event (a
+/// session expiring, a change made outside Guichet).
+const CREDENTIAL_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// One websocket connection: graphql-transport-ws, with its credential checked at
+/// `connection_init`, again at every operation (`FreshSocketCredential`), and whenever the
+/// user's access changes on any instance, in which case the socket closes with
+/// [`CLOSE_CREDENTIAL_ENDED`].
+async fn serve_socket(
+    state: AppState,
+    socket: WebSocket,
+    protocol: GraphQLProtocol,
+    header_token: Option<String>,
+) {
+    let (sink, stream) = socket.split();
+    let (outgoing, to_client) = futures::channel::mpsc::unbounded::<Message>();
+    let writer = tokio::spawn(to_client.map(Ok).forward(sink));
+    // Who the connection is, once `connection_init` said so.
+    let (signed_in, mut who) = tokio::sync::watch::channel::<Option<(Actor, Option<String>)>>(None);
+    let init_state = state.clone();
+    let graphql =
+        GraphQLWebSocket::new_with_pair(outgoing.clone(), stream, state.schema.clone(), protocol)
+            .on_connection_init(move |payload| async move {
+                // The token comes in `connection_init` (browsers cannot set headers on a
+                // websocket), or in the upgrade request's Authorization header.
+                let token = payload
+                    .get("token")
+                    .or_else(|| payload.get("Authorization"))
+                    .or_else(|| payload.get("authorization"))
+                    .and_then(|v| v.as_str())
+                    .map(|t| t.trim_start_matches("Bearer ").to_owned())
+                    .or(header_token);
+                let (auth, loaders) =
+                    authenticate_credential(&init_state, token.as_deref(), Caching::Never).await;
+                if let Some(actor) = &auth.actor {
+                    let _ = signed_in.send(Some((actor.clone(), token.clone())));
+                }
+                let mut data = Data::default();
+                data.insert(auth);
+                data.insert(SocketCredential(token));
+                if let Some(loaders) = loaders {
+                    data.insert(loaders);
+                }
+                Ok(data)
+            })
+            .serve();
+    let ended = async {
+        // Anonymous connections hold no credential to end.
+        let known = match who.wait_for(Option::is_some).await {
+            Ok(known) => known.clone(),
+            Err(_) => None,
+        };
+        let Some((actor, token)) = known else {
+            return std::future::pending().await;
+        };
+        credential_ended(&state, &actor, token.as_deref()).await;
+    };
+    tokio::select! {
+        () = graphql => {}
+        () = ended => {
+            let _ = outgoing.unbounded_send(Message::Close(Some(CloseFrame {
+                code: CLOSE_CREDENTIAL_ENDED,
+                reason: "your credential is no longer valid: sign in again".into(),
+            })));
+        }
+    }
+    outgoing.close_channel();
+    let _ = writer.await;
+}
+
+/// Returns once `actor`'s credential no longer authenticates as it did: revoked, expired,
+/// user deactivated, or role changed. Checked at each access change of the user (from any
+/// instance) and every [`CREDENTIAL_RECHECK`].
+async fn credential_ended(state: &AppState, actor: &Actor, token: Option<&str>) {
+    let mut access = state.services.events.subscribe_access();
+    let mut ticker = tokio::time::interval(CREDENTIAL_RECHECK);
+    ticker.tick().await;
+    loop {
+        tokio::select! {
+            event = access.recv() => match event {
+                Ok(event) if event.tenant_id == actor.tenant_id && event.user_id == actor.user_id => {}
+                Ok(_) => continue,
+                // Missed events may have been ours: check.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                    return std::future::pending().await;
+                }
+            },
+            _ = ticker.tick() => {}
+        }
+        let (auth, _) = authenticate_credential(state, token, Caching::Never).await;
+        let still = auth.actor.is_some_and(|now| {
+            now.user_id == actor.user_id
+                && now.tenant_id == actor.tenant_id
+                && now.role == actor.role
+        });
+        if !still {
+            return;
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]

@@ -23,5 +23,6 @@ mod mail;
 mod permissions;
 mod reports;
 mod schema;
+mod sockets;
 mod ticket_lifecycle;
 mod tickets_api;
