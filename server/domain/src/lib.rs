@@ -33,6 +33,7 @@ pub mod settings;
 pub mod sla;
 pub mod telegram_links;
 pub mod tenants;
+pub mod text;
 pub mod ticket_summaries;
 pub mod tickets;
 pub mod users;

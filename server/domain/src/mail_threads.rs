@@ -59,6 +59,16 @@ pub async fn receive_mail(
     found: &integration::Model,
     mail: InboundMail,
 ) -> DomainResult<InboundOutcome> {
+    use crate::text::clean;
+    let mail = InboundMail {
+        from_address: clean(&mail.from_address),
+        first_name: clean(&mail.first_name),
+        last_name: clean(&mail.last_name),
+        message_id: clean(&mail.message_id),
+        subject: clean(&mail.subject),
+        text: clean(&mail.text),
+        references: mail.references.iter().map(|r| clean(r)).collect(),
+    };
     let tenant_id = found.tenant_id;
     let inbound = InboundMessage {
         integration_id: found.id,

@@ -78,6 +78,14 @@ pub async fn find_or_create_telegram_customer(
     profile: &TelegramProfile,
 ) -> DomainResult<customer::Model> {
     system.require(Permission::WriteCrm)?;
+    use crate::text::{clean, clean_opt};
+    let profile = &TelegramProfile {
+        chat_id: clean(&profile.chat_id),
+        first_name: clean_opt(profile.first_name.clone()),
+        last_name: clean_opt(profile.last_name.clone()),
+        username: clean_opt(profile.username.clone()),
+        ..profile.clone()
+    };
     if found.tenant_id != system.tenant_id {
         return Err(DomainError::NotFound("integration"));
     }

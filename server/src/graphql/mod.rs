@@ -13,6 +13,7 @@ pub mod directory;
 pub mod enums;
 pub mod error;
 pub mod history;
+pub mod hygiene;
 pub mod integrations;
 pub mod leads;
 pub mod loaders;

@@ -73,7 +73,8 @@ pub fn build_schema(
     )
     .limit_depth(config.graphql_depth_limit)
     .limit_complexity(config.graphql_complexity_limit)
-    .extension(super::context::FreshSocketCredential);
+    .extension(super::context::FreshSocketCredential)
+    .extension(super::hygiene::InputHygiene);
     if let Some(services) = services {
         builder = builder.data(services);
     }

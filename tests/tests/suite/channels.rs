@@ -929,7 +929,35 @@ async fn failed_sends_are_retried_with_backoff(backend: Backend) -> anyhow::Resu
     Ok(())
 }
 
+/// A provider's text with NUL and terminal escapes is answered (a 5xx would make the
+/// provider retry forever) and stored clean, the same on both databases.
+async fn control_characters_from_a_provider_are_cleaned(backend: Backend) -> anyhow::Result<()> {
+    let fake = FakeApi::start().await?;
+    let server = start(backend, &fake).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let bot = telegram_integration(&server, &tenant).await?;
+    let update = text_update(
+        1,
+        777,
+        1,
+        "Je\u{0}an",
+        "Chaudi\u{0}ère \u{1b}[31men panne\u{0}",
+    );
+    let response = telegram(&server, &bot, Some(WEBHOOK_SECRET), &update).await?;
+    assert_eq!(response.status(), 200);
+    let found = tickets(&server, &tenant.admin_token).await?;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["description"], "Chaudière [31men panne");
+    assert_eq!(found[0]["customer"]["firstName"], "Jean");
+    // Delivered again (same message id): still one ticket, still answered.
+    let again = telegram(&server, &bot, Some(WEBHOOK_SECRET), &update).await?;
+    assert_eq!(again.status(), 200);
+    assert_eq!(tickets(&server, &tenant.admin_token).await?.len(), 1);
+    Ok(())
+}
+
 both_backends!(
+    control_characters_from_a_provider_are_cleaned,
     integrations_are_administered_and_credentials_never_leave,
     telegram_customers_open_and_continue_tickets,
     telegram_staff_commands_drive_tickets,

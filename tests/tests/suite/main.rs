@@ -16,6 +16,7 @@ mod constraints;
 mod costs;
 mod crm;
 mod demo_data;
+mod hostile_input;
 mod isolation;
 mod jobs;
 mod live_across_instances;

@@ -87,6 +87,11 @@ pub async fn receive_customer_message(
     found_customer: &customer::Model,
     inbound: InboundMessage,
 ) -> DomainResult<InboundOutcome> {
+    let inbound = InboundMessage {
+        text: crate::text::clean(&inbound.text),
+        external_id: crate::text::clean(&inbound.external_id),
+        ..inbound
+    };
     let text = inbound.text.trim().to_owned();
     if text.is_empty() {
         return Err(DomainError::validation("body", "the message is empty"));

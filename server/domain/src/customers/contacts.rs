@@ -89,6 +89,15 @@ pub async fn find_or_create_from_contact(
     contact: InboundContact,
 ) -> DomainResult<ContactOutcome> {
     actor.require(Permission::WriteCrm)?;
+    use crate::text::clean_opt;
+    let contact = InboundContact {
+        phone: clean_opt(contact.phone),
+        email: clean_opt(contact.email),
+        first_name: clean_opt(contact.first_name),
+        last_name: clean_opt(contact.last_name),
+        message: clean_opt(contact.message),
+        ..contact
+    };
     let region = tenant_region(&svc.db, actor.tenant_id).await?;
     let phone = contact
         .phone

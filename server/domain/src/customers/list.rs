@@ -3,7 +3,7 @@
 use chrono::Duration;
 use entity::enums::CustomerSegment;
 use entity::{customer, customer_activity, customer_tag};
-use sea_orm::sea_query::{Expr, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -86,14 +86,7 @@ pub async fn list_customers(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        query = query.filter(
-            Condition::any()
-                .add(customer::Column::FirstName.contains(term))
-                .add(customer::Column::LastName.contains(term))
-                .add(customer::Column::Company.contains(term))
-                .add(customer::Column::Email.contains(term.to_lowercase()))
-                .add(customer::Column::Phone.contains(term)),
-        );
+        query = query.filter(matching_customers(term));
     }
     if !filter.segments.is_empty() {
         query = query.filter(customer::Column::Segment.is_in(filter.segments.clone()));
@@ -186,13 +179,7 @@ pub async fn search_customers(
     actor.require(Permission::ViewCrm)?;
     let mut query = customer::Entity::find().filter(customer::Column::TenantId.eq(actor.tenant_id));
     if let Some(term) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        query = query.filter(
-            Condition::any()
-                .add(customer::Column::FirstName.contains(term))
-                .add(customer::Column::LastName.contains(term))
-                .add(customer::Column::Company.contains(term))
-                .add(customer::Column::Email.contains(term)),
-        );
+        query = query.filter(matching_customers(term));
     }
     Ok(query
         .order_by_asc(customer::Column::LastName)
@@ -200,4 +187,26 @@ pub async fn search_customers(
         .limit(limit)
         .all(db)
         .await?)
+}
+
+/// Customers whose name, company, e-mail or phone contains `term`, ignoring case the same
+/// way on both databases; `%` and `_` in the term match themselves.
+fn matching_customers(term: &str) -> Condition {
+    let pattern = format!(
+        "%{}%",
+        term.to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let containing = |column: customer::Column| -> SimpleExpr {
+        Expr::expr(Func::lower(Expr::col((customer::Entity, column))))
+            .like(LikeExpr::new(pattern.clone()).escape('\\'))
+    };
+    Condition::any()
+        .add(containing(customer::Column::FirstName))
+        .add(containing(customer::Column::LastName))
+        .add(containing(customer::Column::Company))
+        .add(containing(customer::Column::Email))
+        .add(containing(customer::Column::Phone))
 }

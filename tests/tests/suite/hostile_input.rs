@@ -1,0 +1,127 @@
+//! Every input has an answer: control characters are refused with `BAD_USER_INPUT` the
+//! same on both databases (PostgreSQL used to answer `INTERNAL` for a NUL), `%` and `_`
+//! match themselves in searches, and parse, validation and limit errors carry a code.
+
+use guichet_tests::{both_backends, Backend, TestServer};
+use serde_json::{json, Value};
+
+const CREATE: &str =
+    "mutation($input: CreateTicketInput!) { createTicket(input: $input) { id subject } }";
+
+fn code(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+async fn control_characters_are_refused_before_anything_is_written(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let customer = tenant.customer(&server, "Jean", "Dupont").await?;
+    let token = Some(tenant.admin_token.as_str());
+    for (subject, description) in [
+        ("Nul\u{0}", "d"),
+        ("ok", "\u{1b}[2J effacé"),
+        ("ok", "cloche\u{7}"),
+    ] {
+        let refused = server
+            .graphql(
+                token,
+                CREATE,
+                json!({ "input": { "ticketType": "SUPPORT", "subject": subject, "description": description, "customerId": customer } }),
+            )
+            .await?;
+        assert_eq!(code(&refused), "BAD_USER_INPUT", "{refused}");
+        assert!(refused["errors"][0]["extensions"]["field"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("input.")));
+    }
+    // Spelled inside the document rather than in a variable.
+    let inline = format!(
+        "mutation {{ createTicket(input: {{ ticketType: SUPPORT, subject: \"a\\u0000b\", description: \"d\", customerId: \"{}\" }}) {{ id }} }}",
+        customer
+    );
+    let refused = server.graphql(token, &inline, json!({})).await?;
+    assert_eq!(code(&refused), "BAD_USER_INPUT", "{refused}");
+    // Nothing was written; layout characters are fine.
+    let kept = server
+        .ok(
+            token,
+            CREATE,
+            json!({ "input": { "ticketType": "SUPPORT", "subject": "Deux lignes", "description": "un\r\ndeux\ttrois", "customerId": customer } }),
+        )
+        .await?;
+    assert_eq!(kept["createTicket"]["subject"], "Deux lignes");
+    let count = server
+        .ok(token, "{ tickets { edges { node { id } } } }", json!({}))
+        .await?;
+    assert_eq!(count["tickets"]["edges"].as_array().map(Vec::len), Some(1));
+    Ok(())
+}
+
+async fn searches_take_wildcards_literally(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    tenant.customer(&server, "Jean", "Dupont").await?;
+    tenant.customer(&server, "Marie", "Taux_100%").await?;
+    let token = Some(tenant.admin_token.as_str());
+    let search = "query($s: String) { customers(search: $s) { lastName } }";
+    let names = |data: &Value| -> Vec<String> {
+        data["customers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| c["lastName"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    for (term, expected) in [
+        ("%", vec!["Taux_100%"]),
+        ("_", vec!["Taux_100%"]),
+        ("x_1", vec!["Taux_100%"]),
+        ("DUPONT", vec!["Dupont"]),
+        ("\\", vec![]),
+    ] {
+        let data = server.ok(token, search, json!({ "s": term })).await?;
+        assert_eq!(names(&data), expected, "search {term:?}");
+    }
+    Ok(())
+}
+
+async fn every_error_has_a_code(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let token = Some(tenant.admin_token.as_str());
+    for query in [
+        "{ tickets { ",                                                // parse error
+        "{ nothingHere }",                                             // unknown field
+        "query($n: Int!) { tickets(first: $n) { edges { cursor } } }", // missing variable
+        "{ ticket(id: 1, nope: 2) { id } }",                           // unknown argument
+    ] {
+        let response = server.graphql(token, query, json!({})).await?;
+        let errors = response["errors"].as_array().cloned().unwrap_or_default();
+        assert!(!errors.is_empty(), "{query}: {response}");
+        for error in errors {
+            assert!(
+                error["extensions"]["code"].is_string(),
+                "{query}: an error without a code: {error}"
+            );
+        }
+    }
+    // Too deep for the configured limit.
+    let nested = format!(
+        "{{ tickets {{ edges {{ node {{ {} id {} }} }} }} }}",
+        "mergedInto { ".repeat(20),
+        "} ".repeat(20)
+    );
+    let response = server.graphql(token, &nested, json!({})).await?;
+    assert_eq!(code(&response), "BAD_USER_INPUT", "{response}");
+    Ok(())
+}
+
+both_backends!(
+    control_characters_are_refused_before_anything_is_written,
+    searches_take_wildcards_literally,
+    every_error_has_a_code,
+);
