@@ -25,7 +25,8 @@ use crate::domain::customers::{insert_customer, NewCustomer};
 use crate::domain::satisfaction::rate_ticket;
 use crate::domain::tenants::{create_tenant, NewTenant};
 use crate::domain::tickets::{
-    assign_ticket, change_ticket_status, create_ticket, reply_to_ticket, NewTicket,
+    assign_ticket, change_ticket_priority, change_ticket_status, create_ticket, reply_to_ticket,
+    NewTicket,
 };
 use crate::domain::users::{insert_user, NewUser};
 use crate::domain::workflows::default_transitions;
@@ -220,25 +221,32 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
         );
         let ticket_type = parse::<TicketType>("ticket type", t.ticket_type)?;
         let agent = t.assignee.and_then(|i| users.get(i)).map(actor_of);
-        let opener = customer_accounts
-            .get(&t.customer)
-            .cloned()
-            .unwrap_or_else(|| admin_actor.clone());
+        let channel = parse::<Channel>("channel", t.channel)?;
+        let priority = parse::<TicketPriority>("priority", t.priority)?;
+        // Customers with an account open their web tickets themselves; staff record the
+        // others (phone, e-mail, chats) and triage the priority, as in real use.
+        let opener = match customer_accounts.get(&t.customer) {
+            Some(customer) if channel == Channel::Web => customer.clone(),
+            _ => admin_actor.clone(),
+        };
         let created = create_ticket(
             &seeding,
             &opener,
             NewTicket {
                 ticket_type,
                 category: Some(parse::<TicketCategory>("category", t.category)?),
-                priority: Some(parse::<TicketPriority>("priority", t.priority)?),
+                priority: Some(priority),
                 subject: t.subject.clone(),
                 description: t.description.clone(),
                 customer_id: customers.get(t.customer).map(|c| c.id),
-                channel: Some(parse::<Channel>("channel", t.channel)?),
+                channel: Some(channel),
                 origin: None,
             },
         )
         .await?;
+        if created.priority != priority {
+            change_ticket_priority(&seeding, &admin_actor, created.id, priority).await?;
+        }
         ticket_ids.push(created.id);
         if let Some(agent) = &agent {
             assign_ticket(&seeding, &admin_actor, created.id, Some(agent.user_id)).await?;

@@ -22,7 +22,7 @@ const RELEASE_PROFILE: &str = "release-wasm";
 const OUT_NAME: &str = "app";
 
 /// The static files copied next to the generated ones.
-const STATIC_FILES: [&str; 2] = ["index.html", "style.css"];
+const STATIC_FILES: [&str; 3] = ["index.html", "style.css", "boot.js"];
 
 /// What `build-spa` was asked for.
 #[derive(Debug, Default)]

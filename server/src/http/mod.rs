@@ -10,13 +10,15 @@ use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use futures::StreamExt as _;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 mod reports_csv;
@@ -60,8 +62,46 @@ pub fn app(state: AppState) -> Router {
         .fallback_service(spa)
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
+        // Pages may say otherwise (downloads are sandboxed, GraphiQL loads its editor).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// What the SPA and Guichet's own pages may load: their own files only (the WASM module
+/// compiled by the page), inline styles (the rating page, Leptos style attributes),
+/// images from the site, `data:` and `blob:` (attachments); never framed elsewhere.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// A panic anywhere answers like any internal error (logged, `INTERNAL`), never as a
+/// dropped connection.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic");
+    tracing::error!(panic = detail, "request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "application/json")],
+        r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#,
+    )
+        .into_response()
 }
 
 fn spa_service(dir: &FsPath) -> Router {
@@ -125,13 +165,17 @@ async fn graphiql(State(state): State<AppState>) -> Response {
         )
             .into_response();
     }
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .finish(),
+    (
+        // GraphiQL's page loads its editor from a CDN: the site's policy would break it.
+        [(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'")],
+        Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
+                .finish(),
+        ),
     )
-    .into_response()
+        .into_response()
 }
 
 async fn graphql_ws(

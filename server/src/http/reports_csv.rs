@@ -83,12 +83,26 @@ fn csv_error(err: impl std::fmt::Display) -> DomainError {
     DomainError::internal_from("cannot write CSV", err.to_string())
 }
 
-/// Writes `rows` under `head` as CSV text.
+/// A cell a spreadsheet will not run as a formula (OWASP's CSV injection): text starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`; numbers (a
+/// negative remainder) stay numbers.
+fn neutralise(cell: String) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// Writes `rows` under `head` as CSV text, every cell neutralised.
 fn write_csv(head: &[&str], rows: Vec<Vec<String>>) -> DomainResult<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(head).map_err(csv_error)?;
     for row in rows {
-        writer.write_record(&row).map_err(csv_error)?;
+        writer
+            .write_record(row.into_iter().map(neutralise))
+            .map_err(csv_error)?;
     }
     let bytes = writer.into_inner().map_err(csv_error)?;
     String::from_utf8(bytes).map_err(csv_error)
@@ -319,6 +333,26 @@ async fn build_csv(
                 })
                 .collect();
             write_csv(&["key", "label", "minutes", "amount"], rows)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+33 6 12", "'+33 6 12"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
+            ("\tx", "'\tx"),
+            ("-13.46", "-13.46"),
+            ("Marie Curie", "Marie Curie"),
+        ] {
+            assert_eq!(neutralise(cell.to_owned()), written);
         }
     }
 }

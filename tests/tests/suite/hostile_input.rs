@@ -120,7 +120,69 @@ async fn every_error_has_a_code(backend: Backend) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Dates at the calendar's ends are refused, not a panic (which would drop the
+/// connection); every answer carries the site's security headers.
+async fn extreme_dates_and_headers(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let token = Some(tenant.admin_token.as_str());
+    let report = "query($f: NaiveDate!, $t: NaiveDate!) { ticketTimesReport(filter: { from: $f, to: $t }) { tickets } }";
+    for (from, to) in [
+        ("0001-01-01", "0001-01-02"),
+        ("+262143-12-30", "+262143-12-31"),
+        ("-262143-01-01", "-262143-01-02"),
+    ] {
+        let refused = server
+            .graphql(token, report, json!({ "f": from, "t": to }))
+            .await?;
+        assert_eq!(code(&refused), "BAD_USER_INPUT", "{from}–{to}: {refused}");
+    }
+    let csv = server
+        .get(
+            "/reports/ticket-times.csv?from=%2B262143-12-30&to=%2B262143-12-31",
+            token,
+        )
+        .await?;
+    assert_eq!(csv.status(), 400);
+    let budget = server
+        .graphql(
+            token,
+            "mutation($c: ID!) { createBudget(customerId: $c, input: { periodKind: MONTH, periodStart: \"+262143-12-01\", plannedAmount: \"10\" }) { id } }",
+            json!({ "c": tenant.customer(&server, "Jean", "Dupont").await? }),
+        )
+        .await?;
+    assert_eq!(code(&budget), "BAD_USER_INPUT", "{budget}");
+
+    for path in ["/", "/healthz", "/tickets/12"] {
+        let response = server.get(path, None).await?;
+        let headers = response.headers();
+        let policy = headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert!(policy.contains("script-src 'self'"), "{path}: {policy}");
+        assert_eq!(
+            headers.get("referrer-policy").and_then(|v| v.to_str().ok()),
+            Some("same-origin"),
+            "{path}"
+        );
+        assert_eq!(
+            headers
+                .get("x-content-type-options")
+                .and_then(|v| v.to_str().ok()),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+    Ok(())
+}
+
 both_backends!(
+    extreme_dates_and_headers,
     control_characters_are_refused_before_anything_is_written,
     searches_take_wildcards_literally,
     every_error_has_a_code,

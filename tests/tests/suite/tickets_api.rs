@@ -551,7 +551,82 @@ async fn query_limits_hold(backend: Backend) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Agents take unassigned tickets and let their own go, never a colleague's; customers
+/// do not set their own priority or channel.
+async fn assignment_and_triage_belong_to_staff(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let (agathe, agathe_token) = tenant
+        .user(&server, "agathe@alpha.test", "agent", None)
+        .await?;
+    let (bruno, bruno_token) = tenant
+        .user(&server, "bruno@alpha.test", "agent", None)
+        .await?;
+    let (_, customer_token) = tenant
+        .user(&server, "jean@alpha.test", "customer", Some(&jean))
+        .await?;
+    let ticket = tenant
+        .ticket(&server, &jean, "SUPPORT", "Chaudière")
+        .await?;
+    let assign = "mutation($id: ID!, $a: ID) { assignTicket(ticketId: $id, assigneeId: $a) { assignee { email } } }";
+    let id = ticket["id"].clone();
+    server
+        .ok(
+            Some(&agathe_token),
+            assign,
+            json!({ "id": id, "a": agathe }),
+        )
+        .await?;
+    for (whom, what) in [(json!(null), "unassign"), (json!(bruno), "take")] {
+        assert_eq!(
+            server
+                .error_code(Some(&bruno_token), assign, json!({ "id": id, "a": whom }))
+                .await?,
+            "FORBIDDEN",
+            "an agent may not {what} a colleague's ticket"
+        );
+    }
+    let released = server
+        .ok(Some(&agathe_token), assign, json!({ "id": id, "a": null }))
+        .await?;
+    assert_eq!(released["assignTicket"]["assignee"], json!(null));
+    let taken = server
+        .ok(Some(&bruno_token), assign, json!({ "id": id, "a": bruno }))
+        .await?;
+    assert_eq!(
+        taken["assignTicket"]["assignee"]["email"],
+        "bruno@alpha.test"
+    );
+    // A manager reassigns anyone.
+    let moved = server
+        .ok(
+            Some(&tenant.admin_token),
+            assign,
+            json!({ "id": id, "a": agathe }),
+        )
+        .await?;
+    assert_eq!(
+        moved["assignTicket"]["assignee"]["email"],
+        "agathe@alpha.test"
+    );
+
+    let created = server
+        .ok(
+            Some(&customer_token),
+            "mutation($input: CreateTicketInput!) { createTicket(input: $input) { priority channel } }",
+            json!({ "input": { "ticketType": "SUPPORT", "subject": "Urgent !", "description": "d", "priority": "URGENT", "channel": "PHONE" } }),
+        )
+        .await?;
+    assert_eq!(
+        created["createTicket"],
+        json!({ "priority": "NORMAL", "channel": "WEB" })
+    );
+    Ok(())
+}
+
 both_backends!(
+    assignment_and_triage_belong_to_staff,
     authentication_errors_have_stable_codes,
     tickets_are_numbered_per_type_and_routed,
     bad_input_is_refused_with_a_code,

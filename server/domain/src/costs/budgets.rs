@@ -114,6 +114,10 @@ fn check_input(input: &BudgetInput) -> DomainResult<(NaiveDate, Vec<i32>)> {
             "an amount has at most 4 decimals",
         ));
     }
+    crate::costs::check_date("periodStart", input.period_start)?;
+    if let Some(end) = input.period_end {
+        crate::costs::check_date("periodEnd", end)?;
+    }
     let end = input
         .period_end
         .unwrap_or_else(|| default_period_end(input.period_kind, input.period_start));

@@ -22,7 +22,7 @@ pub mod budgets;
 pub mod reports;
 pub mod time_entries;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use entity::agent_hourly_cost;
 use entity::enums::Role;
 use entity::user;
@@ -38,6 +38,23 @@ use crate::Services;
 
 /// The currency every amount is in (one per installation for now).
 pub const CURRENCY: &str = "EUR";
+
+/// The dates reports, costs and budgets take: from 1970 to 9999, so that every day
+/// arithmetic stays far from the calendar's ends (no overflow, no panic).
+///
+/// # Errors
+///
+/// [`DomainError::Validation`] on `field` for a date outside that range.
+pub fn check_date(field: &'static str, date: NaiveDate) -> DomainResult<NaiveDate> {
+    if (1970..=9999).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(DomainError::validation(
+            field,
+            "a date between 1970 and 9999",
+        ))
+    }
+}
 
 /// Units per currency unit-hour: amounts are summed as `minutes × rate × 10 000`.
 const UNITS_PER_HOUR: i64 = 60 * 10_000;
@@ -339,6 +356,12 @@ pub async fn cost_report(
     filter: &CostFilter,
 ) -> DomainResult<Vec<CostLine>> {
     actor.require(Permission::ViewCosts)?;
+    if let Some(from) = filter.from {
+        check_date("from", from)?;
+    }
+    if let Some(to) = filter.to {
+        check_date("to", to)?;
+    }
     if let (Some(from), Some(to)) = (filter.from, filter.to) {
         if to < from {
             return Err(DomainError::validation(

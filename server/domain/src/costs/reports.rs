@@ -48,6 +48,8 @@ pub struct ReportFilter {
 
 impl ReportFilter {
     fn check(&self) -> DomainResult<()> {
+        super::check_date("from", self.from)?;
+        super::check_date("to", self.to)?;
         if self.to < self.from {
             return Err(DomainError::validation(
                 "to",

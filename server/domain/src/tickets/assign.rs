@@ -69,7 +69,8 @@ pub async fn pick_available_agent(
 }
 
 /// Assigns a ticket to a staff member, or unassigns it with `None`. Admins and managers
-/// assign anyone; agents only take a ticket themselves or let it go.
+/// assign anyone; agents only take an unassigned ticket or let their own go, never a
+/// colleague's.
 ///
 /// # Errors
 ///
@@ -88,6 +89,11 @@ pub async fn assign_ticket(
         ));
     }
     let found = find_visible_ticket(&svc.db, actor, ticket_id).await?;
+    if !actor.is_supervisor() && found.assignee_id.is_some_and(|id| id != actor.user_id) {
+        return Err(DomainError::Forbidden(
+            "this ticket is a colleague's: ask them or a manager".into(),
+        ));
+    }
     if let Some(id) = assignee_id {
         let assignee = user::Entity::find_by_id(id)
             .filter(user::Column::TenantId.eq(actor.tenant_id))

@@ -153,6 +153,16 @@ pub async fn create_ticket(
         }
         own
     };
+    // Staff triage: a customer's ticket comes from the portal at normal priority,
+    // whatever the request says.
+    let (priority, channel) = if actor.is_staff() {
+        (
+            input.priority.unwrap_or(TicketPriority::Normal),
+            input.channel.unwrap_or(Channel::Web),
+        )
+    } else {
+        (TicketPriority::Normal, Channel::Web)
+    };
     let category = input.category.unwrap_or(TicketCategory::Other);
     let workflows = TenantWorkflows::load(&svc.db, actor.tenant_id).await?;
     let sla = sla_policy::Entity::find()
@@ -184,7 +194,7 @@ pub async fn create_ticket(
         number: Set(format_number(input.ticket_type, now.year(), value)),
         ticket_type: Set(input.ticket_type),
         category: Set(category),
-        priority: Set(input.priority.unwrap_or(TicketPriority::Normal)),
+        priority: Set(priority),
         status: Set(workflows.initial_status(input.ticket_type)),
         subject: Set(subject),
         description: Set(description),
@@ -192,7 +202,7 @@ pub async fn create_ticket(
         customer_id: Set(customer_id),
         assignee_id: Set(auto_assignee),
         department_id: Set(department_id),
-        channel: Set(input.channel.unwrap_or(Channel::Web)),
+        channel: Set(channel),
         created_by: Set(Some(actor.user_id)),
         response_due_at: Set(sla
             .as_ref()
