@@ -2,6 +2,7 @@
 //!
 //! One module per command; arguments are parsed by hand to keep this crate's dependencies few.
 
+mod audit;
 mod bench;
 mod build_spa;
 mod demo;
@@ -18,6 +19,7 @@ const HELP: &str = "\
 Usage: cargo xtask <command> [options]
 
 Commands:
+  audit                   Check Cargo.lock against the RustSec advisory database (offline)
   build-spa [--release]   Build the admin app (WASM) into app/dist/
   demo [ARGS…]            Build the SPA and start the server with demo data (SQLite);
                           ARGS go to `guichet serve`, e.g. --bind 0.0.0.0:8080
@@ -44,6 +46,7 @@ fn run(args: Vec<String>) -> Result<()> {
         return Ok(());
     };
     match command.as_str() {
+        "audit" => audit::run(),
         "build-spa" => build_spa::run(&build_spa::Options::parse(options)?),
         "demo" => demo::run(options),
         "test" => test::run(options),

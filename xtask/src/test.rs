@@ -28,6 +28,7 @@ pub fn run(options: &[String]) -> Result<()> {
         .status()
         .context("cannot run .ci/prepare.sh")?;
     ensure!(status.success(), ".ci/prepare.sh failed");
+    crate::audit::run()?;
     if lint {
         cargo(&["fmt", "--all", "--", "--check"])?;
         cargo(&[
