@@ -184,6 +184,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(bind) = bind {
                 config.bind = bind;
             }
+            if demo {
+                // A demo is for exploring: the API explorer and introspection are on.
+                config.graphiql = true;
+                config.introspection = true;
+            }
             let state = build_state(config).await?;
             if demo {
                 if database_is_empty(&state.services).await? {

@@ -28,14 +28,25 @@ pub struct Config {
     pub session_hours: i64,
     /// Folder holding the built single-page app (`cargo xtask build-spa`).
     pub spa_dir: PathBuf,
-    /// Whether `GET /graphql` serves the GraphiQL explorer.
+    /// Whether `GET /graphql` serves the GraphiQL explorer (off by default; `serve --demo`
+    /// turns it on).
     pub graphiql: bool,
+    /// Whether the schema answers introspection and suggests field names in errors (off by
+    /// default: the committed `schema.graphql` is the contract; `serve --demo` turns it on).
+    pub introspection: bool,
     /// Largest accepted request body, in bytes (attachments are at most 10 MB).
     pub body_limit_bytes: usize,
     /// Deepest accepted GraphQL query.
     pub graphql_depth_limit: usize,
-    /// Highest accepted GraphQL query complexity.
+    /// Highest accepted GraphQL query complexity; a list counts as many times its
+    /// children as it may hold (`first`).
     pub graphql_complexity_limit: usize,
+    /// Most directives in one request.
+    pub graphql_directive_limit: usize,
+    /// Most aliased fields in one request.
+    pub graphql_alias_limit: usize,
+    /// Most root fields in one operation.
+    pub graphql_root_field_limit: usize,
     /// Seconds between runs of the scheduled jobs (SLA, auto-close); 0 disables them.
     pub jobs_interval_seconds: u64,
     /// SMTP relay for outgoing mail: `smtp://host:port` (plain), `…?tls=required`
@@ -68,10 +79,14 @@ impl Default for Config {
             session_secret: None,
             session_hours: 12,
             spa_dir: PathBuf::from("app/dist"),
-            graphiql: true,
+            graphiql: false,
+            introspection: false,
             body_limit_bytes: 12 * 1024 * 1024,
             graphql_depth_limit: 12,
-            graphql_complexity_limit: 2_000,
+            graphql_complexity_limit: 20_000,
+            graphql_directive_limit: 16,
+            graphql_alias_limit: 32,
+            graphql_root_field_limit: 16,
             jobs_interval_seconds: 60,
             smtp_url: None,
             mail_from: "Guichet <no-reply@guichet.localhost>".to_owned(),

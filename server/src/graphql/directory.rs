@@ -29,6 +29,7 @@ impl DirectoryQuery {
     /// Customers whose name, company, e-mail or phone contains `search` and that match
     /// `filter`, in `orderBy` order (by name by default); at most `first` (50 by default, 100
     /// at most). Archived customers only with `filter.includeArchived`.
+    #[graphql(complexity = "crate::graphql::list_cost(first, 50, child_complexity)")]
     async fn customers(
         &self,
         ctx: &Context<'_>,

@@ -6,10 +6,17 @@
 
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
 };
-use async_graphql::{Request, Response, ServerError, ServerResult, Value};
+use async_graphql::parser::types::{
+    ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+};
+use async_graphql::{
+    Name, Positioned, Request, Response, ServerError, ServerResult, Value, Variables,
+};
 
 /// The code of an error the caller's request caused.
 const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
@@ -110,6 +117,148 @@ impl Extension for InputHygieneExtension {
             ));
         }
         next.run(ctx, request).await
+    }
+}
+
+/// Limits on what one request may ask, counted on the parsed document with fragments
+/// expanded: aliased fields (each one is a resolver run: aliases multiply work that depth
+/// and complexity limits see once), root fields per operation, and `login` at most once (a
+/// password hash is the costliest thing an anonymous caller can ask for).
+pub struct OperationLimits {
+    /// Most aliased fields.
+    pub aliases: usize,
+    /// Most root fields in one operation.
+    pub root_fields: usize,
+}
+
+impl ExtensionFactory for OperationLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(OperationLimitsExtension {
+            aliases: self.aliases,
+            root_fields: self.root_fields,
+        })
+    }
+}
+
+struct OperationLimitsExtension {
+    aliases: usize,
+    root_fields: usize,
+}
+
+type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
+
+/// Counts what a selection set asks, fragments expanded, stopping once `budget` visits
+/// are spent (a document whose fragments spread each other many times is refused, not
+/// expanded).
+struct Count<'a> {
+    fragments: &'a Fragments,
+    aliases: usize,
+    visits: usize,
+    budget: usize,
+}
+
+impl Count<'_> {
+    fn walk(&mut self, set: &SelectionSet, depth: usize) {
+        if depth > 64 {
+            self.visits = self.budget + 1;
+        }
+        for item in &set.items {
+            self.visits += 1;
+            if self.visits > self.budget {
+                return;
+            }
+            match &item.node {
+                Selection::Field(field) => {
+                    if field.node.alias.is_some() {
+                        self.aliases += 1;
+                    }
+                    self.walk(&field.node.selection_set.node, depth + 1);
+                }
+                Selection::InlineFragment(inline) => {
+                    self.walk(&inline.node.selection_set.node, depth + 1);
+                }
+                Selection::FragmentSpread(spread) => {
+                    if let Some(fragment) = self.fragments.get(&spread.node.fragment_name.node) {
+                        self.walk(&fragment.node.selection_set.node, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The root fields of an operation's selection set (names), fragments expanded.
+fn root_fields(set: &SelectionSet, fragments: &Fragments, depth: usize, out: &mut Vec<String>) {
+    if depth > 8 {
+        return;
+    }
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(field) => out.push(field.node.name.node.to_string()),
+            Selection::InlineFragment(inline) => {
+                root_fields(&inline.node.selection_set.node, fragments, depth + 1, out);
+            }
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = fragments.get(&spread.node.fragment_name.node) {
+                    root_fields(&fragment.node.selection_set.node, fragments, depth + 1, out);
+                }
+            }
+        }
+    }
+}
+
+impl OperationLimitsExtension {
+    fn check(&self, document: &ExecutableDocument) -> Result<(), String> {
+        let mut count = Count {
+            fragments: &document.fragments,
+            aliases: 0,
+            visits: 0,
+            budget: 10_000,
+        };
+        let mut logins = 0;
+        for (_, operation) in document.operations.iter() {
+            let mut roots = Vec::new();
+            root_fields(
+                &operation.node.selection_set.node,
+                &document.fragments,
+                0,
+                &mut roots,
+            );
+            if roots.len() > self.root_fields {
+                return Err(format!(
+                    "an operation asks for at most {} root fields",
+                    self.root_fields
+                ));
+            }
+            logins += roots.iter().filter(|name| *name == "login").count();
+            count.walk(&operation.node.selection_set.node, 0);
+        }
+        if logins > 1 {
+            return Err("one sign-in per request".into());
+        }
+        if count.visits > count.budget {
+            return Err("the request's fragments expand too far".into());
+        }
+        if count.aliases > self.aliases {
+            return Err(format!("a request has at most {} aliases", self.aliases));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for OperationLimitsExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        self.check(&document)
+            .map_err(|message| refusal(message, None))?;
+        Ok(document)
     }
 }
 

@@ -27,3 +27,11 @@ pub mod tickets;
 pub mod types;
 
 pub use schema::{build_schema, GuichetSchema};
+
+/// The complexity of a list field: its children count once per item it may return
+/// (`first`, else `default`, at most 100), so that a page of 100 costs 100 times one item.
+#[must_use]
+pub fn list_cost(first: Option<i32>, default: i32, child_complexity: usize) -> usize {
+    let items = usize::try_from(first.unwrap_or(default).clamp(1, 100)).unwrap_or(1);
+    items.saturating_mul(child_complexity).saturating_add(1)
+}

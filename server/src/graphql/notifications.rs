@@ -42,6 +42,7 @@ pub struct NotificationQuery;
 #[Object]
 impl NotificationQuery {
     /// The caller's notifications, newest first; `first` defaults to 20, at most 100.
+    #[graphql(complexity = "crate::graphql::list_cost(first, 20, child_complexity)")]
     async fn notifications(
         &self,
         ctx: &Context<'_>,

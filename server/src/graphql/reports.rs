@@ -190,6 +190,7 @@ impl ReportQuery {
     }
 
     /// The latest rated tickets with a comment (`first` defaults to 10, at most 100).
+    #[graphql(complexity = "crate::graphql::list_cost(first, 10, child_complexity)")]
     async fn satisfaction_comments(
         &self,
         ctx: &Context<'_>,

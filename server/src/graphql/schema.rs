@@ -73,8 +73,16 @@ pub fn build_schema(
     )
     .limit_depth(config.graphql_depth_limit)
     .limit_complexity(config.graphql_complexity_limit)
+    .limit_directives(config.graphql_directive_limit)
     .extension(super::context::FreshSocketCredential)
-    .extension(super::hygiene::InputHygiene);
+    .extension(super::hygiene::InputHygiene)
+    .extension(super::hygiene::OperationLimits {
+        aliases: config.graphql_alias_limit,
+        root_fields: config.graphql_root_field_limit,
+    });
+    if !config.introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
     if let Some(services) = services {
         builder = builder.data(services);
     }

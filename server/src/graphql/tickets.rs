@@ -67,6 +67,7 @@ pub struct TicketQuery;
 #[Object]
 impl TicketQuery {
     /// Tickets the caller may see, newest first. `first` defaults to 50, at most 100.
+    #[graphql(complexity = "crate::graphql::list_cost(first, 50, child_complexity)")]
     async fn tickets(
         &self,
         ctx: &Context<'_>,

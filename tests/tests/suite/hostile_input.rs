@@ -181,7 +181,82 @@ async fn extreme_dates_and_headers(backend: Backend) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What one request may ask is counted on what it costs: aliases, root fields, one
+/// sign-in, directives, and lists by the items they may hold; introspection and field
+/// suggestions are off unless configured on.
+async fn operations_are_limited_by_what_they_cost(backend: Backend) -> anyhow::Result<()> {
+    let database = std::sync::Arc::new(guichet_tests::TestDatabase::create(backend).await?);
+    let config = server::config::Config {
+        graphql_complexity_limit: 1_000,
+        ..server::config::Config::default()
+    };
+    let server = TestServer::start_on(database, config).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let token = Some(tenant.admin_token.as_str());
+
+    let aliases: String = (0..40).map(|i| format!("a{i}: me {{ email }} ")).collect();
+    let refused = server
+        .graphql(token, &format!("{{ {aliases} }}"), json!({}))
+        .await?;
+    assert_eq!(code(&refused), "BAD_USER_INPUT", "{refused}");
+    assert!(refused["data"].is_null(), "nothing ran: {refused}");
+    // Aliases hidden in a fragment spread many times count as many times.
+    let spread: String = (0..20)
+        .map(|i| format!("s{i}: tickets {{ ...Many }} "))
+        .collect();
+    let fragment = "fragment Many on TicketConnection { a: pageInfo { hasNextPage } b: pageInfo { hasNextPage } }";
+    let refused = server
+        .graphql(token, &format!("{{ {spread} }} {fragment}"), json!({}))
+        .await?;
+    assert_eq!(code(&refused), "BAD_USER_INPUT", "{refused}");
+
+    let logins = "mutation { a: login(email: \"x@y.z\", password: \"p\") { token } b: login(email: \"x@y.z\", password: \"q\") { token } }";
+    let refused = server.graphql(None, logins, json!({})).await?;
+    assert_eq!(code(&refused), "BAD_USER_INPUT", "{refused}");
+    assert_eq!(
+        refused["errors"][0]["message"], "one sign-in per request",
+        "{refused}"
+    );
+
+    let directives = format!("{{ me {{ email {} }} }}", "@include(if: true) ".repeat(40));
+    let refused = server.graphql(token, &directives, json!({})).await?;
+    assert_eq!(code(&refused), "BAD_USER_INPUT", "{refused}");
+
+    // A page of 5 fits where a page of 100 of the same tickets does not.
+    let page = |n: u32| {
+        format!("{{ tickets(first: {n}) {{ nodes {{ id number subject description status priority channel createdAt updatedAt }} }} }}")
+    };
+    let small = server.graphql(token, &page(5), json!({})).await?;
+    assert!(small["errors"].is_null(), "{small}");
+    let large = server.graphql(token, &page(100), json!({})).await?;
+    assert_eq!(code(&large), "BAD_USER_INPUT", "{large}");
+
+    let introspection = server
+        .graphql(token, "{ __schema { types { name } } }", json!({}))
+        .await?;
+    // Disabled introspection reveals nothing (async-graphql answers null, no error).
+    assert!(
+        introspection["data"]["__schema"].is_null(),
+        "{introspection}"
+    );
+    let typo = server
+        .graphql(token, "{ ticketz { nodes { id } } }", json!({}))
+        .await?;
+    let message = typo["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        !message.contains("Did you mean"),
+        "no suggestions: {message}"
+    );
+    assert_eq!(
+        server.get("/graphql", None).await?.status(),
+        405,
+        "no GraphiQL"
+    );
+    Ok(())
+}
+
 both_backends!(
+    operations_are_limited_by_what_they_cost,
     extreme_dates_and_headers,
     control_characters_are_refused_before_anything_is_written,
     searches_take_wildcards_literally,
