@@ -91,6 +91,7 @@ impl AppState {
             channels,
             transports,
             wording: Arc::new(crate::texts::Templates),
+            login_throttle: Arc::default(),
         };
         let schema = build_schema(Some(services.clone()), Some(keys.clone()), &config);
         Ok(Self {

@@ -435,7 +435,12 @@ async fn axum_serve(
     listener: tokio::net::TcpListener,
     app: axum_router::Router,
 ) -> std::io::Result<()> {
-    axum_router::serve(listener, app).await
+    // As `guichet serve` does: handlers see the peer's address (sign-in throttling).
+    axum_router::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
 }
 
 mod axum_router {

@@ -97,22 +97,152 @@ pub fn validate_password(password: &str) -> DomainResult<()> {
     Ok(())
 }
 
+/// Failed sign-ins per account and per client address, kept by each instance: the first
+/// few are free, then each failure doubles the wait before the next attempt is heard (1 s,
+/// 2 s, 4 s… up to 15 minutes). A success clears the account's count. Time comes from the
+/// injected clock.
+#[derive(Debug, Default)]
+pub struct LoginThrottle {
+    failures: std::sync::Mutex<std::collections::HashMap<String, Failures>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    blocked_until: DateTime<Utc>,
+    last: DateTime<Utc>,
+}
+
+/// Failures an account may have before waits begin.
+const FREE_ACCOUNT_FAILURES: u32 = 5;
+/// Failures a client address may have (several people behind one address) before waits.
+const FREE_ADDRESS_FAILURES: u32 = 20;
+/// The longest wait.
+const MAX_WAIT_SECONDS: i64 = 15 * 60;
+
+impl LoginThrottle {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Failures>> {
+        self.failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Refuses while any of `keys` waits.
+    fn check(&self, keys: &[(String, u32)], now: DateTime<Utc>) -> DomainResult<()> {
+        let failures = self.lock();
+        let wait = keys
+            .iter()
+            .filter_map(|(key, _)| failures.get(key))
+            .map(|f| (f.blocked_until - now).num_seconds())
+            .max()
+            .unwrap_or(0);
+        if wait > 0 {
+            return Err(DomainError::RateLimited {
+                retry_after_seconds: wait,
+            });
+        }
+        Ok(())
+    }
+
+    fn failed(&self, keys: &[(String, u32)], now: DateTime<Utc>) {
+        let mut failures = self.lock();
+        // Forget what is an hour old, so the map does not grow with every address seen.
+        failures.retain(|_, f| now - f.last < Duration::hours(1));
+        for (key, free) in keys {
+            let entry = failures.entry(key.clone()).or_insert(Failures {
+                count: 0,
+                blocked_until: now,
+                last: now,
+            });
+            entry.count += 1;
+            entry.last = now;
+            if entry.count > *free {
+                let doublings = (entry.count - free - 1).min(20);
+                let wait = (1_i64 << doublings).min(MAX_WAIT_SECONDS);
+                entry.blocked_until = now + Duration::seconds(wait);
+            }
+        }
+    }
+
+    fn succeeded(&self, account: &str) {
+        self.lock().remove(account);
+    }
+}
+
+/// At most this many password hashes are computed at once, on blocking threads, so that
+/// sign-ins never stall the async workers serving everything else (`/healthz` included).
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+});
+
+/// [`verify_password`] off the async workers, with bounded concurrency.
+async fn verify_off_workers(password: &str, hash: &str) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+/// Who is signing in from where, for [`login`].
+#[derive(Debug, Clone, Copy)]
+pub struct SignIn<'a> {
+    /// The address.
+    pub email: &'a str,
+    /// The password.
+    pub password: &'a str,
+    /// The organisation's identifier, when the address exists in several.
+    pub tenant_slug: Option<&'a str>,
+    /// The client's network address, when known.
+    pub client: Option<std::net::IpAddr>,
+}
+
 /// Signs in with e-mail and password. `tenant_slug` is needed only when the same address
-/// exists in several tenants.
+/// exists in several tenants. Unknown accounts, accounts without a password and unknown
+/// tenants cost one password check too and get the same words; failures are throttled per
+/// account and per client address.
 ///
 /// # Errors
 ///
 /// [`DomainError::Unauthenticated`] for a wrong e-mail, password or tenant, or an inactive
-/// account, without saying which; [`DomainError::Validation`] when the tenant is ambiguous.
+/// account, without saying which; [`DomainError::RateLimited`] after repeated failures;
+/// [`DomainError::Validation`] when the tenant is ambiguous.
 pub async fn login(
+    db: &impl ConnectionTrait,
+    keys: &SessionKeys,
+    throttle: &LoginThrottle,
+    now: DateTime<Utc>,
+    sign_in: SignIn<'_>,
+) -> DomainResult<(String, user::Model)> {
+    let email = sign_in.email.trim().to_lowercase();
+    let account = format!(
+        "account:{}:{email}",
+        sign_in.tenant_slug.map(str::trim).unwrap_or_default()
+    );
+    let mut throttled = vec![(account.clone(), FREE_ACCOUNT_FAILURES)];
+    if let Some(client) = sign_in.client {
+        throttled.push((format!("address:{client}"), FREE_ADDRESS_FAILURES));
+    }
+    throttle.check(&throttled, now)?;
+    let outcome = check_credentials(db, keys, now, &email, sign_in).await;
+    match &outcome {
+        Ok(_) => throttle.succeeded(&account),
+        Err(DomainError::Unauthenticated(_)) => throttle.failed(&throttled, now),
+        Err(_) => {}
+    }
+    outcome
+}
+
+async fn check_credentials(
     db: &impl ConnectionTrait,
     keys: &SessionKeys,
     now: DateTime<Utc>,
     email: &str,
-    password: &str,
-    tenant_slug: Option<&str>,
+    sign_in: SignIn<'_>,
 ) -> DomainResult<(String, user::Model)> {
-    let email = email.trim().to_lowercase();
+    let (password, tenant_slug) = (sign_in.password, sign_in.tenant_slug);
     let mut query = user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .filter(user::Column::IsActive.eq(true));
@@ -122,6 +252,7 @@ pub async fn login(
             .one(db)
             .await?;
         let Some(tenant) = tenant else {
+            let _ = verify_off_workers(password, &DUMMY_HASH).await;
             return Err(invalid_credentials());
         };
         query = query.filter(user::Column::TenantId.eq(tenant.id));
@@ -133,15 +264,17 @@ pub async fn login(
             "this e-mail address exists in several organisations: give the organisation's identifier",
         ));
     }
+    // Every path costs one password check, so timing does not reveal which accounts exist
+    // or have a password.
     let Some(found) = candidates.into_iter().next() else {
-        // Spend the same time as a real check so timing does not reveal valid addresses.
-        let _ = verify_password(password, &DUMMY_HASH);
+        let _ = verify_off_workers(password, &DUMMY_HASH).await;
         return Err(invalid_credentials());
     };
     let Some(hash) = found.password_hash.as_deref() else {
+        let _ = verify_off_workers(password, &DUMMY_HASH).await;
         return Err(invalid_credentials());
     };
-    if !verify_password(password, hash) {
+    if !verify_off_workers(password, hash).await {
         return Err(invalid_credentials());
     }
     let token = issue_session_token(keys, &found, now)?;

@@ -27,6 +27,12 @@ pub enum DomainError {
     /// The change collides with the current state (a duplicate, a concurrent update).
     #[error("{0}")]
     Conflict(String),
+    /// Too many failed attempts: wait `retry_after_seconds` before trying again.
+    #[error("too many failed sign-ins: try again in {retry_after_seconds} s")]
+    RateLimited {
+        /// Seconds until the next attempt is heard.
+        retry_after_seconds: i64,
+    },
     /// The database failed.
     #[error("database error")]
     Db(#[source] DbErr),
@@ -79,6 +85,7 @@ impl DomainError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::Validation { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Db(_) | Self::Internal { .. } => "INTERNAL",
         }
     }

@@ -68,6 +68,8 @@ pub struct Services {
     pub transports: delivery::Transports,
     /// The words of every notice (bell, mails, chat pushes), plugged in by the server.
     pub wording: notices::SharedWording,
+    /// Failed sign-ins of this instance, per account and client address.
+    pub login_throttle: std::sync::Arc<auth::LoginThrottle>,
 }
 
 impl Services {

@@ -4,10 +4,10 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::api_token;
 
-use super::context::{actor, services};
+use super::context::{actor, services, ClientAddress};
 use super::error::{parse_id, GraphqlResultExt};
 use super::types::User;
-use crate::domain::auth::{login, SessionKeys};
+use crate::domain::auth::{login, SessionKeys, SignIn};
 use crate::domain::{api_tokens, users};
 
 /// A session: the bearer token to send and who it is for.
@@ -111,13 +111,18 @@ impl AuthMutation {
     ) -> async_graphql::Result<AuthPayload> {
         let svc = services(ctx)?;
         let keys = ctx.data::<SessionKeys>()?;
+        let client = ctx.data_opt::<ClientAddress>().map(|c| c.0);
         let (token, user) = login(
             &svc.db,
             keys,
+            &svc.login_throttle,
             svc.now(),
-            &email,
-            &password,
-            tenant.as_deref(),
+            SignIn {
+                email: &email,
+                password: &password,
+                tenant_slug: tenant.as_deref(),
+                client,
+            },
         )
         .await
         .gql()?;

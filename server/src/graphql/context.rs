@@ -106,6 +106,10 @@ pub async fn authenticate_credential(
     }
 }
 
+/// The network address of the caller (the TCP peer), for throttling sign-ins.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
 /// The credential a websocket connection was opened with, kept in its session data so
 /// that every operation on the socket checks it again (a credential lives no longer on a
 /// socket than over HTTP).

@@ -21,10 +21,19 @@ pub fn to_graphql_error(err: DomainError) -> async_graphql::Error {
         DomainError::Validation { field, .. } => Some(*field),
         _ => None,
     };
+    let retry_after = match &err {
+        DomainError::RateLimited {
+            retry_after_seconds,
+        } => Some(*retry_after_seconds),
+        _ => None,
+    };
     async_graphql::Error::new(message).extend_with(|_, extensions| {
         extensions.set("code", code);
         if let Some(field) = field {
             extensions.set("field", field);
+        }
+        if let Some(seconds) = retry_after {
+            extensions.set("retryAfter", seconds);
         }
     })
 }

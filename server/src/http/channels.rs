@@ -20,6 +20,7 @@ fn failure(error: &DomainError) -> Response {
         DomainError::NotFound(_) => StatusCode::NOT_FOUND,
         DomainError::Validation { .. } => StatusCode::BAD_REQUEST,
         DomainError::Conflict(_) => StatusCode::CONFLICT,
+        DomainError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         DomainError::Db(_) | DomainError::Internal { .. } => {
             tracing::error!(error = %crate::domain::error::Chain(error), "channel webhook failed");
             return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();

@@ -9,7 +9,7 @@ use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
 use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,7 +27,7 @@ use crate::domain::attachments::{read_attachment, read_attachment_by_link};
 use crate::domain::auth::authenticate;
 use crate::domain::Actor;
 use crate::domain::DomainError;
-use crate::graphql::context::{Authentication, SocketCredential};
+use crate::graphql::context::{Authentication, ClientAddress, SocketCredential};
 use crate::graphql::loaders::{Caching, Loaders};
 use crate::state::AppState;
 
@@ -145,12 +145,16 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 async fn graphql(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> GraphQLResponse {
     let (auth, loaders) =
         authenticate_credential(&state, bearer(&headers), Caching::PerRequest).await;
-    let mut request = request.into_inner().data(auth);
+    let mut request = request
+        .into_inner()
+        .data(auth)
+        .data(ClientAddress(peer.ip()));
     if let Some(loaders) = loaders {
         request = request.data(loaders);
     }

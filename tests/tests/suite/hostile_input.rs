@@ -255,7 +255,124 @@ async fn operations_are_limited_by_what_they_cost(backend: Backend) -> anyhow::R
     Ok(())
 }
 
+/// Failed sign-ins wait longer and longer, per account and per client address, with a
+/// clear code; unknown accounts, accounts without a password and unknown organisations
+/// get the same words as a wrong password.
+async fn failed_sign_ins_are_throttled(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    // A portal account created without a password.
+    server::domain::users::insert_user(
+        &server.state.services.db,
+        tenant.id,
+        server::domain::users::NewUser {
+            email: "sans-mot-de-passe@alpha.test".into(),
+            password: None,
+            display_name: "Sans".into(),
+            role: entity::enums::Role::Customer,
+            department: None,
+            customer_id: jean.parse().ok(),
+            max_open_tickets: 10,
+        },
+        server.clock_now(),
+    )
+    .await?;
+    let login = "mutation($e: String!, $p: String!, $t: String) { login(email: $e, password: $p, tenant: $t) { token } }";
+    let attempt = |email: &str, password: &str, tenant_slug: Option<&str>| json!({ "e": email, "p": password, "t": tenant_slug });
+    let mut words = Vec::new();
+    for vars in [
+        attempt(&tenant.admin_email, "wrong password", None),
+        attempt("nobody@alpha.test", "wrong password", None),
+        attempt("sans-mot-de-passe@alpha.test", "wrong password", None),
+        attempt(
+            &tenant.admin_email,
+            &tenant.password,
+            Some("no-such-organisation"),
+        ),
+    ] {
+        let refused = server.graphql(None, login, vars).await?;
+        assert_eq!(code(&refused), "UNAUTHENTICATED", "{refused}");
+        words.push(refused["errors"][0]["message"].clone());
+    }
+    words.dedup();
+    assert_eq!(
+        words.len(),
+        1,
+        "the same words whatever was wrong: {words:?}"
+    );
+
+    // The admin's account: 5 failures are free (one spent above), then waits begin.
+    for _ in 0..5 {
+        let refused = server
+            .graphql(None, login, attempt(&tenant.admin_email, "wrong", None))
+            .await?;
+        assert_eq!(code(&refused), "UNAUTHENTICATED", "{refused}");
+    }
+    let mut waits = Vec::new();
+    for _ in 0..3 {
+        let limited = server
+            .graphql(
+                None,
+                login,
+                attempt(&tenant.admin_email, &tenant.password, None),
+            )
+            .await?;
+        assert_eq!(
+            code(&limited),
+            "RATE_LIMITED",
+            "even the right password waits: {limited}"
+        );
+        let wait = limited["errors"][0]["extensions"]["retryAfter"]
+            .as_i64()
+            .unwrap_or_default();
+        assert!(wait > 0, "{limited}");
+        server.clock.advance(chrono::Duration::seconds(wait));
+        let refused = server
+            .graphql(None, login, attempt(&tenant.admin_email, "wrong", None))
+            .await?;
+        assert_eq!(code(&refused), "UNAUTHENTICATED", "{refused}");
+        waits.push(wait);
+    }
+    assert!(
+        waits.windows(2).all(|w| w[1] > w[0]),
+        "growing waits: {waits:?}"
+    );
+    // After the wait, the right password signs in and clears the account's count.
+    let limited = server
+        .graphql(
+            None,
+            login,
+            attempt(&tenant.admin_email, &tenant.password, None),
+        )
+        .await?;
+    let wait = limited["errors"][0]["extensions"]["retryAfter"]
+        .as_i64()
+        .unwrap_or_default();
+    server.clock.advance(chrono::Duration::seconds(wait));
+    server.login(&tenant.admin_email, &tenant.password).await?;
+
+    // From one address, guessing across many accounts is throttled too.
+    let mut limited = None;
+    for i in 0..30 {
+        let response = server
+            .graphql(
+                None,
+                login,
+                attempt(&format!("guess{i}@alpha.test"), "x", None),
+            )
+            .await?;
+        if code(&response) == "RATE_LIMITED" {
+            limited = Some(i);
+            break;
+        }
+    }
+    assert!(limited.is_some(), "the address is throttled");
+    Ok(())
+}
+
 both_backends!(
+    failed_sign_ins_are_throttled,
     operations_are_limited_by_what_they_cost,
     extreme_dates_and_headers,
     control_characters_are_refused_before_anything_is_written,
