@@ -227,12 +227,7 @@ fn apply_database_args(config: &mut Config, args: DatabaseArgs) {
 
 async fn open_database(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
     if config.database_url.is_none() {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!(
-                "cannot create the data folder {}",
-                config.data_dir.display()
-            )
-        })?;
+        private_folder(&config.data_dir)?;
     }
     let url = config.effective_database_url();
     let db = crate::db::connect(&url)
@@ -264,9 +259,31 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
         .context("cannot start the server")
 }
 
-/// The configured session secret, or one generated once and kept in the data folder.
+/// Creates `folder` (and its parents) readable by this user only (0700 on Unix): it holds
+/// the SQLite database, the attachments and the session secret.
+fn private_folder(folder: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(folder)
+        .with_context(|| format!("cannot create the data folder {}", folder.display()))
+}
+
+/// The shortest session secret accepted, in bytes: HS256 keys shorter than the hash are
+/// guessable offline from one token.
+const MIN_SECRET_BYTES: usize = 32;
+
+/// The configured session secret, or one generated once and kept in the data folder
+/// (0600 on Unix).
 fn session_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     if let Some(secret) = &config.session_secret {
+        anyhow::ensure!(
+            secret.len() >= MIN_SECRET_BYTES,
+            "the session secret (GUICHET_SESSION_SECRET) needs at least {MIN_SECRET_BYTES} bytes; \
+             leave it unset to have one generated"
+        );
         return Ok(secret.as_bytes().to_vec());
     }
     let path: &Path = &config.data_dir.join("session.secret");
@@ -275,12 +292,54 @@ fn session_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
             return Ok(existing.trim().as_bytes().to_vec());
         }
     }
-    std::fs::create_dir_all(&config.data_dir)?;
+    private_folder(&config.data_dir)?;
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    std::fs::write(path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(
+        &mut options
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        secret.as_bytes(),
+    )
+    .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(secret.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_long_and_kept_private() -> anyhow::Result<()> {
+        let folder = tempfile::tempdir()?;
+        let short = Config {
+            session_secret: Some("trop-court".into()),
+            data_dir: folder.path().join("data"),
+            ..Config::default()
+        };
+        assert!(session_secret(&short).is_err());
+        let generated = Config {
+            session_secret: None,
+            ..short
+        };
+        let secret = session_secret(&generated)?;
+        assert!(secret.len() >= MIN_SECRET_BYTES);
+        // Read back the same on the next start.
+        assert_eq!(session_secret(&generated)?, secret);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777);
+            assert_eq!(mode(&generated.data_dir)?, 0o700);
+            assert_eq!(mode(&generated.data_dir.join("session.secret"))?, 0o600);
+        }
+        Ok(())
+    }
 }
 
 /// Adds `tickets` bulk tickets to tenant `slug`, assigned among its agents.

@@ -88,6 +88,12 @@ impl Actor {
                 permission.describe()
             )));
         }
+        if self.method == AuthMethod::ApiToken && permission.needs_session() {
+            return Err(DomainError::Forbidden(format!(
+                "API tokens may not {}: sign in",
+                permission.describe()
+            )));
+        }
         let scope = permission.scope();
         if self.method == AuthMethod::ApiToken && !self.scopes.contains(&scope) {
             return Err(DomainError::Forbidden(format!(

@@ -136,6 +136,13 @@ impl Permission {
         }
     }
 
+    /// Whether only a signed-in person may use it, never an API token: minting and revoking
+    /// tokens, so that a leaked token cannot copy itself or outlive its revocation.
+    #[must_use]
+    pub const fn needs_session(self) -> bool {
+        matches!(self, Self::ManageApiTokens)
+    }
+
     /// What the permission allows, as the end of "your role may not …".
     #[must_use]
     pub const fn describe(self) -> &'static str {

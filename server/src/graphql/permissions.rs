@@ -121,10 +121,14 @@ pub fn matrix_markdown() -> String {
     let mut out = String::from("| permission | roles | API token scope |\n|---|---|---|\n");
     for permission in Permission::ALL {
         let roles: Vec<&str> = permission.roles().iter().map(|r| r.as_str()).collect();
+        let token = if permission.needs_session() {
+            "none: a signed-in person only".to_owned()
+        } else {
+            permission.scope().as_str().to_owned()
+        };
         out.push_str(&format!(
-            "| {permission:?} | {} | {} |\n",
-            roles.join(", "),
-            permission.scope().as_str()
+            "| {permission:?} | {} | {token} |\n",
+            roles.join(", ")
         ));
     }
     out.push_str("\n| root field | requires |\n|---|---|\n");

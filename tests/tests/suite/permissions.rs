@@ -134,10 +134,14 @@ impl Caller {
             (Access::Requires(_), None) => false,
             (Access::Requires(permission), Some(role)) => {
                 permission.roles().contains(&role)
-                    && self
-                        .scopes
-                        .as_ref()
-                        .is_none_or(|scopes| scopes.contains(&permission.scope()))
+                    && match &self.scopes {
+                        // A session.
+                        None => true,
+                        // An API token: its scope, and never what needs a signed-in person.
+                        Some(scopes) => {
+                            !permission.needs_session() && scopes.contains(&permission.scope())
+                        }
+                    }
             }
         }
     }
