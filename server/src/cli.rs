@@ -310,38 +310,6 @@ fn session_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     Ok(secret.into_bytes())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_are_long_and_kept_private() -> anyhow::Result<()> {
-        let folder = tempfile::tempdir()?;
-        let short = Config {
-            session_secret: Some("trop-court".into()),
-            data_dir: folder.path().join("data"),
-            ..Config::default()
-        };
-        assert!(session_secret(&short).is_err());
-        let generated = Config {
-            session_secret: None,
-            ..short
-        };
-        let secret = session_secret(&generated)?;
-        assert!(secret.len() >= MIN_SECRET_BYTES);
-        // Read back the same on the next start.
-        assert_eq!(session_secret(&generated)?, secret);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777);
-            assert_eq!(mode(&generated.data_dir)?, 0o700);
-            assert_eq!(mode(&generated.data_dir.join("session.secret"))?, 0o600);
-        }
-        Ok(())
-    }
-}
-
 /// Adds `tickets` bulk tickets to tenant `slug`, assigned among its agents.
 async fn bulk_load(state: &AppState, slug: &str, tickets: usize) -> anyhow::Result<()> {
     use entity::enums::Role;
@@ -417,4 +385,36 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     })
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_long_and_kept_private() -> anyhow::Result<()> {
+        let folder = tempfile::tempdir()?;
+        let short = Config {
+            session_secret: Some("trop-court".into()),
+            data_dir: folder.path().join("data"),
+            ..Config::default()
+        };
+        assert!(session_secret(&short).is_err());
+        let generated = Config {
+            session_secret: None,
+            ..short
+        };
+        let secret = session_secret(&generated)?;
+        assert!(secret.len() >= MIN_SECRET_BYTES);
+        // Read back the same on the next start.
+        assert_eq!(session_secret(&generated)?, secret);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777);
+            assert_eq!(mode(&generated.data_dir)?, 0o700);
+            assert_eq!(mode(&generated.data_dir.join("session.secret"))?, 0o600);
+        }
+        Ok(())
+    }
 }
