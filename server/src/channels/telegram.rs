@@ -79,6 +79,22 @@ pub struct User {
 pub struct Chat {
     /// The chat id messages are sent to.
     pub id: i64,
+    /// `private`, `group`, `supergroup` or `channel`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+impl Message {
+    /// Whether this is a one-to-one conversation with its sender: the only place where the
+    /// bot links staff, obeys their commands or opens tickets. In a group, whatever the bot
+    /// answers (internal notes included) would reach every member.
+    fn is_private(&self) -> bool {
+        self.chat.kind.as_deref() == Some("private")
+            && self
+                .from
+                .as_ref()
+                .is_some_and(|from| from.id == self.chat.id)
+    }
 }
 
 /// Checks the webhook secret of a Telegram integration; returns the integration.
@@ -120,6 +136,9 @@ pub async fn handle_update(
     let Some(message) = update.message else {
         return Ok(()); // Edits, callbacks, joins: nothing to do.
     };
+    if !message.is_private() {
+        return Ok(()); // Groups and channels: the bot neither listens nor speaks there.
+    }
     let chat = message.chat.id.to_string();
     let Some(text) = message
         .text

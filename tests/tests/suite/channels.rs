@@ -956,7 +956,60 @@ async fn control_characters_from_a_provider_are_cleaned(backend: Backend) -> any
     Ok(())
 }
 
+/// In a group, the bot neither links staff nor obeys commands nor opens tickets: its
+/// answers (internal notes included) would reach every member.
+async fn the_bot_works_in_private_chats_only(backend: Backend) -> anyhow::Result<()> {
+    let fake = FakeApi::start().await?;
+    let server = start(backend, &fake).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let bot = telegram_integration(&server, &tenant).await?;
+    let code = server
+        .ok(Some(&tenant.admin_token), LINK_CODE, json!({ "id": bot }))
+        .await?;
+    let command = code["createTelegramLinkCode"]["command"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let group = -100_123;
+    let in_group = |id: i64, text: &str| {
+        json!({
+            "update_id": id,
+            "message": {
+                "message_id": id,
+                "from": { "id": 4242, "is_bot": false, "first_name": "Agathe" },
+                "chat": { "id": group, "title": "Équipe", "type": "supergroup" },
+                "date": 1_772_442_000,
+                "text": text,
+            }
+        })
+    };
+    for (id, text) in [
+        (1, command.as_str()),
+        (2, "/tickets"),
+        (3, "Bonjour, ma chaudière fuit"),
+    ] {
+        let response = telegram(&server, &bot, Some(WEBHOOK_SECRET), &in_group(id, text)).await?;
+        assert_eq!(
+            response.status(),
+            200,
+            "answered, so Telegram does not retry"
+        );
+    }
+    let report = server::jobs::run_due_jobs(&server.state.services).await?;
+    assert_eq!(report.channels.sent, 0, "nothing said in the group");
+    assert!(tickets(&server, &tenant.admin_token).await?.is_empty());
+    // The code was not spent: the admin links the private chat with it.
+    say(&server, &bot, 4242, 10, &command).await?;
+    let sent = deliver(&server, &fake).await?;
+    assert!(
+        sent.len() == 1 && sent[0].0 == 4242 && sent[0].1.contains("Compte lié"),
+        "{sent:?}"
+    );
+    Ok(())
+}
+
 both_backends!(
+    the_bot_works_in_private_chats_only,
     control_characters_from_a_provider_are_cleaned,
     integrations_are_administered_and_credentials_never_leave,
     telegram_customers_open_and_continue_tickets,
