@@ -149,6 +149,10 @@ fn associated_data(tenant_id: i64, kind: IntegrationKind) -> String {
     format!("guichet:{tenant_id}:{}", kind.as_str())
 }
 
+/// The shortest secret Guichet accepts for checking webhook deliveries (Telegram's secret
+/// header, the inbound e-mail bearer token): long enough not to be guessed.
+pub const MIN_WEBHOOK_SECRET_CHARS: usize = 16;
+
 /// The credential fields each kind needs (camelCase, as the API takes them).
 #[must_use]
 pub const fn required_credentials(kind: IntegrationKind) -> &'static [&'static str] {
@@ -186,14 +190,29 @@ fn check_credentials(kind: IntegrationKind, credentials: &Value) -> DomainResult
             .get("webhookSecret")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let valid = (1..=256).contains(&secret.len())
+        let valid = (MIN_WEBHOOK_SECRET_CHARS..=256).contains(&secret.len())
             && secret
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid {
             return Err(DomainError::validation(
                 "credentials",
-                "webhookSecret must be 1 to 256 characters among A-Z, a-z, 0-9, _ and -",
+                format!(
+                    "webhookSecret must be {MIN_WEBHOOK_SECRET_CHARS} to 256 characters among A-Z, a-z, 0-9, _ and -"
+                ),
+            ));
+        }
+    }
+    // The secrets Guichet itself checks on each webhook delivery must not be guessable.
+    if kind == IntegrationKind::InboundEmail {
+        let token = object
+            .get("token")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if token.trim().chars().count() < MIN_WEBHOOK_SECRET_CHARS {
+            return Err(DomainError::validation(
+                "credentials",
+                format!("the token needs at least {MIN_WEBHOOK_SECRET_CHARS} characters"),
             ));
         }
     }

@@ -204,11 +204,19 @@ async fn integrations_are_administered_and_credentials_never_leave(
             "BAD_USER_INPUT",
         ),
         (
-            json!({ "kind": "TELEGRAM", "name": "  ", "credentials": { "botToken": "x", "webhookSecret": "y" } }),
+            json!({ "kind": "TELEGRAM", "name": "Secret court", "credentials": { "botToken": "x", "webhookSecret": "court" } }),
             "BAD_USER_INPUT",
         ),
         (
-            json!({ "kind": "TELEGRAM", "name": "Bot support", "credentials": { "botToken": "x", "webhookSecret": "y" } }),
+            json!({ "kind": "INBOUND_EMAIL", "name": "Jeton court", "credentials": { "token": "0123456789" } }),
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({ "kind": "TELEGRAM", "name": "  ", "credentials": { "botToken": "x", "webhookSecret": "assez-long-secret-1" } }),
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({ "kind": "TELEGRAM", "name": "Bot support", "credentials": { "botToken": "x", "webhookSecret": "assez-long-secret-1" } }),
             "CONFLICT",
         ),
     ];
@@ -265,7 +273,7 @@ async fn integrations_are_administered_and_credentials_never_leave(
         .ok(
             admin,
             UPDATE,
-            json!({ "id": id, "input": { "name": "Bot Telegram", "credentials": { "botToken": BOT_TOKEN, "webhookSecret": "nouveau-secret" } } }),
+            json!({ "id": id, "input": { "name": "Bot Telegram", "credentials": { "botToken": BOT_TOKEN, "webhookSecret": "nouveau-secret-du-bot" } } }),
         )
         .await?;
     assert_eq!(renamed["updateIntegration"]["name"], "Bot Telegram");
@@ -277,7 +285,7 @@ async fn integrations_are_administered_and_credentials_never_leave(
         401
     );
     assert_eq!(
-        telegram(&server, &id, Some("nouveau-secret"), &hello)
+        telegram(&server, &id, Some("nouveau-secret-du-bot"), &hello)
             .await?
             .status(),
         200
@@ -287,7 +295,7 @@ async fn integrations_are_administered_and_credentials_never_leave(
     let off = server.ok(admin, DEACTIVATE, json!({ "id": id })).await?;
     assert_eq!(off["deactivateIntegration"]["isActive"], false);
     assert_eq!(
-        telegram(&server, &id, Some("nouveau-secret"), &hello)
+        telegram(&server, &id, Some("nouveau-secret-du-bot"), &hello)
             .await?
             .status(),
         404
