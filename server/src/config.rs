@@ -47,6 +47,14 @@ pub struct Config {
     pub graphql_alias_limit: usize,
     /// Most root fields in one operation.
     pub graphql_root_field_limit: usize,
+    /// Seconds a websocket may take to send `connection_init` before it is closed (4408).
+    pub ws_init_timeout_seconds: u64,
+    /// Most operations (subscriptions) open at once on one websocket.
+    pub ws_subscriptions_per_connection: usize,
+    /// Seconds an HTTP request may take, reading included, before it is answered 408.
+    pub http_request_timeout_seconds: u64,
+    /// Most HTTP requests served at once by this instance; others wait their turn.
+    pub http_concurrency_limit: usize,
     /// Seconds between runs of the scheduled jobs (SLA, auto-close); 0 disables them.
     pub jobs_interval_seconds: u64,
     /// SMTP relay for outgoing mail: `smtp://host:port` (plain), `…?tls=required`
@@ -87,6 +95,10 @@ impl Default for Config {
             graphql_directive_limit: 16,
             graphql_alias_limit: 32,
             graphql_root_field_limit: 16,
+            ws_init_timeout_seconds: 10,
+            ws_subscriptions_per_connection: 64,
+            http_request_timeout_seconds: 30,
+            http_concurrency_limit: 512,
             jobs_interval_seconds: 60,
             smtp_url: None,
             mail_from: "Guichet <no-reply@guichet.localhost>".to_owned(),

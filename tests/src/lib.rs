@@ -649,6 +649,22 @@ impl TestServer {
 }
 
 impl Subscription {
+    /// Starts one more operation on the same socket, as `id`, without waiting for anything.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the socket breaks.
+    pub async fn start(&mut self, id: &str, query: &str) -> anyhow::Result<()> {
+        use futures::SinkExt;
+        use tokio_tungstenite::tungstenite::Message;
+
+        let subscribe = json!({ "id": id, "type": "subscribe", "payload": { "query": query } });
+        self.socket
+            .send(Message::Text(subscribe.to_string().into()))
+            .await?;
+        Ok(())
+    }
+
     /// Runs one more operation (a query or a mutation) on the same socket, as `id`, and
     /// returns its payload (`{data}` or `{errors}`).
     ///

@@ -262,6 +262,71 @@ impl Extension for OperationLimitsExtension {
     }
 }
 
+/// How many operations are open on one websocket, and how many may be: kept in the
+/// connection's session data by the websocket door.
+#[derive(Debug, Clone)]
+pub struct SocketSubscriptions {
+    /// Open now.
+    pub open: Arc<std::sync::atomic::AtomicUsize>,
+    /// The most at once.
+    pub limit: usize,
+}
+
+/// Refuses an operation beyond [`SocketSubscriptions::limit`] on one socket.
+pub struct SubscriptionLimit;
+
+impl ExtensionFactory for SubscriptionLimit {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(SubscriptionLimitExtension)
+    }
+}
+
+struct SubscriptionLimitExtension;
+
+/// Gives the slot back when the operation's stream ends or is dropped.
+struct Slot(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Extension for SubscriptionLimitExtension {
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: futures::stream::BoxStream<'s, Response>,
+        next: async_graphql::extensions::NextSubscribe<'_>,
+    ) -> futures::stream::BoxStream<'s, Response> {
+        use futures::StreamExt as _;
+        let Some(counter) = ctx.data_opt::<SocketSubscriptions>() else {
+            return next.run(ctx, stream);
+        };
+        let open = counter
+            .open
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let slot = Slot(Arc::clone(&counter.open));
+        if open >= counter.limit {
+            let refused = Response::from_errors(vec![refusal(
+                format!(
+                    "at most {} operations at once on one connection",
+                    counter.limit
+                ),
+                None,
+            )]);
+            drop(slot);
+            return futures::stream::once(async move { refused }).boxed();
+        }
+        next.run(ctx, stream)
+            .map(move |response| {
+                let _kept = &slot;
+                response
+            })
+            .boxed()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,6 +76,7 @@ pub fn build_schema(
     .limit_directives(config.graphql_directive_limit)
     .extension(super::context::FreshSocketCredential)
     .extension(super::hygiene::InputHygiene)
+    .extension(super::hygiene::SubscriptionLimit)
     .extension(super::hygiene::OperationLimits {
         aliases: config.graphql_alias_limit,
         root_fields: config.graphql_root_field_limit,

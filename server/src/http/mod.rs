@@ -15,10 +15,12 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use futures::StreamExt as _;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 mod reports_csv;
@@ -28,6 +30,7 @@ use crate::domain::auth::authenticate;
 use crate::domain::Actor;
 use crate::domain::DomainError;
 use crate::graphql::context::{Authentication, ClientAddress, SocketCredential};
+use crate::graphql::hygiene::SocketSubscriptions;
 use crate::graphql::loaders::{Caching, Loaders};
 use crate::state::AppState;
 
@@ -76,6 +79,14 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(CatchPanicLayer::custom(panic_response))
+        // Slow clients are dropped; beyond the limit, requests wait their turn.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(state.config.http_request_timeout_seconds),
+        ))
+        .layer(GlobalConcurrencyLimitLayer::new(
+            state.config.http_concurrency_limit,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -198,6 +209,9 @@ async fn graphql_ws(
 /// expired, its user deactivated or their role changed): the client signs in again.
 pub const CLOSE_CREDENTIAL_ENDED: u16 = 4403;
 
+/// The graphql-transport-ws close code for a socket that sent no `connection_init` in time.
+pub const CLOSE_INIT_TIMEOUT: u16 = 4408;
+
 /// How often an open socket's credential is checked even without an access event (a
 /// session expiring, a change made outside Guichet).
 const CREDENTIAL_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
@@ -217,7 +231,12 @@ async fn serve_socket(
     let writer = tokio::spawn(to_client.map(Ok).forward(sink));
     // Who the connection is, once `connection_init` said so.
     let (signed_in, mut who) = tokio::sync::watch::channel::<Option<(Actor, Option<String>)>>(None);
+    let (initialised, init_seen) = tokio::sync::oneshot::channel::<()>();
     let init_state = state.clone();
+    let subscriptions = SocketSubscriptions {
+        open: std::sync::Arc::default(),
+        limit: state.config.ws_subscriptions_per_connection,
+    };
     let graphql =
         GraphQLWebSocket::new_with_pair(outgoing.clone(), stream, state.schema.clone(), protocol)
             .on_connection_init(move |payload| async move {
@@ -230,6 +249,7 @@ async fn serve_socket(
                     .and_then(|v| v.as_str())
                     .map(|t| t.trim_start_matches("Bearer ").to_owned())
                     .or(header_token);
+                let _ = initialised.send(());
                 let (auth, loaders) =
                     authenticate_credential(&init_state, token.as_deref(), Caching::Never).await;
                 if let Some(actor) = &auth.actor {
@@ -238,6 +258,7 @@ async fn serve_socket(
                 let mut data = Data::default();
                 data.insert(auth);
                 data.insert(SocketCredential(token));
+                data.insert(subscriptions);
                 if let Some(loaders) = loaders {
                     data.insert(loaders);
                 }
@@ -255,8 +276,20 @@ async fn serve_socket(
         };
         credential_ended(&state, &actor, token.as_deref()).await;
     };
+    let init_timeout = std::time::Duration::from_secs(state.config.ws_init_timeout_seconds);
+    let silent = async move {
+        if tokio::time::timeout(init_timeout, init_seen).await.is_ok() {
+            std::future::pending::<()>().await;
+        }
+    };
     tokio::select! {
         () = graphql => {}
+        () = silent => {
+            let _ = outgoing.unbounded_send(Message::Close(Some(CloseFrame {
+                code: CLOSE_INIT_TIMEOUT,
+                reason: "Connection initialisation timeout".into(),
+            })));
+        }
         () = ended => {
             let _ = outgoing.unbounded_send(Message::Close(Some(CloseFrame {
                 code: CLOSE_CREDENTIAL_ENDED,

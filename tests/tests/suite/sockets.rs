@@ -128,7 +128,53 @@ async fn every_operation_on_a_socket_checks_its_credential_again(
     Ok(())
 }
 
+/// A socket that never says `connection_init` is closed (4408), and one socket holds a
+/// bounded number of operations at once.
+async fn sockets_have_limits(backend: Backend) -> anyhow::Result<()> {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let database = Arc::new(TestDatabase::create(backend).await?);
+    let config = server::config::Config {
+        ws_init_timeout_seconds: 1,
+        ws_subscriptions_per_connection: 2,
+        ..server::config::Config::default()
+    };
+    let server = TestServer::start_on(database, config).await?;
+    let tenant = server.tenant("Alpha").await?;
+
+    let url = format!("{}/graphql/ws", server.base_url.replacen("http", "ws", 1));
+    let mut request = url.into_client_request()?;
+    request
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
+    let (mut silent, _) = tokio_tungstenite::connect_async(request).await?;
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(message) = silent.next().await {
+            if let Ok(Message::Close(frame)) = message {
+                return frame.map(|f| u16::from(f.code));
+            }
+        }
+        None
+    })
+    .await?;
+    assert_eq!(closed, Some(4408), "a silent socket is closed");
+
+    let mut socket = server
+        .subscribe(Some(&tenant.admin_token), EVENTS, json!({}))
+        .await?;
+    socket.start("2", EVENTS).await?;
+    let refused = socket.operation("3", EVENTS, json!({})).await?;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "a third operation at once is refused: {refused}"
+    );
+    Ok(())
+}
+
 both_backends!(
+    sockets_have_limits,
     revoking_a_token_closes_its_sockets_at_once,
     every_operation_on_a_socket_checks_its_credential_again,
 );

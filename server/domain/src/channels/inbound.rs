@@ -113,7 +113,18 @@ pub async fn receive_customer_message(
         .one(&svc.db)
         .await?;
     match open {
-        Some(open) => append_customer_message(svc, &open, found_customer, inbound).await,
+        Some(open) => {
+            // The open ticket may be the one a concurrent delivery of this very message
+            // has just opened (its first message recorded in the same transaction), which
+            // the check above ran too early to see: check again now that it is visible.
+            if let Some(ticket) = already_received(&svc.db, tenant_id, &inbound).await? {
+                return Ok(InboundOutcome {
+                    ticket,
+                    created: false,
+                });
+            }
+            append_customer_message(svc, &open, found_customer, inbound).await
+        }
         None => {
             let subject = excerpt(text.lines().next().unwrap_or("Message"), 80);
             open_ticket_from_message(svc, system, found_customer, inbound, subject).await
