@@ -260,21 +260,7 @@ impl EventBus {
     /// returned: the change the event reports is already committed.
     pub async fn publish(&self, event: LiveEvent) {
         if let Some(pool) = &self.postgres {
-            let payload = match serde_json::to_string(&event) {
-                Ok(payload) => payload,
-                Err(error) => {
-                    tracing::error!(%error, "cannot encode live event");
-                    return;
-                }
-            };
-            if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(PG_CHANNEL)
-                .bind(payload)
-                .execute(pool)
-                .await
-            {
-                tracing::error!(%error, "cannot publish live event");
-            }
+            notify(pool, PG_CHANNEL, &event).await;
         } else {
             // No receiver is not an error: nobody is watching.
             let _ = self.local.send(event);
@@ -292,17 +278,7 @@ impl EventBus {
     /// Tells every instance what `event.user_id` does on a ticket.
     pub async fn publish_presence(&self, event: PresenceEvent) {
         if let Some(pool) = &self.postgres {
-            let Ok(payload) = serde_json::to_string(&event) else {
-                return;
-            };
-            if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(PG_PRESENCE_CHANNEL)
-                .bind(payload)
-                .execute(pool)
-                .await
-            {
-                tracing::error!(%error, "cannot publish presence");
-            }
+            notify(pool, PG_PRESENCE_CHANNEL, &event).await;
         } else {
             let _ = self.presence.send(event);
         }
@@ -320,17 +296,7 @@ impl EventBus {
     /// of their credentials check it again at once.
     pub async fn publish_access(&self, event: AccessEvent) {
         if let Some(pool) = &self.postgres {
-            let Ok(payload) = serde_json::to_string(&event) else {
-                return;
-            };
-            if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(PG_ACCESS_CHANNEL)
-                .bind(payload)
-                .execute(pool)
-                .await
-            {
-                tracing::error!(%error, "cannot publish an access change");
-            }
+            notify(pool, PG_ACCESS_CHANNEL, &event).await;
         } else {
             let _ = self.access.send(event);
         }
@@ -361,6 +327,26 @@ impl EventBus {
     #[must_use]
     pub fn presence(&self) -> &PresenceRegistry {
         &self.registry
+    }
+}
+
+/// Sends `event` as JSON on the PostgreSQL `NOTIFY` channel `channel`, to every instance's
+/// listener. Failures are logged, never returned: what the event reports is committed.
+async fn notify(pool: &PgPool, channel: &str, event: &impl Serialize) {
+    let payload = match serde_json::to_string(event) {
+        Ok(payload) => payload,
+        Err(error) => {
+            tracing::error!(%error, channel, "cannot encode an event");
+            return;
+        }
+    };
+    if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(channel)
+        .bind(payload)
+        .execute(pool)
+        .await
+    {
+        tracing::error!(%error, channel, "cannot publish an event");
     }
 }
 
