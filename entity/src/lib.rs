@@ -23,6 +23,7 @@ pub mod lead;
 pub mod meeting;
 pub mod message;
 pub mod notification;
+pub mod session;
 pub mod sla_policy;
 pub mod sync_mapping;
 pub mod tenant;

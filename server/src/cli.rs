@@ -56,6 +56,12 @@ enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Encrypts every integration's credentials again under the current credentials
+    /// secret, after a rotation (the old secret in `credentials_previous_secrets`).
+    RotateCredentials {
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Loads the demo data set, `scale` times larger, and optionally a large history.
     Seed {
         /// Multiplies customers and tickets.
@@ -136,6 +142,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             apply_database_args(&mut config, db);
             open_database(&config).await?;
             println!("database is up to date");
+            Ok(())
+        }
+        Command::RotateCredentials { db } => {
+            apply_database_args(&mut config, db);
+            let state = build_state(config).await?;
+            let rewritten =
+                crate::domain::integrations::rotate_credentials(&state.services).await?;
+            println!("{rewritten} integration(s) encrypted under the current secret");
             Ok(())
         }
         Command::Seed {
@@ -230,25 +244,14 @@ async fn open_database(config: &Config) -> anyhow::Result<sea_orm::DatabaseConne
         private_folder(&config.data_dir)?;
     }
     let url = config.effective_database_url();
-    let db = crate::db::connect(&url)
-        .await
-        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    let db = crate::db::connect(&url).await.with_context(|| {
+        format!(
+            "cannot open the database {}",
+            crate::config::redact_url(&url)
+        )
+    })?;
     crate::db::migrate(&db).await.context("migrations failed")?;
     Ok(db)
-}
-
-/// Hides a password in a database URL before printing it.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
 }
 
 async fn build_state(config: Config) -> anyhow::Result<AppState> {

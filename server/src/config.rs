@@ -11,7 +11,7 @@ use figment::Figment;
 use serde::{Deserialize, Serialize};
 
 /// Everything the server needs to know about its environment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
     /// Address the HTTP server listens on.
@@ -21,9 +21,13 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Folder for the SQLite file, the generated signing secret and attachments.
     pub data_dir: PathBuf,
-    /// Secret that signs session tokens. Every instance of one deployment must share it;
-    /// when unset, one is generated once and kept in `data_dir/session.secret`.
+    /// Secret from which the keys that sign session tokens and links are derived (HKDF,
+    /// one key per purpose). Every instance of one deployment must share it; when unset,
+    /// one is generated once and kept in `data_dir/session.secret`.
     pub session_secret: Option<String>,
+    /// Former session secrets whose tokens and links still verify (never sign) during a
+    /// rotation; remove them once `session_hours` have passed (SECURITY.md).
+    pub session_previous_secrets: Vec<String>,
     /// How long a session token is valid, in hours.
     pub session_hours: i64,
     /// Folder holding the built single-page app (`cargo xtask build-spa`).
@@ -70,6 +74,9 @@ pub struct Config {
     /// (ChaCha20-Poly1305). Every instance of one deployment must share it; when unset, the
     /// key is derived from the session secret.
     pub credentials_secret: Option<String>,
+    /// Former credentials secrets that still decrypt during a rotation, until
+    /// `guichet rotate-credentials` has encrypted every integration again (SECURITY.md).
+    pub credentials_previous_secrets: Vec<String>,
     /// Base address of the Telegram Bot API (`https://api.telegram.org`); tests point it at
     /// a local fake.
     pub telegram_api_url: String,
@@ -85,6 +92,7 @@ impl Default for Config {
             database_url: None,
             data_dir: PathBuf::from("data"),
             session_secret: None,
+            session_previous_secrets: Vec::new(),
             session_hours: 12,
             spa_dir: PathBuf::from("app/dist"),
             graphiql: false,
@@ -104,9 +112,56 @@ impl Default for Config {
             mail_from: "Guichet <no-reply@guichet.localhost>".to_owned(),
             public_url: None,
             credentials_secret: None,
+            credentials_previous_secrets: Vec::new(),
             telegram_api_url: "https://api.telegram.org".to_owned(),
             twilio_api_url: "https://api.twilio.com".to_owned(),
         }
+    }
+}
+
+/// Prints the configuration with its secrets hidden: the session and credentials secrets,
+/// and passwords in the database and SMTP URLs.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |secret: &Option<String>| secret.as_ref().map(|_| "***");
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_url),
+            )
+            .field("data_dir", &self.data_dir)
+            .field("session_secret", &hidden(&self.session_secret))
+            .field(
+                "session_previous_secrets",
+                &self.session_previous_secrets.len(),
+            )
+            .field("session_hours", &self.session_hours)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("public_url", &self.public_url)
+            .field("credentials_secret", &hidden(&self.credentials_secret))
+            .field(
+                "credentials_previous_secrets",
+                &self.credentials_previous_secrets.len(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides the password of a URL (`scheme://user:password@host`) before it is printed or
+/// logged.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -142,5 +197,54 @@ impl Config {
                 self.data_dir.join("guichet.sqlite").display()
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{redact_url, Config};
+
+    #[test]
+    fn secrets_never_print() {
+        let config = Config {
+            session_secret: Some("session-secret-that-is-long-enough-0123".into()),
+            session_previous_secrets: vec!["previous-session-secret-long-enough".into()],
+            credentials_secret: Some("credentials-secret-long-enough-0123".into()),
+            database_url: Some("postgres://guichet:db-password@db/guichet".into()),
+            smtp_url: Some("smtps://mailer:smtp-password@smtp.example:465".into()),
+            ..Config::default()
+        };
+        let printed = format!("{config:?}");
+        for secret in [
+            "session-secret",
+            "previous-session",
+            "credentials-secret",
+            "db-password",
+            "smtp-password",
+        ] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(
+            printed.contains("smtps://mailer:***@smtp.example:465"),
+            "{printed}"
+        );
+        // An `@` in the password itself.
+        assert_eq!(
+            redact_url("postgres://u:p@ss@host/db"),
+            "postgres://u:***@host/db"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/g.sqlite"),
+            "sqlite://data/g.sqlite"
+        );
+        let error = crate::channels::transport::transports(
+            Some("smtps://mailer:smtp-password@/bad:port:x"),
+            "http://t",
+            "http://w",
+        )
+        .err()
+        .unwrap_or_default();
+        assert!(error.starts_with("bad SMTP URL"), "{error}");
+        assert!(!error.contains("smtp-password"), "{error}");
     }
 }

@@ -179,7 +179,7 @@ pub async fn load_data_set(svc: &Services, data: &DataSet) -> DomainResult<LoadR
         user_id: u.id,
         role: u.role,
         customer_id: u.customer_id,
-        method: AuthMethod::Session,
+        method: AuthMethod::Internal,
         scopes: vec![Scope::Read, Scope::Write],
     };
     let admin_actor = actor_of(&users[0]);
@@ -431,7 +431,7 @@ async fn load_costs_and_ratings(
         user_id: u.id,
         role: u.role,
         customer_id: u.customer_id,
-        method: AuthMethod::Session,
+        method: AuthMethod::Internal,
         scopes: vec![Scope::Read, Scope::Write],
     };
     for cost in &data.hourly_costs {

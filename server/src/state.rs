@@ -64,7 +64,11 @@ impl AppState {
             .map_err(|e| StartupError::Storage(format!("{}: {e}", folder.display())))?;
         let storage = object_store::local::LocalFileSystem::new_with_prefix(&folder)
             .map_err(|e| StartupError::Storage(format!("{}: {e}", folder.display())))?;
-        let keys = SessionKeys::new(session_secret, config.session_hours);
+        let bytes = |secrets: &[String]| -> Vec<Vec<u8>> {
+            secrets.iter().map(|s| s.as_bytes().to_vec()).collect()
+        };
+        let previous_sessions = bytes(&config.session_previous_secrets);
+        let keys = SessionKeys::rotating(session_secret, &previous_sessions, config.session_hours);
         let mail = Mailer::new(
             &config.mail_from,
             &config.effective_public_url(),
@@ -77,11 +81,21 @@ impl AppState {
             &config.twilio_api_url,
         )
         .map_err(StartupError::Mail)?;
-        let credentials_secret = config
-            .credentials_secret
-            .as_deref()
-            .map_or(session_secret, str::as_bytes);
-        let channels = Channels::new(credentials_secret, &config.effective_public_url());
+        // Without a credentials secret of its own, the key comes from the session secret,
+        // and former session secrets still decrypt.
+        let mut previous_credentials = bytes(&config.credentials_previous_secrets);
+        let credentials_secret = match config.credentials_secret.as_deref() {
+            Some(secret) => secret.as_bytes(),
+            None => {
+                previous_credentials.extend(previous_sessions);
+                session_secret
+            }
+        };
+        let channels = Channels::rotating(
+            credentials_secret,
+            &previous_credentials,
+            &config.effective_public_url(),
+        );
         let services = Services {
             db,
             clock,

@@ -9,8 +9,14 @@ use super::error::{DomainError, DomainResult};
 /// How the caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMethod {
-    /// A session token from `login`.
-    Session,
+    /// A session token from `login`, naming its server-side session.
+    Session {
+        /// The `sessions` row signing out revokes.
+        session_id: i64,
+    },
+    /// Guichet acting on its own (the demo loader, a channel's system actor): no credential
+    /// was presented, and none can end.
+    Internal,
     /// An API token for an external tool, with its own scopes.
     ApiToken,
 }

@@ -1,5 +1,6 @@
 //! API tokens for external tools: created by admins, shown once, scoped, revocable.
 
+use chrono::{DateTime, Duration, Utc};
 use entity::api_token;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
@@ -11,21 +12,45 @@ use super::scope::find_in_tenant;
 use super::Services;
 use crate::events::AccessEvent;
 
+/// A token to create.
+#[derive(Debug, Clone, Default)]
+pub struct NewApiToken {
+    /// What uses the token.
+    pub name: String,
+    /// Scope names (`read`, `write`).
+    pub scopes: Vec<String>,
+    /// When the token stops working by itself; `None`: when revoked.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// The longest an expiring token may be made for.
+const MAX_LIFETIME_DAYS: i64 = 5 * 366;
+
 /// Creates a token acting as the calling admin with `scopes`; returns the secret (shown
 /// once, never stored) and the stored row.
 ///
 /// # Errors
 ///
-/// [`DomainError::Forbidden`] for non-admins; [`DomainError::Validation`] for an empty name
-/// or an unknown or missing scope.
+/// [`DomainError::Forbidden`] for non-admins and API tokens; [`DomainError::Validation`] for
+/// an empty name, an unknown or missing scope, or an expiry not in the future (or beyond
+/// five years).
 pub async fn create_api_token(
     svc: &Services,
     actor: &Actor,
-    name: &str,
-    scopes: &[String],
+    input: NewApiToken,
 ) -> DomainResult<(String, api_token::Model)> {
     actor.require(Permission::ManageApiTokens)?;
-    let name = name.trim();
+    let now = svc.now();
+    if let Some(at) = input.expires_at {
+        if at <= now || at > now + Duration::days(MAX_LIFETIME_DAYS) {
+            return Err(DomainError::validation(
+                "expiresAt",
+                "the expiry must be in the future, within five years",
+            ));
+        }
+    }
+    let scopes = &input.scopes;
+    let name = input.name.trim();
     if name.is_empty() {
         return Err(DomainError::validation(
             "name",
@@ -63,9 +88,9 @@ pub async fn create_api_token(
             .collect::<Vec<_>>()
             .join(" ")),
         last_used_at: Set(None),
-        expires_at: Set(None),
+        expires_at: Set(input.expires_at),
         revoked_at: Set(None),
-        created_at: Set(svc.now()),
+        created_at: Set(now),
         ..Default::default()
     }
     .insert(&svc.db)

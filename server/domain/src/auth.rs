@@ -21,11 +21,85 @@ use super::error::{DomainError, DomainResult};
 /// Prefix of every API token, so that secret scanners can recognise them.
 pub const API_TOKEN_PREFIX: &str = "gch_";
 
-/// Keys that sign and check session tokens.
+/// What a key derived from a secret is for: each purpose gets its own key (HKDF-SHA256,
+/// the purpose as `info`), so a token made for one purpose never verifies for another and
+/// no key is used twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPurpose {
+    /// Session tokens.
+    Sessions,
+    /// Signed links: attachment downloads, rating links in mails.
+    Links,
+    /// Encryption of integration credentials at rest.
+    Credentials,
+}
+
+impl KeyPurpose {
+    const fn info(self) -> &'static [u8] {
+        match self {
+            Self::Sessions => b"guichet sessions v1",
+            Self::Links => b"guichet signed links v1",
+            Self::Credentials => b"guichet integration credentials v2",
+        }
+    }
+}
+
+/// The 256-bit key for `purpose` derived from `secret` with HKDF-SHA256.
+#[must_use]
+pub fn derive_key(secret: &[u8], purpose: KeyPurpose) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    // 32 bytes is far below HKDF-SHA256's limit of 8160: expanding cannot fail.
+    let _ = hkdf::Hkdf::<Sha256>::new(None, secret).expand(purpose.info(), &mut key);
+    key
+}
+
+/// An HS256 key that signs, with the keys of previous secrets that still verify.
+#[derive(Clone)]
+struct Signer {
+    encoding: EncodingKey,
+    /// The current key first, then those of previous secrets (during a rotation).
+    decoding: Vec<DecodingKey>,
+}
+
+impl Signer {
+    fn new(secret: &[u8], previous: &[Vec<u8>], purpose: KeyPurpose) -> Self {
+        let current = derive_key(secret, purpose);
+        let mut decoding = vec![DecodingKey::from_secret(&current)];
+        decoding.extend(
+            previous
+                .iter()
+                .map(|old| DecodingKey::from_secret(&derive_key(old, purpose))),
+        );
+        Self {
+            encoding: EncodingKey::from_secret(&current),
+            decoding,
+        }
+    }
+
+    fn sign<T: Serialize>(&self, claims: &T) -> DomainResult<String> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(|e| DomainError::internal_from("token signing failed", e))
+    }
+
+    /// The claims of `token` if one of the keys signed it. Expiry is not checked here: the
+    /// injected clock, not the system clock, decides it.
+    fn verify<T: serde::de::DeserializeOwned>(&self, token: &str) -> Option<T> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        self.decoding
+            .iter()
+            .find_map(|key| jsonwebtoken::decode::<T>(token, key, &validation).ok())
+            .map(|data| data.claims)
+    }
+}
+
+/// Keys that sign and check session tokens and signed links, each derived from the session
+/// secret for its purpose.
 #[derive(Clone)]
 pub struct SessionKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    sessions: Signer,
+    links: Signer,
     ttl: Duration,
 }
 
@@ -41,9 +115,17 @@ impl SessionKeys {
     /// Keys derived from a shared secret; tokens live `ttl_hours`.
     #[must_use]
     pub fn new(secret: &[u8], ttl_hours: i64) -> Self {
+        Self::rotating(secret, &[], ttl_hours)
+    }
+
+    /// Keys derived from `secret`, which signs, and from `previous` secrets, whose tokens
+    /// and links still verify until they expire: replacing the secret then ends nobody's
+    /// session (see SECURITY.md, "Rotating secrets").
+    #[must_use]
+    pub fn rotating(secret: &[u8], previous: &[Vec<u8>], ttl_hours: i64) -> Self {
         Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+            sessions: Signer::new(secret, previous, KeyPurpose::Sessions),
+            links: Signer::new(secret, previous, KeyPurpose::Links),
             ttl: Duration::hours(ttl_hours),
         }
     }
@@ -55,6 +137,8 @@ struct Claims {
     sub: String,
     /// The tenant id.
     tid: i64,
+    /// The session (`sessions.id`): signing out revokes it.
+    sid: i64,
     iat: i64,
     exp: i64,
 }
@@ -277,7 +361,7 @@ async fn check_credentials(
     if !verify_off_workers(password, hash).await {
         return Err(invalid_credentials());
     }
-    let token = issue_session_token(keys, &found, now)?;
+    let token = issue_session_token(db, keys, &found, now).await?;
     Ok((token, found))
 }
 
@@ -290,24 +374,27 @@ fn invalid_credentials() -> DomainError {
     DomainError::Unauthenticated("wrong e-mail address or password".into())
 }
 
-/// Issues a session token for `user`.
+/// Opens a session for `user` (a row in `sessions`) and issues its token.
 ///
 /// # Errors
 ///
-/// [`DomainError::Internal`] if signing fails.
-pub fn issue_session_token(
+/// [`DomainError::Internal`] if signing fails; database errors.
+pub async fn issue_session_token(
+    db: &impl ConnectionTrait,
     keys: &SessionKeys,
     user: &user::Model,
     now: DateTime<Utc>,
 ) -> DomainResult<String> {
+    let expires_at = now + keys.ttl;
+    let opened = crate::sessions::open_session(db, user, now, expires_at).await?;
     let claims = Claims {
         sub: user.id.to_string(),
         tid: user.tenant_id,
+        sid: opened.id,
         iat: now.timestamp(),
-        exp: (now + keys.ttl).timestamp(),
+        exp: expires_at.timestamp(),
     };
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding)
-        .map_err(|e| DomainError::internal_from("token signing failed", e))
+    keys.sessions.sign(&claims)
 }
 
 /// Resolves a bearer credential (session token or API token) into an [`Actor`].
@@ -325,12 +412,10 @@ pub async fn authenticate(
     if credential.starts_with(API_TOKEN_PREFIX) {
         return authenticate_api_token(db, now, credential).await;
     }
-    let mut validation = Validation::new(Algorithm::HS256);
-    // The injected clock, not the system clock, decides expiry.
-    validation.validate_exp = false;
-    let claims = jsonwebtoken::decode::<Claims>(credential, &keys.decoding, &validation)
-        .map_err(|_| DomainError::Unauthenticated("invalid session token".into()))?
-        .claims;
+    let claims: Claims = keys
+        .sessions
+        .verify(credential)
+        .ok_or_else(|| DomainError::Unauthenticated("invalid session token".into()))?;
     if claims.exp <= now.timestamp() {
         return Err(DomainError::Unauthenticated(
             "session expired: sign in again".into(),
@@ -340,18 +425,20 @@ pub async fn authenticate(
         .sub
         .parse()
         .map_err(|_| DomainError::Unauthenticated("invalid session token".into()))?;
-    let user = active_user(db, claims.tid, user_id).await?;
+    let user = crate::sessions::live_session_user(db, claims.tid, user_id, claims.sid, now).await?;
     Ok(Actor {
         tenant_id: user.tenant_id,
         user_id: user.id,
         role: user.role,
         customer_id: user.customer_id,
-        method: AuthMethod::Session,
+        method: AuthMethod::Session {
+            session_id: claims.sid,
+        },
         scopes: vec![Scope::Read, Scope::Write],
     })
 }
 
-async fn active_user(
+pub(crate) async fn active_user(
     db: &impl ConnectionTrait,
     tenant_id: i64,
     user_id: i64,
@@ -466,8 +553,7 @@ impl SessionKeys {
             tid: tenant_id,
             exp: (now + Duration::minutes(DOWNLOAD_LINK_MINUTES)).timestamp(),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| DomainError::internal_from("link signing failed", e))
+        self.links.sign(&claims)
     }
 
     /// Checks a signed attachment link: returns `(attachment id, tenant id)`.
@@ -481,11 +567,10 @@ impl SessionKeys {
         attachment_id: i64,
         now: DateTime<Utc>,
     ) -> DomainResult<i64> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.validate_exp = false;
-        let claims = jsonwebtoken::decode::<DownloadClaims>(token, &self.decoding, &validation)
-            .map_err(|_| DomainError::Unauthenticated("invalid download link".into()))?
-            .claims;
+        let claims: DownloadClaims = self
+            .links
+            .verify(token)
+            .ok_or_else(|| DomainError::Unauthenticated("invalid download link".into()))?;
         if claims.att != attachment_id || claims.exp <= now.timestamp() {
             return Err(DomainError::Unauthenticated(
                 "this download link has expired".into(),
@@ -539,8 +624,7 @@ impl SessionKeys {
             tid: tenant_id,
             exp: (now + Duration::days(RATING_LINK_DAYS)).timestamp(),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| DomainError::internal_from("link signing failed", e))
+        self.links.sign(&claims)
     }
 
     /// Checks a rating link.
@@ -549,12 +633,10 @@ impl SessionKeys {
     ///
     /// [`DomainError::Unauthenticated`] for a forged or expired link.
     pub fn verify_rating(&self, token: &str, now: DateTime<Utc>) -> DomainResult<RatingGrant> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.validate_exp = false;
-        validation.required_spec_claims.clear();
-        let claims = jsonwebtoken::decode::<RatingClaims>(token, &self.decoding, &validation)
-            .map_err(|_| DomainError::Unauthenticated("this rating link is not valid".into()))?
-            .claims;
+        let claims: RatingClaims = self
+            .links
+            .verify(token)
+            .ok_or_else(|| DomainError::Unauthenticated("this rating link is not valid".into()))?;
         if claims.exp <= now.timestamp() {
             return Err(DomainError::Unauthenticated(
                 "this rating link has expired".into(),
@@ -565,5 +647,62 @@ impl SessionKeys {
             ticket_id: claims.rt,
             customer_id: claims.cus,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+    const NEXT: &[u8] = b"fedcba9876543210fedcba9876543210";
+
+    #[test]
+    fn each_purpose_has_its_own_key() {
+        let keys = [
+            derive_key(SECRET, KeyPurpose::Sessions),
+            derive_key(SECRET, KeyPurpose::Links),
+            derive_key(SECRET, KeyPurpose::Credentials),
+        ];
+        assert_ne!(keys[0], keys[1]);
+        assert_ne!(keys[1], keys[2]);
+        assert_ne!(keys[0], keys[2]);
+        assert_ne!(derive_key(NEXT, KeyPurpose::Sessions), keys[0]);
+        // Deterministic: every instance derives the same keys from the same secret.
+        assert_eq!(derive_key(SECRET, KeyPurpose::Sessions), keys[0]);
+    }
+
+    #[test]
+    fn a_link_never_verifies_as_another_purpose() -> DomainResult<()> {
+        let keys = SessionKeys::new(SECRET, 12);
+        let link = keys.sign_download(7, 1, now())?;
+        // Not a session token, even if its claims had the right shape.
+        assert!(keys.sessions.verify::<DownloadClaims>(&link).is_none());
+        assert_eq!(keys.verify_download(&link, 7, now())?, 1);
+        assert!(keys.verify_download(&link, 8, now()).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn previous_secrets_verify_but_never_sign() -> DomainResult<()> {
+        let old = SessionKeys::new(SECRET, 12);
+        let link = old.sign_rating(3, 4, 1, now())?;
+        let rotated = SessionKeys::rotating(NEXT, &[SECRET.to_vec()], 12);
+        assert_eq!(rotated.verify_rating(&link, now())?.ticket_id, 3);
+        // What the rotated keys sign, the old keys alone do not accept.
+        let fresh = rotated.sign_rating(3, 4, 1, now())?;
+        assert!(old.verify_rating(&fresh, now()).is_err());
+        // Once the old secret is dropped, its links end.
+        let done = SessionKeys::new(NEXT, 12);
+        assert!(done.verify_rating(&link, now()).is_err());
+        Ok(())
     }
 }

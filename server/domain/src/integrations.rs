@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::actor::Actor;
+use super::auth::{derive_key, KeyPurpose};
 use super::error::{DomainError, DomainResult};
 use super::permissions::Permission;
 use super::scope::{find_in_tenant, find_in_tenant_opt};
@@ -38,11 +39,14 @@ pub const TELEGRAM_LINK_CODE: &str = "telegram_link_code";
 const LINK_CODE_MINUTES: i64 = 15;
 const MAX_NAME_CHARS: usize = 100;
 
-/// What the channels need from the configuration: the credentials key and the address
+/// What the channels need from the configuration: the credentials keys and the address
 /// webhooks are reached at.
 #[derive(Clone)]
 pub struct Channels {
-    key: [u8; 32],
+    /// The key that encrypts, then keys that still decrypt: those of previous secrets
+    /// during a rotation, and the version-1 key of each secret (credentials written before
+    /// keys were derived with HKDF).
+    keys: Vec<(&'static str, [u8; 32])>,
     /// The address the server is reached at (webhook URLs, Twilio signatures).
     pub public_url: String,
 }
@@ -55,25 +59,40 @@ impl std::fmt::Debug for Channels {
     }
 }
 
+/// The version-1 credentials key: SHA-256 of a label and the secret (before HKDF).
+fn legacy_key(secret: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"guichet integration credentials v1\0");
+    hasher.update(secret);
+    hasher.finalize().into()
+}
+
 impl Channels {
-    /// The channel settings; the credentials key is SHA-256 of a label and `secret`.
+    /// The channel settings; the credentials key is derived from `secret` with HKDF.
     #[must_use]
     pub fn new(secret: &[u8], public_url: &str) -> Self {
-        let mut hasher = Sha256::new();
-        hasher.update(b"guichet integration credentials v1\0");
-        hasher.update(secret);
+        Self::rotating(secret, &[], public_url)
+    }
+
+    /// The channel settings with `secret` encrypting and `previous` secrets still
+    /// decrypting, until `guichet rotate-credentials` has encrypted every row again.
+    #[must_use]
+    pub fn rotating(secret: &[u8], previous: &[Vec<u8>], public_url: &str) -> Self {
+        let mut keys = vec![("v2:", derive_key(secret, KeyPurpose::Credentials))];
+        for old in previous {
+            keys.push(("v2:", derive_key(old, KeyPurpose::Credentials)));
+        }
+        for any in std::iter::once(secret).chain(previous.iter().map(Vec::as_slice)) {
+            keys.push(("v1:", legacy_key(any)));
+        }
         Self {
-            key: hasher.finalize().into(),
+            keys,
             public_url: public_url.trim_end_matches('/').to_owned(),
         }
     }
 
-    fn cipher(&self) -> ChaCha20Poly1305 {
-        ChaCha20Poly1305::new(Key::from_slice(&self.key))
-    }
-
-    /// Encrypts credentials for a row of `tenant_id` and `kind`: `v1:` and the base64 of
-    /// a random 96-bit nonce followed by the ciphertext.
+    /// Encrypts credentials for a row of `tenant_id` and `kind` under the current key:
+    /// `v2:` and the base64 of a random 96-bit nonce followed by the ciphertext.
     ///
     /// # Errors
     ///
@@ -84,12 +103,12 @@ impl Channels {
         kind: IntegrationKind,
         credentials: &Value,
     ) -> DomainResult<String> {
+        let (version, key) = self.keys[0];
         let mut nonce = [0u8; 12];
         rand::thread_rng().fill_bytes(&mut nonce);
         let aad = associated_data(tenant_id, kind);
         let plaintext = credentials.to_string();
-        let sealed = self
-            .cipher()
+        let sealed = ChaCha20Poly1305::new(Key::from_slice(&key))
             .encrypt(
                 Nonce::from_slice(&nonce),
                 Payload {
@@ -100,29 +119,71 @@ impl Channels {
             .map_err(|_| DomainError::internal("cannot encrypt credentials"))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
-        Ok(format!("v1:{}", STANDARD.encode(out)))
+        Ok(format!("{version}{}", STANDARD.encode(out)))
     }
 
-    /// Decrypts the credentials of an integration.
+    /// Decrypts the credentials of an integration, under whichever configured key they
+    /// were written with.
     ///
     /// # Errors
     ///
     /// [`DomainError::Internal`] when there are none, or they do not decrypt (another key,
     /// or a ciphertext moved to another row).
     pub fn decrypt(&self, found: &integration::Model) -> DomainResult<Value> {
-        let sealed = found
-            .credentials_encrypted
-            .as_deref()
-            .and_then(|s| s.strip_prefix("v1:"))
+        let stored = found.credentials_encrypted.as_deref().unwrap_or_default();
+        let aad = associated_data(found.tenant_id, found.kind);
+        let mut has_any = false;
+        for (version, key) in &self.keys {
+            let Some(sealed) = stored
+                .strip_prefix(version)
+                .and_then(|s| STANDARD.decode(s).ok())
+                .filter(|bytes| bytes.len() > 12)
+            else {
+                continue;
+            };
+            has_any = true;
+            let (nonce, ciphertext) = sealed.split_at(12);
+            let opened = ChaCha20Poly1305::new(Key::from_slice(key)).decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: aad.as_bytes(),
+                },
+            );
+            if let Ok(plain) = opened {
+                return serde_json::from_slice(&plain).map_err(|_| {
+                    DomainError::internal(format!(
+                        "integration {} has malformed credentials",
+                        found.id
+                    ))
+                });
+            }
+        }
+        Err(DomainError::internal(if has_any {
+            format!("the credentials of integration {} do not decrypt", found.id)
+        } else {
+            format!("integration {} has no credentials", found.id)
+        }))
+    }
+
+    /// Whether `found`'s credentials are written under the current key (else
+    /// `guichet rotate-credentials` encrypts them again).
+    #[must_use]
+    pub fn is_current(&self, found: &integration::Model) -> bool {
+        let Some(stored) = found.credentials_encrypted.as_deref() else {
+            return true;
+        };
+        let (version, key) = self.keys[0];
+        let Some(sealed) = stored
+            .strip_prefix(version)
             .and_then(|s| STANDARD.decode(s).ok())
             .filter(|bytes| bytes.len() > 12)
-            .ok_or_else(|| {
-                DomainError::internal(format!("integration {} has no credentials", found.id))
-            })?;
+        else {
+            return false;
+        };
         let (nonce, ciphertext) = sealed.split_at(12);
         let aad = associated_data(found.tenant_id, found.kind);
-        let plain = self
-            .cipher()
+        ChaCha20Poly1305::new(Key::from_slice(&key))
             .decrypt(
                 Nonce::from_slice(nonce),
                 Payload {
@@ -130,19 +191,41 @@ impl Channels {
                     aad: aad.as_bytes(),
                 },
             )
-            .map_err(|_| {
-                DomainError::internal(format!(
-                    "the credentials of integration {} do not decrypt",
-                    found.id
-                ))
-            })?;
-        serde_json::from_slice(&plain).map_err(|_| {
-            DomainError::internal(format!(
-                "integration {} has malformed credentials",
-                found.id
-            ))
-        })
+            .is_ok()
     }
+}
+
+/// Encrypts every integration's credentials again under the current key (after the
+/// credentials secret changed, with the old one in `credentials_previous_secrets`);
+/// returns how many rows were rewritten. Rows already under the current key are left
+/// alone, so running it twice, or on several instances, is harmless.
+///
+/// # Errors
+///
+/// [`DomainError::Internal`] naming a row whose credentials no configured key decrypts;
+/// database errors. Nothing is rewritten then (one transaction).
+pub async fn rotate_credentials(svc: &Services) -> DomainResult<u64> {
+    let txn = svc.db.begin().await?;
+    let rows = integration::Entity::find()
+        .filter(integration::Column::CredentialsEncrypted.is_not_null())
+        .all(&txn)
+        .await?;
+    let mut rewritten = 0;
+    for row in rows {
+        if svc.channels.is_current(&row) {
+            continue;
+        }
+        let credentials = svc.channels.decrypt(&row)?;
+        let sealed = svc
+            .channels
+            .encrypt(row.tenant_id, row.kind, &credentials)?;
+        let mut active: integration::ActiveModel = row.into();
+        active.credentials_encrypted = Set(Some(sealed));
+        active.update(&txn).await?;
+        rewritten += 1;
+    }
+    txn.commit().await?;
+    Ok(rewritten)
 }
 
 fn associated_data(tenant_id: i64, kind: IntegrationKind) -> String {
@@ -576,4 +659,84 @@ pub async fn mapped_local_id(
         .one(db)
         .await?
         .map(|m| m.local_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(tenant_id: i64, sealed: String) -> integration::Model {
+        let at = Utc::now();
+        integration::Model {
+            id: 1,
+            tenant_id,
+            kind: IntegrationKind::Telegram,
+            name: "bot".into(),
+            is_active: true,
+            credentials_encrypted: Some(sealed),
+            settings: None,
+            last_sync_at: None,
+            sync_status: SyncStatus::Idle,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn credentials_survive_a_rotation_of_their_secret() -> DomainResult<()> {
+        let secret = b"old credentials secret, long enough";
+        let next = b"new credentials secret, long enough";
+        let value = json!({ "botToken": "123:abc" });
+        let before = Channels::new(secret, "http://x");
+        let sealed = before.encrypt(5, IntegrationKind::Telegram, &value)?;
+        assert!(sealed.starts_with("v2:"));
+        // During the rotation the old secret decrypts, the new one encrypts.
+        let during = Channels::rotating(next, &[secret.to_vec()], "http://x");
+        let stored = row(5, sealed);
+        assert_eq!(during.decrypt(&stored)?, value);
+        assert!(!during.is_current(&stored));
+        let again = row(5, during.encrypt(5, IntegrationKind::Telegram, &value)?);
+        assert!(during.is_current(&again));
+        // Afterwards the new secret alone reads what was encrypted again.
+        let after = Channels::new(next, "http://x");
+        assert_eq!(after.decrypt(&again)?, value);
+        assert!(after.decrypt(&stored).is_err());
+        // Bound to its tenant.
+        assert!(after
+            .decrypt(&row(
+                6,
+                again.credentials_encrypted.clone().unwrap_or_default()
+            ))
+            .is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn version_one_credentials_still_decrypt() -> DomainResult<()> {
+        let secret = b"a secret from before HKDF keys";
+        let value = json!({ "token": "s3cr3t-s3cr3t-s3cr3t" });
+        // Written as version 1 did: SHA-256 of a label and the secret.
+        let key = legacy_key(secret);
+        let aad = associated_data(5, IntegrationKind::Telegram);
+        let nonce = [7u8; 12];
+        let sealed = ChaCha20Poly1305::new(Key::from_slice(&key))
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: value.to_string().as_bytes(),
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| DomainError::internal("encrypt"))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        let stored = row(5, format!("v1:{}", STANDARD.encode(out)));
+        let channels = Channels::new(secret, "http://x");
+        assert_eq!(channels.decrypt(&stored)?, value);
+        assert!(
+            !channels.is_current(&stored),
+            "rotate-credentials rewrites it"
+        );
+        Ok(())
+    }
 }

@@ -29,6 +29,7 @@ pub mod permissions;
 pub mod presence;
 pub mod satisfaction;
 pub mod scope;
+pub mod sessions;
 pub mod settings;
 pub mod sla;
 pub mod telegram_links;

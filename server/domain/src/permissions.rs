@@ -20,6 +20,8 @@ pub enum Permission {
     ViewOwnAccount,
     /// Change one's own account state (mark notifications read).
     UpdateOwnAccount,
+    /// Sign out of one's sessions (this one, or all).
+    ManageOwnSessions,
     /// Read the tickets one may see (customers: their own), their threads and events.
     ViewTickets,
     /// Open a ticket, reply to one, attach a file.
@@ -60,9 +62,10 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for tables and documentation.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::ViewOwnAccount,
         Self::UpdateOwnAccount,
+        Self::ManageOwnSessions,
         Self::ViewTickets,
         Self::WriteTickets,
         Self::RateTickets,
@@ -89,6 +92,7 @@ impl Permission {
         match self {
             Self::ViewOwnAccount
             | Self::UpdateOwnAccount
+            | Self::ManageOwnSessions
             | Self::ViewTickets
             | Self::WriteTickets => ANYONE,
             Self::RateTickets => CUSTOMERS,
@@ -122,6 +126,7 @@ impl Permission {
             | Self::ViewApiTokens
             | Self::ViewIntegrations => Scope::Read,
             Self::UpdateOwnAccount
+            | Self::ManageOwnSessions
             | Self::WriteTickets
             | Self::RateTickets
             | Self::WorkTickets
@@ -137,10 +142,11 @@ impl Permission {
     }
 
     /// Whether only a signed-in person may use it, never an API token: minting and revoking
-    /// tokens, so that a leaked token cannot copy itself or outlive its revocation.
+    /// tokens, so that a leaked token cannot copy itself or outlive its revocation, and
+    /// signing out (a token has no session to end).
     #[must_use]
     pub const fn needs_session(self) -> bool {
-        matches!(self, Self::ManageApiTokens)
+        matches!(self, Self::ManageApiTokens | Self::ManageOwnSessions)
     }
 
     /// What the permission allows, as the end of "your role may not …".
@@ -149,6 +155,7 @@ impl Permission {
         match self {
             Self::ViewOwnAccount => "read this account",
             Self::UpdateOwnAccount => "change this account",
+            Self::ManageOwnSessions => "sign out of sessions",
             Self::ViewTickets => "read tickets",
             Self::WriteTickets => "write on tickets",
             Self::RateTickets => "rate tickets (only their customer may)",

@@ -153,3 +153,68 @@ pub async fn get_user_in_tenant(
 ) -> DomainResult<Option<user::Model>> {
     find_in_tenant_opt::<user::Entity>(db, tenant_id, user_id).await
 }
+
+/// A change an admin makes to a colleague's access.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccessChange {
+    /// Deactivate (`false`) or reactivate (`true`) the account.
+    pub active: Option<bool>,
+    /// The new role (staff roles only).
+    pub role: Option<Role>,
+}
+
+/// Deactivates, reactivates or changes the role of a user of the admin's tenant. A
+/// deactivated user's sessions end, and every open connection of the user, on every
+/// instance, checks its credential again at once: it closes when deactivated or when the
+/// role changed (the client signs in again and gets what the new role allows).
+///
+/// # Errors
+///
+/// [`DomainError::Forbidden`] for non-admins; [`DomainError::NotFound`] for a user of another
+/// tenant; [`DomainError::Validation`] for a change of one's own access, or to or from the
+/// customer role (a customer account is tied to its CRM customer).
+pub async fn change_user_access(
+    svc: &crate::Services,
+    actor: &Actor,
+    user_id: i64,
+    change: AccessChange,
+) -> DomainResult<user::Model> {
+    use sea_orm::TransactionTrait;
+    actor.require(Permission::ManageUsers)?;
+    if user_id == actor.user_id {
+        return Err(DomainError::validation(
+            "id",
+            "you cannot deactivate yourself or change your own role: ask another administrator",
+        ));
+    }
+    let txn = svc.db.begin().await?;
+    let found = find_in_tenant::<user::Entity>(&txn, actor.tenant_id, user_id).await?;
+    if let Some(role) = change.role {
+        if (role == Role::Customer) != (found.role == Role::Customer) {
+            return Err(DomainError::validation(
+                "role",
+                "a staff account cannot become a customer account, nor the reverse",
+            ));
+        }
+    }
+    let now = svc.now();
+    let deactivated = change.active == Some(false) && found.is_active;
+    let changed_role = change.role.is_some_and(|role| role != found.role);
+    let mut active: user::ActiveModel = found.into();
+    if let Some(is_active) = change.active {
+        active.is_active = Set(is_active);
+    }
+    if let Some(role) = change.role {
+        active.role = Set(role);
+    }
+    active.updated_at = Set(now);
+    let updated = active.update(&txn).await?;
+    if deactivated {
+        crate::sessions::end_sessions(&txn, updated.tenant_id, updated.id, now).await?;
+    }
+    txn.commit().await?;
+    if deactivated || changed_role {
+        crate::sessions::announce(svc, updated.tenant_id, updated.id).await;
+    }
+    Ok(updated)
+}

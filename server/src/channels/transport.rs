@@ -24,7 +24,7 @@ impl Smtp {
     pub fn new(url: &str) -> Result<Self, String> {
         AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map(|builder| Self(builder.build()))
-            .map_err(|e| format!("bad SMTP URL `{url}`: {e}"))
+            .map_err(|e| format!("bad SMTP URL `{}`: {e}", crate::config::redact_url(url)))
     }
 }
 

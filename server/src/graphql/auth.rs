@@ -8,7 +8,7 @@ use super::context::{actor, services, ClientAddress};
 use super::error::{parse_id, GraphqlResultExt};
 use super::types::User;
 use crate::domain::auth::{login, SessionKeys, SignIn};
-use crate::domain::{api_tokens, users};
+use crate::domain::{api_tokens, sessions, users};
 
 /// A session: the bearer token to send and who it is for.
 #[derive(SimpleObject)]
@@ -50,6 +50,10 @@ impl ApiToken {
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.0.revoked_at
     }
+    /// When the token stops working by itself; null: only when revoked.
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
+    }
 }
 
 /// A new API token with its secret, shown this once.
@@ -68,6 +72,9 @@ pub struct CreateApiTokenInput {
     name: String,
     /// `read` and/or `write`.
     scopes: Vec<String>,
+    /// When the token stops working by itself (in the future, within five years); omitted:
+    /// only when revoked.
+    expires_at: Option<DateTime<Utc>>,
 }
 
 /// Identity queries.
@@ -132,6 +139,23 @@ impl AuthMutation {
         })
     }
 
+    /// Signs out of the session this request uses: its token stops working at once, here
+    /// and on the open websockets that hold it. API tokens are revoked instead.
+    async fn sign_out(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let actor = actor(ctx)?;
+        sessions::sign_out(services(ctx)?, actor).await.gql()?;
+        Ok(true)
+    }
+
+    /// Signs out of every session of the caller's account, this one included (a lost
+    /// device): returns how many ended. Their open websockets close at once.
+    async fn sign_out_everywhere(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let actor = actor(ctx)?;
+        sessions::sign_out_everywhere(services(ctx)?, actor)
+            .await
+            .gql()
+    }
+
     /// Creates an API token for an external tool (admins).
     async fn create_api_token(
         &self,
@@ -139,10 +163,14 @@ impl AuthMutation {
         input: CreateApiTokenInput,
     ) -> async_graphql::Result<CreatedApiToken> {
         let actor = actor(ctx)?;
-        let (token, row) =
-            api_tokens::create_api_token(services(ctx)?, actor, &input.name, &input.scopes)
-                .await
-                .gql()?;
+        let new = api_tokens::NewApiToken {
+            name: input.name,
+            scopes: input.scopes,
+            expires_at: input.expires_at,
+        };
+        let (token, row) = api_tokens::create_api_token(services(ctx)?, actor, new)
+            .await
+            .gql()?;
         Ok(CreatedApiToken {
             token,
             api_token: ApiToken(row),

@@ -23,6 +23,7 @@ pub mod presence;
 pub mod reports;
 pub mod schema;
 pub mod settings;
+pub mod team;
 pub mod tickets;
 pub mod types;
 

@@ -18,8 +18,9 @@ pub enum Access {
 use Access::{Public, Requires};
 use Permission::{
     ConfigureTenant, DeleteLeads, LinkChat, ManageApiTokens, ManageBudgets, ManageIntegrations,
-    RateTickets, UpdateOwnAccount, ViewApiTokens, ViewCosts, ViewCrm, ViewIntegrations,
-    ViewOwnAccount, ViewReports, ViewTeam, ViewTickets, WorkTickets, WriteCrm, WriteTickets,
+    ManageOwnSessions, ManageUsers, RateTickets, UpdateOwnAccount, ViewApiTokens, ViewCosts,
+    ViewCrm, ViewIntegrations, ViewOwnAccount, ViewReports, ViewTeam, ViewTickets, WorkTickets,
+    WriteCrm, WriteTickets,
 };
 
 /// Every root field (`Type.field`) with its access.
@@ -93,6 +94,11 @@ pub const MATRIX: &[(&str, Access)] = &[
     ("Mutation.setBusinessCalendar", Requires(ConfigureTenant)),
     ("Mutation.createApiToken", Requires(ManageApiTokens)),
     ("Mutation.revokeApiToken", Requires(ManageApiTokens)),
+    ("Mutation.signOut", Requires(ManageOwnSessions)),
+    ("Mutation.signOutEverywhere", Requires(ManageOwnSessions)),
+    ("Mutation.deactivateUser", Requires(ManageUsers)),
+    ("Mutation.reactivateUser", Requires(ManageUsers)),
+    ("Mutation.changeUserRole", Requires(ManageUsers)),
     ("Mutation.createIntegration", Requires(ManageIntegrations)),
     ("Mutation.updateIntegration", Requires(ManageIntegrations)),
     (

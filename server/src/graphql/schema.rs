@@ -12,6 +12,7 @@ use super::notifications::{NotificationMutation, NotificationQuery};
 use super::presence::{PresenceMutation, PresenceSubscription};
 use super::reports::ReportQuery;
 use super::settings::{SettingsMutation, SettingsQuery};
+use super::team::TeamMutation;
 use super::tickets::{TicketMutation, TicketQuery, TicketSubscription};
 use crate::config::Config;
 use crate::domain::auth::SessionKeys;
@@ -44,6 +45,7 @@ pub struct Mutation(
     CustomerMutation,
     LeadMutation,
     IntegrationMutation,
+    TeamMutation,
 );
 
 /// Every subscription.

@@ -36,6 +36,10 @@ impl User {
     async fn role(&self) -> Role {
         self.0.role.into()
     }
+    /// Whether the account may sign in (administrators deactivate colleagues who left).
+    async fn is_active(&self) -> bool {
+        self.0.is_active
+    }
     /// The department the user works in (staff).
     async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {
         let Some(id) = self.0.department_id else {

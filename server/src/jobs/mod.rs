@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::domain::auto_close::{run_auto_close, AutoCloseReport};
 use crate::domain::costs::budgets::raise_budget_alerts;
 use crate::domain::delivery::{deliver_all, DeliveryReport};
+use crate::domain::sessions::purge_ended_sessions;
 use crate::domain::sla::{check_sla_breaches, SlaReport};
 use crate::domain::{DomainResult, Services};
 
@@ -34,6 +35,7 @@ pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
     let sla = check_sla_breaches(svc).await?;
     let auto_close = run_auto_close(svc).await?;
     let budget_alerts = raise_budget_alerts(svc, None, None).await?;
+    purge_ended_sessions(svc).await?;
     // Last, so that messages queued by the jobs above leave in the same pass; each outbox
     // on its own, so one failing transport never holds back the others.
     let delivered = deliver_all(svc).await;

@@ -182,7 +182,7 @@ async fn integrations_are_administered_and_credentials_never_leave(
         .await?
         .ok_or_else(|| anyhow::anyhow!("no row"))?;
     let stored = row.credentials_encrypted.unwrap_or_default();
-    assert!(stored.starts_with("v1:"), "{stored}");
+    assert!(stored.starts_with("v2:"), "{stored}");
     assert!(!stored.contains("secret") && !stored.contains(WEBHOOK_SECRET));
 
     let listed = server.ok(admin, LIST, json!({})).await?;

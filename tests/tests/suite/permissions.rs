@@ -123,6 +123,8 @@ fn operation(schema: &Schema, keyword: &str, root: &str, field: &str) -> Option<
 struct Caller {
     name: &'static str,
     token: Option<String>,
+    /// For sessions, the e-mail address to sign in again with (signing out ends a token).
+    email: Option<String>,
     role: Option<Role>,
     scopes: Option<Vec<Scope>>,
 }
@@ -158,7 +160,7 @@ fn code_of(body: &Value) -> anyhow::Result<Option<String>> {
     }
 }
 
-async fn callers(server: &TestServer) -> anyhow::Result<Vec<Caller>> {
+async fn callers(server: &TestServer) -> anyhow::Result<(Vec<Caller>, String)> {
     let tenant = server.tenant("Matrice").await?;
     let customer_id = tenant.customer(server, "Claire", "Martin").await?;
     let (_, manager) = tenant
@@ -194,50 +196,58 @@ async fn callers(server: &TestServer) -> anyhow::Result<Vec<Caller>> {
     };
     let reader = token(json!(["read"])).await?;
     let writer = token(json!(["write"])).await?;
-    Ok(vec![
+    let callers = vec![
         Caller {
             name: "anonymous",
             token: None,
+            email: None,
             role: None,
             scopes: None,
         },
         Caller {
             name: "admin",
             token: Some(tenant.admin_token.clone()),
+            email: Some(tenant.admin_email.clone()),
             role: Some(Role::Admin),
             scopes: None,
         },
         Caller {
             name: "manager",
             token: Some(manager),
+            email: Some("manager@matrice.test".to_owned()),
             role: Some(Role::Manager),
             scopes: None,
         },
         Caller {
             name: "agent",
             token: Some(agent),
+            email: Some("agent@matrice.test".to_owned()),
             role: Some(Role::Agent),
             scopes: None,
         },
         Caller {
             name: "customer",
             token: Some(customer),
+            email: Some("claire@matrice.test".to_owned()),
             role: Some(Role::Customer),
             scopes: None,
         },
         Caller {
             name: "read-only token",
             token: Some(reader),
+            email: None,
             role: Some(Role::Admin),
             scopes: Some(vec![Scope::Read]),
         },
         Caller {
             name: "write-only token",
             token: Some(writer),
+            email: None,
             role: Some(Role::Admin),
             scopes: Some(vec![Scope::Write]),
         },
-    ])
+    ];
+    Ok((callers, tenant.password.clone()))
 }
 
 /// Calls one root field as `caller` and returns the error code (`None`: no error).
@@ -287,14 +297,16 @@ async fn outcome(
 async fn every_root_field_follows_the_matrix(backend: Backend) -> anyhow::Result<()> {
     let schema = committed_schema()?;
     let server = TestServer::start(backend).await?;
-    let callers = callers(&server).await?;
+    let (mut callers, password) = callers(&server).await?;
     let mut failures = String::new();
     let mut checked = 0;
-    // Queries first, then subscriptions, then mutations (which may change state).
+    // Queries first, then subscriptions, then mutations (which may change state), signing
+    // out last (it ends the callers' sessions).
     let mut fields = root_fields(&schema);
-    fields.sort_by_key(|(keyword, _, _)| match *keyword {
+    fields.sort_by_key(|(keyword, _, field)| match *keyword {
         "query" => 0,
         "subscription" => 1,
+        _ if field.starts_with("signOut") => 3,
         _ => 2,
     });
     for (keyword, root, field) in &fields {
@@ -304,7 +316,14 @@ async fn every_root_field_follows_the_matrix(backend: Backend) -> anyhow::Result
             continue;
         };
         let document = operation(&schema, keyword, root, field);
-        for caller in &callers {
+        for caller in &mut callers {
+            // Each sign-out ends the session it is called with: sign in afresh for it.
+            if field.starts_with("signOut") {
+                if let Some(email) = &caller.email {
+                    caller.token = Some(server.login(email, &password).await?);
+                }
+            }
+            let caller = &*caller;
             let code = outcome(&server, caller, keyword, field, document.as_deref())
                 .await
                 .with_context(|| format!("{name} as {}", caller.name))?;

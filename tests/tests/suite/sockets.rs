@@ -1,6 +1,7 @@
 //! A credential lives no longer on a websocket than over HTTP: every operation on a socket
-//! runs with its credential checked again, and revoking an API token closes the sockets it
-//! opened (close code 4403), on every instance.
+//! runs with its credential checked again, and revoking an API token, signing out (one
+//! session or all), deactivating a user or changing their role closes the sockets concerned
+//! (close code 4403), on every instance.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -173,8 +174,204 @@ async fn sockets_have_limits(backend: Backend) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}
+
+async fn signing_out_ends_the_session_and_its_sockets(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let (_, agent) = tenant
+        .user(&server, "agathe@alpha.test", "agent", None)
+        .await?;
+    // Two devices of the same agent.
+    let laptop = agent;
+    let phone = server.login("agathe@alpha.test", &tenant.password).await?;
+    let mut on_laptop = server.subscribe(Some(&laptop), EVENTS, json!({})).await?;
+    let mut on_phone = server.subscribe(Some(&phone), EVENTS, json!({})).await?;
+
+    let out = server
+        .ok(Some(&laptop), "mutation { signOut }", json!({}))
+        .await?;
+    assert_eq!(out["signOut"], true);
+    assert_eq!(
+        on_laptop.closed_within(Duration::from_secs(10)).await?,
+        Some(CLOSE_CREDENTIAL_ENDED),
+        "the signed-out session's socket closes"
+    );
+    let refused = server.graphql(Some(&laptop), WHO, json!({})).await?;
+    assert_eq!(code(&refused), Some("UNAUTHENTICATED"), "{refused}");
+    // Signing out twice with the dead token: refused, nothing else happens.
+    let again = server
+        .graphql(Some(&laptop), "mutation { signOut }", json!({}))
+        .await?;
+    assert_eq!(code(&again), Some("UNAUTHENTICATED"), "{again}");
+    // The other device keeps its session.
+    assert_eq!(
+        on_phone.closed_within(Duration::from_millis(500)).await?,
+        None
+    );
+    let me = on_phone.operation("2", WHO, json!({})).await?;
+    assert_eq!(me["data"]["me"]["email"], "agathe@alpha.test");
+
+    // Everywhere: every session of the user ends, other users' do not.
+    let tablet = server.login("agathe@alpha.test", &tenant.password).await?;
+    let mut admin_socket = server
+        .subscribe(Some(&tenant.admin_token), EVENTS, json!({}))
+        .await?;
+    let ended = server
+        .ok(Some(&tablet), "mutation { signOutEverywhere }", json!({}))
+        .await?;
+    assert_eq!(ended["signOutEverywhere"], 2, "the phone and the tablet");
+    assert_eq!(
+        on_phone.closed_within(Duration::from_secs(10)).await?,
+        Some(CLOSE_CREDENTIAL_ENDED)
+    );
+    for token in [&phone, &tablet] {
+        let refused = server.graphql(Some(token), WHO, json!({})).await?;
+        assert_eq!(code(&refused), Some("UNAUTHENTICATED"), "{refused}");
+    }
+    assert_eq!(
+        admin_socket
+            .closed_within(Duration::from_millis(500))
+            .await?,
+        None
+    );
+    // Signing in again works.
+    let fresh = server.login("agathe@alpha.test", &tenant.password).await?;
+    let me = server.ok(Some(&fresh), WHO, json!({})).await?;
+    assert_eq!(me["me"]["email"], "agathe@alpha.test");
+
+    // An API token has no session to end: it is revoked instead.
+    let (_, token) = api_token(&server, &tenant).await?;
+    let refused = server
+        .graphql(Some(&token), "mutation { signOutEverywhere }", json!({}))
+        .await?;
+    assert_eq!(code(&refused), Some("FORBIDDEN"), "{refused}");
+    Ok(())
+}
+
+async fn deactivating_or_demoting_a_user_closes_their_sockets(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let other = server.tenant("Beta").await?;
+    let (agent_id, agent) = tenant
+        .user(&server, "agathe@alpha.test", "agent", None)
+        .await?;
+    let (manager_id, manager) = tenant
+        .user(&server, "martin@alpha.test", "manager", None)
+        .await?;
+    let mut agent_socket = server.subscribe(Some(&agent), EVENTS, json!({})).await?;
+    let mut manager_socket = server.subscribe(Some(&manager), EVENTS, json!({})).await?;
+    let admin = tenant.admin_token.clone();
+    let access = |mutation: &'static str, id: String| {
+        let (server, admin) = (&server, &admin);
+        async move {
+            server
+                .graphql(Some(admin), mutation, json!({ "id": id }))
+                .await
+        }
+    };
+
+    // Only an admin, only in their tenant, never themselves.
+    let by_manager = server
+        .graphql(
+            Some(&manager),
+            "mutation($id: ID!) { deactivateUser(id: $id) { isActive } }",
+            json!({ "id": agent_id }),
+        )
+        .await?;
+    assert_eq!(code(&by_manager), Some("FORBIDDEN"), "{by_manager}");
+    let foreign = server
+        .graphql(
+            Some(&other.admin_token),
+            "mutation($id: ID!) { deactivateUser(id: $id) { isActive } }",
+            json!({ "id": agent_id }),
+        )
+        .await?;
+    assert_eq!(code(&foreign), Some("NOT_FOUND"), "{foreign}");
+    let me = server
+        .ok(Some(&tenant.admin_token), "{ me { id } }", json!({}))
+        .await?;
+    let myself = access(
+        "mutation($id: ID!) { deactivateUser(id: $id) { isActive } }",
+        me["me"]["id"].as_str().unwrap_or_default().to_owned(),
+    )
+    .await?;
+    assert_eq!(code(&myself), Some("BAD_USER_INPUT"), "{myself}");
+    let to_customer = server
+        .graphql(
+            Some(&tenant.admin_token),
+            "mutation($id: ID!) { changeUserRole(id: $id, role: CUSTOMER) { role } }",
+            json!({ "id": agent_id }),
+        )
+        .await?;
+    assert_eq!(code(&to_customer), Some("BAD_USER_INPUT"), "{to_customer}");
+
+    // Deactivated: the socket closes, the session is dead, signing in is refused.
+    let done = access(
+        "mutation($id: ID!) { deactivateUser(id: $id) { isActive } }",
+        agent_id.clone(),
+    )
+    .await?;
+    assert_eq!(done["data"]["deactivateUser"]["isActive"], false, "{done}");
+    assert_eq!(
+        agent_socket.closed_within(Duration::from_secs(10)).await?,
+        Some(CLOSE_CREDENTIAL_ENDED)
+    );
+    let refused = server.graphql(Some(&agent), WHO, json!({})).await?;
+    assert_eq!(code(&refused), Some("UNAUTHENTICATED"), "{refused}");
+    assert!(server
+        .login("agathe@alpha.test", &tenant.password)
+        .await
+        .is_err());
+    // Reactivated: the old session stays ended, a new sign-in works.
+    let back = access(
+        "mutation($id: ID!) { reactivateUser(id: $id) { isActive } }",
+        agent_id,
+    )
+    .await?;
+    assert_eq!(back["data"]["reactivateUser"]["isActive"], true, "{back}");
+    let refused = server.graphql(Some(&agent), WHO, json!({})).await?;
+    assert_eq!(code(&refused), Some("UNAUTHENTICATED"), "{refused}");
+    let fresh = server.login("agathe@alpha.test", &tenant.password).await?;
+    assert_eq!(
+        server.ok(Some(&fresh), WHO, json!({})).await?["me"]["email"],
+        "agathe@alpha.test"
+    );
+
+    // Demoted: the socket closes (its subscriptions were granted to a manager); the
+    // session itself still works, with the new role.
+    let demoted = server
+        .graphql(
+            Some(&tenant.admin_token),
+            "mutation($id: ID!) { changeUserRole(id: $id, role: AGENT) { role } }",
+            json!({ "id": manager_id }),
+        )
+        .await?;
+    assert_eq!(
+        demoted["data"]["changeUserRole"]["role"], "AGENT",
+        "{demoted}"
+    );
+    assert_eq!(
+        manager_socket
+            .closed_within(Duration::from_secs(10))
+            .await?,
+        Some(CLOSE_CREDENTIAL_ENDED)
+    );
+    let reports = server
+        .graphql(Some(&manager), "{ budgets { id } }", json!({}))
+        .await?;
+    assert_eq!(code(&reports), Some("FORBIDDEN"), "{reports}");
+    Ok(())
+}
+
 both_backends!(
     sockets_have_limits,
+    signing_out_ends_the_session_and_its_sockets,
+    deactivating_or_demoting_a_user_closes_their_sockets,
     revoking_a_token_closes_its_sockets_at_once,
     every_operation_on_a_socket_checks_its_credential_again,
 );

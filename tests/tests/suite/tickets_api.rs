@@ -515,6 +515,39 @@ async fn api_tokens_are_scoped_and_revocable(backend: Backend) -> anyhow::Result
             .await?,
         "UNAUTHENTICATED"
     );
+
+    // A token may carry an expiry, which must lie ahead; past it, the token ends by itself.
+    let expiring = "mutation($at: DateTime!) { createApiToken(input: { name: \"Export\", scopes: [\"read\"], expiresAt: $at }) { token apiToken { expiresAt } } }";
+    let past = (server.clock_now() - chrono::Duration::hours(1)).to_rfc3339();
+    assert_eq!(
+        server
+            .error_code(admin, expiring, json!({ "at": past }))
+            .await?,
+        "BAD_USER_INPUT"
+    );
+    let soon = server.clock_now() + chrono::Duration::days(2);
+    let created = server
+        .ok(admin, expiring, json!({ "at": soon.to_rfc3339() }))
+        .await?;
+    let shown = created["createApiToken"]["apiToken"]["expiresAt"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(shown)?.timestamp(),
+        soon.timestamp()
+    );
+    let export = created["createApiToken"]["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let whoami = "{ me { email } }";
+    server.ok(Some(&export), whoami, json!({})).await?;
+    server.clock.advance(chrono::Duration::days(3));
+    assert_eq!(
+        server.error_code(Some(&export), whoami, json!({})).await?,
+        "UNAUTHENTICATED",
+        "an expired token is refused"
+    );
     Ok(())
 }
 

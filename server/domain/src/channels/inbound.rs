@@ -45,7 +45,7 @@ pub fn actor_of(found: &user::Model) -> Actor {
         user_id: found.id,
         role: found.role,
         customer_id: found.customer_id,
-        method: AuthMethod::Session,
+        method: AuthMethod::Internal,
         scopes: Vec::new(),
     }
 }
