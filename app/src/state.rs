@@ -65,6 +65,16 @@ impl AppState {
         self.session.set(Some(session));
     }
 
+    /// Ends the session on the server, then forgets it here: the token is dead even if it
+    /// was copied. Forgotten here whatever the server answers (offline, already ended).
+    pub fn end_session(&self) {
+        let state = *self;
+        spawn_local(async move {
+            let _ = crate::api::auth::sign_out().await;
+            state.sign_out();
+        });
+    }
+
     /// Forgets the session (which also closes the live connection).
     pub fn sign_out(&self) {
         store(SESSION_KEY, None);

@@ -11,6 +11,7 @@ operation!(
     response_derives = "Clone, Debug, PartialEq, Eq, Hash, Serialize"
 );
 operation!(Login, "graphql/login.graphql");
+operation!(SignOut, "graphql/sign_out.graphql");
 
 enum_names!(Role, [ADMIN, MANAGER, AGENT, CUSTOMER]);
 
@@ -59,4 +60,14 @@ pub async fn login(email: &str, password: &str, tenant: &str) -> Result<AuthPayl
 /// `UNAUTHENTICATED` when the token has expired, or any [`ApiError`] of the call.
 pub async fn fetch_me() -> Result<User, ApiError> {
     Ok(graphql::<Me>(me::Variables).await?.me)
+}
+
+/// Ends the stored session on the server (`sign_out.graphql`).
+///
+/// # Errors
+///
+/// `UNAUTHENTICATED` when it had already ended, or any [`ApiError`] of the call.
+pub async fn sign_out() -> Result<(), ApiError> {
+    graphql::<SignOut>(sign_out::Variables).await?;
+    Ok(())
 }

@@ -137,7 +137,7 @@ pub fn AppHeader(children: Children) -> impl IntoView {
                     type="button"
                     class="secondary"
                     data-testid="logout"
-                    on:click=move |_| state.sign_out()
+                    on:click=move |_| state.end_session()
                 >
                     {move || texts().sign_out}
                 </button>

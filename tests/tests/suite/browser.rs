@@ -186,10 +186,32 @@ async fn attachments_scenario(
         .clock
         .advance(guichet_tests::chrono::Duration::hours(9));
     server::jobs::run_due_jobs(&server.state.services).await?;
+    // Signing out ends the session on the server too: a copy of the token is dead.
+    let stored = browser
+        .execute(
+            "return JSON.parse(localStorage.getItem('guichet.session')).token;",
+            vec![],
+        )
+        .await?;
+    let token = stored.as_str().unwrap_or_default().to_owned();
+    assert!(server.ok(Some(&token), "{ me { id } }", json!({})).await?["me"]["id"].is_string());
     wait_css(browser, "[data-testid=logout]")
         .await?
         .click()
         .await?;
+    wait_css(browser, "[data-testid=login-form]").await?;
+    let mut ended = false;
+    for _ in 0..50 {
+        let code = server
+            .error_code(Some(&token), "{ me { id } }", json!({}))
+            .await;
+        if code.is_ok_and(|c| c == "UNAUTHENTICATED") {
+            ended = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ended, "the signed-out token still works on the server");
     sign_in(browser, server, &tenant.admin_email, &tenant.password).await?;
     browser.refresh().await?;
     wait_css(browser, "[data-testid=board]").await?;
