@@ -24,6 +24,8 @@ pub struct ReceivedMail {
     pub message_id: Option<String>,
     /// `In-Reply-To:` ids without angle brackets.
     pub in_reply_to: Vec<String>,
+    /// The `Reply-To:` address.
+    pub reply_to: Option<String>,
 }
 
 #[derive(Clone)]
@@ -57,6 +59,7 @@ impl Handler for Collector {
                 body: String::from_utf8_lossy(&self.current).into_owned(),
                 message_id: None,
                 in_reply_to: Vec::new(),
+                reply_to: None,
             },
             |m| ReceivedMail {
                 from: self.from.clone(),
@@ -69,6 +72,11 @@ impl Handler for Collector {
                     .as_text_list()
                     .map(|ids| ids.iter().map(|id| id.to_string()).collect())
                     .unwrap_or_default(),
+                reply_to: m
+                    .reply_to()
+                    .and_then(|a| a.first())
+                    .and_then(|a| a.address())
+                    .map(str::to_owned),
             },
         );
         self.received

@@ -32,6 +32,8 @@ pub enum KeyPurpose {
     Links,
     /// Encryption of integration credentials at rest.
     Credentials,
+    /// The tags of per-ticket reply addresses (`support+t12-…@`).
+    ReplyAddresses,
 }
 
 impl KeyPurpose {
@@ -40,6 +42,7 @@ impl KeyPurpose {
             Self::Sessions => b"guichet sessions v1",
             Self::Links => b"guichet signed links v1",
             Self::Credentials => b"guichet integration credentials v2",
+            Self::ReplyAddresses => b"guichet reply addresses v1",
         }
     }
 }
@@ -100,6 +103,8 @@ impl Signer {
 pub struct SessionKeys {
     sessions: Signer,
     links: Signer,
+    /// Keys of reply-address tags: the current one first, then previous secrets'.
+    replies: Vec<[u8; 32]>,
     ttl: Duration,
 }
 
@@ -123,12 +128,56 @@ impl SessionKeys {
     /// session (see SECURITY.md, "Rotating secrets").
     #[must_use]
     pub fn rotating(secret: &[u8], previous: &[Vec<u8>], ttl_hours: i64) -> Self {
+        let replies = std::iter::once(secret)
+            .chain(previous.iter().map(Vec::as_slice))
+            .map(|s| derive_key(s, KeyPurpose::ReplyAddresses))
+            .collect();
         Self {
             sessions: Signer::new(secret, previous, KeyPurpose::Sessions),
             links: Signer::new(secret, previous, KeyPurpose::Links),
+            replies,
             ttl: Duration::hours(ttl_hours),
         }
     }
+
+    /// The tag of the reply address of mails about `ticket_id` sent to `address`:
+    /// `t<ticket id>-<80-bit HMAC>`. Only Guichet can make one, so a mail sent to it proves
+    /// it answers a mail Guichet sent to that address about that ticket.
+    #[must_use]
+    pub fn reply_tag(&self, tenant_id: i64, ticket_id: i64, address: &str) -> String {
+        let mac = reply_mac(&self.replies[0], tenant_id, ticket_id, address);
+        format!("t{ticket_id}-{mac}")
+    }
+
+    /// The ticket a reply-address tag names, if Guichet made it for `address` in
+    /// `tenant_id` (with the current or a previous secret).
+    #[must_use]
+    pub fn check_reply_tag(&self, tag: &str, tenant_id: i64, address: &str) -> Option<i64> {
+        let (ticket, mac) = tag.strip_prefix('t')?.split_once('-')?;
+        let ticket_id: i64 = ticket.parse().ok()?;
+        let given = mac.to_ascii_lowercase();
+        self.replies.iter().find_map(|key| {
+            let expected = reply_mac(key, tenant_id, ticket_id, address);
+            bool::from(subtle::ConstantTimeEq::ct_eq(
+                expected.as_bytes(),
+                given.as_bytes(),
+            ))
+            .then_some(ticket_id)
+        })
+    }
+}
+
+/// 80 bits of HMAC-SHA256 over the tenant, the ticket and the lower-cased address, in hex.
+fn reply_mac(key: &[u8; 32], tenant_id: i64, ticket_id: i64, address: &str) -> String {
+    use hmac::Mac as _;
+    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(format!("{tenant_id}:{ticket_id}:{}", address.trim().to_lowercase()).as_bytes());
+    mac.finalize().into_bytes()[..10]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -78,6 +78,8 @@ pub struct OutgoingMail {
     pub message_id: Option<String>,
     /// The `Message-ID` (without brackets) this mail answers.
     pub in_reply_to: Option<String>,
+    /// Where answers go: for mails about a ticket, its tagged reply address.
+    pub reply_to: Option<String>,
 }
 
 /// A text message on a channel, ready for its provider.
@@ -208,6 +210,10 @@ impl Outbox for email_outbox::Entity {
             body_text: row.body_text.clone(),
             message_id: row.message_id.clone(),
             in_reply_to: row.in_reply_to.clone(),
+            reply_to: row.ticket_id.map(|ticket| {
+                svc.mail
+                    .reply_address(row.tenant_id, ticket, &row.to_address)
+            }),
         }))
     }
 }

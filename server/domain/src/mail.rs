@@ -16,6 +16,8 @@ pub struct Mailer {
     pub from: String,
     /// The domain of the sender's address, for the `Message-ID`s of our mails.
     pub from_domain: String,
+    /// The part of the sender's address before the `@`, for reply addresses.
+    from_local: String,
     /// The address users reach the server at, for links in mails (no trailing slash).
     pub public_url: String,
     /// Keys that sign links in mails (rating links).
@@ -39,15 +41,43 @@ impl Mailer {
                 format!("bad sender address `{from}`"),
             ));
         }
-        let from_domain = address
+        let (from_local, from_domain) = address
             .rsplit_once('@')
-            .map(|(_, domain)| domain.to_owned())
+            .map(|(local, domain)| (local.to_owned(), domain.to_owned()))
             .unwrap_or_default();
         Ok(Self {
             from: from.to_owned(),
             from_domain,
+            from_local,
             public_url: public_url.trim_end_matches('/').to_owned(),
             links,
+        })
+    }
+}
+
+impl Mailer {
+    /// The reply address of mails about `ticket_id` sent to `to`: the sender's address with
+    /// a tag only Guichet can make (`support+t12-…@example.com`), so the answer proves it
+    /// answers us. The relay must deliver `+` addresses to the inbound integration.
+    #[must_use]
+    pub fn reply_address(&self, tenant_id: i64, ticket_id: i64, to: &str) -> String {
+        let tag = self.links.reply_tag(tenant_id, ticket_id, to);
+        format!("{}+{tag}@{}", self.from_local, self.from_domain)
+    }
+
+    /// The ticket named by a reply address among `recipients`, if one of them carries a tag
+    /// Guichet made for `sender` in `tenant_id`.
+    #[must_use]
+    pub fn replied_ticket(
+        &self,
+        tenant_id: i64,
+        sender: &str,
+        recipients: &[String],
+    ) -> Option<i64> {
+        recipients.iter().find_map(|address| {
+            let local = address.rsplit_once('@')?.0;
+            let tag = local.rsplit_once('+')?.1;
+            self.links.check_reply_tag(tag, tenant_id, sender)
         })
     }
 }

@@ -1,13 +1,20 @@
 //! Inbound e-mail, once the server's adapter has parsed the RFC 822 message: which ticket a
 //! mail belongs to, and what it opens when it belongs to none.
 //!
-//! A mail threads into a ticket of its sender when its `In-Reply-To` or `References` name a
-//! mail Guichet sent about that ticket (`email_outbox` keeps their `Message-ID`s) or an
-//! earlier mail of the customer in it (`messages.external_id`), or else when its subject
-//! carries the ticket's number; otherwise it opens a ticket (channel e-mail) for the
-//! sender, found or created by address, acknowledged by a mail whose answer threads back.
-//! Only the ticket's own customer can write into it: a mail from anyone else opens a ticket
-//! of theirs, so a leaked number or Message-ID cannot inject text into someone's ticket.
+//! A mail joins an existing ticket of its sender only with proof that it answers us:
+//! - it was sent to the ticket's tagged reply address, which only Guichet can make, for
+//!   that ticket and that address (`Mailer::reply_address`);
+//! - or its `In-Reply-To`/`References` name a mail Guichet sent about the ticket to that
+//!   address (`email_outbox` keeps their `Message-ID`s), or an earlier mail of the customer
+//!   in it (`messages.external_id`);
+//! - or the relay vouches for the sender (`Authentication-Results` pass) and the subject
+//!   carries the ticket's number.
+//!
+//! A mail the relay says failed sender authentication (DMARC, or SPF without DKIM) is
+//! refused. Otherwise a mail without proof opens a ticket (channel e-mail) for the sender,
+//! found or created by address, acknowledged by a mail whose answer threads back. Only the
+//! ticket's own customer can write into it, so a leaked number or Message-ID, or a mail
+//! forged in a customer's name, cannot put text into her ticket as hers.
 
 use entity::enums::Channel;
 use entity::{customer, email_outbox, integration, message, ticket};
@@ -18,7 +25,7 @@ use super::channels::{
     InboundMessage, InboundOutcome, CONTINUED,
 };
 use super::customers::{find_or_create_from_contact, InboundContact};
-use super::error::DomainResult;
+use super::error::{DomainError, DomainResult};
 use super::mail::{is_mailable, queue_ticket_mail, TicketMail};
 use super::notices::Notice;
 use super::notifications::customer_language;
@@ -43,6 +50,22 @@ pub struct InboundMail {
     pub text: String,
     /// The ids of its `In-Reply-To` and `References` headers, without angle brackets.
     pub references: Vec<String>,
+    /// The addresses it was sent to (lower-cased), where a tagged reply address may be.
+    pub recipients: Vec<String>,
+    /// What the relay found of the sender's authenticity.
+    pub sender_check: SenderCheck,
+}
+
+/// The relay's verdict on a mail's sender (SPF, DKIM, DMARC), from its
+/// `Authentication-Results` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SenderCheck {
+    /// The sender's domain vouches for the mail.
+    Pass,
+    /// The mail is not from whom it says (the reason, e.g. `dmarc=fail`).
+    Fail(String),
+    /// No verdict (no header, or nothing conclusive).
+    Unknown,
 }
 
 /// Threads a customer's mail received on an inbound e-mail integration into their ticket,
@@ -60,6 +83,11 @@ pub async fn receive_mail(
     mail: InboundMail,
 ) -> DomainResult<InboundOutcome> {
     use crate::text::clean;
+    if let SenderCheck::Fail(reason) = &mail.sender_check {
+        return Err(DomainError::Forbidden(format!(
+            "the mail relay reports that this mail is not from its sender ({reason}): not accepted"
+        )));
+    }
     let mail = InboundMail {
         from_address: clean(&mail.from_address),
         first_name: clean(&mail.first_name),
@@ -68,12 +96,14 @@ pub async fn receive_mail(
         subject: clean(&mail.subject),
         text: clean(&mail.text),
         references: mail.references.iter().map(|r| clean(r)).collect(),
+        recipients: mail.recipients.iter().map(|r| clean(r)).collect(),
+        sender_check: mail.sender_check,
     };
     let tenant_id = found.tenant_id;
     let inbound = InboundMessage {
         integration_id: found.id,
         channel: Channel::Email,
-        text: mail.text,
+        text: mail.text.clone(),
         external_id: mail.message_id.clone(),
     };
     if let Some(ticket) = already_received(&svc.db, tenant_id, &inbound).await? {
@@ -97,18 +127,16 @@ pub async fn receive_mail(
         InboundContact {
             channel: Channel::Email,
             phone: None,
-            email: Some(mail.from_address),
-            first_name: Some(mail.first_name),
-            last_name: Some(mail.last_name),
+            email: Some(mail.from_address.clone()),
+            first_name: Some(mail.first_name.clone()),
+            last_name: Some(mail.last_name.clone()),
             message: Some(mail.subject.clone()),
         },
     )
     .await?
     .customer;
 
-    if let Some(target) =
-        thread_target(svc, tenant_id, &person, &mail.references, &mail.subject).await?
-    {
+    if let Some(target) = thread_target(svc, tenant_id, &person, &mail).await? {
         return append_customer_message(svc, &target, &person, inbound).await;
     }
     let subject: String = mail.subject.chars().take(200).collect();
@@ -171,17 +199,23 @@ async fn acknowledged_ticket(
     }
 }
 
-/// The sender's ticket a reply belongs to: named by its references, else by the ticket
-/// number in the subject; only if it is still being handled (a reply to a closed ticket
-/// opens a new one).
+/// The sender's ticket a reply proves to belong to (see the module documentation); only
+/// if it is still being handled (a reply to a closed ticket opens a new one).
 async fn thread_target(
     svc: &Services,
     tenant_id: i64,
     person: &customer::Model,
-    referenced: &[String],
-    subject: &str,
+    mail: &InboundMail,
 ) -> DomainResult<Option<ticket::Model>> {
+    let sender = mail.from_address.to_lowercase();
     let mut candidates: Vec<i64> = Vec::new();
+    if let Some(ticket_id) = svc
+        .mail
+        .replied_ticket(tenant_id, &sender, &mail.recipients)
+    {
+        candidates.push(ticket_id);
+    }
+    let referenced = &mail.references;
     if !referenced.is_empty() {
         let ours = email_outbox::Entity::find()
             .filter(email_outbox::Column::TenantId.eq(tenant_id))
@@ -189,10 +223,15 @@ async fn thread_target(
             .order_by_desc(email_outbox::Column::Id)
             .all(&svc.db)
             .await?;
-        candidates.extend(ours.iter().filter_map(|m| m.ticket_id));
+        candidates.extend(
+            ours.iter()
+                .filter(|m| m.to_address.trim().eq_ignore_ascii_case(&sender))
+                .filter_map(|m| m.ticket_id),
+        );
         let theirs = message::Entity::find()
             .filter(message::Column::TenantId.eq(tenant_id))
             .filter(message::Column::Channel.eq(Channel::Email))
+            .filter(message::Column::AuthorCustomerId.eq(person.id))
             .filter(message::Column::ExternalId.is_in(referenced.iter().cloned()))
             .all(&svc.db)
             .await?;
@@ -204,7 +243,12 @@ async fn thread_target(
         .filter(ticket::Column::Status.is_in(CONTINUED))
         .filter(ticket::Column::MergedIntoId.is_null());
     if candidates.is_empty() {
-        let Some(number) = find_ticket_number(subject) else {
+        // The number in the subject is no proof by itself: anyone can write it. It counts
+        // only when the relay vouches for the sender.
+        if mail.sender_check != SenderCheck::Pass {
+            return Ok(None);
+        }
+        let Some(number) = find_ticket_number(&mail.subject) else {
             return Ok(None);
         };
         query = query.filter(ticket::Column::Number.eq(number));

@@ -2,18 +2,24 @@
 //! `POST /channels/email/{integration_id}` with the integration's token as a bearer.
 //!
 //! This adapter checks the token and reads the message (sender, `Message-ID`, subject, the
-//! text above the quoted previous mail, `In-Reply-To` and `References`); which ticket the
-//! mail threads into, or opens, is the domain's (`mail_threads`).
+//! text above the quoted previous mail, `In-Reply-To` and `References`, the recipients
+//! that may carry a tagged reply address, and the relay's verdict on the sender in
+//! `Authentication-Results`); which ticket the mail threads into, or opens, is the
+//! domain's (`mail_threads`).
+//!
+//! `Authentication-Results` (RFC 8601) is read from the relay only: the header whose
+//! authentication service is the integration's `authservId` setting, or, without that
+//! setting, the topmost one (the last hop adds its own above those the sender wrote).
 
 use entity::enums::IntegrationKind;
 use entity::integration;
-use mail_parser::MessageParser;
+use mail_parser::{HeaderForm, Message, MessageParser};
 use subtle::ConstantTimeEq;
 
 use crate::domain::channels::InboundOutcome;
 use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::integrations::find_active_integration;
-use crate::domain::mail_threads::{receive_mail, InboundMail};
+use crate::domain::mail_threads::{receive_mail, InboundMail, SenderCheck};
 use crate::domain::tenants::normalize_email;
 use crate::domain::Services;
 
@@ -82,12 +88,93 @@ pub async fn handle_mail(
     found: &integration::Model,
     raw: &[u8],
 ) -> DomainResult<InboundOutcome> {
-    let mail = read_mail(raw)?;
+    let authserv_id = found
+        .settings
+        .as_ref()
+        .and_then(|s| s.get("authservId"))
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
+    let mail = read_mail(raw, authserv_id.as_deref())?;
     receive_mail(svc, found, mail).await
 }
 
+/// The addresses a mail was sent to, lower-cased: `To`, `Cc`, and the delivery headers
+/// relays add (`Delivered-To`, `X-Original-To`, `Envelope-To`).
+fn recipients(parsed: &Message<'_>) -> Vec<String> {
+    let mut found = Vec::new();
+    for name in ["To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To"] {
+        for value in parsed.header_as(name, HeaderForm::Addresses) {
+            if let Some(list) = value.as_address() {
+                found.extend(
+                    list.iter()
+                        .filter_map(|a| a.address())
+                        .map(str::to_lowercase),
+                );
+            }
+        }
+    }
+    found
+}
+
+/// The relay's verdict on the sender, from its `Authentication-Results` header: the one
+/// of `authserv_id` when configured, else the topmost. DMARC decides when present; else a
+/// DKIM or SPF pass passes, and a failed SPF without a DKIM pass fails.
+pub fn sender_check(parsed: &Message<'_>, authserv_id: Option<&str>) -> SenderCheck {
+    let mut headers = parsed
+        .headers_raw()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
+        .map(|(_, value)| value.split_whitespace().collect::<Vec<_>>().join(" "));
+    let chosen = match authserv_id {
+        Some(wanted) => headers.find(|value| {
+            value
+                .split(';')
+                .next()
+                .and_then(|first| first.split_whitespace().next())
+                .is_some_and(|id| id.eq_ignore_ascii_case(wanted))
+        }),
+        None => headers.next(),
+    };
+    let Some(header) = chosen else {
+        return SenderCheck::Unknown;
+    };
+    let result_of = |method: &str| {
+        header.split(';').skip(1).find_map(|part| {
+            let (name, rest) = part.trim().split_once('=')?;
+            name.trim().eq_ignore_ascii_case(method).then(|| {
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_lowercase()
+            })
+        })
+    };
+    let (dmarc, dkim, spf) = (result_of("dmarc"), result_of("dkim"), result_of("spf"));
+    let is = |result: &Option<String>, words: &[&str]| {
+        result.as_deref().is_some_and(|r| words.contains(&r))
+    };
+    if dmarc.is_some() {
+        return if is(&dmarc, &["pass"]) {
+            SenderCheck::Pass
+        } else if is(&dmarc, &["fail"]) {
+            SenderCheck::Fail("dmarc=fail".into())
+        } else {
+            SenderCheck::Unknown
+        };
+    }
+    if is(&dkim, &["pass"]) || is(&spf, &["pass"]) {
+        return SenderCheck::Pass;
+    }
+    if is(&spf, &["fail", "softfail"]) {
+        return SenderCheck::Fail(format!("spf={}", spf.unwrap_or_default()));
+    }
+    if is(&dkim, &["fail"]) {
+        return SenderCheck::Fail("dkim=fail".into());
+    }
+    SenderCheck::Unknown
+}
+
 /// The mail a raw RFC 822 message carries.
-fn read_mail(raw: &[u8]) -> DomainResult<InboundMail> {
+fn read_mail(raw: &[u8], authserv_id: Option<&str>) -> DomainResult<InboundMail> {
     let parsed = MessageParser::default()
         .parse(raw)
         .filter(|m| m.from().is_some() || m.subject().is_some())
@@ -139,12 +226,60 @@ fn read_mail(raw: &[u8]) -> DomainResult<InboundMail> {
         subject,
         text,
         references,
+        recipients: recipients(&parsed),
+        sender_check: sender_check(&parsed, authserv_id),
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::strip_quote;
+    use mail_parser::MessageParser;
+
+    use super::{sender_check, strip_quote, SenderCheck};
+
+    fn check(headers: &str, authserv_id: Option<&str>) -> SenderCheck {
+        let raw = format!("{headers}From: a@b.example\r\nSubject: s\r\n\r\nx\r\n");
+        MessageParser::default()
+            .parse(raw.as_bytes())
+            .map_or(SenderCheck::Unknown, |m| sender_check(&m, authserv_id))
+    }
+
+    #[test]
+    fn the_relay_verdict_is_read_from_its_own_header() {
+        assert_eq!(check("", None), SenderCheck::Unknown);
+        assert_eq!(
+            check("Authentication-Results: mx.guichet.test; spf=pass smtp.mailfrom=b.example; dkim=pass header.d=b.example; dmarc=pass\r\n", None),
+            SenderCheck::Pass
+        );
+        assert_eq!(
+            check("Authentication-Results: mx.guichet.test;\r\n spf=fail smtp.mailfrom=b.example;\r\n dkim=none; dmarc=fail (p=reject)\r\n", None),
+            SenderCheck::Fail("dmarc=fail".into())
+        );
+        assert_eq!(
+            check(
+                "Authentication-Results: mx; spf=softfail; dkim=none\r\n",
+                None
+            ),
+            SenderCheck::Fail("spf=softfail".into())
+        );
+        assert_eq!(
+            check(
+                "Authentication-Results: mx; spf=softfail; dkim=pass header.d=b.example\r\n",
+                None
+            ),
+            SenderCheck::Pass
+        );
+        // The sender's own forged header, below the relay's, is not read.
+        let forged = "Authentication-Results: mx.guichet.test; dmarc=fail\r\nAuthentication-Results: mx.guichet.test; dmarc=pass\r\n";
+        assert_eq!(check(forged, None), SenderCheck::Fail("dmarc=fail".into()));
+        // With an authserv-id set, only that service's header counts.
+        let two = "Authentication-Results: evil.example; dmarc=pass\r\nAuthentication-Results: mx.guichet.test; dmarc=fail\r\n";
+        assert_eq!(
+            check(two, Some("mx.guichet.test")),
+            SenderCheck::Fail("dmarc=fail".into())
+        );
+        assert_eq!(check(two, Some("other.example")), SenderCheck::Unknown);
+    }
 
     #[test]
     fn quoted_replies_are_cut() {

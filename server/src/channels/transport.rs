@@ -49,6 +49,12 @@ pub fn build_message(mail: &OutgoingMail) -> Result<Message, SendError> {
     if let Some(id) = &mail.message_id {
         builder = builder.message_id(Some(format!("<{id}>")));
     }
+    if let Some(reply_to) = &mail.reply_to {
+        let mailbox = reply_to
+            .parse::<Mailbox>()
+            .map_err(|e| SendError::Invalid(format!("bad reply address `{reply_to}`: {e}")))?;
+        builder = builder.reply_to(mailbox);
+    }
     if let Some(id) = &mail.in_reply_to {
         builder = builder
             .in_reply_to(format!("<{id}>"))

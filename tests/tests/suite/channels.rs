@@ -1182,17 +1182,45 @@ async fn inbound_email_opens_and_threads_tickets(backend: Backend) -> anyhow::Re
     assert!(reply.body.contains("Un technicien passe jeudi."));
     assert_eq!(reply.in_reply_to, vec!["m2@client.example".to_owned()]);
 
-    // By the number in the subject, for her only: someone else quoting it gets a ticket of
-    // their own.
-    let by_number = raw_mail(
+    // Our mails carry a reply address tagged for this ticket and this address.
+    let reply_to = reply.reply_to.clone().unwrap_or_default();
+    assert!(
+        reply_to.starts_with("no-reply+t") && reply_to.ends_with("@guichet.localhost"),
+        "{reply_to}"
+    );
+    // Written to it, without any threading header: it joins her ticket.
+    let to_tag = raw_mail(
         "marie.martin@example.test",
         "m3@client.example",
         None,
-        &format!("[{number}] encore une question"),
+        "Une autre question",
         "Faut-il couper l'eau ?",
+    )
+    .replace(
+        "To: support@atelier-dupont.test",
+        &format!("To: Support <{reply_to}>"),
     );
-    let (status, body) = post_mail(&server, &id, Some(TOKEN), &by_number).await?;
-    assert_eq!((status, body["ticketNumber"].clone()), (200, json!(number)));
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &to_tag).await?;
+    assert_eq!(
+        (status, body["ticketNumber"].clone()),
+        (200, json!(number)),
+        "{body}"
+    );
+
+    // Nobody else can use it, nor her references, nor her number.
+    let stolen_tag = raw_mail(
+        "pirate@example.test",
+        "p0@evil.example",
+        None,
+        "Re: Chaudière",
+        "Merci de payer sur ce RIB",
+    )
+    .replace(
+        "To: support@atelier-dupont.test",
+        &format!("To: {reply_to}"),
+    );
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &stolen_tag).await?;
+    assert_eq!(status, 201, "{body}");
     let intruder = raw_mail(
         "pirate@example.test",
         "p1@evil.example",
@@ -1203,8 +1231,50 @@ async fn inbound_email_opens_and_threads_tickets(backend: Backend) -> anyhow::Re
     let (status, body) = post_mail(&server, &id, Some(TOKEN), &intruder).await?;
     assert_eq!(status, 201, "{body}");
     assert_ne!(body["ticketNumber"], json!(number));
+    // A mail forged in her name: with her number in the subject but no proof, it opens a
+    // ticket of its own instead of speaking in hers.
+    let forged = raw_mail(
+        "marie.martin@example.test",
+        "f1@evil.example",
+        None,
+        &format!("[{number}] nouveau RIB"),
+        "Merci de payer sur ce RIB",
+    );
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &forged).await?;
+    assert_eq!(status, 201, "{body}");
+    // The relay says it is not from her: refused, nothing opens.
+    let failed = format!(
+        "Authentication-Results: mx.guichet.test; spf=fail smtp.mailfrom=example.test; dkim=none; dmarc=fail (p=reject)\n{}",
+        raw_mail(
+            "marie.martin@example.test",
+            "f2@evil.example",
+            Some(&ack_id),
+            &format!("Re: [{number}] Chaudière en panne"),
+            "Merci de payer sur ce RIB",
+        )
+    );
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &failed).await?;
+    assert_eq!(status, 403, "{body}");
+    // When the relay vouches for her, the number in the subject is enough.
+    let vouched = format!(
+        "Authentication-Results: mx.guichet.test; spf=pass smtp.mailfrom=example.test; dkim=pass header.d=example.test; dmarc=pass\n{}",
+        raw_mail(
+            "marie.martin@example.test",
+            "m4@client.example",
+            None,
+            &format!("[{number}] merci"),
+            "Merci beaucoup.",
+        )
+    );
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &vouched).await?;
+    assert_eq!(
+        (status, body["ticketNumber"].clone()),
+        (200, json!(number)),
+        "{body}"
+    );
+
     let list = tickets(&server, admin).await?;
-    assert_eq!(list.len(), 2);
+    assert_eq!(list.len(), 4, "hers, the pirate's two, and the forged one");
     let marie = list
         .iter()
         .find(|t| t["number"] == number.as_str())
@@ -1219,7 +1289,8 @@ async fn inbound_email_opens_and_threads_tickets(backend: Backend) -> anyhow::Re
         vec![
             "Voici le modèle : Chaffoteaux 24.",
             "Un technicien passe jeudi.",
-            "Faut-il couper l'eau ?"
+            "Faut-il couper l'eau ?",
+            "Merci beaucoup."
         ]
     );
     Ok(())
