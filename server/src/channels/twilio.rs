@@ -12,12 +12,16 @@ use sha1::Sha1;
 use subtle::ConstantTimeEq;
 
 use crate::domain::channels::{
-    channel_actor, receive_customer_message, InboundMessage, InboundOutcome,
+    channel_actor, first_received_at, receive_customer_message, InboundMessage, InboundOutcome,
 };
 use crate::domain::customers::{find_or_create_from_contact, InboundContact};
 use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::integrations::find_active_integration;
 use crate::domain::Services;
+
+/// How long after its first delivery a signed Twilio request is still answered (Twilio
+/// retries within this window); after it, the same request is a replay and refused.
+pub const REPLAY_WINDOW_MINUTES: i64 = 10;
 
 /// Twilio's signature of a webhook: HMAC-SHA1, keyed by the auth token, of the full URL
 /// followed by every POST parameter's name and value, sorted by name; base64.
@@ -110,6 +114,21 @@ pub async fn handle_message(
         Some(phone) => (Channel::Whatsapp, phone),
         None => (Channel::Sms, from),
     };
+    let inbound = InboundMessage {
+        integration_id: found.id,
+        channel,
+        text: body.to_owned(),
+        external_id: sid.to_owned(),
+    };
+    // Twilio signs no timestamp: a captured request stays valid. Its retries come within
+    // minutes and are answered as the first delivery was; later, it is a replay.
+    if let Some(at) = first_received_at(&svc.db, found.tenant_id, &inbound).await? {
+        if svc.now() - at > chrono::Duration::minutes(REPLAY_WINDOW_MINUTES) {
+            return Err(DomainError::Forbidden(format!(
+                "message {sid} was received at {at}: a replay is refused"
+            )));
+        }
+    }
     let system = channel_actor(&svc.db, found.tenant_id).await?;
     let person = find_or_create_from_contact(
         svc,
@@ -125,18 +144,7 @@ pub async fn handle_message(
     )
     .await?
     .customer;
-    receive_customer_message(
-        svc,
-        &system,
-        &person,
-        InboundMessage {
-            integration_id: found.id,
-            channel,
-            text: body.to_owned(),
-            external_id: sid.to_owned(),
-        },
-    )
-    .await
+    receive_customer_message(svc, &system, &person, inbound).await
 }
 
 #[cfg(test)]

@@ -788,6 +788,15 @@ async fn twilio_sms_and_whatsapp_thread_into_tickets(backend: Backend) -> anyhow
     );
     let list = tickets(&server, admin).await?;
     assert_eq!(list.len(), 2);
+
+    // A captured signed request replayed later than Twilio retries: refused, for a first
+    // message and for a follow-up alike.
+    server.clock.advance(chrono::Duration::minutes(11));
+    for replayed in [&sms[..], &follow[..]] {
+        let signature = twilio_signature(AUTH, &url, replayed);
+        let response = twilio(&server, &id, replayed, &signature).await?;
+        assert_eq!(response.status(), 403, "a replay is refused");
+    }
     let sms_ticket = list
         .iter()
         .find(|t| t["channel"] == "SMS")

@@ -162,6 +162,41 @@ pub async fn record_first_message(
     Ok(())
 }
 
+/// When a message with this provider id was first received, if it was: the ticket it
+/// opened was created then, or it was added to a ticket then. Adapters whose provider signs
+/// requests without a timestamp (Twilio) refuse a replay of one after a short window.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn first_received_at(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    inbound: &InboundMessage,
+) -> DomainResult<Option<chrono::DateTime<chrono::Utc>>> {
+    let opened = sync_mapping::Entity::find()
+        .filter(sync_mapping::Column::TenantId.eq(tenant_id))
+        .filter(sync_mapping::Column::IntegrationId.eq(inbound.integration_id))
+        .filter(sync_mapping::Column::EntityKind.eq(FIRST_MESSAGE))
+        .filter(sync_mapping::Column::ExternalId.eq(inbound.external_id.as_str()))
+        .one(db)
+        .await?;
+    if let Some(found) = opened {
+        return Ok(Some(
+            crate::tickets::reload_ticket(db, found.local_id)
+                .await?
+                .created_at,
+        ));
+    }
+    Ok(message::Entity::find()
+        .filter(message::Column::TenantId.eq(tenant_id))
+        .filter(message::Column::ExternalId.eq(inbound.external_id.as_str()))
+        .filter(message::Column::Channel.eq(inbound.channel))
+        .one(db)
+        .await?
+        .map(|m| m.created_at))
+}
+
 /// The ticket a message with this provider id was already added to, or opened (a webhook
 /// delivered twice).
 ///
