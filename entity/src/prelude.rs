@@ -5,6 +5,7 @@ pub use super::api_token::Entity as ApiToken;
 pub use super::attachment::Entity as Attachment;
 pub use super::budget::Entity as Budget;
 pub use super::budget_alert::Entity as BudgetAlert;
+pub use super::channel_outbox::Entity as ChannelOutbox;
 pub use super::customer::Entity as Customer;
 pub use super::customer_activity::Entity as CustomerActivity;
 pub use super::customer_note::Entity as CustomerNote;

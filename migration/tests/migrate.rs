@@ -75,6 +75,8 @@ async fn query_every_entity(db: &DatabaseConnection) {
         ApiToken,
         Integration,
         SyncMapping,
+        Session,
+        ChannelOutbox,
     );
 }
 

@@ -25,9 +25,10 @@ pub(super) fn search_condition(
     let public_only = !actor.is_staff();
     match backend {
         DbBackend::Postgres => {
-            let query = words
-                .iter()
-                .map(|w| format!("{w}:*"))
+            // The indexed vectors carry a lexeme naming the tenant: asked for with the
+            // words, GIN walks the caller's tenant's entries only.
+            let query = std::iter::once(format!("guichettenant{}", actor.tenant_id))
+                .chain(words.iter().map(|w| format!("{w}:*")))
                 .collect::<Vec<_>>()
                 .join(" & ");
             let visibility = if public_only {
@@ -41,9 +42,9 @@ pub(super) fn search_condition(
                 format!(
                     "\"tickets\".\"id\" IN (\
                      SELECT t.id FROM tickets t WHERE t.tenant_id = $1 \
-                     AND to_tsvector('simple', guichet_fold(t.subject || ' ' || t.description)) @@ to_tsquery('simple', guichet_fold($2)) \
+                     AND to_tsvector('simple', 'guichettenant' || t.tenant_id::text || ' ' || guichet_fold(t.subject || ' ' || t.description)) @@ to_tsquery('simple', guichet_fold($2)) \
                      UNION SELECT m.ticket_id FROM messages m WHERE m.tenant_id = $3{visibility} \
-                     AND to_tsvector('simple', guichet_fold(m.body)) @@ to_tsquery('simple', guichet_fold($4)))"
+                     AND to_tsvector('simple', 'guichettenant' || m.tenant_id::text || ' ' || guichet_fold(m.body)) @@ to_tsquery('simple', guichet_fold($4)))"
                 ),
                 [
                     sea_orm::Value::from(actor.tenant_id),
@@ -54,18 +55,26 @@ pub(super) fn search_condition(
             )
         }
         _ => {
-            let query = words
+            let words = words
                 .iter()
                 .map(|w| format!("\"{w}\"*"))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let visibility = if public_only {
-                " AND m.visibility = 'public'"
+            // Matched with the tenant inside FTS5: the index yields only the caller's
+            // tenant's entries, never every tenant's matches to filter afterwards.
+            let tenant = format!("tenant_id : \"{}\"", actor.tenant_id);
+            let in_tickets = format!("{tenant} AND {{subject description}} : ({words})");
+            let (in_messages, visibility) = if public_only {
+                (
+                    format!("{tenant} AND visibility : \"public\" AND body : ({words})"),
+                    " AND m.visibility = 'public'",
+                )
             } else {
-                ""
+                (format!("{tenant} AND body : ({words})"), "")
             };
             // The FTS5 rowids are the tickets' and the messages' ids, so a match costs no
-            // read of the indexed text; the outer query keeps the tenant's tickets.
+            // read of the indexed text; the tenant and visibility are checked again on
+            // the rows, and the outer query keeps the tenant's tickets.
             Expr::cust_with_values(
                 format!(
                     "\"tickets\".\"id\" IN (\
@@ -74,8 +83,8 @@ pub(super) fn search_condition(
                      WHERE message_text MATCH ? AND m.tenant_id = ?{visibility})"
                 ),
                 [
-                    sea_orm::Value::from(query.clone()),
-                    query.into(),
+                    sea_orm::Value::from(in_tickets),
+                    in_messages.into(),
                     actor.tenant_id.into(),
                 ],
             )
