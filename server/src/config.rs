@@ -55,6 +55,18 @@ pub struct Config {
     pub ws_init_timeout_seconds: u64,
     /// Most operations (subscriptions) open at once on one websocket.
     pub ws_subscriptions_per_connection: usize,
+    /// Most websockets open at once from one client address, on one instance (429 beyond).
+    pub ws_connections_per_address: usize,
+    /// Most websockets open at once for one user, on one instance (refused at
+    /// `connection_init` beyond).
+    pub ws_connections_per_user: usize,
+    /// Addresses of reverse proxies in front of this server: for requests from them, the
+    /// client's address is read from `X-Forwarded-For` (the last address no proxy of this
+    /// list added). Empty: the TCP peer is the client, and the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Web origins (`https://crm.example.com`) besides the server's own address whose pages
+    /// may open the GraphQL websocket; browsers from elsewhere are refused (403).
+    pub allowed_origins: Vec<String>,
     /// Seconds an HTTP request may take, reading included, before it is answered 408.
     pub http_request_timeout_seconds: u64,
     /// Most HTTP requests served at once by this instance; others wait their turn.
@@ -105,6 +117,10 @@ impl Default for Config {
             graphql_root_field_limit: 16,
             ws_init_timeout_seconds: 10,
             ws_subscriptions_per_connection: 64,
+            ws_connections_per_address: 256,
+            ws_connections_per_user: 32,
+            allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
             http_request_timeout_seconds: 30,
             http_concurrency_limit: 512,
             jobs_interval_seconds: 60,

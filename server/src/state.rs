@@ -38,6 +38,8 @@ pub struct AppState {
     pub keys: SessionKeys,
     /// The GraphQL schema.
     pub schema: GuichetSchema,
+    /// Open websockets per client address and per user.
+    pub sockets: Arc<crate::http::SocketCounts>,
 }
 
 impl AppState {
@@ -113,6 +115,7 @@ impl AppState {
             services,
             keys,
             schema,
+            sockets: Arc::default(),
         })
     }
 }

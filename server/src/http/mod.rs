@@ -5,16 +5,13 @@ mod rating;
 
 use std::path::Path as FsPath;
 
-use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
-use async_graphql::Data;
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use futures::StreamExt as _;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -24,13 +21,14 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 mod reports_csv;
+mod socket;
+
+pub use socket::{SocketCounts, CLOSE_CREDENTIAL_ENDED, CLOSE_INIT_TIMEOUT};
 
 use crate::domain::attachments::{read_attachment, read_attachment_by_link};
 use crate::domain::auth::authenticate;
-use crate::domain::Actor;
 use crate::domain::DomainError;
-use crate::graphql::context::{Authentication, ClientAddress, SocketCredential};
-use crate::graphql::hygiene::SocketSubscriptions;
+use crate::graphql::context::{Authentication, ClientAddress};
 use crate::graphql::loaders::{Caching, Loaders};
 use crate::state::AppState;
 
@@ -41,7 +39,7 @@ pub fn app(state: AppState) -> Router {
     let spa = spa_service(&state.config.spa_dir);
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
-        .route("/graphql/ws", get(graphql_ws))
+        .route("/graphql/ws", get(socket::graphql_ws))
         .route("/reports/{file}", get(reports_csv::report_csv))
         .route("/healthz", get(healthz))
         .route("/attachments/{id}", get(download_attachment))
@@ -130,7 +128,7 @@ fn spa_service(dir: &FsPath) -> Router {
 }
 
 /// Authenticates `credential` (if any): the outcome, and the caller's loaders.
-async fn authenticate_credential(
+pub(crate) async fn authenticate_credential(
     state: &AppState,
     credential: Option<&str>,
     caching: Caching,
@@ -144,7 +142,33 @@ async fn authenticate_credential(
     .await
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+/// The client's address: the TCP peer, or, when the peer is one of the configured trusted
+/// proxies, the right-most address of `X-Forwarded-For` that is not itself a trusted
+/// proxy (addresses further left were written by the client and prove nothing).
+pub(crate) fn client_address(
+    config: &crate::config::Config,
+    peer: std::net::IpAddr,
+    headers: &HeaderMap,
+) -> std::net::IpAddr {
+    if !config.trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|address| !config.trusted_proxies.contains(address))
+        .copied()
+        .unwrap_or(peer)
+}
+
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -165,7 +189,11 @@ async fn graphql(
     let mut request = request
         .into_inner()
         .data(auth)
-        .data(ClientAddress(peer.ip()));
+        .data(ClientAddress(client_address(
+            &state.config,
+            peer.ip(),
+            &headers,
+        )));
     if let Some(loaders) = loaders {
         request = request.data(loaders);
     }
@@ -191,146 +219,6 @@ async fn graphiql(State(state): State<AppState>) -> Response {
         ),
     )
         .into_response()
-}
-
-async fn graphql_ws(
-    State(state): State<AppState>,
-    protocol: GraphQLProtocol,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let header_token = bearer(&headers).map(str::to_owned);
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve_socket(state, socket, protocol, header_token))
-}
-
-/// The close code sent when the connection's credential stops being valid (revoked,
-/// expired, its user deactivated or their role changed): the client signs in again.
-pub const CLOSE_CREDENTIAL_ENDED: u16 = 4403;
-
-/// The graphql-transport-ws close code for a socket that sent no `connection_init` in time.
-pub const CLOSE_INIT_TIMEOUT: u16 = 4408;
-
-/// How often an open socket's credential is checked even without an access event (a
-/// session expiring, a change made outside Guichet).
-const CREDENTIAL_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// One websocket connection: graphql-transport-ws, with its credential checked at
-/// `connection_init`, again at every operation (`FreshSocketCredential`), and whenever the
-/// user's access changes on any instance, in which case the socket closes with
-/// [`CLOSE_CREDENTIAL_ENDED`].
-async fn serve_socket(
-    state: AppState,
-    socket: WebSocket,
-    protocol: GraphQLProtocol,
-    header_token: Option<String>,
-) {
-    let (sink, stream) = socket.split();
-    let (outgoing, to_client) = futures::channel::mpsc::unbounded::<Message>();
-    let writer = tokio::spawn(to_client.map(Ok).forward(sink));
-    // Who the connection is, once `connection_init` said so.
-    let (signed_in, mut who) = tokio::sync::watch::channel::<Option<(Actor, Option<String>)>>(None);
-    let (initialised, init_seen) = tokio::sync::oneshot::channel::<()>();
-    let init_state = state.clone();
-    let subscriptions = SocketSubscriptions {
-        open: std::sync::Arc::default(),
-        limit: state.config.ws_subscriptions_per_connection,
-    };
-    let graphql =
-        GraphQLWebSocket::new_with_pair(outgoing.clone(), stream, state.schema.clone(), protocol)
-            .on_connection_init(move |payload| async move {
-                // The token comes in `connection_init` (browsers cannot set headers on a
-                // websocket), or in the upgrade request's Authorization header.
-                let token = payload
-                    .get("token")
-                    .or_else(|| payload.get("Authorization"))
-                    .or_else(|| payload.get("authorization"))
-                    .and_then(|v| v.as_str())
-                    .map(|t| t.trim_start_matches("Bearer ").to_owned())
-                    .or(header_token);
-                let _ = initialised.send(());
-                let (auth, loaders) =
-                    authenticate_credential(&init_state, token.as_deref(), Caching::Never).await;
-                if let Some(actor) = &auth.actor {
-                    let _ = signed_in.send(Some((actor.clone(), token.clone())));
-                }
-                let mut data = Data::default();
-                data.insert(auth);
-                data.insert(SocketCredential(token));
-                data.insert(subscriptions);
-                if let Some(loaders) = loaders {
-                    data.insert(loaders);
-                }
-                Ok(data)
-            })
-            .serve();
-    let ended = async {
-        // Anonymous connections hold no credential to end.
-        let known = match who.wait_for(Option::is_some).await {
-            Ok(known) => known.clone(),
-            Err(_) => None,
-        };
-        let Some((actor, token)) = known else {
-            return std::future::pending().await;
-        };
-        credential_ended(&state, &actor, token.as_deref()).await;
-    };
-    let init_timeout = std::time::Duration::from_secs(state.config.ws_init_timeout_seconds);
-    let silent = async move {
-        if tokio::time::timeout(init_timeout, init_seen).await.is_ok() {
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::select! {
-        () = graphql => {}
-        () = silent => {
-            let _ = outgoing.unbounded_send(Message::Close(Some(CloseFrame {
-                code: CLOSE_INIT_TIMEOUT,
-                reason: "Connection initialisation timeout".into(),
-            })));
-        }
-        () = ended => {
-            let _ = outgoing.unbounded_send(Message::Close(Some(CloseFrame {
-                code: CLOSE_CREDENTIAL_ENDED,
-                reason: "your credential is no longer valid: sign in again".into(),
-            })));
-        }
-    }
-    outgoing.close_channel();
-    let _ = writer.await;
-}
-
-/// Returns once `actor`'s credential no longer authenticates as it did: revoked, expired,
-/// user deactivated, or role changed. Checked at each access change of the user (from any
-/// instance) and every [`CREDENTIAL_RECHECK`].
-async fn credential_ended(state: &AppState, actor: &Actor, token: Option<&str>) {
-    let mut access = state.services.events.subscribe_access();
-    let mut ticker = tokio::time::interval(CREDENTIAL_RECHECK);
-    ticker.tick().await;
-    loop {
-        tokio::select! {
-            event = access.recv() => match event {
-                Ok(event) if event.tenant_id == actor.tenant_id && event.user_id == actor.user_id => {}
-                Ok(_) => continue,
-                // Missed events may have been ours: check.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                    return std::future::pending().await;
-                }
-            },
-            _ = ticker.tick() => {}
-        }
-        let (auth, _) = authenticate_credential(state, token, Caching::Never).await;
-        let still = auth.actor.is_some_and(|now| {
-            now.user_id == actor.user_id
-                && now.tenant_id == actor.tenant_id
-                && now.role == actor.role
-        });
-        if !still {
-            return;
-        }
-    }
 }
 
 #[derive(serde::Deserialize)]

@@ -2,7 +2,9 @@
 //! same on both databases (PostgreSQL used to answer `INTERNAL` for a NUL), `%` and `_`
 //! match themselves in searches, and parse, validation and limit errors carry a code.
 
-use guichet_tests::{both_backends, Backend, TestServer};
+use std::sync::Arc;
+
+use guichet_tests::{both_backends, Backend, TestDatabase, TestServer};
 use serde_json::{json, Value};
 
 const CREATE: &str =
@@ -371,8 +373,74 @@ async fn failed_sign_ins_are_throttled(backend: Backend) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Behind a trusted reverse proxy the client's address comes from `X-Forwarded-For`
+/// (its right-most entry the proxy wrote); from anyone else the header is ignored, so
+/// rotating it does not escape the sign-in throttle.
+async fn forwarded_addresses_count_only_behind_trusted_proxies(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let login = "mutation($e: String!) { login(email: $e, password: \"x\") { token } }";
+    let guess = |server: &TestServer, forwarded: String, i: usize| {
+        let url = format!("{}/graphql", server.base_url);
+        async move {
+            let body: Value = reqwest::Client::new()
+                .post(url)
+                .header("X-Forwarded-For", forwarded)
+                .json(&json!({ "query": login, "variables": { "e": format!("guess{i}@alpha.test") } }))
+                .send()
+                .await?
+                .json()
+                .await?;
+            anyhow::Ok(code(&body).to_owned())
+        }
+    };
+    // The test's own client connects from 127.0.0.1: a trusted proxy here.
+    let behind = TestServer::start_on(
+        Arc::new(TestDatabase::create(backend).await?),
+        server::config::Config {
+            trusted_proxies: vec!["127.0.0.1".parse()?],
+            ..server::config::Config::default()
+        },
+    )
+    .await?;
+    let mut limited_at = None;
+    for i in 0..30 {
+        // A client wrote the left entry; the proxy appended the real address.
+        let forwarded = format!("198.51.100.{i}, 203.0.113.1");
+        if guess(&behind, forwarded, i).await? == "RATE_LIMITED" {
+            limited_at = Some(i);
+            break;
+        }
+    }
+    assert!(
+        limited_at.is_some(),
+        "203.0.113.1 is throttled whatever it writes before"
+    );
+    assert_eq!(
+        guess(&behind, "203.0.113.2".into(), 100).await?,
+        "UNAUTHENTICATED",
+        "another client behind the proxy is not"
+    );
+
+    // Without trusted proxies the header means nothing.
+    let direct = TestServer::start(backend).await?;
+    let mut limited = false;
+    for i in 0..30 {
+        if guess(&direct, format!("203.0.113.{i}"), i).await? == "RATE_LIMITED" {
+            limited = true;
+            break;
+        }
+    }
+    assert!(
+        limited,
+        "rotating X-Forwarded-For does not escape the throttle"
+    );
+    Ok(())
+}
+
 both_backends!(
     failed_sign_ins_are_throttled,
+    forwarded_addresses_count_only_behind_trusted_proxies,
     operations_are_limited_by_what_they_cost,
     extreme_dates_and_headers,
     control_characters_are_refused_before_anything_is_written,

@@ -368,8 +368,143 @@ async fn deactivating_or_demoting_a_user_closes_their_sockets(
     Ok(())
 }
 
+/// Opens a raw graphql-transport-ws connection with an optional `Origin`: the HTTP status
+/// of a refused upgrade, or the socket.
+async fn raw_socket(
+    server: &TestServer,
+    origin: Option<&str>,
+) -> anyhow::Result<
+    Result<
+        tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+        u16,
+    >,
+> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Error;
+
+    let url = format!("{}/graphql/ws", server.base_url.replacen("http", "ws", 1));
+    let mut request = url.into_client_request()?;
+    request
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
+    if let Some(origin) = origin {
+        request.headers_mut().insert("Origin", origin.parse()?);
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(Ok(socket)),
+        Err(Error::Http(response)) => Ok(Err(response.status().as_u16())),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Sends `connection_init` with `token`: `Ok(())` on `connection_ack`, else the close code.
+async fn init(
+    socket: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    token: &str,
+) -> anyhow::Result<Result<(), Option<u16>>> {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let hello = json!({ "type": "connection_init", "payload": { "token": token } });
+    socket.send(Message::Text(hello.to_string().into())).await?;
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(10), socket.next()).await?;
+        match next {
+            Some(Ok(Message::Text(text))) => {
+                if serde_json::from_str::<Value>(&text)?["type"] == "connection_ack" {
+                    return Ok(Ok(()));
+                }
+            }
+            Some(Ok(Message::Close(frame))) => return Ok(Err(frame.map(|f| u16::from(f.code)))),
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => return Ok(Err(None)),
+        }
+    }
+}
+
+/// A socket without `Origin`, once the server has taken back the places of sockets just
+/// closed (it notices a close asynchronously).
+async fn eventually_open(
+    server: &TestServer,
+) -> anyhow::Result<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+> {
+    for _ in 0..50 {
+        if let Ok(socket) = raw_socket(server, None).await? {
+            return Ok(socket);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the address's places were not given back")
+}
+
+async fn browsers_come_from_allowed_origins_and_connections_are_counted(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let database = Arc::new(TestDatabase::create(backend).await?);
+    let config = server::config::Config {
+        ws_connections_per_address: 3,
+        ws_connections_per_user: 2,
+        allowed_origins: vec!["https://crm.example.com".into()],
+        ..server::config::Config::default()
+    };
+    let server = TestServer::start_on(database, config).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let (_, agent) = tenant
+        .user(&server, "agathe@alpha.test", "agent", None)
+        .await?;
+
+    // A page of another site cannot open a socket with a stolen token; the server's own
+    // pages, listed origins and clients that are not browsers can.
+    assert_eq!(
+        raw_socket(&server, Some("https://evil.example"))
+            .await?
+            .err(),
+        Some(403)
+    );
+    assert_eq!(
+        raw_socket(&server, Some("http://evil.example"))
+            .await?
+            .err(),
+        Some(403)
+    );
+    let mut own = raw_socket(&server, Some(&server.base_url))
+        .await?
+        .map_err(|status| anyhow::anyhow!("own origin refused: {status}"))?;
+    let mut listed = raw_socket(&server, Some("https://crm.example.com"))
+        .await?
+        .map_err(|status| anyhow::anyhow!("listed origin refused: {status}"))?;
+
+    // Per user: two sockets of the admin, the third refused at connection_init.
+    assert_eq!(init(&mut own, &tenant.admin_token).await?, Ok(()));
+    assert_eq!(init(&mut listed, &tenant.admin_token).await?, Ok(()));
+    let mut tool = raw_socket(&server, None)
+        .await?
+        .map_err(|status| anyhow::anyhow!("no origin refused: {status}"))?;
+    assert!(
+        init(&mut tool, &tenant.admin_token).await?.is_err(),
+        "a third socket of the same account is refused"
+    );
+    // The refused socket was closed and gave its place back. One more fills the address
+    // (three sockets); a fourth is refused before the upgrade.
+    let third = eventually_open(&server).await?;
+    assert_eq!(raw_socket(&server, None).await?.err(), Some(429));
+    drop(tool);
+    drop(third);
+    drop(listed);
+    // Places are given back when sockets end.
+    let mut freed = eventually_open(&server).await?;
+    assert_eq!(init(&mut freed, &agent).await?, Ok(()));
+    Ok(())
+}
+
 both_backends!(
     sockets_have_limits,
+    browsers_come_from_allowed_origins_and_connections_are_counted,
     signing_out_ends_the_session_and_its_sockets,
     deactivating_or_demoting_a_user_closes_their_sockets,
     revoking_a_token_closes_its_sockets_at_once,
