@@ -150,6 +150,9 @@ pub async fn with_browser<F>(
 where
     F: std::future::Future<Output = anyhow::Result<()>>,
 {
+    // Several TLS back-ends are compiled in through dependencies; chromedriver is plain
+    // HTTP, but rustls wants one chosen.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let driver = start_chromedriver()?;
     let browser = connect(&driver).await?;
     let outcome = scenario(browser.clone()).await;

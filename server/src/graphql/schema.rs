@@ -57,6 +57,9 @@ pub struct Subscription(
     CustomerSubscription,
 );
 
+/// The depth the introspection query of graphql-js (GraphiQL's) needs, with margin.
+const INTROSPECTION_DEPTH: usize = 16;
+
 /// Guichet's GraphQL schema.
 pub type GuichetSchema = Schema<Query, Mutation, Subscription>;
 
@@ -73,7 +76,13 @@ pub fn build_schema(
         Mutation::default(),
         Subscription::default(),
     )
-    .limit_depth(config.graphql_depth_limit)
+    // graphql-js's introspection query (GraphiQL's) nests `ofType` deeper than the
+    // default limit: with introspection on, the limit lets it through.
+    .limit_depth(if config.introspection {
+        config.graphql_depth_limit.max(INTROSPECTION_DEPTH)
+    } else {
+        config.graphql_depth_limit
+    })
     .limit_complexity(config.graphql_complexity_limit)
     .limit_directives(config.graphql_directive_limit)
     .extension(super::context::FreshSocketCredential)

@@ -1,15 +1,15 @@
 //! HTTP routes: GraphQL over POST and websocket, health, and the single-page app.
 
 mod channels;
+mod graphiql;
 mod rating;
 
 use std::path::Path as FsPath;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tower::limit::GlobalConcurrencyLimitLayer;
@@ -38,7 +38,8 @@ mod ical;
 pub fn app(state: AppState) -> Router {
     let spa = spa_service(&state.config.spa_dir);
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", get(graphiql::page).post(graphql))
+        .route("/graphql/assets/{file}", get(graphiql::asset))
         .route("/graphql/ws", get(socket::graphql_ws))
         .route("/reports/{file}", get(reports_csv::report_csv))
         .route("/healthz", get(healthz))
@@ -63,7 +64,7 @@ pub fn app(state: AppState) -> Router {
         .fallback_service(spa)
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
-        // Pages may say otherwise (downloads are sandboxed, GraphiQL loads its editor).
+        // Pages may say otherwise (downloads are sandboxed, GraphiQL's fonts are data URLs).
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -198,27 +199,6 @@ async fn graphql(
         request = request.data(loaders);
     }
     state.schema.execute(request).await.into()
-}
-
-async fn graphiql(State(state): State<AppState>) -> Response {
-    if !state.config.graphiql {
-        return (
-            StatusCode::METHOD_NOT_ALLOWED,
-            "GraphiQL is disabled; POST GraphQL requests here",
-        )
-            .into_response();
-    }
-    (
-        // GraphiQL's page loads its editor from a CDN: the site's policy would break it.
-        [(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'")],
-        Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql/ws")
-                .finish(),
-        ),
-    )
-        .into_response()
 }
 
 #[derive(serde::Deserialize)]

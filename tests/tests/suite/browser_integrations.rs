@@ -109,3 +109,56 @@ async fn integrations_scenario(
         .await?;
     Ok(())
 }
+
+/// GraphiQL (on in the demo) comes from the server itself: it renders under the page's
+/// Content-Security-Policy, and every file it loads is the site's own.
+#[test]
+fn graphiql_loads_nothing_from_elsewhere() -> anyhow::Result<()> {
+    serially(|| async {
+        let server = TestServer::start_on(
+            std::sync::Arc::new(
+                guichet_tests::TestDatabase::create(guichet_tests::Backend::Sqlite).await?,
+            ),
+            server::config::Config {
+                graphiql: true,
+                introspection: true,
+                ..server::config::Config::default()
+            },
+        )
+        .await?;
+        with_browser("graphiql", |browser| async move {
+            browser
+                .goto(&format!("{}/graphql", server.base_url))
+                .await?;
+            wait_css(&browser, ".graphiql-container").await?;
+            wait_css(&browser, ".graphiql-query-editor").await?;
+            // The schema arrived (introspection is on with GraphiQL in the demo): the
+            // documentation explorer lists the root types.
+            wait_css(&browser, "[aria-label=\"Show Documentation Explorer\"]")
+                .await?
+                .click()
+                .await?;
+            wait_css(&browser, ".graphiql-doc-explorer-root-type").await?;
+            let loaded = browser
+                .execute(
+                    "return performance.getEntriesByType('resource').map(e => e.name);",
+                    vec![],
+                )
+                .await?;
+            let loaded: Vec<String> = serde_json::from_value(loaded)?;
+            assert!(loaded.len() >= 4, "{loaded:?}");
+            for url in &loaded {
+                assert!(
+                    url.starts_with(&server.base_url),
+                    "loaded from elsewhere: {url}"
+                );
+            }
+            let _ = std::fs::write(
+                std::env::temp_dir().join("guichet-graphiql.png"),
+                browser.screenshot().await?,
+            );
+            Ok(())
+        })
+        .await
+    })
+}
