@@ -362,31 +362,80 @@ fn print_report(report: &LoadReport) {
     }
 }
 
-/// Serves until Ctrl-C.
+/// Serves until SIGTERM or Ctrl-C, then shuts down gracefully ([`serve_on`]).
 ///
 /// # Errors
 ///
 /// Fails when the address cannot be bound.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let bind = state.config.bind;
-    if state.config.jobs_interval_seconds > 0 {
-        crate::jobs::spawn_scheduler(
-            state.services.clone(),
-            std::time::Duration::from_secs(state.config.jobs_interval_seconds),
-        );
-    }
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     println!("Guichet listens on http://{bind}/ (GraphQL at /graphql)");
-    axum::serve(
-        listener,
-        crate::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    serve_on(state, listener, termination()).await
+}
+
+/// Completes at SIGTERM (what service managers and container runtimes send) or Ctrl-C.
+async fn termination() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// How long the shutdown waits for open websockets to take their close frame, and for
+/// the scheduler's running step.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serves on `listener`, with the scheduled jobs, until `stop` completes. Then: no new
+/// connection is accepted, requests in flight are answered, every websocket is closed
+/// with 1001 ("going away", the client reconnects elsewhere or later), and the jobs'
+/// running pass finishes; only then does it return.
+///
+/// # Errors
+///
+/// Fails when serving fails.
+pub async fn serve_on(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let scheduler = (state.config.jobs_interval_seconds > 0).then(|| {
+        crate::jobs::spawn_scheduler(
+            state.services.clone(),
+            std::time::Duration::from_secs(state.config.jobs_interval_seconds),
+            state.shutting_down(),
+        )
+    });
+    let app =
+        crate::app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let down = state.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            stop.await;
+            tracing::info!("shutting down: answering requests in flight, closing sockets");
+            down.begin_shutdown();
+        })
+        .await?;
+    let deadline = tokio::time::Instant::now() + DRAIN;
+    while state.sockets.open() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    if let Some(scheduler) = scheduler {
+        if tokio::time::timeout_at(deadline, scheduler).await.is_err() {
+            tracing::warn!("the scheduled jobs did not finish their step in time");
+        }
+    }
+    tracing::info!("shut down");
     Ok(())
 }
 

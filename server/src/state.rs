@@ -40,9 +40,25 @@ pub struct AppState {
     pub schema: GuichetSchema,
     /// Open websockets per client address and per user.
     pub sockets: Arc<crate::http::SocketCounts>,
+    /// Turns `true` once the server is shutting down: sockets close ("going away") and the
+    /// scheduler stops after its running pass.
+    pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
+    /// Tells sockets and the scheduler that the server is shutting down.
+    pub fn begin_shutdown(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    /// Completes once the server is shutting down.
+    pub fn shutting_down(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut watch = self.shutdown.subscribe();
+        async move {
+            let _ = watch.wait_for(|down| *down).await;
+        }
+    }
+
     /// Assembles the state. On PostgreSQL, live events go through `LISTEN/NOTIFY` so that
     /// several instances share them; elsewhere they stay in-process.
     ///
@@ -116,6 +132,7 @@ impl AppState {
             keys,
             schema,
             sockets: Arc::default(),
+            shutdown: Arc::new(tokio::sync::watch::Sender::new(false)),
         })
     }
 }

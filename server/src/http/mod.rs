@@ -23,7 +23,7 @@ use tower_http::trace::TraceLayer;
 mod reports_csv;
 mod socket;
 
-pub use socket::{SocketCounts, CLOSE_CREDENTIAL_ENDED, CLOSE_INIT_TIMEOUT};
+pub use socket::{SocketCounts, CLOSE_CREDENTIAL_ENDED, CLOSE_GOING_AWAY, CLOSE_INIT_TIMEOUT};
 
 use crate::domain::attachments::{read_attachment, read_attachment_by_link};
 use crate::domain::auth::authenticate;

@@ -86,6 +86,15 @@ impl SocketCounts {
         hold(self, |c| &c.by_address, address, limit)
     }
 
+    /// How many sockets are open.
+    pub fn open(&self) -> usize {
+        self.by_address
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .values()
+            .sum()
+    }
+
     /// A place for one more socket of `user` (tenant, user), unless they hold `limit`.
     pub fn hold_user(
         self: &Arc<Self>,
@@ -160,6 +169,10 @@ pub async fn graphql_ws(
 /// The close code sent when the connection's credential stops being valid (revoked,
 /// expired, its user deactivated or their role changed): the client signs in again.
 pub const CLOSE_CREDENTIAL_ENDED: u16 = 4403;
+
+/// The close code sent to every socket when the server shuts down (RFC 6455 "going
+/// away"): clients reconnect, to another instance or to this one once restarted.
+pub const CLOSE_GOING_AWAY: u16 = 1001;
 
 /// The graphql-transport-ws close code for a socket that sent no `connection_init` in time.
 pub const CLOSE_INIT_TIMEOUT: u16 = 4408;
@@ -249,8 +262,15 @@ async fn serve_socket(
             std::future::pending::<()>().await;
         }
     };
+    let going_away = state.shutting_down();
     tokio::select! {
         () = graphql => {}
+        () = going_away => {
+            let _ = outgoing.unbounded_send(Message::Close(Some(CloseFrame {
+                code: CLOSE_GOING_AWAY,
+                reason: "the server is shutting down: reconnect".into(),
+            })));
+        }
         () = silent => {
             let _ = outgoing.unbounded_send(Message::Close(Some(CloseFrame {
                 code: CLOSE_INIT_TIMEOUT,

@@ -48,14 +48,24 @@ pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
     })
 }
 
-/// Runs the jobs every `interval` until the process ends.
-pub fn spawn_scheduler(svc: Services, interval: Duration) -> tokio::task::JoinHandle<()> {
+/// Runs the jobs every `interval` until `stop` completes; a pass that has begun runs to
+/// its end (each job step commits on its own), so awaiting the handle after `stop` waits
+/// for the running step only.
+pub fn spawn_scheduler(
+    svc: Services,
+    interval: Duration,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut ticks: u64 = 0;
+        tokio::pin!(stop);
         loop {
-            ticker.tick().await;
+            tokio::select! {
+                _ = ticker.tick() => {}
+                () = &mut stop => return,
+            }
             // Planner statistics about once an hour (SQLite; a no-op elsewhere).
             if ticks % 60 == 0 {
                 if let Err(error) = crate::db::refresh_statistics(&svc.db).await {

@@ -24,6 +24,7 @@ mod mail;
 mod permissions;
 mod reports;
 mod schema;
+mod shutdown;
 mod sockets;
 mod ticket_lifecycle;
 mod tickets_api;

@@ -1,0 +1,83 @@
+//! Graceful shutdown: at SIGTERM (here, the signal future `serve_on` is given) the server
+//! stops accepting connections, answers the requests in flight, closes every websocket
+//! with 1001 ("going away") and lets the scheduler finish its running step.
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use guichet_tests::{both_backends, Backend, TestServer};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+async fn shutdown_drains_requests_and_closes_sockets(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server::cli::serve_on(
+        server.state.clone(),
+        listener,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+
+    // A subscriber on the websocket.
+    let mut request = format!("ws://{address}/graphql/ws").into_client_request()?;
+    request
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+    let hello = json!({ "type": "connection_init", "payload": { "token": tenant.admin_token } });
+    socket.send(Message::Text(hello.to_string().into())).await?;
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { ticketEvents { kind } }" } });
+    socket
+        .send(Message::Text(subscribe.to_string().into()))
+        .await?;
+
+    // A request in flight: a sign-in, whose password check takes a while. The shutdown
+    // begins once it has reached the database.
+    let before = server.statement_count();
+    let url = format!("http://{address}/graphql");
+    let in_flight = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url)
+            .json(&json!({ "query": "mutation { login(email: \"nobody@alpha.test\", password: \"wrong password\") { token } }" }))
+            .send()
+            .await?
+            .json::<Value>()
+            .await
+            .map_err(anyhow::Error::from)
+    });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while server.statement_count() == before && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let _ = stop.send(());
+
+    // The request in flight is answered, not cut.
+    let answered = in_flight.await??;
+    assert_eq!(
+        answered["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{answered}"
+    );
+    // The socket is told the server goes away.
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(message) = socket.next().await {
+            if let Ok(Message::Close(frame)) = message {
+                return frame.map(|f| u16::from(f.code));
+            }
+        }
+        None
+    })
+    .await?;
+    assert_eq!(closed, Some(server::http::CLOSE_GOING_AWAY));
+    // The server returns once drained, and accepts nothing more.
+    tokio::time::timeout(Duration::from_secs(30), serving).await???;
+    assert!(tokio::net::TcpStream::connect(address).await.is_err());
+    Ok(())
+}
+
+both_backends!(shutdown_drains_requests_and_closes_sockets);
