@@ -49,7 +49,7 @@ fn guichet(data_dir: &std::path::Path, database_url: &str) -> Command {
 
 async fn start(data_dir: &std::path::Path, database_url: &str) -> Instance {
     let port = free_port();
-    let child = guichet(data_dir, database_url)
+    let mut child = guichet(data_dir, database_url)
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .spawn()
         .expect("guichet starts");
@@ -63,6 +63,8 @@ async fn start(data_dir: &std::path::Path, database_url: &str) -> Instance {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("guichet did not become healthy at {base}");
 }
 
