@@ -100,12 +100,7 @@ pub async fn receive_mail(
         sender_check: mail.sender_check,
     };
     let tenant_id = found.tenant_id;
-    let inbound = InboundMessage {
-        integration_id: found.id,
-        channel: Channel::Email,
-        text: mail.text.clone(),
-        external_id: mail.message_id.clone(),
-    };
+    let inbound = InboundMessage::new(found.id, Channel::Email, &mail.text, &mail.message_id)?;
     if let Some(ticket) = already_received(&svc.db, tenant_id, &inbound).await? {
         return Ok(InboundOutcome {
             ticket,

@@ -234,8 +234,78 @@ fn read_mail(raw: &[u8], authserv_id: Option<&str>) -> DomainResult<InboundMail>
 #[cfg(test)]
 mod tests {
     use mail_parser::MessageParser;
+    use proptest::prelude::*;
 
-    use super::{sender_check, strip_quote, SenderCheck};
+    use super::{read_mail, sender_check, strip_quote, SenderCheck};
+    use crate::domain::DomainError;
+
+    /// Mail-shaped input: headers that matter, in any order and with any values (control
+    /// characters, non-UTF-8 bytes, folding), and any body.
+    fn mail_like() -> impl Strategy<Value = Vec<u8>> {
+        let header = prop_oneof![
+            Just("From"),
+            Just("To"),
+            Just("Cc"),
+            Just("Subject"),
+            Just("Message-ID"),
+            Just("In-Reply-To"),
+            Just("References"),
+            Just("Authentication-Results"),
+            Just("Content-Type"),
+            Just("Content-Transfer-Encoding"),
+            Just("Delivered-To"),
+        ];
+        let value = prop_oneof![
+            any::<String>(),
+            "[a-z]{1,8}@[a-z]{1,8}\\.[a-z]{2,3}",
+            "<[a-z0-9.]{1,20}@[a-z]{1,8}>",
+            "=\\?utf-8\\?[BQ]\\?[A-Za-z0-9=_+/]{0,30}\\?=",
+            "multipart/(mixed|alternative); boundary=\"?[a-z]{0,5}\"?",
+            "(base64|quoted-printable|8bit)",
+            "mx; (spf|dkim|dmarc)=(pass|fail|softfail|none)[; a-z=]{0,20}",
+        ];
+        (
+            proptest::collection::vec((header, value), 0..12),
+            proptest::collection::vec(any::<u8>(), 0..400),
+        )
+            .prop_map(|(headers, body)| {
+                let mut raw = Vec::new();
+                for (name, value) in headers {
+                    raw.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+                }
+                raw.extend_from_slice(b"\r\n");
+                raw.extend_from_slice(&body);
+                raw
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Whatever a relay posts, reading it gives a mail or a validation error: never a
+        /// panic (a 500, which relays retry forever), never another kind of error.
+        #[test]
+        fn any_message_reads_as_a_mail_or_a_validation_error(raw in prop_oneof![
+            mail_like(),
+            proptest::collection::vec(any::<u8>(), 0..600),
+        ]) {
+            match read_mail(&raw, None) {
+                Ok(mail) => {
+                    prop_assert!(!mail.message_id.is_empty());
+                    prop_assert!(!mail.text.is_empty());
+                    prop_assert!(mail.from_address.contains('@'));
+                }
+                Err(DomainError::Validation { .. }) => {}
+                Err(other) => prop_assert!(false, "unexpected error {other:?}"),
+            }
+        }
+
+        #[test]
+        fn quotes_are_cut_without_panicking(text in any::<String>()) {
+            let kept = strip_quote(&text);
+            prop_assert!(kept.len() <= text.len());
+        }
+    }
 
     fn check(headers: &str, authserv_id: Option<&str>) -> SenderCheck {
         let raw = format!("{headers}From: a@b.example\r\nSubject: s\r\n\r\nx\r\n");

@@ -195,12 +195,12 @@ pub async fn handle_update(
         svc,
         &system,
         &person,
-        InboundMessage {
-            integration_id: found.id,
-            channel: Channel::Telegram,
-            text: text.to_owned(),
-            external_id: format!("{chat}:{}", message.message_id),
-        },
+        InboundMessage::new(
+            found.id,
+            Channel::Telegram,
+            text,
+            &format!("{chat}:{}", message.message_id),
+        )?,
     )
     .await?;
     Ok(())
@@ -589,7 +589,59 @@ async fn reply(svc: &Services, actor: &Actor, number: &str, body: &str) -> Domai
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// Arbitrary JSON, nested a few levels.
+    fn json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(serde_json::Value::from),
+            any::<String>().prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 40, 6, |inner| {
+            let key = prop_oneof![
+                Just("update_id".to_owned()),
+                Just("message".to_owned()),
+                Just("chat".to_owned()),
+                Just("from".to_owned()),
+                Just("id".to_owned()),
+                Just("text".to_owned()),
+                Just("type".to_owned()),
+                Just("message_id".to_owned()),
+                Just("first_name".to_owned()),
+                any::<String>(),
+            ];
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map(key, inner, 0..6)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Any JSON either is an `Update` or is refused by serde: never a panic.
+        #[test]
+        fn any_json_reads_as_an_update_or_not(value in json()) {
+            let _ = serde_json::from_value::<Update>(value);
+        }
+
+        #[test]
+        fn any_text_splits_into_a_command_or_not(text in any::<String>()) {
+            let (command, rest) = split_command(&text);
+            prop_assert!(rest.len() <= text.len());
+            if let Some(command) = command {
+                prop_assert!(text.contains(command));
+            }
+            let _ = parse_priority(&text);
+        }
+    }
 
     #[test]
     fn commands_are_split_and_priorities_read() {

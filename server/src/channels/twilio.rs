@@ -114,18 +114,14 @@ pub async fn handle_message(
         Some(phone) => (Channel::Whatsapp, phone),
         None => (Channel::Sms, from),
     };
-    let inbound = InboundMessage {
-        integration_id: found.id,
-        channel,
-        text: body.to_owned(),
-        external_id: sid.to_owned(),
-    };
+    let inbound = InboundMessage::new(found.id, channel, body, sid)?;
     // Twilio signs no timestamp: a captured request stays valid. Its retries come within
     // minutes and are answered as the first delivery was; later, it is a replay.
     if let Some(at) = first_received_at(&svc.db, found.tenant_id, &inbound).await? {
         if svc.now() - at > chrono::Duration::minutes(REPLAY_WINDOW_MINUTES) {
             return Err(DomainError::Forbidden(format!(
-                "message {sid} was received at {at}: a replay is refused"
+                "message {} was received at {at}: a replay is refused",
+                inbound.external_id
             )));
         }
     }

@@ -329,7 +329,27 @@ impl Extension for SubscriptionLimitExtension {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// A string argument is tainted exactly when it holds a forbidden control character,
+        /// raw or escaped; any document is read without panicking.
+        #[test]
+        fn control_characters_are_found_in_any_document(text in any::<String>()) {
+            let escaped = serde_json::to_string(&text).unwrap_or_default();
+            let document = format!("{{ a(b: {escaped}) }}");
+            prop_assert_eq!(
+                document_tainted(&document),
+                text.chars().any(crate::domain::text::is_forbidden),
+                "{}", document
+            );
+            let _ = document_tainted(&text);
+        }
+    }
 
     #[test]
     fn control_characters_are_found_raw_and_escaped() {

@@ -6,6 +6,7 @@ mod rating;
 
 use std::path::Path as FsPath;
 
+use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -183,8 +184,12 @@ async fn graphql(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> Response {
+    let request = match request {
+        Ok(request) => request,
+        Err(rejection) => return unreadable_request(&rejection.0),
+    };
     let (auth, loaders) =
         authenticate_credential(&state, bearer(&headers), Caching::PerRequest).await;
     let mut request = request
@@ -198,7 +203,24 @@ async fn graphql(
     if let Some(loaders) = loaders {
         request = request.data(loaders);
     }
-    state.schema.execute(request).await.into()
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+}
+
+/// A body that is not a GraphQL request (bad JSON, a broken multipart upload, a file part
+/// the map does not name) answers as GraphQL errors do, with a code.
+fn unreadable_request(error: &async_graphql::ParseRequestError) -> Response {
+    use async_graphql::ParseRequestError;
+    let status = match error {
+        ParseRequestError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let body = serde_json::json!({
+        "errors": [{
+            "message": format!("unreadable request: {error}"),
+            "extensions": { "code": "BAD_USER_INPUT" },
+        }]
+    });
+    (status, axum::Json(body)).into_response()
 }
 
 #[derive(serde::Deserialize)]

@@ -339,7 +339,26 @@ async fn build_csv(
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::neutralise;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// No cell a spreadsheet would run as a formula leaves unneutralised.
+        #[test]
+        fn no_cell_starts_a_formula(cell in any::<String>()) {
+            let written = neutralise(cell.clone());
+            let first = written.chars().next();
+            let is_number = cell.parse::<f64>().is_ok();
+            prop_assert!(
+                is_number || !matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')),
+                "{written:?}"
+            );
+            prop_assert!(written.ends_with(cell.as_str()));
+        }
+    }
 
     #[test]
     fn formulas_are_neutralised_and_numbers_kept() {

@@ -22,6 +22,7 @@ mod jobs;
 mod live_across_instances;
 mod mail;
 mod permissions;
+mod properties;
 mod reports;
 mod schema;
 mod shutdown;

@@ -64,6 +64,39 @@ pub struct InboundMessage {
     pub external_id: String,
 }
 
+/// The longest provider message id kept (Message-IDs are far shorter in practice; a
+/// longer one is refused rather than overflowing an index).
+const MAX_EXTERNAL_ID_CHARS: usize = 255;
+
+impl InboundMessage {
+    /// A message as a provider delivered it: text and id cleaned of control characters,
+    /// the id checked.
+    ///
+    /// # Errors
+    ///
+    /// [`DomainError::Validation`] for an empty id or one over 255 characters.
+    pub fn new(
+        integration_id: i64,
+        channel: Channel,
+        text: &str,
+        external_id: &str,
+    ) -> DomainResult<Self> {
+        let external_id = crate::text::clean(external_id).trim().to_owned();
+        if external_id.is_empty() || external_id.chars().count() > MAX_EXTERNAL_ID_CHARS {
+            return Err(DomainError::validation(
+                "messageId",
+                "the provider's message id is missing or longer than 255 characters",
+            ));
+        }
+        Ok(Self {
+            integration_id,
+            channel,
+            text: crate::text::clean(text),
+            external_id,
+        })
+    }
+}
+
 /// What an inbound message did.
 #[derive(Debug, Clone)]
 pub struct InboundOutcome {
