@@ -45,7 +45,8 @@ pub fn run(options: &[String]) -> Result<()> {
     // The benchmark on a tiny data set, so that it keeps working (figures come from
     // `cargo xtask bench`).
     // `--workspace`, so that features resolve as for the suite and nothing is rebuilt.
-    cargo(&["test", "--workspace", "--bench", "queries"])
+    cargo(&["test", "--workspace", "--bench", "queries"])?;
+    cargo(&["test", "--workspace", "--bench", "sign_in_load"])
 }
 
 /// Runs the test suite, echoing its output, and ends with one summary line over every test
