@@ -40,7 +40,11 @@ async fn health_latencies(base: &str, duration: Duration) -> anyhow::Result<Vec<
     while Instant::now() < until {
         let started = Instant::now();
         let response = client.get(format!("{base}/healthz")).send().await?;
-        anyhow::ensure!(response.status().is_success(), "healthz: {}", response.status());
+        anyhow::ensure!(
+            response.status().is_success(),
+            "healthz: {}",
+            response.status()
+        );
         latencies.push(started.elapsed());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -98,7 +102,10 @@ async fn run(seconds: usize, attackers: usize, enforce: bool) -> anyhow::Result<
         let _ = task.await;
     }
     let (rest_p50, rest_p99) = (percentile(&at_rest, 0.5), percentile(&at_rest, 0.99));
-    let (p50, p99) = (percentile(&under_attack, 0.5), percentile(&under_attack, 0.99));
+    let (p50, p99) = (
+        percentile(&under_attack, 0.5),
+        percentile(&under_attack, 0.99),
+    );
     let attempts = attempts.load(Ordering::Relaxed);
     println!(
         "sign-in attempts: {attempts} in {seconds} s by {attackers} attackers ({:.0}/s)",

@@ -195,9 +195,49 @@ pub async fn record_first_message(
     Ok(())
 }
 
-/// When a message with this provider id was first received, if it was: the ticket it
-/// opened was created then, or it was added to a ticket then. Adapters whose provider signs
-/// requests without a timestamp (Twilio) refuse a replay of one after a short window.
+/// An earlier delivery of a message: the ticket it opened or joined, and when.
+struct Delivery {
+    ticket: ticket::Model,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The earlier delivery of a message with this provider id, if any: the ticket it opened
+/// (received when the ticket was created) or the message it was added as.
+async fn earlier_delivery(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    inbound: &InboundMessage,
+) -> DomainResult<Option<Delivery>> {
+    let opened = sync_mapping::Entity::find()
+        .filter(sync_mapping::Column::TenantId.eq(tenant_id))
+        .filter(sync_mapping::Column::IntegrationId.eq(inbound.integration_id))
+        .filter(sync_mapping::Column::EntityKind.eq(FIRST_MESSAGE))
+        .filter(sync_mapping::Column::ExternalId.eq(inbound.external_id.as_str()))
+        .one(db)
+        .await?;
+    if let Some(found) = opened {
+        let ticket = crate::tickets::reload_ticket(db, found.local_id).await?;
+        let at = ticket.created_at;
+        return Ok(Some(Delivery { ticket, at }));
+    }
+    let duplicate = message::Entity::find()
+        .filter(message::Column::TenantId.eq(tenant_id))
+        .filter(message::Column::ExternalId.eq(inbound.external_id.as_str()))
+        .filter(message::Column::Channel.eq(inbound.channel))
+        .one(db)
+        .await?;
+    match duplicate {
+        Some(found) => Ok(Some(Delivery {
+            ticket: crate::tickets::reload_ticket(db, found.ticket_id).await?,
+            at: found.created_at,
+        })),
+        None => Ok(None),
+    }
+}
+
+/// When a message with this provider id was first received, if it was. Adapters whose
+/// provider signs requests without a timestamp (Twilio) refuse a replay of one after a
+/// short window.
 ///
 /// # Errors
 ///
@@ -207,27 +247,9 @@ pub async fn first_received_at(
     tenant_id: i64,
     inbound: &InboundMessage,
 ) -> DomainResult<Option<chrono::DateTime<chrono::Utc>>> {
-    let opened = sync_mapping::Entity::find()
-        .filter(sync_mapping::Column::TenantId.eq(tenant_id))
-        .filter(sync_mapping::Column::IntegrationId.eq(inbound.integration_id))
-        .filter(sync_mapping::Column::EntityKind.eq(FIRST_MESSAGE))
-        .filter(sync_mapping::Column::ExternalId.eq(inbound.external_id.as_str()))
-        .one(db)
-        .await?;
-    if let Some(found) = opened {
-        return Ok(Some(
-            crate::tickets::reload_ticket(db, found.local_id)
-                .await?
-                .created_at,
-        ));
-    }
-    Ok(message::Entity::find()
-        .filter(message::Column::TenantId.eq(tenant_id))
-        .filter(message::Column::ExternalId.eq(inbound.external_id.as_str()))
-        .filter(message::Column::Channel.eq(inbound.channel))
-        .one(db)
+    Ok(earlier_delivery(db, tenant_id, inbound)
         .await?
-        .map(|m| m.created_at))
+        .map(|delivery| delivery.at))
 }
 
 /// The ticket a message with this provider id was already added to, or opened (a webhook
@@ -241,30 +263,9 @@ pub async fn already_received(
     tenant_id: i64,
     inbound: &InboundMessage,
 ) -> DomainResult<Option<ticket::Model>> {
-    let opened = sync_mapping::Entity::find()
-        .filter(sync_mapping::Column::TenantId.eq(tenant_id))
-        .filter(sync_mapping::Column::IntegrationId.eq(inbound.integration_id))
-        .filter(sync_mapping::Column::EntityKind.eq(FIRST_MESSAGE))
-        .filter(sync_mapping::Column::ExternalId.eq(inbound.external_id.as_str()))
-        .one(db)
-        .await?;
-    if let Some(found) = opened {
-        return Ok(Some(
-            crate::tickets::reload_ticket(db, found.local_id).await?,
-        ));
-    }
-    let duplicate = message::Entity::find()
-        .filter(message::Column::TenantId.eq(tenant_id))
-        .filter(message::Column::ExternalId.eq(inbound.external_id.as_str()))
-        .filter(message::Column::Channel.eq(inbound.channel))
-        .one(db)
-        .await?;
-    match duplicate {
-        Some(found) => Ok(Some(
-            crate::tickets::reload_ticket(db, found.ticket_id).await?,
-        )),
-        None => Ok(None),
-    }
+    Ok(earlier_delivery(db, tenant_id, inbound)
+        .await?
+        .map(|delivery| delivery.ticket))
 }
 
 /// Opens a ticket for a customer's first message on a channel: its text is the
