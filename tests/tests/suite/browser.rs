@@ -452,6 +452,12 @@ async fn create_scenario(
         ))
         .await
         .context("the history names the assignee")?;
+    phone_screenshot(
+        browser,
+        "[data-testid=history]",
+        "guichet-history-phone.png",
+    )
+    .await?;
 
     // Time spent.
     wait_css(browser, "[data-testid=log-minutes]")
@@ -529,6 +535,30 @@ async fn create_scenario(
 }
 
 /// Waits until exactly `count` elements match a CSS selector.
+/// Keeps a screenshot of `selector` at a phone's width (390 × 844), in the temporary
+/// folder, then gives the window its size back: to look at what a phone shows.
+async fn phone_screenshot(
+    browser: &fantoccini::Client,
+    selector: &str,
+    file: &str,
+) -> anyhow::Result<()> {
+    let (width, height) = browser.get_window_size().await?;
+    browser.set_window_size(390, 844).await?;
+    let element = wait_css(browser, selector).await?;
+    browser
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'start' });",
+            vec![serde_json::to_value(&element)?],
+        )
+        .await?;
+    let _ = std::fs::write(std::env::temp_dir().join(file), browser.screenshot().await?);
+    browser.execute("window.scrollTo(0, 0);", vec![]).await?;
+    browser
+        .set_window_size(u32::try_from(width)?, u32::try_from(height)?)
+        .await?;
+    Ok(())
+}
+
 async fn wait_count(
     browser: &fantoccini::Client,
     selector: &str,
@@ -758,6 +788,12 @@ async fn customer_card_scenario(
         ))
         .await
         .context("the note shows in the timeline")?;
+    phone_screenshot(
+        browser,
+        "[data-testid=customer-timeline]",
+        "guichet-timeline-phone.png",
+    )
+    .await?;
 
     // A visit, recorded in the card with its channel, joins the timeline too.
     wait_css(browser, "[data-testid=customer-activity-kind]")
