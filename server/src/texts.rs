@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use entity::enums::Channel;
 
-use crate::domain::notices::{Lang, Notice, Worded, Wording};
+use crate::domain::notices::{Lang, Notice, Quoted, Worded, Wording};
 use crate::domain::tickets::SlaDeadline;
 
 /// The built-in templates.
@@ -26,6 +26,35 @@ fn stamp(at: DateTime<Utc>) -> String {
 
 fn channel(channel: Channel) -> &'static str {
     channel.as_str()
+}
+
+/// An agent's reply by mail: the reply, how to answer, then the thread's recent history
+/// quoted the way mail clients quote (which the inbound mail reader cuts off again).
+fn mail_reply(lang: Lang, number: &str, body: &str, history: &[Quoted<'_>]) -> String {
+    let how = match lang {
+        Lang::Fr => format!("Pour répondre, répondez simplement à ce message (ticket {number})."),
+        Lang::En => format!("To answer, simply reply to this message (ticket {number})."),
+        Lang::Nl => format!("Om te antwoorden, beantwoord gewoon dit bericht (ticket {number})."),
+    };
+    let mut text = format!("{body}\n\n-- \n{how}\n");
+    for quoted in history {
+        let at = stamp(quoted.at);
+        let who = quoted.author;
+        let said = match lang {
+            Lang::Fr => format!("Le {at}, {who} a écrit :"),
+            Lang::En => format!("On {at}, {who} wrote:"),
+            Lang::Nl => format!("Op {at} schreef {who}:"),
+        };
+        text.push('\n');
+        text.push_str(&said);
+        text.push('\n');
+        for line in quoted.body.lines() {
+            text.push_str("> ");
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
 }
 
 const fn deadline(lang: Lang, deadline: SlaDeadline) -> &'static str {
@@ -129,6 +158,18 @@ impl Wording for Templates {
                     ),
                 )
             }
+            (
+                Notice::MailReply {
+                    number,
+                    subject,
+                    body,
+                    history,
+                },
+                lang,
+            ) => worded(
+                format!("Re: [{number}] {subject}"),
+                mail_reply(lang, number, body, history),
+            ),
             (Notice::AgentReplied { number, body }, _) => {
                 worded(*number, format!("💬 {body}\n\n— {number}"))
             }
@@ -320,6 +361,54 @@ mod tests {
             let said = Templates.word(&notice, lang);
             assert_eq!(said.title, title);
             assert_eq!(said.body, "Chaudière");
+        }
+    }
+
+    #[test]
+    fn reply_mails_quote_the_thread_in_the_recipients_language() {
+        use chrono::TimeZone as _;
+        let at = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let history = [Quoted {
+            author: "Jean Dupont",
+            at,
+            body: "Ma chaudière\nne démarre plus",
+        }];
+        let notice = Notice::MailReply {
+            number: "SUP-2026-00001",
+            subject: "Chaudière",
+            body: "Un technicien passe jeudi.",
+            history: &history,
+        };
+        for (lang, how, said) in [
+            (
+                Lang::Fr,
+                "Pour répondre",
+                "Le 02/03/2026 09:00, Jean Dupont a écrit :",
+            ),
+            (
+                Lang::En,
+                "To answer",
+                "On 02/03/2026 09:00, Jean Dupont wrote:",
+            ),
+            (
+                Lang::Nl,
+                "Om te antwoorden",
+                "Op 02/03/2026 09:00 schreef Jean Dupont:",
+            ),
+        ] {
+            let mail = Templates.word(&notice, lang);
+            assert_eq!(mail.title, "Re: [SUP-2026-00001] Chaudière");
+            assert!(mail.body.starts_with("Un technicien passe jeudi.\n\n-- \n"));
+            assert!(mail.body.contains(how), "{}", mail.body);
+            assert!(
+                mail.body
+                    .contains(&format!("{said}\n> Ma chaudière\n> ne démarre plus\n")),
+                "{}",
+                mail.body
+            );
         }
     }
 }

@@ -26,6 +26,8 @@ pub struct ReceivedMail {
     pub in_reply_to: Vec<String>,
     /// The `Reply-To:` address.
     pub reply_to: Option<String>,
+    /// The `Date:` header, as RFC 3339.
+    pub date: Option<String>,
 }
 
 #[derive(Clone)]
@@ -60,6 +62,7 @@ impl Handler for Collector {
                 message_id: None,
                 in_reply_to: Vec::new(),
                 reply_to: None,
+                date: None,
             },
             |m| ReceivedMail {
                 from: self.from.clone(),
@@ -77,6 +80,7 @@ impl Handler for Collector {
                     .and_then(|a| a.first())
                     .and_then(|a| a.address())
                     .map(str::to_owned),
+                date: m.date().map(mail_parser::DateTime::to_rfc3339),
             },
         );
         self.received

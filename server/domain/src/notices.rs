@@ -40,6 +40,17 @@ impl Lang {
     }
 }
 
+/// An earlier message of a thread, quoted in a mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quoted<'a> {
+    /// Who wrote it.
+    pub author: &'a str,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What they wrote.
+    pub body: &'a str,
+}
+
 /// Something Guichet tells someone, with the facts it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice<'a> {
@@ -83,6 +94,18 @@ pub enum Notice<'a> {
         channel: Channel,
         /// When.
         at: DateTime<Utc>,
+    },
+    /// To the customer by mail: an agent's public reply, with the thread's recent history
+    /// quoted below it.
+    MailReply {
+        /// The ticket's number.
+        number: &'a str,
+        /// The ticket's subject.
+        subject: &'a str,
+        /// The reply, as written.
+        body: &'a str,
+        /// Earlier public messages of the thread, newest first.
+        history: &'a [Quoted<'a>],
     },
     /// To the customer on their channel: an agent's reply.
     AgentReplied {

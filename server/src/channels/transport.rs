@@ -46,9 +46,9 @@ pub fn build_message(mail: &OutgoingMail) -> Result<Message, SendError> {
         .from(from)
         .to(to)
         .subject(mail.subject.clone());
-    if let Some(id) = &mail.message_id {
-        builder = builder.message_id(Some(format!("<{id}>")));
-    }
+    // Every mail has a Message-ID (one is made for mails Guichet does not thread, such as
+    // rating and budget mails) and a Date (lettre adds it).
+    builder = builder.message_id(mail.message_id.as_ref().map(|id| format!("<{id}>")));
     if let Some(reply_to) = &mail.reply_to {
         let mailbox = reply_to
             .parse::<Mailbox>()

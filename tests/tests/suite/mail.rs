@@ -1,5 +1,6 @@
 //! Outgoing mail through a real SMTP server (mailin-embedded): the rating link sent when a
-//! ticket is resolved, which needs a click to record anything, and delivery retries.
+//! ticket is resolved, which needs a click to record anything, delivery retries, and agents'
+//! replies mailed to customers, whose answers by mail thread back.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -201,7 +202,143 @@ async fn crossed_budget_thresholds_are_mailed_to_supervisors_once(
     Ok(())
 }
 
+/// A ticket opened in the app: the agent's public replies reach the customer by mail (the
+/// number in the subject, the thread quoted, threading headers, a tagged reply address),
+/// internal notes never; the customer's answer by mail lands in the same ticket.
+async fn agents_replies_reach_customers_by_mail_and_their_answers_thread_back(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    const TOKEN: &str = "mail-hook-token-0123456789";
+    let sink = SmtpSink::start()?;
+    let server = server_with_mail(backend, &sink.url).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let hook = server
+        .ok(
+            admin,
+            "mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }",
+            json!({ "input": { "kind": "INBOUND_EMAIL", "name": "support@", "credentials": { "token": TOKEN } } }),
+        )
+        .await?["createIntegration"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let ticket = tenant
+        .ticket(&server, &jean, "SUPPORT", "Chaudière en panne")
+        .await?;
+    let (id, number) = (
+        ticket["id"].clone(),
+        ticket["number"].as_str().unwrap_or_default().to_owned(),
+    );
+    let token = tenant.admin_token.clone();
+    let reply = |body: &'static str, internal: bool| {
+        let (server, id, token) = (&server, id.clone(), &token);
+        async move {
+            server
+                .ok(
+                    Some(token),
+                    "mutation($t: ID!, $b: String!, $i: Boolean) { replyToTicket(input: { ticketId: $t, body: $b, internal: $i }) { id } }",
+                    json!({ "t": id, "b": body, "i": internal }),
+                )
+                .await
+        }
+    };
+
+    reply("Note interne : vérifier la garantie", true).await?;
+    reply("Bonjour, un technicien passe jeudi.", false).await?;
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    let mails = sink.wait_for(1, Duration::from_secs(10)).await?;
+    assert_eq!(mails.len(), 1, "the internal note is not mailed");
+    let first = &mails[0];
+    let first_body = first.body.replace("\r\n", "\n");
+    assert_eq!(first.to, vec!["jean.dupont@atelier-dupont.test".to_owned()]);
+    assert_eq!(first.subject, format!("Re: [{number}] Chaudière en panne"));
+    assert!(
+        first
+            .body
+            .starts_with("Bonjour, un technicien passe jeudi."),
+        "{}",
+        first.body
+    );
+    assert!(!first.body.contains("Note interne"), "{}", first.body);
+    assert!(
+        first.body.contains(&format!("(ticket {number})")),
+        "{}",
+        first.body
+    );
+    assert!(
+        first_body.contains("Jean Dupont a écrit :\n> Description of Chaudière en panne"),
+        "the request is quoted: {}",
+        first.body
+    );
+    let first_id = first.message_id.clone().unwrap_or_default();
+    assert!(first_id.starts_with("ticket-"), "{first_id}");
+    assert!(first.date.is_some(), "every mail has a Date");
+    let reply_to = first.reply_to.clone().unwrap_or_default();
+    assert!(reply_to.starts_with("no-reply+t"), "{reply_to}");
+
+    // The next reply answers the previous mail and quotes the thread, newest first.
+    reply("Le technicien confirme 14 h.", false).await?;
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    let mails = sink.wait_for(2, Duration::from_secs(10)).await?;
+    let second = &mails[1];
+    assert_eq!(second.in_reply_to, vec![first_id.clone()]);
+    let second_body = second.body.replace("\r\n", "\n");
+    let quoted_first = second_body.find("> Bonjour, un technicien passe jeudi.");
+    let quoted_request = second_body.find("> Description of Chaudière en panne");
+    assert!(
+        quoted_first.is_some() && quoted_first < quoted_request,
+        "{}",
+        second.body
+    );
+
+    // Jean answers from his mail client: to the reply address, quoting our mail.
+    let answer = format!(
+        "From: Jean Dupont <jean.dupont@atelier-dupont.test>\r\nTo: {reply_to}\r\nSubject: Re: [{number}] Chaudière en panne\r\nMessage-ID: <j1@client.example>\r\nIn-Reply-To: <{}>\r\nReferences: <{}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nParfait, merci !\r\n\r\nLe 2 mars 2026, Guichet a écrit :\r\n> Le technicien confirme 14 h.\r\n",
+        second.message_id.clone().unwrap_or_default(),
+        second.message_id.clone().unwrap_or_default(),
+    );
+    let posted = reqwest::Client::new()
+        .post(format!("{}/channels/email/{hook}", server.base_url))
+        .bearer_auth(TOKEN)
+        .header("Content-Type", "message/rfc822")
+        .body(answer)
+        .send()
+        .await?;
+    assert_eq!(posted.status(), 200);
+    let thread = server
+        .ok(
+            admin,
+            "query($id: ID!) { ticket(id: $id) { messages { body authorKind } } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    let last = thread["ticket"]["messages"]
+        .as_array()
+        .and_then(|m| m.last().cloned())
+        .unwrap_or_default();
+    assert_eq!(last["body"], "Parfait, merci !");
+    assert_eq!(last["authorKind"], "CUSTOMER");
+
+    // Mails outside a thread (the rating request) have a Message-ID and a Date too.
+    for status in ["OPEN", "RESOLVED"] {
+        server
+            .ok(admin, MOVE, json!({ "id": id, "s": status }))
+            .await?;
+    }
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    let mails = sink.wait_for(3, Duration::from_secs(10)).await?;
+    let rating = mails
+        .iter()
+        .find(|m| m.body.contains("/rate/"))
+        .ok_or_else(|| anyhow::anyhow!("no rating mail"))?;
+    assert!(rating.message_id.is_some() && rating.date.is_some());
+    Ok(())
+}
+
 both_backends!(
+    agents_replies_reach_customers_by_mail_and_their_answers_thread_back,
     resolved_ticket_mails_a_rating_link_that_needs_a_click,
     failed_deliveries_are_retried_then_given_up,
     crossed_budget_thresholds_are_mailed_to_supervisors_once,

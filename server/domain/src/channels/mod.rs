@@ -8,6 +8,7 @@
 //! transport that the server plugs in.
 
 mod inbound;
+mod mail_reply;
 
 pub use inbound::*;
 
@@ -17,9 +18,7 @@ use chrono::{DateTime, Utc};
 use entity::enums::{
     AuthorKind, Channel, IntegrationKind, OutboxStatus, Role, TicketStatus, Visibility,
 };
-use entity::{
-    channel_outbox, customer, email_outbox, integration, message, sync_mapping, ticket, user,
-};
+use entity::{channel_outbox, customer, integration, message, sync_mapping, ticket, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -254,28 +253,31 @@ pub async fn queue_message_added(
     }
     match added.author_kind {
         AuthorKind::Agent if found.channel == Channel::Email => {
-            queue_email_reply(svc, db, found, added, now).await?;
+            mail_reply::queue_mail_reply(svc, db, found, added, now).await?;
         }
         AuthorKind::Agent => {
-            if let Some((integration_id, recipient)) = customer_address(db, found).await? {
-                let lang = customer_language(db, found.tenant_id, found.customer_id).await?;
-                let said = svc.wording.word(
-                    &Notice::AgentReplied {
-                        number: &found.number,
-                        body: &added.body,
-                    },
-                    lang,
-                );
-                queue_channel_message(
-                    db,
-                    found.tenant_id,
-                    integration_id,
-                    &recipient,
-                    &said.body,
-                    now,
-                )
-                .await?;
-            }
+            // A chat the customer wrote from carries the reply; else (a ticket opened in
+            // the app, by phone, or a chat no longer reachable) it goes by mail.
+            let Some((integration_id, recipient)) = customer_address(db, found).await? else {
+                return mail_reply::queue_mail_reply(svc, db, found, added, now).await;
+            };
+            let lang = customer_language(db, found.tenant_id, found.customer_id).await?;
+            let said = svc.wording.word(
+                &Notice::AgentReplied {
+                    number: &found.number,
+                    body: &added.body,
+                },
+                lang,
+            );
+            queue_channel_message(
+                db,
+                found.tenant_id,
+                integration_id,
+                &recipient,
+                &said.body,
+                now,
+            )
+            .await?;
         }
         AuthorKind::Customer => {
             let chats = linked_staff_chats(db, found.tenant_id).await?;
@@ -303,67 +305,4 @@ pub async fn queue_message_added(
         AuthorKind::System => {}
     }
     Ok(())
-}
-
-/// Mails an agent's reply on an e-mail ticket to the customer, answering (`In-Reply-To`)
-/// the customer's last mail on the ticket, or else the last mail Guichet sent about it.
-async fn queue_email_reply(
-    svc: &Services,
-    db: &impl ConnectionTrait,
-    found: &ticket::Model,
-    added: &message::Model,
-    now: DateTime<Utc>,
-) -> DomainResult<()> {
-    let Some(address) =
-        find_in_tenant_opt::<customer::Entity>(db, found.tenant_id, found.customer_id)
-            .await?
-            .and_then(|c| c.email)
-            .filter(|a| crate::mail::is_mailable(a))
-    else {
-        return Ok(());
-    };
-    let anchor = match last_customer_mail_id(db, found).await? {
-        Some(id) => Some(id),
-        None => email_outbox::Entity::find()
-            .filter(email_outbox::Column::TenantId.eq(found.tenant_id))
-            .filter(email_outbox::Column::TicketId.eq(found.id))
-            .filter(email_outbox::Column::MessageId.is_not_null())
-            .order_by_desc(email_outbox::Column::Id)
-            .one(db)
-            .await?
-            .and_then(|m| m.message_id),
-    };
-    let subject = format!("Re: [{}] {}", found.number, found.subject);
-    crate::mail::queue_ticket_mail(
-        db,
-        &svc.mail,
-        crate::mail::TicketMail {
-            tenant_id: found.tenant_id,
-            ticket_id: found.id,
-            to: &address,
-            subject: &subject,
-            body: &added.body,
-            in_reply_to: anchor.as_deref(),
-        },
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
-/// The `Message-ID` of the customer's last mail in a ticket's thread.
-async fn last_customer_mail_id(
-    db: &impl ConnectionTrait,
-    found: &ticket::Model,
-) -> DomainResult<Option<String>> {
-    Ok(message::Entity::find()
-        .filter(message::Column::TenantId.eq(found.tenant_id))
-        .filter(message::Column::TicketId.eq(found.id))
-        .filter(message::Column::AuthorKind.eq(AuthorKind::Customer))
-        .filter(message::Column::Channel.eq(Channel::Email))
-        .filter(message::Column::ExternalId.is_not_null())
-        .order_by_desc(message::Column::Id)
-        .one(db)
-        .await?
-        .and_then(|m| m.external_id))
 }
