@@ -6,7 +6,7 @@
 //!   that ticket and that address (`Mailer::reply_address`);
 //! - or its `In-Reply-To`/`References` name a mail Guichet sent about the ticket to that
 //!   address (`email_outbox` keeps their `Message-ID`s), or an earlier mail of the customer
-//!   in it (`messages.external_id`);
+//!   in it (`messages.external_id`, or the mail that opened it);
 //! - or the relay vouches for the sender (`Authentication-Results` pass) and the subject
 //!   carries the ticket's number.
 //!
@@ -17,12 +17,12 @@
 //! forged in a customer's name, cannot put text into her ticket as hers.
 
 use entity::enums::Channel;
-use entity::{customer, email_outbox, integration, message, ticket};
+use entity::{customer, email_outbox, integration, message, sync_mapping, ticket};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::channels::{
     already_received, append_customer_message, channel_actor, open_ticket_from_message,
-    InboundMessage, InboundOutcome, CONTINUED,
+    InboundMessage, InboundOutcome, CONTINUED, FIRST_MESSAGE,
 };
 use super::customers::{find_or_create_from_contact, InboundContact};
 use super::error::{DomainError, DomainResult};
@@ -231,6 +231,15 @@ async fn thread_target(
             .all(&svc.db)
             .await?;
         candidates.extend(theirs.iter().map(|m| m.ticket_id));
+        // The mail that opened a ticket is its description, not a message: it is known by
+        // the record of the ticket's first message.
+        let opened = sync_mapping::Entity::find()
+            .filter(sync_mapping::Column::TenantId.eq(tenant_id))
+            .filter(sync_mapping::Column::EntityKind.eq(FIRST_MESSAGE))
+            .filter(sync_mapping::Column::ExternalId.is_in(referenced.iter().cloned()))
+            .all(&svc.db)
+            .await?;
+        candidates.extend(opened.iter().map(|m| m.local_id));
     }
     let mut query = ticket::Entity::find()
         .filter(ticket::Column::TenantId.eq(tenant_id))

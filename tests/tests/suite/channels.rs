@@ -1191,6 +1191,21 @@ async fn inbound_email_opens_and_threads_tickets(backend: Backend) -> anyhow::Re
     assert!(reply.body.contains("Un technicien passe jeudi."));
     assert_eq!(reply.in_reply_to, vec!["m2@client.example".to_owned()]);
 
+    // A follow-up that references only her own first mail joins the ticket it opened.
+    let follow_up = raw_mail(
+        "marie.martin@example.test",
+        "m2b@client.example",
+        Some("m1@client.example"),
+        "Re: Chaudière en panne",
+        "J'ai oublié : elle fait un bruit.",
+    );
+    let (status, body) = post_mail(&server, &id, Some(TOKEN), &follow_up).await?;
+    assert_eq!(
+        (status, body["ticketNumber"].clone()),
+        (200, json!(number)),
+        "{body}"
+    );
+
     // Our mails carry a reply address tagged for this ticket and this address.
     let reply_to = reply.reply_to.clone().unwrap_or_default();
     assert!(
@@ -1298,6 +1313,7 @@ async fn inbound_email_opens_and_threads_tickets(backend: Backend) -> anyhow::Re
         vec![
             "Voici le modèle : Chaffoteaux 24.",
             "Un technicien passe jeudi.",
+            "J'ai oublié : elle fait un bruit.",
             "Faut-il couper l'eau ?",
             "Merci beaucoup."
         ]
