@@ -61,6 +61,9 @@ pub struct Model {
     pub merged_into_id: Option<i64>,
     /// When the customer was last told the ticket would close for lack of reply.
     pub auto_close_reminded_at: Option<DateTimeUtc>,
+    /// When the ticket began to wait on its customer (entered pending or resolved); null
+    /// otherwise. Auto-close counts from the later of this and the last agent message.
+    pub waiting_since: Option<DateTimeUtc>,
     /// Whether the first-response deadline warning was sent.
     pub response_warned: bool,
     /// Whether the resolution deadline warning was sent.

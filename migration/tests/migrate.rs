@@ -202,6 +202,7 @@ async fn insert_and_read_back(db: &DatabaseConnection) {
         last_agent_message_at: Set(None),
         merged_into_id: Set(None),
         auto_close_reminded_at: Set(None),
+        waiting_since: Set(None),
         response_warned: Set(false),
         resolution_warned: Set(false),
         created_at: Set(at),

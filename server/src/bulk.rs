@@ -229,6 +229,11 @@ pub async fn load(
                 category: Set(category),
                 priority: Set(priority),
                 status: Set(status),
+                waiting_since: Set(matches!(
+                    status,
+                    TicketStatus::Pending | TicketStatus::Resolved
+                )
+                .then_some(updated)),
                 subject: Set(subject),
                 description: Set(format!(
                     "Bonjour, {} {} depuis hier. Merci de votre aide.",

@@ -2,9 +2,12 @@
 //! for the tenant's `auto_close_days` (5 by default, 0 to disable) is closed, with a message
 //! in its thread saying why; the customer is reminded a day before.
 //!
-//! The wait counts from the last agent message, never from `updated_at` (which system
-//! events touch). A customer reply (newer than the agent's) stops it. Each step is a
-//! conditional update, so running the job twice, or on two instances at once, acts once.
+//! The wait counts from when the ticket began to wait on its customer: the later of its
+//! entering pending or resolved (`waiting_since`) and the last agent message, never from
+//! `updated_at` (which system events touch). So a ticket resolved right after the
+//! customer's "Merci !" closes too. A customer message newer than that stops it (and
+//! reopens the ticket). Each step is a conditional update, so running the job twice, or on
+//! two instances at once, acts once.
 
 use std::collections::HashMap;
 
@@ -59,18 +62,38 @@ pub async fn run_auto_close(svc: &Services) -> DomainResult<AutoCloseReport> {
         .into_iter()
         .map(|t| (t.id, auto_close_days(&t.settings)))
         .collect();
+    // Waiting for a day at least (reminders come a day before closing), and no customer
+    // message since it began to wait.
+    let cutoff = now - Duration::days(1);
     let waiting = ticket::Entity::find()
         .filter(ticket::Column::Status.is_in([TicketStatus::Pending, TicketStatus::Resolved]))
-        .filter(ticket::Column::LastAgentMessageAt.is_not_null())
+        .filter(
+            Condition::any()
+                .add(ticket::Column::WaitingSince.is_not_null())
+                .add(ticket::Column::LastAgentMessageAt.is_not_null()),
+        )
+        .filter(
+            Condition::any()
+                .add(ticket::Column::WaitingSince.is_null())
+                .add(ticket::Column::WaitingSince.lte(cutoff)),
+        )
+        .filter(
+            Condition::any()
+                .add(ticket::Column::LastAgentMessageAt.is_null())
+                .add(ticket::Column::LastAgentMessageAt.lte(cutoff)),
+        )
         .filter(
             Condition::any()
                 .add(ticket::Column::LastCustomerMessageAt.is_null())
                 .add(
                     Expr::col(ticket::Column::LastCustomerMessageAt)
+                        .lt(Expr::col(ticket::Column::WaitingSince)),
+                )
+                .add(
+                    Expr::col(ticket::Column::LastCustomerMessageAt)
                         .lt(Expr::col(ticket::Column::LastAgentMessageAt)),
                 ),
         )
-        .filter(ticket::Column::LastAgentMessageAt.lte(now - Duration::days(1)))
         .order_by_asc(ticket::Column::Id)
         .limit(1000)
         .all(&svc.db)
@@ -81,9 +104,12 @@ pub async fn run_auto_close(svc: &Services) -> DomainResult<AutoCloseReport> {
             .get(&found.tenant_id)
             .copied()
             .unwrap_or(DEFAULT_AUTO_CLOSE_DAYS);
-        let Some(since) = found.last_agent_message_at else {
+        let Some(since) = waiting_since(&found) else {
             continue;
         };
+        if found.last_customer_message_at.is_some_and(|at| at >= since) {
+            continue;
+        }
         if wait_days <= 0 {
             continue;
         }
@@ -102,13 +128,30 @@ pub async fn run_auto_close(svc: &Services) -> DomainResult<AutoCloseReport> {
     Ok(report)
 }
 
-/// Conditions under which the ticket is still waiting as read: same status, same last agent
-/// message, no newer customer reply.
+/// When the ticket began to wait on its customer: the later of its entering pending or
+/// resolved and the last agent message.
+fn waiting_since(found: &ticket::Model) -> Option<DateTime<Utc>> {
+    match (found.waiting_since, found.last_agent_message_at) {
+        (Some(entered), Some(answered)) => Some(entered.max(answered)),
+        (entered, answered) => entered.or(answered),
+    }
+}
+
+/// Conditions under which the ticket is still waiting as read: same status, same start of
+/// the wait, no newer customer reply.
 fn still_waiting(found: &ticket::Model, since: DateTime<Utc>) -> Condition {
+    let same = |column: ticket::Column, value: Option<DateTime<Utc>>| match value {
+        Some(at) => column.eq(at),
+        None => column.is_null(),
+    };
     Condition::all()
         .add(ticket::Column::Id.eq(found.id))
         .add(ticket::Column::Status.eq(found.status))
-        .add(ticket::Column::LastAgentMessageAt.eq(since))
+        .add(same(ticket::Column::WaitingSince, found.waiting_since))
+        .add(same(
+            ticket::Column::LastAgentMessageAt,
+            found.last_agent_message_at,
+        ))
         .add(
             Condition::any()
                 .add(ticket::Column::LastCustomerMessageAt.is_null())
@@ -225,6 +268,10 @@ async fn close(
     let txn = svc.db.begin().await?;
     let flipped = ticket::Entity::update_many()
         .col_expr(ticket::Column::Status, Expr::value(TicketStatus::Closed))
+        .col_expr(
+            ticket::Column::WaitingSince,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(ticket::Column::ClosedAt, Expr::value(Some(now)))
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
         .filter(still_waiting(found, since))

@@ -360,7 +360,87 @@ async fn a_customer_reply_stops_auto_close(backend: Backend) -> anyhow::Result<(
     Ok(())
 }
 
+/// The customer thanks, then the agent resolves without writing: the wait starts when the
+/// ticket was resolved, so it closes after the tenant's days (it never closed before: the
+/// customer's message was newer than the agent's last one). A customer answering the
+/// reminder stops it.
+async fn auto_close_counts_from_when_the_wait_began(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    tenant
+        .user(&server, "jean@atelier-dupont.test", "customer", Some(&jean))
+        .await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let customer = relogin(&server, "jean@atelier-dupont.test", &tenant).await?;
+    let open_with_thanks = |subject: &'static str| {
+        let (server, tenant, jean, customer) = (&server, &tenant, &jean, &customer);
+        async move {
+            let ticket = tenant.ticket(server, jean, "SUPPORT", subject).await?;
+            let id = ticket["id"].clone();
+            server
+                .ok(
+                    Some(&tenant.admin_token),
+                    MOVE,
+                    json!({ "id": id, "s": "OPEN" }),
+                )
+                .await?;
+            server
+                .ok(
+                    Some(&tenant.admin_token),
+                    REPLY,
+                    json!({ "id": id, "b": "C'est réparé." }),
+                )
+                .await?;
+            server.clock.advance(Duration::hours(1));
+            server
+                .ok(Some(customer), REPLY, json!({ "id": id, "b": "Merci !" }))
+                .await?;
+            server.clock.advance(Duration::hours(1));
+            anyhow::Ok(id)
+        }
+    };
+    let thanked = open_with_thanks("Merci et au revoir").await?;
+    let answering = open_with_thanks("Il répondra au rappel").await?;
+    for id in [&thanked, &answering] {
+        server
+            .ok(admin, MOVE, json!({ "id": id, "s": "RESOLVED" }))
+            .await?;
+    }
+
+    // A day before the deadline, both are reminded.
+    server
+        .clock
+        .advance(Duration::days(4) + Duration::minutes(1));
+    let report = run_due_jobs(&server.state.services).await?;
+    assert_eq!(report.auto_close.reminded, 2, "{report:?}");
+    // Jean answers the reminder on one of them: it reopens and stays open.
+    let customer = relogin(&server, "jean@atelier-dupont.test", &tenant).await?;
+    server
+        .ok(
+            Some(&customer),
+            REPLY,
+            json!({ "id": answering, "b": "En fait, ça refuit." }),
+        )
+        .await?;
+    server.clock.advance(Duration::days(1));
+    let report = run_due_jobs(&server.state.services).await?;
+    assert_eq!(report.auto_close.closed, 1, "{report:?}");
+    let admin_token = relogin(&server, &tenant.admin_email, &tenant).await?;
+    for (id, status) in [(&thanked, "CLOSED"), (&answering, "OPEN")] {
+        let data = server
+            .ok(Some(&admin_token), TICKET, json!({ "id": id }))
+            .await?;
+        assert_eq!(data["ticket"]["status"], status);
+    }
+    server.clock.advance(Duration::days(10));
+    let report = run_due_jobs(&server.state.services).await?;
+    assert_eq!(report.auto_close.closed, 0, "an open ticket does not wait");
+    Ok(())
+}
+
 both_backends!(
+    auto_close_counts_from_when_the_wait_began,
     sla_breaches_escalate_exactly_once,
     sla_clock_pauses_while_pending,
     auto_close_reminds_then_closes_once,

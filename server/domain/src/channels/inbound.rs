@@ -355,6 +355,10 @@ pub async fn append_customer_message(
     if matches!(open.status, TicketStatus::Pending | TicketStatus::Resolved) {
         let mut update = ticket::Entity::update_many()
             .col_expr(ticket::Column::Status, Expr::value(TicketStatus::Open))
+            .col_expr(
+                ticket::Column::WaitingSince,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            )
             .filter(ticket::Column::Id.eq(open.id))
             .filter(ticket::Column::Status.eq(open.status));
         if open.status == TicketStatus::Resolved {

@@ -189,13 +189,19 @@ pub async fn create_ticket(
     // The sequence upsert comes first so that, on SQLite, the transaction takes the write
     // lock at once instead of upgrading a read lock (which can deadlock).
     let value = next_number(&txn, actor.tenant_id, input.ticket_type, now.year()).await?;
+    let initial = workflows.initial_status(input.ticket_type);
     let created = ticket::ActiveModel {
         tenant_id: Set(actor.tenant_id),
         number: Set(format_number(input.ticket_type, now.year(), value)),
         ticket_type: Set(input.ticket_type),
         category: Set(category),
         priority: Set(priority),
-        status: Set(workflows.initial_status(input.ticket_type)),
+        status: Set(initial),
+        waiting_since: Set(matches!(
+            initial,
+            entity::enums::TicketStatus::Pending | entity::enums::TicketStatus::Resolved
+        )
+        .then_some(now)),
         subject: Set(subject),
         description: Set(description),
         resolution: Set(None),

@@ -57,6 +57,10 @@ pub async fn merge_tickets(
     let closed = ticket::Entity::update_many()
         .col_expr(ticket::Column::MergedIntoId, Expr::value(Some(target.id)))
         .col_expr(ticket::Column::Status, Expr::value(TicketStatus::Closed))
+        .col_expr(
+            ticket::Column::WaitingSince,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
         .col_expr(ticket::Column::ClosedAt, Expr::value(Some(now)))
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
         .filter(ticket::Column::Id.eq(duplicate.id))

@@ -38,9 +38,15 @@ pub async fn change_ticket_status(
     let now = svc.now();
 
     let txn = svc.db.begin().await?;
+    let waits = matches!(to, TicketStatus::Pending | TicketStatus::Resolved);
     let mut update = ticket::Entity::update_many()
         .col_expr(ticket::Column::Status, Expr::value(to))
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        // Waiting on the customer from now (auto-close counts from it).
+        .col_expr(
+            ticket::Column::WaitingSince,
+            Expr::value(waits.then_some(now)),
+        )
         .filter(ticket::Column::Id.eq(found.id))
         // Only if nobody moved it since we read it.
         .filter(ticket::Column::Status.eq(found.status));

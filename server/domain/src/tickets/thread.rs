@@ -122,6 +122,10 @@ pub async fn reply_to_ticket(
     {
         let mut update = ticket::Entity::update_many()
             .col_expr(ticket::Column::Status, Expr::value(TicketStatus::Open))
+            .col_expr(
+                ticket::Column::WaitingSince,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .filter(ticket::Column::Id.eq(found.id))
             .filter(ticket::Column::Status.eq(found.status));
         if found.status == TicketStatus::Resolved {
