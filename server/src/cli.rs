@@ -416,16 +416,15 @@ pub async fn serve_on(
             state.shutting_down(),
         )
     });
-    let app =
-        crate::app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = crate::app(state.clone());
     let down = state.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            stop.await;
-            tracing::info!("shutting down: answering requests in flight, closing sockets");
-            down.begin_shutdown();
-        })
-        .await?;
+    let header_timeout = std::time::Duration::from_secs(state.config.http_header_timeout_seconds);
+    crate::http::listen(listener, app, header_timeout, async move {
+        stop.await;
+        tracing::info!("shutting down: answering requests in flight, closing sockets");
+        down.begin_shutdown();
+    })
+    .await;
     let deadline = tokio::time::Instant::now() + DRAIN;
     while state.sockets.open() > 0 && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

@@ -69,6 +69,9 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Seconds an HTTP request may take, reading included, before it is answered 408.
     pub http_request_timeout_seconds: u64,
+    /// Seconds a client may take to send a request's headers before its connection is
+    /// dropped (slow clients holding connections open).
+    pub http_header_timeout_seconds: u64,
     /// Most HTTP requests served at once by this instance; others wait their turn.
     pub http_concurrency_limit: usize,
     /// Seconds between runs of the scheduled jobs (SLA, auto-close); 0 disables them.
@@ -122,6 +125,7 @@ impl Default for Config {
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
             http_request_timeout_seconds: 30,
+            http_header_timeout_seconds: 10,
             http_concurrency_limit: 512,
             jobs_interval_seconds: 60,
             smtp_url: None,

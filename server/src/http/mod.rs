@@ -2,6 +2,7 @@
 
 mod channels;
 mod graphiql;
+mod listen;
 mod rating;
 
 use std::path::Path as FsPath;
@@ -24,6 +25,7 @@ use tower_http::trace::TraceLayer;
 mod reports_csv;
 mod socket;
 
+pub use listen::listen;
 pub use socket::{SocketCounts, CLOSE_CREDENTIAL_ENDED, CLOSE_GOING_AWAY, CLOSE_INIT_TIMEOUT};
 
 use crate::domain::attachments::{read_attachment, read_attachment_by_link};

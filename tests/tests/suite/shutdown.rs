@@ -1,6 +1,7 @@
-//! Graceful shutdown: at SIGTERM (here, the signal future `serve_on` is given) the server
-//! stops accepting connections, answers the requests in flight, closes every websocket
-//! with 1001 ("going away") and lets the scheduler finish its running step.
+//! Serving as `guichet serve` does (`cli::serve_on`): graceful shutdown — at SIGTERM (here,
+//! the signal future `serve_on` is given) the server stops accepting connections, answers
+//! the requests in flight, closes every websocket with 1001 ("going away") and lets the
+//! scheduler finish its running step — and slow clients dropped.
 
 use std::time::Duration;
 
@@ -80,4 +81,56 @@ async fn shutdown_drains_requests_and_closes_sockets(backend: Backend) -> anyhow
     Ok(())
 }
 
-both_backends!(shutdown_drains_requests_and_closes_sockets);
+/// A client that sends its headers too slowly (slowloris) loses its connection; a normal
+/// request on the same server is served.
+async fn slow_clients_are_dropped(backend: Backend) -> anyhow::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let server = TestServer::start_on(
+        std::sync::Arc::new(guichet_tests::TestDatabase::create(backend).await?),
+        server::config::Config {
+            http_header_timeout_seconds: 1,
+            ..server::config::Config::default()
+        },
+    )
+    .await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server::cli::serve_on(
+        server.state.clone(),
+        listener,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+
+    let healthy = reqwest::get(format!("http://{address}/healthz")).await?;
+    assert_eq!(healthy.status(), 200);
+
+    let mut slow = tokio::net::TcpStream::connect(address).await?;
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: guichet\r\n")
+        .await?;
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), slow.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the slow connection is still open after 10 s");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "dropped after {:?}",
+        started.elapsed()
+    );
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(30), serving).await???;
+    Ok(())
+}
+
+both_backends!(
+    shutdown_drains_requests_and_closes_sockets,
+    slow_clients_are_dropped
+);
