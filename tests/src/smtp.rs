@@ -110,7 +110,16 @@ impl SmtpSink {
     ///
     /// Fails when no port can be bound.
     pub fn start() -> anyhow::Result<Self> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        Self::start_at("127.0.0.1:0".parse()?)
+    }
+
+    /// Starts a sink on `address` (a relay coming back where it was).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the address cannot be bound.
+    pub fn start_at(address: std::net::SocketAddr) -> anyhow::Result<Self> {
+        let listener = std::net::TcpListener::bind(address)?;
         let url = format!("smtp://{}", listener.local_addr()?);
         let received = Arc::new(Mutex::new(Vec::new()));
         let handler = Collector {

@@ -24,8 +24,16 @@ use super::error::DomainResult;
 use super::scope::find_in_tenant_opt;
 use super::Services;
 
-/// Attempts before a row is marked failed.
+/// Attempts before a row the relay or provider refused (or that cannot be sent) is marked
+/// failed.
 pub const MAX_ATTEMPTS: i32 = 5;
+
+/// How long a row is retried while the relay or provider cannot be reached or answers
+/// "try later": an outage of hours loses nothing, as with any mail server.
+pub const KEEP_TRYING_HOURS: i64 = 72;
+
+/// The longest wait between two attempts.
+const MAX_BACKOFF_MINUTES: i64 = 60;
 
 /// How long a claimed row is reserved for the run that claimed it.
 const CLAIM_MINUTES: i64 = 10;
@@ -34,6 +42,8 @@ const CLAIM_MINUTES: i64 = 10;
 const BATCH: u64 = 100;
 
 /// Why a message could not be sent. Every variant is retried; the text is kept on the row.
+/// Transient ones (unreachable, or "try later" in the outbox's protocol) for
+/// [`KEEP_TRYING_HOURS`], the others [`MAX_ATTEMPTS`] times.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
     /// The provider or relay could not be reached (network, time-out, TLS).
@@ -124,19 +134,31 @@ pub struct DeliveryReport {
     pub failed: usize,
 }
 
-/// After failed attempt number `attempts` of an outbox row: its new status (failed after
-/// [`MAX_ATTEMPTS`]) and when to try again, 1, 4, 9 then 16 minutes after `now`.
+/// After failed attempt number `attempts` of an outbox row created at `created_at`: its new
+/// status and when to try again (1, 4, 9, 16… minutes later, at most an hour). A transient
+/// failure keeps the row pending for [`KEEP_TRYING_HOURS`]; any other gives up after
+/// [`MAX_ATTEMPTS`].
 #[must_use]
-pub fn after_failure(attempts: i32, now: DateTime<Utc>) -> (OutboxStatus, DateTime<Utc>) {
-    let status = if attempts >= MAX_ATTEMPTS {
+pub fn after_failure(
+    attempts: i32,
+    transient: bool,
+    created_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (OutboxStatus, DateTime<Utc>) {
+    let give_up = if transient {
+        now >= created_at + Duration::hours(KEEP_TRYING_HOURS)
+    } else {
+        attempts >= MAX_ATTEMPTS
+    };
+    let status = if give_up {
         OutboxStatus::Failed
     } else {
         OutboxStatus::Pending
     };
-    (
-        status,
-        now + Duration::minutes(i64::from(attempts * attempts)),
-    )
+    let wait = i64::from(attempts)
+        .saturating_mul(i64::from(attempts))
+        .min(MAX_BACKOFF_MINUTES);
+    (status, now + Duration::minutes(wait))
 }
 
 /// The columns every outbox table has.
@@ -156,6 +178,9 @@ trait Outbox: EntityTrait {
     fn columns() -> Columns<Self::Column>;
     fn row_id(row: &Self::Model) -> i64;
     fn row_attempts(row: &Self::Model) -> i32;
+    fn row_created_at(row: &Self::Model) -> DateTime<Utc>;
+    /// Whether trying again later may succeed, in this outbox's protocol.
+    fn transient(error: &SendError) -> bool;
     fn transport(svc: &Services) -> Option<SharedTransport<Self::Message>>;
     /// The message a claimed row becomes (an error is recorded as a failed attempt).
     fn message(
@@ -186,6 +211,10 @@ macro_rules! outbox_table {
         fn row_attempts(row: &$table::Model) -> i32 {
             row.attempts
         }
+
+        fn row_created_at(row: &$table::Model) -> DateTime<Utc> {
+            row.created_at
+        }
     };
 }
 
@@ -194,6 +223,15 @@ impl Outbox for email_outbox::Entity {
     const NAME: &'static str = "mail";
 
     outbox_table!(email_outbox);
+
+    /// SMTP: the relay unreachable, or a 4xx reply ("try again later").
+    fn transient(error: &SendError) -> bool {
+        match error {
+            SendError::Unreachable(_) => true,
+            SendError::Rejected { status, .. } => (400..500).contains(status),
+            SendError::Invalid(_) => false,
+        }
+    }
 
     fn transport(svc: &Services) -> Option<SharedTransport<OutgoingMail>> {
         svc.transports.mail.clone()
@@ -223,6 +261,17 @@ impl Outbox for channel_outbox::Entity {
     const NAME: &'static str = "channel";
 
     outbox_table!(channel_outbox);
+
+    /// HTTP APIs: the provider unreachable, or 408, 429 or 5xx.
+    fn transient(error: &SendError) -> bool {
+        match error {
+            SendError::Unreachable(_) => true,
+            SendError::Rejected { status, .. } => {
+                matches!(status, 408 | 429) || (500..600).contains(status)
+            }
+            SendError::Invalid(_) => false,
+        }
+    }
 
     fn transport(svc: &Services) -> Option<SharedTransport<ChannelMessage>> {
         svc.transports.channels.clone()
@@ -332,7 +381,8 @@ async fn try_deliver<E: Outbox>(svc: &Services) -> DomainResult<DeliveryReport> 
             }
             Err(error) => {
                 tracing::warn!(outbox = E::NAME, row = id, attempts, %error, "sending failed");
-                let (status, retry) = after_failure(attempts, now);
+                let (status, retry) =
+                    after_failure(attempts, E::transient(&error), E::row_created_at(&row), now);
                 update
                     .col_expr(columns.status, Expr::value(status))
                     .col_expr(columns.send_after, Expr::value(retry))
@@ -344,4 +394,34 @@ async fn try_deliver<E: Outbox>(svc: &Services) -> DomainResult<DeliveryReport> 
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+
+    use super::*;
+
+    #[test]
+    fn outages_are_waited_out_and_refusals_given_up() {
+        let created = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .unwrap_or_default();
+        // Unreachable: still pending after 30 attempts over a day, waits capped at an hour.
+        let (status, retry) = after_failure(30, true, created, created + Duration::hours(24));
+        assert_eq!(status, OutboxStatus::Pending);
+        assert_eq!(retry, created + Duration::hours(25));
+        // ... until three days have passed.
+        let (status, _) = after_failure(80, true, created, created + Duration::hours(72));
+        assert_eq!(status, OutboxStatus::Failed);
+        // Refused: the fifth attempt is the last, whatever the time.
+        let (status, retry) = after_failure(4, false, created, created);
+        assert_eq!(
+            (status, retry),
+            (OutboxStatus::Pending, created + Duration::minutes(16))
+        );
+        let (status, _) = after_failure(5, false, created, created);
+        assert_eq!(status, OutboxStatus::Failed);
+    }
 }
