@@ -28,6 +28,8 @@ pub struct ReceivedMail {
     pub reply_to: Option<String>,
     /// The `Date:` header, as RFC 3339.
     pub date: Option<String>,
+    /// `References:` ids without angle brackets.
+    pub references: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -63,6 +65,7 @@ impl Handler for Collector {
                 in_reply_to: Vec::new(),
                 reply_to: None,
                 date: None,
+                references: Vec::new(),
             },
             |m| ReceivedMail {
                 from: self.from.clone(),
@@ -81,6 +84,11 @@ impl Handler for Collector {
                     .and_then(|a| a.address())
                     .map(str::to_owned),
                 date: m.date().map(mail_parser::DateTime::to_rfc3339),
+                references: m
+                    .references()
+                    .as_text_list()
+                    .map(|ids| ids.iter().map(|id| id.to_string()).collect())
+                    .unwrap_or_default(),
             },
         );
         self.received

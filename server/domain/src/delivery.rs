@@ -90,6 +90,8 @@ pub struct OutgoingMail {
     pub in_reply_to: Option<String>,
     /// Where answers go: for mails about a ticket, its tagged reply address.
     pub reply_to: Option<String>,
+    /// The `Message-ID`s of the thread so far, oldest first (`References`).
+    pub references: Vec<String>,
 }
 
 /// A text message on a channel, ready for its provider.
@@ -241,7 +243,21 @@ impl Outbox for email_outbox::Entity {
         svc: &Services,
         row: &email_outbox::Model,
     ) -> DomainResult<Result<OutgoingMail, SendError>> {
+        let references = match row.ticket_id {
+            Some(ticket_id) => {
+                crate::mail_threads::thread_references(
+                    &svc.db,
+                    row.tenant_id,
+                    ticket_id,
+                    row.id,
+                    row.created_at,
+                )
+                .await?
+            }
+            None => Vec::new(),
+        };
         Ok(Ok(OutgoingMail {
+            references,
             from: svc.mail.from.clone(),
             to: row.to_address.clone(),
             subject: row.subject.clone(),

@@ -261,3 +261,72 @@ async fn thread_target(
     }
     Ok(query.order_by_desc(ticket::Column::Id).one(&svc.db).await?)
 }
+
+/// The `References` of the outbox mail `outbox_id` about `ticket_id`, written at `before`:
+/// the `Message-ID`s of the thread so far (Guichet's earlier mails, the customer's mails up
+/// to then), oldest first — the customer's mails (the one that opened the ticket
+/// included) and Guichet's — at most the last 20, so that any mail client threads it.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn thread_references(
+    db: &impl sea_orm::ConnectionTrait,
+    tenant_id: i64,
+    ticket_id: i64,
+    outbox_id: i64,
+    before: chrono::DateTime<chrono::Utc>,
+) -> DomainResult<Vec<String>> {
+    use sea_orm::QuerySelect;
+    const KEPT: u64 = 20;
+    // (when, which table, row id, Message-ID): sorted, ties keep each table's order.
+    let mut ids: Vec<(chrono::DateTime<chrono::Utc>, u8, i64, String)> = Vec::new();
+    let ours = email_outbox::Entity::find()
+        .filter(email_outbox::Column::TenantId.eq(tenant_id))
+        .filter(email_outbox::Column::TicketId.eq(ticket_id))
+        .filter(email_outbox::Column::MessageId.is_not_null())
+        .filter(email_outbox::Column::Id.lt(outbox_id))
+        .order_by_desc(email_outbox::Column::Id)
+        .limit(KEPT)
+        .all(db)
+        .await?;
+    ids.extend(
+        ours.into_iter()
+            .filter_map(|m| m.message_id.map(|id| (m.created_at, 1, m.id, id))),
+    );
+    let theirs = message::Entity::find()
+        .filter(message::Column::TenantId.eq(tenant_id))
+        .filter(message::Column::TicketId.eq(ticket_id))
+        .filter(message::Column::Channel.eq(Channel::Email))
+        .filter(message::Column::ExternalId.is_not_null())
+        .filter(message::Column::CreatedAt.lte(before))
+        .order_by_desc(message::Column::Id)
+        .limit(KEPT)
+        .all(db)
+        .await?;
+    ids.extend(
+        theirs
+            .into_iter()
+            .filter_map(|m| m.external_id.map(|id| (m.created_at, 2, m.id, id))),
+    );
+    let opened = sync_mapping::Entity::find()
+        .filter(sync_mapping::Column::TenantId.eq(tenant_id))
+        .filter(sync_mapping::Column::EntityKind.eq(FIRST_MESSAGE))
+        .filter(sync_mapping::Column::LocalId.eq(ticket_id))
+        .one(db)
+        .await?;
+    if let Some(first) = opened {
+        // Before everything else of the thread.
+        ids.push((
+            chrono::DateTime::<chrono::Utc>::MIN_UTC,
+            0,
+            first.id,
+            first.external_id,
+        ));
+    }
+    ids.sort();
+    let skip = ids
+        .len()
+        .saturating_sub(usize::try_from(KEPT).unwrap_or(usize::MAX));
+    Ok(ids.into_iter().skip(skip).map(|(.., id)| id).collect())
+}

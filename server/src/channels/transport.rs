@@ -56,9 +56,17 @@ pub fn build_message(mail: &OutgoingMail) -> Result<Message, SendError> {
         builder = builder.reply_to(mailbox);
     }
     if let Some(id) = &mail.in_reply_to {
-        builder = builder
-            .in_reply_to(format!("<{id}>"))
-            .references(format!("<{id}>"));
+        builder = builder.in_reply_to(format!("<{id}>"));
+    }
+    // The thread so far, ending with the mail answered.
+    let mut references: Vec<&str> = mail.references.iter().map(String::as_str).collect();
+    if let Some(id) = mail.in_reply_to.as_deref() {
+        references.retain(|r| *r != id);
+        references.push(id);
+    }
+    if !references.is_empty() {
+        let joined: Vec<String> = references.iter().map(|id| format!("<{id}>")).collect();
+        builder = builder.references(joined.join(" "));
     }
     builder
         .header(ContentType::TEXT_PLAIN)

@@ -309,6 +309,7 @@ async fn agents_replies_reach_customers_by_mail_and_their_answers_thread_back(
     let mails = sink.wait_for(2, Duration::from_secs(10)).await?;
     let second = &mails[1];
     assert_eq!(second.in_reply_to, vec![first_id.clone()]);
+    assert_eq!(second.references, vec![first_id.clone()]);
     let second_body = second.body.replace("\r\n", "\n");
     let quoted_first = second_body.find("> Bonjour, un technicien passe jeudi.");
     let quoted_request = second_body.find("> Description of Chaudière en panne");
@@ -346,6 +347,18 @@ async fn agents_replies_reach_customers_by_mail_and_their_answers_thread_back(
     assert_eq!(last["body"], "Parfait, merci !");
     assert_eq!(last["authorKind"], "CUSTOMER");
 
+    // The next reply answers Jean's mail and names the whole thread.
+    reply("Parfait, à jeudi.", false).await?;
+    server::jobs::run_due_jobs(&server.state.services).await?;
+    let mails = sink.wait_for(3, Duration::from_secs(10)).await?;
+    let third = &mails[2];
+    let second_id = second.message_id.clone().unwrap_or_default();
+    assert_eq!(third.in_reply_to, vec!["j1@client.example".to_owned()]);
+    assert_eq!(
+        third.references,
+        vec![first_id.clone(), second_id, "j1@client.example".to_owned()]
+    );
+
     // Mails outside a thread (the rating request) have a Message-ID and a Date too.
     for status in ["OPEN", "RESOLVED"] {
         server
@@ -353,7 +366,7 @@ async fn agents_replies_reach_customers_by_mail_and_their_answers_thread_back(
             .await?;
     }
     server::jobs::run_due_jobs(&server.state.services).await?;
-    let mails = sink.wait_for(3, Duration::from_secs(10)).await?;
+    let mails = sink.wait_for(4, Duration::from_secs(10)).await?;
     let rating = mails
         .iter()
         .find(|m| m.body.contains("/rate/"))
