@@ -170,6 +170,21 @@ impl Wording for Templates {
                 format!("Re: [{number}] {subject}"),
                 mail_reply(lang, number, body, history),
             ),
+            (
+                Notice::AssignedToYou {
+                    number,
+                    subject,
+                    by,
+                },
+                lang,
+            ) => {
+                let title = match lang {
+                    Lang::Fr => format!("{number} vous est assigné par {by}"),
+                    Lang::En => format!("{number} was assigned to you by {by}"),
+                    Lang::Nl => format!("{number} is aan u toegewezen door {by}"),
+                };
+                worded(title, *subject)
+            }
             (Notice::AgentReplied { number, body }, _) => {
                 worded(*number, format!("💬 {body}\n\n— {number}"))
             }

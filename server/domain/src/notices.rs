@@ -95,6 +95,15 @@ pub enum Notice<'a> {
         /// When.
         at: DateTime<Utc>,
     },
+    /// To an agent: a ticket was assigned to them by someone else.
+    AssignedToYou {
+        /// The ticket's number.
+        number: &'a str,
+        /// The ticket's subject.
+        subject: &'a str,
+        /// Who assigned it.
+        by: &'a str,
+    },
     /// To the customer by mail: an agent's public reply, with the thread's recent history
     /// quoted below it.
     MailReply {

@@ -80,8 +80,8 @@ async fn sla_breaches_escalate_exactly_once(backend: Backend) -> anyhow::Result<
         .await?;
     assert_eq!(
         bell["notifications"],
-        json!([{ "kind": "sla_warning" }]),
-        "the assignee is warned"
+        json!([{ "kind": "sla_warning" }, { "kind": "ticket_assigned" }]),
+        "the assignee is warned (newest first, after the assignment)"
     );
     server
         .ok(

@@ -1143,7 +1143,88 @@ async fn search_follows_edited_texts(backend: Backend) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Assigning a ticket to a colleague tells them in their bell (in their language), never
+/// the one who assigned it; taking a ticket oneself tells nobody.
+async fn the_new_assignee_is_notified(backend: Backend) -> anyhow::Result<()> {
+    const ASSIGN: &str =
+        "mutation($t: ID!, $a: ID) { assignTicket(ticketId: $t, assigneeId: $a) { id } }";
+    const BELL: &str = "{ notifications { kind title body ticketId } }";
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let (agathe_id, agathe) = tenant
+        .user(&server, "agathe@atelier-dupont.test", "agent", None)
+        .await?;
+    let (bruno_id, bruno) = tenant
+        .user(&server, "bruno@atelier-dupont.test", "agent", None)
+        .await?;
+    let ticket = tenant
+        .ticket(&server, &jean, "SUPPORT", "Chaudière en panne")
+        .await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let bell = |token: &str| {
+        let (server, token) = (&server, token.to_owned());
+        async move {
+            let data = server.ok(Some(&token), BELL, json!({})).await?;
+            anyhow::Ok(
+                data["notifications"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+        }
+    };
+
+    server
+        .ok(admin, ASSIGN, json!({ "t": ticket["id"], "a": agathe_id }))
+        .await?;
+    let heard = bell(&agathe).await?;
+    let assigned: Vec<&Value> = heard
+        .iter()
+        .filter(|n| n["kind"] == "ticket_assigned")
+        .collect();
+    assert_eq!(assigned.len(), 1, "{heard:?}");
+    assert_eq!(
+        assigned[0]["title"],
+        format!(
+            "{} vous est assigné par Admin Atelier Dupont",
+            ticket["number"].as_str().unwrap_or_default()
+        )
+    );
+    assert_eq!(assigned[0]["body"], "Chaudière en panne");
+    assert_eq!(assigned[0]["ticketId"], ticket["id"]);
+    assert!(bell(&tenant.admin_token)
+        .await?
+        .iter()
+        .all(|n| n["kind"] != "ticket_assigned"));
+
+    // Reassigned: the new assignee hears of it; the previous one hears nothing more.
+    server
+        .ok(admin, ASSIGN, json!({ "t": ticket["id"], "a": bruno_id }))
+        .await?;
+    let count = |list: &[Value]| {
+        list.iter()
+            .filter(|n| n["kind"] == "ticket_assigned")
+            .count()
+    };
+    assert_eq!(count(&bell(&bruno).await?), 1);
+    assert_eq!(count(&bell(&agathe).await?), 1);
+
+    // Taking a ticket oneself tells nobody.
+    let other = tenant.ticket(&server, &jean, "SUPPORT", "Facture").await?;
+    server
+        .ok(
+            Some(&bruno),
+            ASSIGN,
+            json!({ "t": other["id"], "a": bruno_id }),
+        )
+        .await?;
+    assert_eq!(count(&bell(&bruno).await?), 1);
+    Ok(())
+}
+
 both_backends!(
+    the_new_assignee_is_notified,
     search_follows_edited_texts,
     duplicates_merge_and_related_tickets_link,
     full_text_search_with_filters,

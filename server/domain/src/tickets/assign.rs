@@ -1,6 +1,6 @@
 //! Assignment, manual and automatic.
 
-use entity::enums::TicketEventKind;
+use entity::enums::{NotificationKind, TicketEventKind};
 use entity::{tenant, ticket, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -13,6 +13,7 @@ use crate::actor::Actor;
 use crate::auth::is_staff_role;
 use crate::error::{DomainError, DomainResult};
 use crate::events::LiveEventKind;
+use crate::notices::Notice;
 use crate::permissions::Permission;
 use crate::scope::find_visible_ticket;
 use crate::Services;
@@ -127,5 +128,32 @@ pub async fn assign_ticket(
         now,
     )
     .await?;
+    // The new assignee hears of it, unless they took it themselves.
+    if let Some(assignee) =
+        assignee_id.filter(|id| *id != actor.user_id && Some(*id) != found.assignee_id)
+    {
+        let by = user::Entity::find_by_id(actor.user_id)
+            .one(&txn)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        crate::notifications::notify_users(
+            &txn,
+            svc.wording.as_ref(),
+            found.tenant_id,
+            &[assignee],
+            &crate::notifications::NewNotification {
+                kind: NotificationKind::TicketAssigned,
+                notice: Notice::AssignedToYou {
+                    number: &found.number,
+                    subject: &found.subject,
+                    by: &by,
+                },
+                ticket_id: Some(found.id),
+            },
+            now,
+        )
+        .await?;
+    }
     commit_and_publish(svc, txn, found.id, LiveEventKind::TicketAssigned).await
 }
