@@ -134,23 +134,11 @@ impl Channels {
         let aad = associated_data(found.tenant_id, found.kind);
         let mut has_any = false;
         for (version, key) in &self.keys {
-            let Some(sealed) = stored
-                .strip_prefix(version)
-                .and_then(|s| STANDARD.decode(s).ok())
-                .filter(|bytes| bytes.len() > 12)
-            else {
+            let Some(sealed) = unseal(stored, version) else {
                 continue;
             };
             has_any = true;
-            let (nonce, ciphertext) = sealed.split_at(12);
-            let opened = ChaCha20Poly1305::new(Key::from_slice(key)).decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: aad.as_bytes(),
-                },
-            );
-            if let Ok(plain) = opened {
+            if let Some(plain) = open(key, &sealed, &aad) {
                 return serde_json::from_slice(&plain).map_err(|_| {
                     DomainError::internal(format!(
                         "integration {} has malformed credentials",
@@ -174,25 +162,32 @@ impl Channels {
             return true;
         };
         let (version, key) = self.keys[0];
-        let Some(sealed) = stored
-            .strip_prefix(version)
-            .and_then(|s| STANDARD.decode(s).ok())
-            .filter(|bytes| bytes.len() > 12)
-        else {
-            return false;
-        };
-        let (nonce, ciphertext) = sealed.split_at(12);
-        let aad = associated_data(found.tenant_id, found.kind);
-        ChaCha20Poly1305::new(Key::from_slice(&key))
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: aad.as_bytes(),
-                },
-            )
-            .is_ok()
+        unseal(stored, version).is_some_and(|sealed| {
+            open(&key, &sealed, &associated_data(found.tenant_id, found.kind)).is_some()
+        })
     }
+}
+
+/// The nonce and ciphertext of a stored `version` value (`v2:` and base64), if it is one.
+fn unseal(stored: &str, version: &str) -> Option<Vec<u8>> {
+    stored
+        .strip_prefix(version)
+        .and_then(|s| STANDARD.decode(s).ok())
+        .filter(|bytes| bytes.len() > 12)
+}
+
+/// The plaintext of `sealed` (nonce, then ciphertext) under `key`, if it opens.
+fn open(key: &[u8; 32], sealed: &[u8], aad: &str) -> Option<Vec<u8>> {
+    let (nonce, ciphertext) = sealed.split_at(12);
+    ChaCha20Poly1305::new(Key::from_slice(key))
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: aad.as_bytes(),
+            },
+        )
+        .ok()
 }
 
 /// Encrypts every integration's credentials again under the current key (after the

@@ -11,9 +11,15 @@ use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-async fn shutdown_drains_requests_and_closes_sockets(backend: Backend) -> anyhow::Result<()> {
-    let server = TestServer::start(backend).await?;
-    let tenant = server.tenant("Alpha").await?;
+/// `server`'s state served as `guichet serve` does, on a port of its own: the address, the
+/// stop signal and the serving task.
+async fn serve(
+    server: &TestServer,
+) -> anyhow::Result<(
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -24,6 +30,13 @@ async fn shutdown_drains_requests_and_closes_sockets(backend: Backend) -> anyhow
             let _ = stopped.await;
         },
     ));
+    Ok((address, stop, serving))
+}
+
+async fn shutdown_drains_requests_and_closes_sockets(backend: Backend) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let (address, stop, serving) = serve(&server).await?;
 
     // A subscriber on the websocket.
     let mut request = format!("ws://{address}/graphql/ws").into_client_request()?;
@@ -94,16 +107,7 @@ async fn slow_clients_are_dropped(backend: Backend) -> anyhow::Result<()> {
         },
     )
     .await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(server::cli::serve_on(
-        server.state.clone(),
-        listener,
-        async move {
-            let _ = stopped.await;
-        },
-    ));
+    let (address, stop, serving) = serve(&server).await?;
 
     let healthy = reqwest::get(format!("http://{address}/healthz")).await?;
     assert_eq!(healthy.status(), 200);

@@ -368,19 +368,16 @@ async fn deactivating_or_demoting_a_user_closes_their_sockets(
     Ok(())
 }
 
+/// A websocket client connection, as the tests open them.
+type RawSocket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
 /// Opens a raw graphql-transport-ws connection with an optional `Origin`: the HTTP status
 /// of a refused upgrade, or the socket.
 async fn raw_socket(
     server: &TestServer,
     origin: Option<&str>,
-) -> anyhow::Result<
-    Result<
-        tokio_tungstenite::WebSocketStream<
-            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-        >,
-        u16,
-    >,
-> {
+) -> anyhow::Result<Result<RawSocket, u16>> {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     use tokio_tungstenite::tungstenite::Error;
 
@@ -400,12 +397,7 @@ async fn raw_socket(
 }
 
 /// Sends `connection_init` with `token`: `Ok(())` on `connection_ack`, else the close code.
-async fn init(
-    socket: &mut tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-    token: &str,
-) -> anyhow::Result<Result<(), Option<u16>>> {
+async fn init(socket: &mut RawSocket, token: &str) -> anyhow::Result<Result<(), Option<u16>>> {
     use futures::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
 
@@ -428,11 +420,7 @@ async fn init(
 
 /// A socket without `Origin`, once the server has taken back the places of sockets just
 /// closed (it notices a close asynchronously).
-async fn eventually_open(
-    server: &TestServer,
-) -> anyhow::Result<
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-> {
+async fn eventually_open(server: &TestServer) -> anyhow::Result<RawSocket> {
     for _ in 0..50 {
         if let Ok(socket) = raw_socket(server, None).await? {
             return Ok(socket);
