@@ -18,6 +18,9 @@ pub struct Model {
     pub subject: String,
     #[sea_orm(column_type = "Text")]
     pub body_text: String,
+    /// The HTML alternative of `body_text`, when the mail has one.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub body_html: Option<String>,
     pub status: OutboxStatus,
     pub attempts: i32,
     #[sea_orm(column_type = "Text", nullable)]

@@ -376,6 +376,12 @@ db_enum! {
         SlaBreached = "sla_breached",
         /// A budget threshold was crossed.
         BudgetAlert = "budget_alert",
+        /// A colleague named the user in an internal note.
+        Mentioned = "mentioned",
+        /// A ticket of the customer was resolved or closed.
+        StatusChanged = "status_changed",
+        /// The daily digest of the user's tickets.
+        Digest = "digest",
         /// A system notice.
         System = "system",
     }

@@ -22,6 +22,7 @@ pub mod integration;
 pub mod lead;
 pub mod meeting;
 pub mod message;
+pub mod message_template;
 pub mod notification;
 pub mod session;
 pub mod sla_policy;

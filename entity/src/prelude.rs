@@ -16,6 +16,7 @@ pub use super::integration::Entity as Integration;
 pub use super::lead::Entity as Lead;
 pub use super::meeting::Entity as Meeting;
 pub use super::message::Entity as Message;
+pub use super::message_template::Entity as MessageTemplate;
 pub use super::notification::Entity as Notification;
 pub use super::session::Entity as Session;
 pub use super::sla_policy::Entity as SlaPolicy;

@@ -28,6 +28,12 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub locale: String,
     pub is_active: bool,
+    /// The user's notification choices (see `domain::notifications::Preferences`); `None`
+    /// follows the tenant's defaults.
+    #[sea_orm(nullable)]
+    pub notification_settings: Option<Json>,
+    /// The local day the user's last daily digest was sent.
+    pub last_digest_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -26,6 +26,7 @@ mod m20261127_000060_add_email_outbox_threading;
 mod m20261201_000070_create_sessions;
 mod m20261201_000080_bound_search_by_tenant;
 mod m20261201_000090_add_ticket_waiting_since;
+mod m20261201_000100_add_notification_preferences;
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000070_create_sessions::Migration),
             Box::new(m20261201_000080_bound_search_by_tenant::Migration),
             Box::new(m20261201_000090_add_ticket_waiting_since::Migration),
+            Box::new(m20261201_000100_add_notification_preferences::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use entity::enums::Channel;
 
-use crate::domain::notices::{Lang, Notice, Quoted, Worded, Wording};
+use crate::domain::notices::{Lang, Medium, Notice, Quoted, Worded, Wording};
 use crate::domain::tickets::SlaDeadline;
 
 /// The built-in templates.
@@ -16,6 +16,7 @@ fn worded(title: impl Into<String>, body: impl Into<String>) -> Worded {
     Worded {
         title: title.into(),
         body: body.into(),
+        tail: String::new(),
     }
 }
 
@@ -28,15 +29,16 @@ fn channel(channel: Channel) -> &'static str {
     channel.as_str()
 }
 
-/// An agent's reply by mail: the reply, how to answer, then the thread's recent history
-/// quoted the way mail clients quote (which the inbound mail reader cuts off again).
-fn mail_reply(lang: Lang, number: &str, body: &str, history: &[Quoted<'_>]) -> String {
+/// What follows an agent's reply by mail (after the signature): how to answer, then the
+/// thread's recent history quoted the way mail clients quote (which the inbound mail reader
+/// cuts off again).
+fn mail_reply_tail(lang: Lang, number: &str, history: &[Quoted<'_>]) -> String {
     let how = match lang {
         Lang::Fr => format!("Pour répondre, répondez simplement à ce message (ticket {number})."),
         Lang::En => format!("To answer, simply reply to this message (ticket {number})."),
         Lang::Nl => format!("Om te antwoorden, beantwoord gewoon dit bericht (ticket {number})."),
     };
-    let mut text = format!("{body}\n\n-- \n{how}\n");
+    let mut text = format!("-- \n{how}\n");
     for quoted in history {
         let at = stamp(quoted.at);
         let who = quoted.author;
@@ -166,10 +168,11 @@ impl Wording for Templates {
                     history,
                 },
                 lang,
-            ) => worded(
-                format!("Re: [{number}] {subject}"),
-                mail_reply(lang, number, body, history),
-            ),
+            ) => Worded {
+                title: format!("Re: [{number}] {subject}"),
+                body: (*body).to_owned(),
+                tail: mail_reply_tail(lang, number, history),
+            },
             (
                 Notice::AssignedToYou {
                     number,
@@ -341,7 +344,134 @@ impl Wording for Templates {
                     format!("{spent} {currency} besteed van {planned} {currency} gepland voor {from} – {to}."),
                 ),
             },
+            (
+                Notice::Mentioned {
+                    number,
+                    subject,
+                    by,
+                    body,
+                },
+                lang,
+            ) => {
+                let title = match lang {
+                    Lang::Fr => format!("{by} vous mentionne sur {number}"),
+                    Lang::En => format!("{by} mentioned you on {number}"),
+                    Lang::Nl => format!("{by} noemde u op {number}"),
+                };
+                worded(title, format!("{subject}\n\n{body}"))
+            }
+            (
+                Notice::TicketClosed {
+                    first_name,
+                    number,
+                    subject,
+                    link,
+                },
+                lang,
+            ) => {
+                let (title, head, rate) = match lang {
+                    Lang::Fr => (
+                        format!("[{number}] Demande fermée"),
+                        format!("Bonjour {first_name},\n\nVotre demande « {subject} » ({number}) est fermée."),
+                        "Dites-nous ce que vous en pensez (1 à 5 étoiles) :",
+                    ),
+                    Lang::En => (
+                        format!("[{number}] Request closed"),
+                        format!("Hello {first_name},\n\nYour request \"{subject}\" ({number}) is closed."),
+                        "Tell us how we did, from 1 to 5 stars:",
+                    ),
+                    Lang::Nl => (
+                        format!("[{number}] Aanvraag gesloten"),
+                        format!("Hallo {first_name},\n\nUw aanvraag \"{subject}\" ({number}) is gesloten."),
+                        "Laat ons weten hoe we het deden, van 1 tot 5 sterren:",
+                    ),
+                };
+                match link {
+                    Some(link) => worded(title, format!("{head}\n{rate}\n{link}\n")),
+                    None => worded(title, format!("{head}\n")),
+                }
+            }
+            (
+                Notice::StatusChanged {
+                    number,
+                    subject,
+                    closed,
+                },
+                lang,
+            ) => {
+                let title = match (lang, closed) {
+                    (Lang::Fr, false) => format!("Votre demande {number} est résolue"),
+                    (Lang::Fr, true) => format!("Votre demande {number} est fermée"),
+                    (Lang::En, false) => format!("Your request {number} is resolved"),
+                    (Lang::En, true) => format!("Your request {number} is closed"),
+                    (Lang::Nl, false) => format!("Uw aanvraag {number} is opgelost"),
+                    (Lang::Nl, true) => format!("Uw aanvraag {number} is gesloten"),
+                };
+                worded(title, *subject)
+            }
+            (
+                Notice::Digest {
+                    name,
+                    open,
+                    due_soon,
+                    breached,
+                },
+                lang,
+            ) => {
+                let (title, hello, heads, due_word) = match lang {
+                    Lang::Fr => (
+                        format!("Vos tickets : {} ouverts, {} à échéance proche, {} hors délai", open.len(), due_soon.len(), breached.len()),
+                        format!("Bonjour {name},"),
+                        ["Hors délai", "Échéance dans les 24 heures", "Ouverts"],
+                        "échéance",
+                    ),
+                    Lang::En => (
+                        format!("Your tickets: {} open, {} due soon, {} breached", open.len(), due_soon.len(), breached.len()),
+                        format!("Hello {name},"),
+                        ["Breached", "Due within 24 hours", "Open"],
+                        "due",
+                    ),
+                    Lang::Nl => (
+                        format!("Uw tickets: {} open, {} bijna verlopen, {} over termijn", open.len(), due_soon.len(), breached.len()),
+                        format!("Hallo {name},"),
+                        ["Over termijn", "Verloopt binnen 24 uur", "Open"],
+                        "termijn",
+                    ),
+                };
+                let mut text = hello;
+                for (head, rows) in heads.iter().zip([*breached, *due_soon, *open]) {
+                    if rows.is_empty() {
+                        continue;
+                    }
+                    text.push_str(&format!("\n\n{head} ({}):", rows.len()));
+                    for row in rows {
+                        text.push_str(&format!("\n• {} — {}", row.number, row.subject));
+                        if let Some(due) = row.due {
+                            text.push_str(&format!(" ({due_word} {})", stamp(due)));
+                        }
+                    }
+                }
+                text.push('\n');
+                worded(title, text)
+            }
         }
+    }
+
+    fn word_for(&self, notice: &Notice<'_>, lang: Lang, medium: Medium) -> Worded {
+        let mut said = self.word(notice, lang);
+        // The chat pushes end with how to answer from the chat; the bell and mails link to
+        // the app instead.
+        if medium != Medium::Chat
+            && matches!(
+                notice,
+                Notice::NewTicket { .. } | Notice::CustomerReplied { .. }
+            )
+        {
+            if let Some((facts, _commands)) = said.body.split_once("\n\n---\n") {
+                said.body = facts.to_owned();
+            }
+        }
+        said
     }
 }
 
@@ -416,13 +546,14 @@ mod tests {
         ] {
             let mail = Templates.word(&notice, lang);
             assert_eq!(mail.title, "Re: [SUP-2026-00001] Chaudière");
-            assert!(mail.body.starts_with("Un technicien passe jeudi.\n\n-- \n"));
-            assert!(mail.body.contains(how), "{}", mail.body);
+            assert_eq!(mail.body, "Un technicien passe jeudi.");
+            assert!(mail.tail.starts_with("-- \n"));
+            assert!(mail.tail.contains(how), "{}", mail.tail);
             assert!(
-                mail.body
+                mail.tail
                     .contains(&format!("{said}\n> Ma chaudière\n> ne démarre plus\n")),
                 "{}",
-                mail.body
+                mail.tail
             );
         }
     }

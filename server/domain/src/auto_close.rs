@@ -23,8 +23,8 @@ use sea_orm::{
 };
 
 use super::error::DomainResult;
-use super::notices::Notice;
-use super::notifications::{customer_accounts, customer_language, notify_users, NewNotification};
+use super::notices::{Medium, Notice};
+use super::notifications::{announce, customer_accounts, customer_language, Announcement};
 use super::sla::system_event;
 use super::tickets::Change;
 use super::Services;
@@ -210,18 +210,20 @@ async fn remind(
         closes_at: deadline,
     };
     let lang = customer_language(&txn, found.tenant_id, found.customer_id).await?;
-    let said = svc.wording.word(&notice, lang);
+    let words = svc.words(&txn, found.tenant_id).await?;
+    let said = words.word_for(&notice, lang, Medium::Email);
     let created = system_message(&txn, found, said.body.clone(), now).await?;
     let recipients = customer_accounts(&txn, found.tenant_id, found.customer_id).await?;
-    notify_users(
+    announce(
+        svc,
         &txn,
-        svc.wording.as_ref(),
         found.tenant_id,
         &recipients,
-        &NewNotification {
+        &Announcement {
             kind: NotificationKind::System,
             notice: notice.clone(),
-            ticket_id: Some(found.id),
+            ticket: Some(found),
+            author_id: None,
         },
         now,
     )
@@ -234,15 +236,7 @@ async fn remind(
         .and_then(|c| c.email)
         .filter(|a| super::mail::is_mailable(a))
     {
-        super::mail::queue_mail(
-            &txn,
-            found.tenant_id,
-            &address,
-            &said.title,
-            &said.body,
-            now,
-        )
-        .await?;
+        super::mail::queue_mail(&txn, found.tenant_id, &address, &said, now).await?;
     }
     txn.commit().await?;
     svc.events
@@ -282,7 +276,10 @@ async fn close(
         return Ok(false);
     }
     let lang = customer_language(&txn, found.tenant_id, found.customer_id).await?;
-    let said = svc.wording.word(&Notice::AutoClosed { wait_days }, lang);
+    let said = svc
+        .words(&txn, found.tenant_id)
+        .await?
+        .word(&Notice::AutoClosed { wait_days }, lang);
     let created = system_message(&txn, found, said.body, now).await?;
     system_event(
         &txn,

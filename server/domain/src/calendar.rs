@@ -192,6 +192,33 @@ impl BusinessCalendar {
         start + amount
     }
 
+    /// The first instant at or after `at` when the calendar is open (`at` itself when it is
+    /// open then, or always open).
+    #[must_use]
+    pub fn next_open(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        if self.always_open {
+            return at;
+        }
+        let mut date = self.local_date(at) - Duration::days(1);
+        for _ in 0..MAX_DAYS {
+            if let Some((opens, _)) = self
+                .open_intervals(date)
+                .into_iter()
+                .find(|(_, closes)| *closes > at)
+            {
+                return opens.max(at);
+            }
+            date += Duration::days(1);
+        }
+        at
+    }
+
+    /// The calendar's time zone.
+    #[must_use]
+    pub const fn timezone(&self) -> Tz {
+        self.tz
+    }
+
     /// Business time between `from` and `to` (zero when `to` is not after `from`).
     #[must_use]
     pub fn between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
@@ -355,6 +382,25 @@ mod tests {
         // Clocks go forward on Sunday 2026-03-29: Monday 09:00 Paris is 07:00 UTC.
         let due = office().add(utc("2026-03-27T16:30:00Z"), Duration::hours(1));
         assert_eq!(due, utc("2026-03-30T07:30:00Z"));
+    }
+
+    #[test]
+    fn next_open_waits_for_the_next_working_morning() {
+        let cal = office();
+        // Open: now.
+        let noon = utc("2026-03-06T11:00:00Z");
+        assert_eq!(cal.next_open(noon), noon);
+        // Friday evening: Monday 09:00 Paris.
+        assert_eq!(
+            cal.next_open(utc("2026-03-06T19:00:00Z")),
+            utc("2026-03-09T08:00:00Z")
+        );
+        // Christmas Eve night: the 25th is a holiday, so the 28th.
+        assert_eq!(
+            cal.next_open(utc("2026-12-24T20:00:00Z")),
+            utc("2026-12-28T08:00:00Z")
+        );
+        assert_eq!(BusinessCalendar::default().next_open(noon), noon);
     }
 
     #[test]

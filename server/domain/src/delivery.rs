@@ -84,6 +84,8 @@ pub struct OutgoingMail {
     pub subject: String,
     /// The plain-text body.
     pub body_text: String,
+    /// The HTML alternative, when the mail has one.
+    pub body_html: Option<String>,
     /// The mail's own `Message-ID`, without brackets.
     pub message_id: Option<String>,
     /// The `Message-ID` (without brackets) this mail answers.
@@ -262,6 +264,7 @@ impl Outbox for email_outbox::Entity {
             to: row.to_address.clone(),
             subject: row.subject.clone(),
             body_text: row.body_text.clone(),
+            body_html: row.body_html.clone(),
             message_id: row.message_id.clone(),
             in_reply_to: row.in_reply_to.clone(),
             reply_to: row.ticket_id.map(|ticket| {

@@ -21,6 +21,7 @@ pub mod events;
 pub mod ical;
 pub mod integrations;
 pub mod leads;
+pub mod letters;
 pub mod mail;
 pub mod mail_threads;
 pub mod notices;
@@ -33,6 +34,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sla;
 pub mod telegram_links;
+pub mod templates;
 pub mod tenants;
 pub mod text;
 pub mod ticket_summaries;
@@ -78,6 +80,19 @@ impl Services {
     #[must_use]
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The words of tenant `tenant_id`: its admins' templates over the built-in wording.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub async fn words(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        tenant_id: i64,
+    ) -> DomainResult<templates::TenantWords<'_>> {
+        templates::TenantWords::load(self.wording.as_ref(), db, tenant_id).await
     }
 
     /// Whether the database answers (the health check).

@@ -8,6 +8,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::auth::SessionKeys;
 use super::error::{DomainError, DomainResult};
+use super::letters::letterhead;
+use super::notices::Worded;
 
 /// What the domain needs to write mail.
 #[derive(Debug, Clone)]
@@ -82,7 +84,8 @@ impl Mailer {
     }
 }
 
-/// Queues a mail; call inside the transaction of the change it reports.
+/// Queues a mail worded by `worded`, composed with the tenant's letterhead (signature,
+/// HTML alternative); call inside the transaction of the change it reports.
 ///
 /// # Errors
 ///
@@ -91,19 +94,36 @@ pub async fn queue_mail(
     db: &impl ConnectionTrait,
     tenant_id: i64,
     to: &str,
-    subject: &str,
-    body: &str,
+    worded: &Worded,
     now: DateTime<Utc>,
 ) -> DomainResult<email_outbox::Model> {
+    queue_mail_after(db, tenant_id, to, worded, now, now).await
+}
+
+/// [`queue_mail`], held until `send_after` (a recipient's working hours).
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn queue_mail_after(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    to: &str,
+    worded: &Worded,
+    now: DateTime<Utc>,
+    send_after: DateTime<Utc>,
+) -> DomainResult<email_outbox::Model> {
+    let letter = letterhead(db, tenant_id).await?.letter(worded);
     Ok(email_outbox::ActiveModel {
         tenant_id: Set(tenant_id),
         to_address: Set(to.to_owned()),
-        subject: Set(subject.to_owned()),
-        body_text: Set(body.to_owned()),
+        subject: Set(letter.subject),
+        body_text: Set(letter.text),
+        body_html: Set(Some(letter.html)),
         status: Set(OutboxStatus::Pending),
         attempts: Set(0),
         last_error: Set(None),
-        send_after: Set(now),
+        send_after: Set(send_after.max(now)),
         sent_at: Set(None),
         created_at: Set(now),
         ..Default::default()
@@ -121,10 +141,9 @@ pub struct TicketMail<'a> {
     pub ticket_id: i64,
     /// The recipient.
     pub to: &'a str,
-    /// The subject (with the ticket number, so that replies can be threaded by it too).
-    pub subject: &'a str,
-    /// The text.
-    pub body: &'a str,
+    /// The words: the subject (with the ticket number, so that replies can be threaded by
+    /// it too) and the text.
+    pub worded: &'a Worded,
     /// The `Message-ID` (without brackets) of the mail this one answers.
     pub in_reply_to: Option<&'a str>,
 }
@@ -146,11 +165,13 @@ pub async fn queue_ticket_mail(
     rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut random);
     let token: String = random.iter().map(|b| format!("{b:02x}")).collect();
     let domain = &mailer.from_domain;
+    let letter = letterhead(db, mail.tenant_id).await?.letter(mail.worded);
     Ok(email_outbox::ActiveModel {
         tenant_id: Set(mail.tenant_id),
         to_address: Set(mail.to.to_owned()),
-        subject: Set(mail.subject.to_owned()),
-        body_text: Set(mail.body.to_owned()),
+        subject: Set(letter.subject),
+        body_text: Set(letter.text),
+        body_html: Set(Some(letter.html)),
         status: Set(OutboxStatus::Pending),
         attempts: Set(0),
         last_error: Set(None),

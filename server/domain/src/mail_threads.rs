@@ -27,7 +27,7 @@ use super::channels::{
 use super::customers::{find_or_create_from_contact, InboundContact};
 use super::error::{DomainError, DomainResult};
 use super::mail::{is_mailable, queue_ticket_mail, TicketMail};
-use super::notices::Notice;
+use super::notices::{Medium, Notice};
 use super::notifications::customer_language;
 use super::scope::find_in_tenant_opt;
 use super::ticket_summaries::find_ticket_number;
@@ -144,13 +144,16 @@ pub async fn receive_mail(
     if let Some(to) = person.email.as_deref().filter(|a| is_mailable(a)) {
         let ack_subject = format!("[{}] {}", created.number, created.subject);
         let lang = customer_language(&svc.db, tenant_id, person.id).await?;
-        let said = svc.wording.word(
+        let mut said = svc.words(&svc.db, tenant_id).await?.word_for(
             &Notice::MailAcknowledged {
                 first_name: &person.first_name,
                 number: &created.number,
             },
             lang,
+            Medium::Email,
         );
+        // The customer's own subject, numbered, so that their client threads it.
+        said.title = ack_subject;
         queue_ticket_mail(
             &svc.db,
             &svc.mail,
@@ -158,8 +161,7 @@ pub async fn receive_mail(
                 tenant_id,
                 ticket_id: created.id,
                 to,
-                subject: &ack_subject,
-                body: &said.body,
+                worded: &said,
                 in_reply_to: Some(&mail.message_id),
             },
             svc.now(),

@@ -24,6 +24,25 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language, in the order the app lists them.
+    pub const ALL: [Self; 3] = [Self::Fr, Self::En, Self::Nl];
+
+    /// `fr`, `en` or `nl`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Fr => "fr",
+            Self::En => "en",
+            Self::Nl => "nl",
+        }
+    }
+
+    /// The language named exactly `fr`, `en` or `nl`.
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == code)
+    }
+
     /// The language of a user's locale (`en`, `en-GB`, `nl_BE`…); French for anything else.
     #[must_use]
     pub fn of_locale(locale: &str) -> Self {
@@ -173,6 +192,48 @@ pub enum Notice<'a> {
         /// Which deadline.
         deadline: SlaDeadline,
     },
+    /// To a colleague named with `@` in an internal note.
+    Mentioned {
+        /// The ticket's number.
+        number: &'a str,
+        /// The ticket's subject.
+        subject: &'a str,
+        /// Who wrote the note.
+        by: &'a str,
+        /// The note (shortened).
+        body: &'a str,
+    },
+    /// To the customer: their ticket was closed (with the rating link while unrated).
+    TicketClosed {
+        /// The customer's first name.
+        first_name: &'a str,
+        /// The ticket's number.
+        number: &'a str,
+        /// The ticket's subject.
+        subject: &'a str,
+        /// The signed rating page, while the ticket is unrated.
+        link: Option<&'a str>,
+    },
+    /// To the customer's portal accounts: their ticket was resolved or closed.
+    StatusChanged {
+        /// The ticket's number.
+        number: &'a str,
+        /// The ticket's subject.
+        subject: &'a str,
+        /// Closed (else resolved).
+        closed: bool,
+    },
+    /// To an agent each working morning: their tickets.
+    Digest {
+        /// The agent's name.
+        name: &'a str,
+        /// Their open tickets.
+        open: &'a [DigestLine],
+        /// Those whose next deadline is within a day.
+        due_soon: &'a [DigestLine],
+        /// Those past a deadline.
+        breached: &'a [DigestLine],
+    },
     /// To supervisors: a budget crossed a threshold.
     BudgetThreshold {
         /// The customer's name (company, else first and last name).
@@ -192,19 +253,357 @@ pub enum Notice<'a> {
     },
 }
 
+/// The keys of every notice, as templates name them.
+pub const NOTICE_KEYS: [&str; 18] = [
+    "ticket_acknowledged",
+    "mail_acknowledged",
+    "new_ticket",
+    "customer_replied",
+    "assigned_to_you",
+    "mail_reply",
+    "agent_replied",
+    "merged",
+    "rating_request",
+    "auto_close_reminder",
+    "auto_closed",
+    "sla_warning",
+    "sla_breached",
+    "budget_threshold",
+    "mentioned",
+    "ticket_closed",
+    "status_changed",
+    "digest",
+];
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.format("%d/%m/%Y %H:%M").to_string()
+}
+
+impl Notice<'_> {
+    /// The notice's key (one of [`NOTICE_KEYS`]), which names its template.
+    #[must_use]
+    pub const fn key(&self) -> &'static str {
+        match self {
+            Self::TicketAcknowledged { .. } => "ticket_acknowledged",
+            Self::MailAcknowledged { .. } => "mail_acknowledged",
+            Self::NewTicket { .. } => "new_ticket",
+            Self::CustomerReplied { .. } => "customer_replied",
+            Self::AssignedToYou { .. } => "assigned_to_you",
+            Self::MailReply { .. } => "mail_reply",
+            Self::AgentReplied { .. } => "agent_replied",
+            Self::Merged { .. } => "merged",
+            Self::RatingRequest { .. } => "rating_request",
+            Self::AutoCloseReminder { .. } => "auto_close_reminder",
+            Self::AutoClosed { .. } => "auto_closed",
+            Self::SlaWarning { .. } => "sla_warning",
+            Self::SlaBreached { .. } => "sla_breached",
+            Self::BudgetThreshold { .. } => "budget_threshold",
+            Self::Mentioned { .. } => "mentioned",
+            Self::TicketClosed { .. } => "ticket_closed",
+            Self::StatusChanged { .. } => "status_changed",
+            Self::Digest { .. } => "digest",
+        }
+    }
+
+    /// The notice's facts by name, as a template reads them (times as `dd/mm/YYYY HH:MM`
+    /// UTC, amounts as decimal text).
+    #[must_use]
+    pub fn facts(&self) -> serde_json::Value {
+        use serde_json::json;
+        let deadline_name = |d: &SlaDeadline| match d {
+            SlaDeadline::Response => "response",
+            SlaDeadline::Resolution => "resolution",
+        };
+        let lines = |rows: &[DigestLine]| {
+            rows.iter()
+                .map(|r| {
+                    json!({
+                        "number": r.number,
+                        "subject": r.subject,
+                        "due": r.due.map(stamp),
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        match self {
+            Self::TicketAcknowledged { number } => json!({ "number": number }),
+            Self::MailAcknowledged { first_name, number } => {
+                json!({ "first_name": first_name, "number": number })
+            }
+            Self::NewTicket {
+                number,
+                customer,
+                subject,
+                body,
+                channel,
+                at,
+            } => json!({
+                "number": number, "customer": customer, "subject": subject, "body": body,
+                "channel": channel.as_str(), "at": stamp(*at),
+            }),
+            Self::CustomerReplied {
+                number,
+                customer,
+                body,
+                channel,
+                at,
+            } => json!({
+                "number": number, "customer": customer, "body": body,
+                "channel": channel.as_str(), "at": stamp(*at),
+            }),
+            Self::AssignedToYou {
+                number,
+                subject,
+                by,
+            } => json!({ "number": number, "subject": subject, "by": by }),
+            Self::MailReply {
+                number,
+                subject,
+                body,
+                history,
+            } => json!({
+                "number": number, "subject": subject, "body": body,
+                "history": history.iter().map(|q| json!({
+                    "author": q.author, "at": stamp(q.at), "body": q.body,
+                })).collect::<Vec<_>>(),
+            }),
+            Self::AgentReplied { number, body } => json!({ "number": number, "body": body }),
+            Self::Merged { number, subject } => json!({ "number": number, "subject": subject }),
+            Self::RatingRequest {
+                first_name,
+                number,
+                subject,
+                link,
+            } => json!({
+                "first_name": first_name, "number": number, "subject": subject, "link": link,
+            }),
+            Self::AutoCloseReminder {
+                number,
+                subject,
+                closes_at,
+            } => json!({ "number": number, "subject": subject, "closes_at": stamp(*closes_at) }),
+            Self::AutoClosed { wait_days } => json!({ "wait_days": wait_days }),
+            Self::SlaWarning {
+                number,
+                subject,
+                deadline,
+            }
+            | Self::SlaBreached {
+                number,
+                subject,
+                deadline,
+            } => json!({
+                "number": number, "subject": subject, "deadline": deadline_name(deadline),
+            }),
+            Self::BudgetThreshold {
+                customer,
+                threshold,
+                spent,
+                planned,
+                currency,
+                from,
+                to,
+            } => json!({
+                "customer": customer, "threshold": threshold, "spent": spent.to_string(),
+                "planned": planned.to_string(), "currency": currency,
+                "from": from.format("%d/%m/%Y").to_string(),
+                "to": to.format("%d/%m/%Y").to_string(),
+            }),
+            Self::Mentioned {
+                number,
+                subject,
+                by,
+                body,
+            } => json!({ "number": number, "subject": subject, "by": by, "body": body }),
+            Self::TicketClosed {
+                first_name,
+                number,
+                subject,
+                link,
+            } => json!({
+                "first_name": first_name, "number": number, "subject": subject, "link": link,
+            }),
+            Self::StatusChanged {
+                number,
+                subject,
+                closed,
+            } => json!({ "number": number, "subject": subject, "closed": closed }),
+            Self::Digest {
+                name,
+                open,
+                due_soon,
+                breached,
+            } => json!({
+                "name": name, "open": lines(open), "due_soon": lines(due_soon),
+                "breached": lines(breached),
+            }),
+        }
+    }
+}
+
+/// A notice of each key with made-up facts, for template previews.
+#[must_use]
+pub fn sample(key: &str) -> Option<Notice<'static>> {
+    static HISTORY: std::sync::LazyLock<[Quoted<'static>; 1]> = std::sync::LazyLock::new(|| {
+        [Quoted {
+            author: "Marie Dupont",
+            at: DateTime::from_timestamp(1_764_576_000, 0).unwrap_or_default(),
+            body: "Bonjour, l'imprimante du 2e étage ne répond plus.",
+        }]
+    });
+    static LINES: std::sync::LazyLock<[DigestLine; 1]> = std::sync::LazyLock::new(|| {
+        [DigestLine {
+            number: "SUP-0042".into(),
+            subject: "Imprimante hors ligne".into(),
+            due: DateTime::from_timestamp(1_764_612_000, 0),
+        }]
+    });
+    let at = DateTime::from_timestamp(1_764_590_400, 0).unwrap_or_default();
+    let (number, subject) = ("SUP-0042", "Imprimante hors ligne");
+    Some(match key {
+        "ticket_acknowledged" => Notice::TicketAcknowledged { number },
+        "mail_acknowledged" => Notice::MailAcknowledged {
+            first_name: "Marie",
+            number,
+        },
+        "new_ticket" => Notice::NewTicket {
+            number,
+            customer: "Marie Dupont",
+            subject,
+            body: "L'imprimante du 2e étage ne répond plus.",
+            channel: Channel::Email,
+            at,
+        },
+        "customer_replied" => Notice::CustomerReplied {
+            number,
+            customer: "Marie Dupont",
+            body: "Toujours en panne ce matin.",
+            channel: Channel::Email,
+            at,
+        },
+        "assigned_to_you" => Notice::AssignedToYou {
+            number,
+            subject,
+            by: "Paul Martin",
+        },
+        "mail_reply" => Notice::MailReply {
+            number,
+            subject,
+            body: "Bonjour Marie, un technicien passe à 14 h.",
+            history: &*HISTORY,
+        },
+        "agent_replied" => Notice::AgentReplied {
+            number,
+            body: "Un technicien passe à 14 h.",
+        },
+        "merged" => Notice::Merged {
+            number: "SUP-0043",
+            subject,
+        },
+        "rating_request" => Notice::RatingRequest {
+            first_name: "Marie",
+            number,
+            subject,
+            link: "https://support.example/rate/…",
+        },
+        "auto_close_reminder" => Notice::AutoCloseReminder {
+            number,
+            subject,
+            closes_at: at,
+        },
+        "auto_closed" => Notice::AutoClosed { wait_days: 7 },
+        "sla_warning" => Notice::SlaWarning {
+            number,
+            subject,
+            deadline: SlaDeadline::Response,
+        },
+        "sla_breached" => Notice::SlaBreached {
+            number,
+            subject,
+            deadline: SlaDeadline::Resolution,
+        },
+        "budget_threshold" => Notice::BudgetThreshold {
+            customer: "Dupont SARL",
+            threshold: 80,
+            spent: Decimal::new(320_050, 2),
+            planned: Decimal::new(400_000, 2),
+            currency: "EUR",
+            from: at.date_naive(),
+            to: at.date_naive(),
+        },
+        "mentioned" => Notice::Mentioned {
+            number,
+            subject,
+            by: "Paul Martin",
+            body: "@Sophie peux-tu regarder le pilote ?",
+        },
+        "ticket_closed" => Notice::TicketClosed {
+            first_name: "Marie",
+            number,
+            subject,
+            link: Some("https://support.example/rate/…"),
+        },
+        "status_changed" => Notice::StatusChanged {
+            number,
+            subject,
+            closed: false,
+        },
+        "digest" => Notice::Digest {
+            name: "Sophie",
+            open: &*LINES,
+            due_soon: &*LINES,
+            breached: &[],
+        },
+        _ => return None,
+    })
+}
+
+/// A ticket in a digest.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DigestLine {
+    /// The ticket's number.
+    pub number: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its next deadline, if any.
+    pub due: Option<DateTime<Utc>>,
+}
+
 /// A notice in words: a one-line title (a mail's subject) and a body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Worded {
     /// One line.
     pub title: String,
     /// The text.
     pub body: String,
+    /// What a mail puts after the sender's signature (how to answer, the quoted thread);
+    /// empty for most notices.
+    pub tail: String,
+}
+
+/// Where a notice is read: the words differ a little (a chat push tells how to answer
+/// from the chat; the bell and a mail link to the app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Medium {
+    /// The bell in the app.
+    InApp,
+    /// A mail.
+    Email,
+    /// A chat push (Telegram, SMS, WhatsApp).
+    Chat,
 }
 
 /// Says notices in a language; implemented by the server's templates.
 pub trait Wording: Send + Sync + std::fmt::Debug {
-    /// `notice` in `lang`.
+    /// `notice` in `lang`, as a chat push says it.
     fn word(&self, notice: &Notice<'_>, lang: Lang) -> Worded;
+
+    /// `notice` in `lang` for `medium`; the chat wording unless a notice words itself
+    /// differently elsewhere.
+    fn word_for(&self, notice: &Notice<'_>, lang: Lang, medium: Medium) -> Worded {
+        let _ = medium;
+        self.word(notice, lang)
+    }
 }
 
 /// The wording the services use.
@@ -213,6 +612,16 @@ pub type SharedWording = Arc<dyn Wording>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_has_a_sample_with_that_key() {
+        for key in NOTICE_KEYS {
+            let notice = sample(key).unwrap_or_else(|| panic!("no sample for {key}"));
+            assert_eq!(notice.key(), key);
+            assert!(notice.facts().is_object());
+        }
+        assert!(sample("nothing").is_none());
+    }
 
     #[test]
     fn locales_map_to_languages() {

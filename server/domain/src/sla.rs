@@ -19,7 +19,7 @@ use sea_orm::{
 
 use super::error::DomainResult;
 use super::notices::Notice;
-use super::notifications::{notify_users, supervisors, NewNotification};
+use super::notifications::{announce, supervisors, Announcement};
 use super::tickets::{Change, SlaDeadline};
 use super::Services;
 use crate::events::{LiveEvent, LiveEventKind};
@@ -182,19 +182,20 @@ async fn record_warning(
         Some(assignee) => vec![assignee],
         None => supervisors(&txn, found.tenant_id).await?,
     };
-    notify_users(
+    announce(
+        svc,
         &txn,
-        svc.wording.as_ref(),
         found.tenant_id,
         &recipients,
-        &NewNotification {
+        &Announcement {
             kind: NotificationKind::SlaWarning,
             notice: Notice::SlaWarning {
                 number: &found.number,
                 subject: &found.subject,
                 deadline,
             },
-            ticket_id: Some(found.id),
+            ticket: Some(found),
+            author_id: None,
         },
         now,
     )
@@ -254,19 +255,20 @@ async fn record_breach(
     }
     let mut recipients = supervisors(&txn, found.tenant_id).await?;
     recipients.extend(found.assignee_id);
-    notify_users(
+    announce(
+        svc,
         &txn,
-        svc.wording.as_ref(),
         found.tenant_id,
         &recipients,
-        &NewNotification {
+        &Announcement {
             kind: NotificationKind::SlaBreached,
             notice: Notice::SlaBreached {
                 number: &found.number,
                 subject: &found.subject,
                 deadline,
             },
-            ticket_id: Some(found.id),
+            ticket: Some(found),
+            author_id: None,
         },
         now,
     )

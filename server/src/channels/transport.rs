@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use entity::enums::IntegrationKind;
 use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::Value;
 
@@ -68,10 +68,16 @@ pub fn build_message(mail: &OutgoingMail) -> Result<Message, SendError> {
         let joined: Vec<String> = references.iter().map(|id| format!("<{id}>")).collect();
         builder = builder.references(joined.join(" "));
     }
-    builder
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.body_text.clone())
-        .map_err(|e| SendError::Invalid(format!("cannot build the mail: {e}")))
+    let built = match &mail.body_html {
+        Some(html) if !html.is_empty() => builder.multipart(MultiPart::alternative_plain_html(
+            mail.body_text.clone(),
+            html.clone(),
+        )),
+        _ => builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body_text.clone()),
+    };
+    built.map_err(|e| SendError::Invalid(format!("cannot build the mail: {e}")))
 }
 
 #[async_trait::async_trait]

@@ -24,6 +24,7 @@ pub mod reports;
 pub mod schema;
 pub mod settings;
 pub mod team;
+pub mod templates;
 pub mod tickets;
 pub mod types;
 

@@ -1,11 +1,15 @@
-//! The caller's in-app notifications.
+//! The caller's in-app notifications, and who hears of what (notification choices).
 
-use async_graphql::{Context, Object, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
+use entity::enums::NotificationKind;
 
 use super::context::{actor, services};
 use super::error::{parse_id, GraphqlResultExt};
-use crate::domain::notifications;
+use super::settings::OpeningInterval;
+use crate::domain::error::DomainError;
+use crate::domain::notifications::{self, preferences};
+use crate::domain::Permission;
 
 /// Something that happened for the caller.
 #[derive(SimpleObject)]
@@ -99,5 +103,196 @@ impl NotificationMutation {
         notifications::mark_read(services(ctx)?, actor, ids.as_deref())
             .await
             .gql()
+    }
+}
+
+/// How one event reaches the caller.
+#[derive(SimpleObject)]
+pub struct NotificationChoice {
+    /// The event: `ticket_created`, `message_added` (a customer replied),
+    /// `ticket_assigned`, `mentioned`, `sla_warning`, `sla_breached`, `budget_alert`;
+    /// `status_changed` for customers.
+    event: String,
+    /// In the bell.
+    in_app: bool,
+    /// By mail (held until working hours, breaches excepted).
+    email: bool,
+    /// By Telegram, for staff who linked their account.
+    telegram: bool,
+}
+
+/// A choice about one event; a way left out stays as it is.
+#[derive(InputObject)]
+pub struct NotificationChoiceInput {
+    /// The event, as in [`NotificationChoice`].
+    event: String,
+    in_app: Option<bool>,
+    email: Option<bool>,
+    telegram: Option<bool>,
+}
+
+/// Who hears of what: the caller's choices in force, or the tenant's defaults.
+#[derive(SimpleObject)]
+pub struct NotificationPreferences {
+    /// One per event the caller may choose about.
+    choices: Vec<NotificationChoice>,
+    /// Working hours (in `timezone`); mails wait for them. Empty: around the clock.
+    working_hours: Vec<OpeningInterval>,
+    /// Whether these are the caller's own hours (else the tenant's).
+    own_working_hours: bool,
+    /// Whether the daily digest of one's tickets is mailed each working morning.
+    digest: bool,
+    /// The tenant's time zone.
+    timezone: String,
+}
+
+impl From<preferences::EffectivePreferences> for NotificationPreferences {
+    fn from(p: preferences::EffectivePreferences) -> Self {
+        Self {
+            choices: p
+                .events
+                .iter()
+                .map(|(kind, ways)| NotificationChoice {
+                    event: kind.as_str().to_owned(),
+                    in_app: ways.in_app,
+                    email: ways.email,
+                    telegram: ways.telegram,
+                })
+                .collect(),
+            working_hours: p.working_hours.iter().map(OpeningInterval::shown).collect(),
+            own_working_hours: p.own_working_hours,
+            digest: p.digest,
+            timezone: p.timezone,
+        }
+    }
+}
+
+/// A change of notification choices; what is left out stays as it is.
+#[derive(InputObject)]
+pub struct NotificationPreferencesInput {
+    /// Choices about events.
+    choices: Option<Vec<NotificationChoiceInput>>,
+    /// Own working hours (at least one interval).
+    working_hours: Option<Vec<OpeningInterval>>,
+    /// Back to the default working hours.
+    default_working_hours: Option<bool>,
+    /// The daily digest on or off.
+    digest: Option<bool>,
+}
+
+impl NotificationPreferencesInput {
+    fn read(self) -> Result<preferences::PreferencesChange, DomainError> {
+        let events = self
+            .choices
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| {
+                let kind = c.event.trim().parse::<NotificationKind>().map_err(|_| {
+                    DomainError::validation(
+                        "choices",
+                        format!("`{}` is not an event", c.event.trim()),
+                    )
+                })?;
+                Ok((
+                    kind,
+                    preferences::WaysChoice {
+                        in_app: c.in_app,
+                        email: c.email,
+                        telegram: c.telegram,
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>, DomainError>>()?;
+        let working_hours = if self.default_working_hours == Some(true) {
+            Some(None)
+        } else {
+            self.working_hours
+                .map(|hours| {
+                    hours
+                        .iter()
+                        .map(|h| h.read("workingHours"))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?
+                .map(Some)
+        };
+        Ok(preferences::PreferencesChange {
+            events,
+            working_hours,
+            digest: self.digest,
+        })
+    }
+}
+
+/// Notification choices: the caller's, and the tenant's defaults (admins).
+#[derive(Default)]
+pub struct PreferenceQuery;
+
+#[Object]
+impl PreferenceQuery {
+    /// The caller's notification choices in force.
+    async fn my_notification_preferences(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<NotificationPreferences> {
+        let actor = actor(ctx)?;
+        Ok(preferences::my_preferences(services(ctx)?, actor)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// The tenant's default notification choices for staff (admins).
+    async fn tenant_notification_defaults(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<NotificationPreferences> {
+        let actor = actor(ctx)?;
+        Ok(preferences::tenant_defaults(services(ctx)?, actor)
+            .await
+            .gql()?
+            .into())
+    }
+}
+
+/// Changing notification choices.
+#[derive(Default)]
+pub struct PreferenceMutation;
+
+#[Object]
+impl PreferenceMutation {
+    /// Changes the caller's notification choices.
+    async fn update_my_notification_preferences(
+        &self,
+        ctx: &Context<'_>,
+        input: NotificationPreferencesInput,
+    ) -> async_graphql::Result<NotificationPreferences> {
+        let actor = actor(ctx)?;
+        actor.require(Permission::UpdateOwnAccount).gql()?;
+        let change = input.read().gql()?;
+        Ok(
+            preferences::update_my_preferences(services(ctx)?, actor, change)
+                .await
+                .gql()?
+                .into(),
+        )
+    }
+
+    /// Changes the tenant's default notification choices (admins); users' own choices
+    /// still win.
+    async fn update_tenant_notification_defaults(
+        &self,
+        ctx: &Context<'_>,
+        input: NotificationPreferencesInput,
+    ) -> async_graphql::Result<NotificationPreferences> {
+        let actor = actor(ctx)?;
+        actor.require(Permission::ConfigureTenant).gql()?;
+        let change = input.read().gql()?;
+        Ok(
+            preferences::update_tenant_defaults(services(ctx)?, actor, change)
+                .await
+                .gql()?
+                .into(),
+        )
     }
 }

@@ -8,11 +8,14 @@ use super::customers::{CustomerMutation, CustomerQuery, CustomerSubscription};
 use super::directory::DirectoryQuery;
 use super::integrations::{IntegrationMutation, IntegrationQuery};
 use super::leads::{LeadMutation, LeadQuery, LeadSubscription};
-use super::notifications::{NotificationMutation, NotificationQuery};
+use super::notifications::{
+    NotificationMutation, NotificationQuery, PreferenceMutation, PreferenceQuery,
+};
 use super::presence::{PresenceMutation, PresenceSubscription};
 use super::reports::ReportQuery;
 use super::settings::{SettingsMutation, SettingsQuery};
 use super::team::TeamMutation;
+use super::templates::{TemplateMutation, TemplateQuery};
 use super::tickets::{TicketMutation, TicketQuery, TicketSubscription};
 use crate::config::Config;
 use crate::domain::auth::SessionKeys;
@@ -31,6 +34,8 @@ pub struct Query(
     CustomerQuery,
     LeadQuery,
     IntegrationQuery,
+    PreferenceQuery,
+    TemplateQuery,
 );
 
 /// Every mutation.
@@ -46,6 +51,8 @@ pub struct Mutation(
     LeadMutation,
     IntegrationMutation,
     TeamMutation,
+    PreferenceMutation,
+    TemplateMutation,
 );
 
 /// Every subscription.

@@ -158,6 +158,29 @@ impl From<CalendarSettings> for BusinessCalendar {
     }
 }
 
+impl OpeningInterval {
+    /// The interval as the API shows it.
+    pub(crate) fn shown(interval: &calendar::OpeningInterval) -> Self {
+        Self {
+            weekday: interval.weekday.into(),
+            opens: interval.opens.format("%H:%M").to_string(),
+            closes: interval.closes.format("%H:%M").to_string(),
+        }
+    }
+
+    /// The interval as given, read for the domain; `field` names it in errors.
+    pub(crate) fn read(
+        &self,
+        field: &'static str,
+    ) -> Result<calendar::OpeningInterval, DomainError> {
+        Ok(calendar::OpeningInterval {
+            weekday: self.weekday.into(),
+            opens: parse_time(field, &self.opens)?,
+            closes: parse_time(field, &self.closes)?,
+        })
+    }
+}
+
 fn parse_time(field: &'static str, value: &str) -> Result<NaiveTime, DomainError> {
     NaiveTime::parse_from_str(value.trim(), "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(value.trim(), "%H:%M:%S"))

@@ -1,4 +1,4 @@
-//! Scheduled jobs: SLA breaches, auto-close, budget alerts and mail delivery, run every `jobs_interval_seconds` by each
+//! Scheduled jobs: SLA breaches, auto-close, budget alerts, daily digests and mail delivery, run every `jobs_interval_seconds` by each
 //! instance. Every job is idempotent and safe to run concurrently on several instances (see
 //! the modules in `domain`), so no leader election is needed.
 
@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::domain::auto_close::{run_auto_close, AutoCloseReport};
 use crate::domain::costs::budgets::raise_budget_alerts;
 use crate::domain::delivery::{deliver_all, DeliveryReport};
+use crate::domain::notifications::digest::send_digests;
 use crate::domain::sessions::purge_ended_sessions;
 use crate::domain::sla::{check_sla_breaches, SlaReport};
 use crate::domain::{DomainResult, Services};
@@ -20,6 +21,8 @@ pub struct JobsReport {
     pub auto_close: AutoCloseReport,
     /// Budget threshold alerts raised.
     pub budget_alerts: u64,
+    /// Daily digests queued.
+    pub digests: u64,
     /// Mails sent from the outbox.
     pub mail: DeliveryReport,
     /// Telegram, SMS and WhatsApp messages sent from the channel outbox.
@@ -35,6 +38,7 @@ pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
     let sla = check_sla_breaches(svc).await?;
     let auto_close = run_auto_close(svc).await?;
     let budget_alerts = raise_budget_alerts(svc, None, None).await?;
+    let digests = send_digests(svc).await?;
     purge_ended_sessions(svc).await?;
     // Last, so that messages queued by the jobs above leave in the same pass; each outbox
     // on its own, so one failing transport never holds back the others.
@@ -43,6 +47,7 @@ pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
         sla,
         auto_close,
         budget_alerts,
+        digests,
         mail: delivered.mail,
         channels: delivered.channels,
     })

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::customers::display_name;
 use crate::error::DomainResult;
-use crate::notices::{Notice, Quoted};
+use crate::notices::{Medium, Notice, Quoted};
 use crate::notifications::customer_language;
 use crate::scope::find_in_tenant_opt;
 use crate::Services;
@@ -102,7 +102,7 @@ pub(super) async fn queue_mail_reply(
         })
         .collect();
     let lang = customer_language(db, found.tenant_id, found.customer_id).await?;
-    let said = svc.wording.word(
+    let said = svc.words(db, found.tenant_id).await?.word_for(
         &Notice::MailReply {
             number: &found.number,
             subject: &found.subject,
@@ -110,6 +110,7 @@ pub(super) async fn queue_mail_reply(
             history: &history,
         },
         lang,
+        Medium::Email,
     );
     crate::mail::queue_ticket_mail(
         db,
@@ -118,8 +119,7 @@ pub(super) async fn queue_mail_reply(
             tenant_id: found.tenant_id,
             ticket_id: found.id,
             to: &address,
-            subject: &said.title,
-            body: &said.body,
+            worded: &said,
             in_reply_to: anchor.as_deref(),
         },
         now,

@@ -12,23 +12,20 @@ mod mail_reply;
 
 pub use inbound::*;
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use entity::enums::{
-    AuthorKind, Channel, IntegrationKind, OutboxStatus, Role, TicketStatus, Visibility,
+    AuthorKind, Channel, IntegrationKind, NotificationKind, OutboxStatus, TicketStatus, Visibility,
 };
-use entity::{channel_outbox, customer, integration, message, sync_mapping, ticket, user};
+use entity::{channel_outbox, customer, integration, message, sync_mapping, ticket};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
 use crate::customers::display_name;
 use crate::error::DomainResult;
-use crate::integrations::{TELEGRAM_CUSTOMER, TELEGRAM_USER};
-use crate::notices::{Lang, Notice};
-use crate::notifications::customer_language;
+use crate::integrations::TELEGRAM_CUSTOMER;
+use crate::notices::Notice;
+use crate::notifications::{announce, customer_language, department_staff, Announcement};
 use crate::scope::find_in_tenant_opt;
 use crate::Services;
 
@@ -120,46 +117,6 @@ async fn customer_address(
     }
 }
 
-/// The Telegram chats of the tenant's active staff linked to an active Telegram bot, with
-/// each staff member's language.
-async fn linked_staff_chats(
-    db: &impl ConnectionTrait,
-    tenant_id: i64,
-) -> DomainResult<Vec<(i64, String, Lang)>> {
-    let links = sync_mapping::Entity::find()
-        .inner_join(integration::Entity)
-        .filter(sync_mapping::Column::TenantId.eq(tenant_id))
-        .filter(sync_mapping::Column::EntityKind.eq(TELEGRAM_USER))
-        .filter(integration::Column::IsActive.eq(true))
-        .order_by_asc(sync_mapping::Column::Id)
-        .all(db)
-        .await?;
-    if links.is_empty() {
-        return Ok(Vec::new());
-    }
-    let staff: HashMap<i64, Lang> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::Locale)
-        .filter(user::Column::TenantId.eq(tenant_id))
-        .filter(user::Column::IsActive.eq(true))
-        .filter(user::Column::Role.is_in([Role::Admin, Role::Manager, Role::Agent]))
-        .filter(user::Column::Id.is_in(links.iter().map(|l| l.local_id)))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, locale)| (id, Lang::of_locale(&locale)))
-        .collect();
-    Ok(links
-        .into_iter()
-        .filter_map(|l| {
-            let lang = *staff.get(&l.local_id)?;
-            Some((l.integration_id, l.external_id, lang))
-        })
-        .collect())
-}
-
 fn excerpt(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max {
@@ -183,35 +140,38 @@ pub async fn queue_ticket_created(
     created: &ticket::Model,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    let chats = linked_staff_chats(db, created.tenant_id).await?;
-    if !chats.is_empty() {
-        let customer = customer::Entity::find_by_id(created.customer_id)
-            .one(db)
-            .await?;
-        let name = customer.as_ref().map(display_name).unwrap_or_default();
-        let subject = excerpt(&created.subject, 120);
-        let body = excerpt(&created.description, 500);
-        let notice = Notice::NewTicket {
-            number: &created.number,
-            customer: &name,
-            subject: &subject,
-            body: &body,
-            channel: created.channel,
-            at: now,
-        };
-        for (integration_id, chat, lang) in &chats {
-            let said = svc.wording.word(&notice, *lang);
-            queue_channel_message(
-                db,
-                created.tenant_id,
-                *integration_id,
-                chat,
-                &said.body,
-                now,
-            )
-            .await?;
-        }
-    }
+    // The assignee when it was given one at once, else whoever works its department.
+    let recipients = match created.assignee_id {
+        Some(assignee) => vec![assignee],
+        None => department_staff(db, created.tenant_id, created.department_id).await?,
+    };
+    let customer = customer::Entity::find_by_id(created.customer_id)
+        .one(db)
+        .await?;
+    let name = customer.as_ref().map(display_name).unwrap_or_default();
+    let subject = excerpt(&created.subject, 120);
+    let body = excerpt(&created.description, 500);
+    announce(
+        svc,
+        db,
+        created.tenant_id,
+        &recipients,
+        &Announcement {
+            kind: NotificationKind::TicketCreated,
+            notice: Notice::NewTicket {
+                number: &created.number,
+                customer: &name,
+                subject: &subject,
+                body: &body,
+                channel: created.channel,
+                at: now,
+            },
+            ticket: Some(created),
+            author_id: created.created_by,
+        },
+        now,
+    )
+    .await?;
     if let Some((integration_id, recipient)) = customer_address(db, created).await? {
         let lang = customer_language(db, created.tenant_id, created.customer_id).await?;
         let said = svc.wording.word(
@@ -280,27 +240,36 @@ pub async fn queue_message_added(
             .await?;
         }
         AuthorKind::Customer => {
-            let chats = linked_staff_chats(db, found.tenant_id).await?;
-            if chats.is_empty() {
-                return Ok(());
-            }
+            // The assignee, else whoever works the ticket's department.
+            let recipients = match found.assignee_id {
+                Some(assignee) => vec![assignee],
+                None => department_staff(db, found.tenant_id, found.department_id).await?,
+            };
             let customer = customer::Entity::find_by_id(found.customer_id)
                 .one(db)
                 .await?;
             let name = customer.as_ref().map(display_name).unwrap_or_default();
             let body = excerpt(&added.body, 1000);
-            let notice = Notice::CustomerReplied {
-                number: &found.number,
-                customer: &name,
-                body: &body,
-                channel: added.channel,
-                at: now,
-            };
-            for (integration_id, chat, lang) in &chats {
-                let said = svc.wording.word(&notice, *lang);
-                queue_channel_message(db, found.tenant_id, *integration_id, chat, &said.body, now)
-                    .await?;
-            }
+            announce(
+                svc,
+                db,
+                found.tenant_id,
+                &recipients,
+                &Announcement {
+                    kind: NotificationKind::MessageAdded,
+                    notice: Notice::CustomerReplied {
+                        number: &found.number,
+                        customer: &name,
+                        body: &body,
+                        channel: added.channel,
+                        at: now,
+                    },
+                    ticket: Some(found),
+                    author_id: added.author_user_id,
+                },
+                now,
+            )
+            .await?;
         }
         AuthorKind::System => {}
     }

@@ -15,8 +15,8 @@ use entity::enums::{NotificationKind, PeriodKind};
 use entity::{budget, customer};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 
 use crate::actor::Actor;
@@ -24,8 +24,8 @@ use crate::costs::{
     rates_cte, round_cents, stored_money, units_to_amount, SqlBuilder, CURRENCY, RATE_JOIN_SQL,
 };
 use crate::error::{DomainError, DomainResult};
-use crate::notices::{Lang, Notice};
-use crate::notifications::{notify_users, supervisors, NewNotification};
+use crate::notices::Notice;
+use crate::notifications::{announce, supervisors, Announcement};
 use crate::permissions::Permission;
 use crate::scope::find_in_tenant;
 use crate::Services;
@@ -487,45 +487,22 @@ pub async fn raise_budget_alerts(
                     to: status.budget.period_end,
                 };
                 let to = supervisors(&txn, status.budget.tenant_id).await?;
-                notify_users(
+                // In the bell and by mail, each by their choices and in their language,
+                // in the same transaction (the outbox sends the mails).
+                announce(
+                    svc,
                     &txn,
-                    svc.wording.as_ref(),
                     status.budget.tenant_id,
                     &to,
-                    &NewNotification {
+                    &Announcement {
                         kind: NotificationKind::BudgetAlert,
-                        notice: notice.clone(),
-                        ticket_id: None,
+                        notice,
+                        ticket: None,
+                        author_id: None,
                     },
                     now,
                 )
                 .await?;
-                // And by mail, in each one's language, in the same transaction (the
-                // outbox sends it).
-                let recipients: Vec<(String, String)> = entity::user::Entity::find()
-                    .select_only()
-                    .column(entity::user::Column::Email)
-                    .column(entity::user::Column::Locale)
-                    .filter(entity::user::Column::TenantId.eq(status.budget.tenant_id))
-                    .filter(entity::user::Column::Id.is_in(to))
-                    .into_tuple()
-                    .all(&txn)
-                    .await?;
-                for (address, locale) in recipients
-                    .iter()
-                    .filter(|(a, _)| crate::mail::is_mailable(a))
-                {
-                    let said = svc.wording.word(&notice, Lang::of_locale(locale));
-                    crate::mail::queue_mail(
-                        &txn,
-                        status.budget.tenant_id,
-                        address,
-                        &said.title,
-                        &said.body,
-                        now,
-                    )
-                    .await?;
-                }
                 raised += 1;
             }
             txn.commit().await?;

@@ -137,19 +137,20 @@ pub async fn assign_ticket(
             .await?
             .map(|u| u.display_name)
             .unwrap_or_default();
-        crate::notifications::notify_users(
+        crate::notifications::announce(
+            svc,
             &txn,
-            svc.wording.as_ref(),
             found.tenant_id,
             &[assignee],
-            &crate::notifications::NewNotification {
+            &crate::notifications::Announcement {
                 kind: NotificationKind::TicketAssigned,
                 notice: Notice::AssignedToYou {
                     number: &found.number,
                     subject: &found.subject,
                     by: &by,
                 },
-                ticket_id: Some(found.id),
+                ticket: Some(&found),
+                author_id: Some(actor.user_id),
             },
             now,
         )

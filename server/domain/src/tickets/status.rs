@@ -1,7 +1,7 @@
 //! Moving a ticket through its workflow.
 
 use chrono::{DateTime, Utc};
-use entity::enums::{TicketEventKind, TicketStatus};
+use entity::enums::{NotificationKind, TicketEventKind, TicketStatus};
 use entity::{customer, ticket};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -11,7 +11,7 @@ use super::{commit_and_publish, record_event};
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::events::LiveEventKind;
-use crate::notices::Notice;
+use crate::notices::{Medium, Notice};
 use crate::notifications::customer_language;
 use crate::permissions::Permission;
 use crate::scope::find_visible_ticket;
@@ -99,15 +99,101 @@ pub async fn change_ticket_status(
         now,
     )
     .await?;
-    if to == TicketStatus::Resolved && found.satisfaction_rating.is_none() {
-        queue_rating_request(svc, &txn, &found, now).await?;
+    if matches!(to, TicketStatus::Resolved | TicketStatus::Closed) {
+        tell_customer(svc, &txn, actor, &found, to, now).await?;
     }
     commit_and_publish(svc, txn, found.id, LiveEventKind::TicketUpdated).await
 }
 
+/// Tells the ticket's customer that it was resolved or closed: their portal accounts in
+/// the bell (by their choices), and their address by mail with the rating link while the
+/// ticket is unrated (a resolution always asks for a rating; a close says it is closed).
+async fn tell_customer(
+    svc: &Services,
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    found: &ticket::Model,
+    to: TicketStatus,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    let accounts =
+        crate::notifications::customer_accounts(db, found.tenant_id, found.customer_id).await?;
+    crate::notifications::announce(
+        svc,
+        db,
+        found.tenant_id,
+        &accounts,
+        &crate::notifications::Announcement {
+            kind: NotificationKind::StatusChanged,
+            notice: Notice::StatusChanged {
+                number: &found.number,
+                subject: &found.subject,
+                closed: to == TicketStatus::Closed,
+            },
+            ticket: Some(found),
+            author_id: Some(actor.user_id),
+        },
+        now,
+    )
+    .await?;
+    match to {
+        TicketStatus::Resolved if found.satisfaction_rating.is_none() => {
+            queue_rating_request(svc, db, found, now).await
+        }
+        TicketStatus::Closed => queue_closed_mail(svc, db, found, now).await,
+        _ => Ok(()),
+    }
+}
+
+/// Mails the ticket's customer (when they have an address) that it is closed, with the
+/// rating link while it is unrated.
+async fn queue_closed_mail(
+    svc: &Services,
+    db: &impl ConnectionTrait,
+    found: &ticket::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    let Some(customer) = customer::Entity::find_by_id(found.customer_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let Some(address) = customer
+        .email
+        .as_deref()
+        .filter(|a| crate::mail::is_mailable(a))
+    else {
+        return Ok(());
+    };
+    let link = match found.satisfaction_rating {
+        None => Some(crate::mail::rating_link(
+            &svc.mail,
+            found.tenant_id,
+            found.id,
+            customer.id,
+            now,
+        )?),
+        Some(_) => None,
+    };
+    let lang = customer_language(db, found.tenant_id, customer.id).await?;
+    let said = svc.words(db, found.tenant_id).await?.word_for(
+        &Notice::TicketClosed {
+            first_name: &customer.first_name,
+            number: &found.number,
+            subject: &found.subject,
+            link: link.as_deref(),
+        },
+        lang,
+        Medium::Email,
+    );
+    crate::mail::queue_mail(db, found.tenant_id, address, &said, now).await?;
+    Ok(())
+}
+
 /// Mails the ticket's customer (when they have an address) a link to rate the resolution.
 /// The link opens a page that needs a click, so mail scanners following it rate nothing.
-pub(super) async fn queue_rating_request(
+async fn queue_rating_request(
     svc: &Services,
     db: &impl ConnectionTrait,
     found: &ticket::Model,
@@ -128,7 +214,7 @@ pub(super) async fn queue_rating_request(
     };
     let link = crate::mail::rating_link(&svc.mail, found.tenant_id, found.id, customer.id, now)?;
     let lang = customer_language(db, found.tenant_id, customer.id).await?;
-    let said = svc.wording.word(
+    let said = svc.words(db, found.tenant_id).await?.word_for(
         &Notice::RatingRequest {
             first_name: &customer.first_name,
             number: &found.number,
@@ -136,7 +222,8 @@ pub(super) async fn queue_rating_request(
             link: &link,
         },
         lang,
+        Medium::Email,
     );
-    crate::mail::queue_mail(db, found.tenant_id, address, &said.title, &said.body, now).await?;
+    crate::mail::queue_mail(db, found.tenant_id, address, &said, now).await?;
     Ok(())
 }

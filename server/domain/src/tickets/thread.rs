@@ -20,6 +20,46 @@ use crate::permissions::Permission;
 use crate::scope::{find_in_tenant, find_visible_ticket};
 use crate::Services;
 
+/// Tells the colleagues an internal note names with `@` (never its author).
+async fn notify_mentions(
+    svc: &Services,
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    found: &ticket::Model,
+    note: &message::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    let named = crate::notifications::mentioned_staff(db, found.tenant_id, &note.body).await?;
+    if named.is_empty() {
+        return Ok(());
+    }
+    let by = find_in_tenant::<entity::user::Entity>(db, actor.tenant_id, actor.user_id)
+        .await
+        .map(|u| u.display_name)
+        .unwrap_or_default();
+    let excerpt: String = note.body.chars().take(500).collect();
+    crate::notifications::announce(
+        svc,
+        db,
+        found.tenant_id,
+        &named,
+        &crate::notifications::Announcement {
+            kind: entity::enums::NotificationKind::Mentioned,
+            notice: crate::notices::Notice::Mentioned {
+                number: &found.number,
+                subject: &found.subject,
+                by: &by,
+                body: &excerpt,
+            },
+            ticket: Some(found),
+            author_id: Some(actor.user_id),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// The threads of several tickets at once, oldest message first; internal notes only for
 /// staff. The caller has already checked it may see these tickets.
 ///
@@ -113,6 +153,9 @@ pub async fn reply_to_ticket(
     .insert(&txn)
     .await?;
     crate::channels::queue_message_added(svc, &txn, &found, &created, now).await?;
+    if internal {
+        notify_mentions(svc, &txn, actor, &found, &created, now).await?;
+    }
     // A customer answering a ticket that waits on them, or that was resolved, puts it back
     // in the team's hands.
     let mut moved = false;

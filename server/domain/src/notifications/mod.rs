@@ -1,73 +1,26 @@
-//! In-app notifications: the bell in the SPA's header.
+//! Notifications: who hears of what ([`announce`]), by which ways ([`preferences`]), the
+//! daily digest ([`digest`]), and the bell in the SPA's header.
+
+mod announce;
+pub mod digest;
+pub mod preferences;
+
+pub use announce::{announce, department_staff, mentioned_staff, mentions, Announcement};
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
-use entity::enums::{NotificationKind, Role};
+use entity::enums::Role;
 use entity::{notification, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::actor::Actor;
 use super::error::DomainResult;
-use super::notices::{Lang, Notice, Wording};
+use super::notices::Lang;
 use super::permissions::Permission;
 use super::Services;
-
-/// A notification to send to some users of a tenant.
-#[derive(Debug, Clone)]
-pub struct NewNotification<'a> {
-    /// What it is about.
-    pub kind: NotificationKind,
-    /// The facts, worded for each recipient in their language.
-    pub notice: Notice<'a>,
-    /// The ticket concerned, if any.
-    pub ticket_id: Option<i64>,
-}
-
-/// Stores `notification` for each of `user_ids` (duplicates ignored), worded in each
-/// recipient's language.
-///
-/// # Errors
-///
-/// Database errors.
-pub async fn notify_users(
-    db: &impl ConnectionTrait,
-    wording: &dyn Wording,
-    tenant_id: i64,
-    user_ids: &[i64],
-    notification: &NewNotification<'_>,
-    now: DateTime<Utc>,
-) -> DomainResult<()> {
-    let mut seen = std::collections::BTreeSet::new();
-    let ids: Vec<i64> = user_ids
-        .iter()
-        .copied()
-        .filter(|id| seen.insert(*id))
-        .collect();
-    let languages = languages_of(db, tenant_id, &ids).await?;
-    for user_id in ids {
-        let lang = languages.get(&user_id).copied().unwrap_or_default();
-        let said = wording.word(&notification.notice, lang);
-        notification::ActiveModel {
-            tenant_id: Set(tenant_id),
-            user_id: Set(user_id),
-            kind: Set(notification.kind),
-            title: Set(said.title),
-            body: Set(said.body),
-            ticket_id: Set(notification.ticket_id),
-            read_at: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(())
-}
 
 /// The language of each of `user_ids` (from their locale), in one statement.
 ///
