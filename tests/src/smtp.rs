@@ -20,6 +20,8 @@ pub struct ReceivedMail {
     pub subject: String,
     /// The text body, decoded.
     pub body: String,
+    /// The HTML alternative, decoded, when the mail has one.
+    pub html: Option<String>,
     /// `Message-ID:` without angle brackets.
     pub message_id: Option<String>,
     /// `In-Reply-To:` ids without angle brackets.
@@ -61,6 +63,7 @@ impl Handler for Collector {
                 to: self.to.clone(),
                 subject: String::new(),
                 body: String::from_utf8_lossy(&self.current).into_owned(),
+                html: None,
                 message_id: None,
                 in_reply_to: Vec::new(),
                 reply_to: None,
@@ -72,6 +75,9 @@ impl Handler for Collector {
                 to: self.to.clone(),
                 subject: m.subject().unwrap_or_default().to_owned(),
                 body: m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+                html: (m.html_body_count() > 0 && m.text_body_count() > 0)
+                    .then(|| m.body_html(0).map(|b| b.into_owned()))
+                    .flatten(),
                 message_id: m.message_id().map(str::to_owned),
                 in_reply_to: m
                     .in_reply_to()

@@ -152,6 +152,12 @@ const fn unique(
 /// database on both backends, so a new unique index without a sentence fails it.
 pub const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
     unique(
+        "idx_message_templates_notice",
+        "message_templates",
+        &["tenant_id", "notice", "lang"],
+        "this notice already has a template in this language",
+    ),
+    unique(
         "uq_tenants_slug",
         "tenants",
         &["slug"],

@@ -183,11 +183,12 @@ fn view(
     stored: Option<&message_template::Model>,
 ) -> TemplateView {
     let notice = sample(key).unwrap_or(Notice::AutoClosed { wait_days: 7 });
-    let facts = notice
+    let mut facts: Vec<String> = notice
         .facts()
         .as_object()
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default();
+    facts.sort();
     TemplateView {
         key: key.to_owned(),
         lang,

@@ -21,6 +21,7 @@ mod isolation;
 mod jobs;
 mod live_across_instances;
 mod mail;
+mod notifications;
 mod permissions;
 mod properties;
 mod reports;

@@ -295,6 +295,11 @@ fn apply(
 /// [`DomainError::Forbidden`] for an API token without `read`; database errors.
 pub async fn my_preferences(svc: &Services, actor: &Actor) -> DomainResult<EffectivePreferences> {
     actor.require(Permission::ViewOwnAccount)?;
+    preferences_of(svc, actor).await
+}
+
+/// The caller's choices in force; the caller checked the permission.
+async fn preferences_of(svc: &Services, actor: &Actor) -> DomainResult<EffectivePreferences> {
     let me = find_in_tenant::<user::Entity>(&svc.db, actor.tenant_id, actor.user_id).await?;
     let found = tenant::Entity::find_by_id(actor.tenant_id)
         .one(&svc.db)
@@ -335,7 +340,7 @@ pub async fn update_my_preferences(
         .filter(user::Column::Id.eq(actor.user_id))
         .exec(&svc.db)
         .await?;
-    my_preferences(svc, actor).await
+    preferences_of(svc, actor).await
 }
 
 /// The tenant's default choices for staff, in force.
@@ -345,6 +350,10 @@ pub async fn update_my_preferences(
 /// [`DomainError::Forbidden`] for anyone who may not configure the tenant.
 pub async fn tenant_defaults(svc: &Services, actor: &Actor) -> DomainResult<EffectivePreferences> {
     actor.require(Permission::ConfigureTenant)?;
+    defaults_of(svc, actor).await
+}
+
+async fn defaults_of(svc: &Services, actor: &Actor) -> DomainResult<EffectivePreferences> {
     let found = tenant::Entity::find_by_id(actor.tenant_id)
         .one(&svc.db)
         .await?
@@ -384,7 +393,7 @@ pub async fn update_tenant_defaults(
     let mut active = found.into_active_model();
     active.settings = Set(settings);
     active.update(&svc.db).await?;
-    tenant_defaults(svc, actor).await
+    defaults_of(svc, actor).await
 }
 
 #[cfg(test)]
