@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::auth::SessionKeys;
 use super::error::{DomainError, DomainResult};
-use super::letters::letterhead;
+use super::letters::{letterhead, Letterhead};
 use super::notices::Worded;
 
 /// What the domain needs to write mail.
@@ -97,23 +97,26 @@ pub async fn queue_mail(
     worded: &Worded,
     now: DateTime<Utc>,
 ) -> DomainResult<email_outbox::Model> {
-    queue_mail_after(db, tenant_id, to, worded, now, now).await
+    let head = letterhead(db, tenant_id).await?;
+    queue_letter(db, tenant_id, &head, to, worded, now, now).await
 }
 
-/// [`queue_mail`], held until `send_after` (a recipient's working hours).
+/// [`queue_mail`] with the tenant's letterhead at hand (a caller mailing several people),
+/// held until `send_after` (a recipient's working hours).
 ///
 /// # Errors
 ///
 /// Database errors.
-pub async fn queue_mail_after(
+pub async fn queue_letter(
     db: &impl ConnectionTrait,
     tenant_id: i64,
+    head: &Letterhead,
     to: &str,
     worded: &Worded,
     now: DateTime<Utc>,
     send_after: DateTime<Utc>,
 ) -> DomainResult<email_outbox::Model> {
-    let letter = letterhead(db, tenant_id).await?.letter(worded);
+    let letter = head.letter(worded);
     Ok(email_outbox::ActiveModel {
         tenant_id: Set(tenant_id),
         to_address: Set(to.to_owned()),

@@ -23,6 +23,8 @@ pub const MAX_SUBJECT_CHARS: usize = 300;
 pub const MAX_BODY_CHARS: usize = 20_000;
 /// How much work one rendering may do (loops over a digest's lines included).
 const FUEL: u64 = 50_000;
+/// The longest text a rendering may produce.
+pub const MAX_OUTPUT_CHARS: usize = 100_000;
 
 /// The words of one tenant: its admins' templates over the built-in wording.
 pub struct TenantWords<'a> {
@@ -68,6 +70,12 @@ pub fn render(subject: &str, body: &str, notice: &Notice<'_>) -> DomainResult<(S
     };
     let subject = one("subject", subject)?;
     let body = one("body", body)?;
+    if subject.len() > MAX_OUTPUT_CHARS || body.len() > MAX_OUTPUT_CHARS {
+        return Err(DomainError::validation(
+            "body",
+            format!("the text would be longer than {MAX_OUTPUT_CHARS} characters"),
+        ));
+    }
     Ok((
         subject.lines().next().unwrap_or_default().trim().to_owned(),
         body,
@@ -382,6 +390,21 @@ mod tests {
         let endless =
             "{% for a in range(10000) %}{% for b in range(10000) %}x{% endfor %}{% endfor %}";
         assert!(render("s", endless, &notice).is_err());
+    }
+
+    #[test]
+    fn a_template_cannot_blow_up_its_output() {
+        let notice = sample("assigned_to_you").unwrap();
+        for source in [
+            "{{ 'x' * 100000000 }}",
+            "{{ range(1000000) | join(',') }}",
+            "{% set a = 'xxxxxxxxxx' %}{% for i in range(100) %}{% set a = a ~ a %}{% endfor %}{{ a }}",
+        ] {
+            match render("s", source, &notice) {
+                Ok((_, body)) => assert!(body.chars().count() <= MAX_OUTPUT_CHARS, "{source}"),
+                Err(error) => assert!(matches!(error, DomainError::Validation { .. })),
+            }
+        }
     }
 
     #[test]

@@ -9,14 +9,14 @@ use chrono::{DateTime, Utc};
 use entity::enums::{NotificationKind, Role};
 use entity::{integration, notification, sync_mapping, tenant, ticket, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::preferences::{effective, working_calendar, Preferences, Way};
 use crate::calendar::settings_of;
 use crate::error::DomainResult;
 use crate::integrations::TELEGRAM_USER;
+use crate::letters::letterhead_of;
 use crate::notices::{Lang, Medium, Notice, Worded};
 use crate::Services;
 
@@ -81,6 +81,7 @@ pub async fn announce(
         return Ok(Vec::new());
     };
     let tenant_prefs = Preferences::of_tenant(&found_tenant);
+    let head = letterhead_of(&found_tenant);
     let business = settings_of(&found_tenant.settings);
     let words = svc.words(db, tenant_id).await?;
     let chats = telegram_chats(db, tenant_id, &users).await?;
@@ -95,6 +96,7 @@ pub async fn announce(
         .ticket
         .map(|t| format!("{}/tickets/{}", svc.mail.public_url, t.id));
     let mut told = Vec::new();
+    let mut bell = Vec::new();
     for person in &users {
         let prefs = Preferences::from_json(person.notification_settings.as_ref());
         let ways = effective(announcement.kind, &tenant_prefs, &prefs);
@@ -102,7 +104,7 @@ pub async fn announce(
         let mut reached = false;
         if ways.has(Way::InApp) {
             let said = say(lang, Medium::InApp);
-            notification::ActiveModel {
+            bell.push(notification::ActiveModel {
                 tenant_id: Set(tenant_id),
                 user_id: Set(person.id),
                 kind: Set(announcement.kind),
@@ -112,9 +114,7 @@ pub async fn announce(
                 read_at: Set(None),
                 created_at: Set(now),
                 ..Default::default()
-            }
-            .insert(db)
-            .await?;
+            });
             reached = true;
         }
         if ways.has(Way::Email) && crate::mail::is_mailable(&person.email) {
@@ -128,7 +128,7 @@ pub async fn announce(
             } else {
                 working_calendar(&business, &tenant_prefs, &prefs).next_open(now)
             };
-            crate::mail::queue_mail_after(db, tenant_id, &person.email, &said, now, send_after)
+            crate::mail::queue_letter(db, tenant_id, &head, &person.email, &said, now, send_after)
                 .await?;
             reached = true;
         }
@@ -150,6 +150,10 @@ pub async fn announce(
         if reached {
             told.push(person.id);
         }
+    }
+    // The bell's rows in one statement, however many are told.
+    if !bell.is_empty() {
+        notification::Entity::insert_many(bell).exec(db).await?;
     }
     Ok(told)
 }
