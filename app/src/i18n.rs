@@ -274,6 +274,8 @@ pub struct Texts {
     pub decimal_separator: &'static str,
     /// The CRM and sales pages.
     pub crm: &'static CrmTexts,
+    /// The notification choices and message templates pages.
+    pub notifications: &'static NotificationTexts,
 }
 
 impl Texts {
@@ -632,6 +634,7 @@ pub const FR: Texts = Texts {
     size_mb: "Mo",
     decimal_separator: ",",
     crm: &FR_CRM,
+    notifications: &NOTIFICATIONS_FR,
 };
 
 /// English.
@@ -848,6 +851,7 @@ pub const EN: Texts = Texts {
     size_mb: "MB",
     decimal_separator: ".",
     crm: &EN_CRM,
+    notifications: &NOTIFICATIONS_EN,
 };
 
 /// The texts of the CRM pages (customers' cards, the leads board), in one language.
@@ -1366,3 +1370,285 @@ pub const REPORTS_EN: ReportTexts = ReportTexts {
     hours: "h",
     minutes: "min",
 };
+
+/// The texts of the notification choices and message templates pages, apart like the
+/// reports' and the CRM's.
+#[derive(Debug)]
+pub struct NotificationTexts {
+    pub nav_notifications: &'static str,
+    pub bell_settings: &'static str,
+    pub page_title: &'static str,
+    pub page_intro: &'static str,
+    pub to_messages: &'static str,
+    pub messages_title: &'static str,
+    pub messages_intro: &'static str,
+    pub defaults_title: &'static str,
+    pub defaults_intro: &'static str,
+    pub choices_title: &'static str,
+    pub event: &'static str,
+    pub way_in_app: &'static str,
+    pub way_email: &'static str,
+    pub way_telegram: &'static str,
+    pub telegram_hint: &'static str,
+    /// Each event's name, by its key (`ticket_created`, …).
+    pub events: [(&'static str, &'static str); 8],
+    pub digest_title: &'static str,
+    pub digest_mine: &'static str,
+    pub digest_tenant: &'static str,
+    pub hours_title: &'static str,
+    pub hours_intro: &'static str,
+    pub hours_timezone: &'static str,
+    pub hours_own: &'static str,
+    pub hours_team: &'static str,
+    pub hours_always: &'static str,
+    pub hours_off: &'static str,
+    pub hours_opens: &'static str,
+    pub hours_closes: &'static str,
+    pub hours_add: &'static str,
+    pub hours_remove: &'static str,
+    pub hours_save: &'static str,
+    pub hours_use_team: &'static str,
+    pub hours_use_business: &'static str,
+    pub signature_title: &'static str,
+    pub signature_intro: &'static str,
+    pub templates_title: &'static str,
+    pub templates_intro: &'static str,
+    pub template_notice: &'static str,
+    pub template_lang: &'static str,
+    pub template_customised: &'static str,
+    pub template_builtin: &'static str,
+    pub template_subject: &'static str,
+    pub template_body: &'static str,
+    pub template_facts: &'static str,
+    pub template_preview: &'static str,
+    pub template_preview_draft: &'static str,
+    pub template_preview_current: &'static str,
+    pub template_preview_stale: &'static str,
+    pub template_preview_subject: &'static str,
+    pub template_preview_text: &'static str,
+    pub template_preview_html: &'static str,
+    pub template_save: &'static str,
+    pub template_reset: &'static str,
+    pub template_reset_done: &'static str,
+    /// Each notice's name, by its key (`assigned_to_you`, …).
+    pub notices: [(&'static str, &'static str); 18],
+}
+
+impl NotificationTexts {
+    /// An event's name; an event newer than the app is shown by its key.
+    pub fn event<'a>(&self, key: &'a str) -> &'a str {
+        lookup(&self.events, key)
+    }
+
+    /// A notice's name; a notice newer than the app is shown by its key.
+    pub fn notice<'a>(&self, key: &'a str) -> &'a str {
+        lookup(&self.notices, key)
+    }
+}
+
+fn lookup<'a>(names: &[(&'static str, &'static str)], key: &'a str) -> &'a str {
+    names
+        .iter()
+        .find(|(known, _)| *known == key)
+        .map_or(key, |(_, name)| name)
+}
+
+/// French texts of the notifications pages.
+pub const NOTIFICATIONS_FR: NotificationTexts = NotificationTexts {
+    nav_notifications: "Mes notifications",
+    bell_settings: "Choisir mes notifications",
+    page_title: "Mes notifications",
+    page_intro: "Choisissez comment Guichet vous prévient de ce qui vous concerne.",
+    to_messages: "Réglages de l'équipe et modèles de messages",
+    messages_title: "Messages de l'équipe",
+    messages_intro: "Ce que reçoit l'équipe par défaut, la signature des mails et le texte de chaque message.",
+    defaults_title: "Réglages par défaut de l'équipe",
+    defaults_intro: "Ce que reçoit un membre de l'équipe tant qu'il n'a rien choisi lui-même ; ses propres choix l'emportent.",
+    choices_title: "Par événement",
+    event: "Événement",
+    way_in_app: "Cloche",
+    way_email: "E-mail",
+    way_telegram: "Telegram",
+    telegram_hint: "Telegram : pour les membres de l'équipe qui ont relié leur compte.",
+    events: [
+        ("ticket_created", "Nouveau ticket"),
+        ("message_added", "Réponse d'un client"),
+        ("ticket_assigned", "Ticket qui m'est assigné"),
+        ("mentioned", "Mention dans une note interne"),
+        ("sla_warning", "Échéance SLA proche"),
+        ("sla_breached", "Échéance SLA dépassée"),
+        ("budget_alert", "Alerte de budget"),
+        ("status_changed", "Ma demande change de statut"),
+    ],
+    digest_title: "Récapitulatif quotidien",
+    digest_mine: "Recevoir chaque matin ouvré un mail qui récapitule mes tickets",
+    digest_tenant: "Envoyer chaque matin ouvré à chacun le récapitulatif de ses tickets",
+    hours_title: "Heures de travail",
+    hours_intro: "En dehors de ces heures, les mails attendent (sauf les dépassements de SLA).",
+    hours_timezone: "Fuseau horaire",
+    hours_own: "Vos propres heures",
+    hours_team: "Les heures de l'équipe",
+    hours_always: "Aucune heure : les mails partent à toute heure.",
+    hours_off: "Non travaillé",
+    hours_opens: "Début",
+    hours_closes: "Fin",
+    hours_add: "Ajouter une plage",
+    hours_remove: "Retirer",
+    hours_save: "Enregistrer les heures",
+    hours_use_team: "Reprendre les heures de l'équipe",
+    hours_use_business: "Reprendre les heures d'ouverture",
+    signature_title: "Signature des mails",
+    signature_intro: "Ajoutée sous chaque mail envoyé par Guichet. Vide : aucune.",
+    templates_title: "Modèles de messages",
+    templates_intro: "Remplacez le texte intégré d'un message dans une langue. Les faits s'écrivent entre doubles accolades, par exemple {{ number }}.",
+    template_notice: "Message",
+    template_lang: "Langue",
+    template_customised: "Personnalisé",
+    template_builtin: "Texte intégré",
+    template_subject: "Objet",
+    template_body: "Texte",
+    template_facts: "Faits disponibles (cliquez pour insérer) :",
+    template_preview: "Aperçu",
+    template_preview_draft: "Votre brouillon, avec des faits inventés.",
+    template_preview_current: "Objet ou texte vide : voici le texte en vigueur, avec des faits inventés.",
+    template_preview_stale: "Le dernier aperçu réussi ; corrigez l'erreur pour le mettre à jour.",
+    template_preview_subject: "Objet :",
+    template_preview_text: "Texte brut",
+    template_preview_html: "Version HTML",
+    template_save: "Enregistrer",
+    template_reset: "Revenir au texte intégré",
+    template_reset_done: "Texte intégré rétabli",
+    notices: [
+        ("ticket_acknowledged", "Accusé de réception d'un ticket"),
+        ("mail_acknowledged", "Accusé de réception d'un mail"),
+        ("new_ticket", "Nouveau ticket"),
+        ("customer_replied", "Réponse d'un client"),
+        ("assigned_to_you", "Ticket assigné"),
+        ("mail_reply", "Réponse envoyée au client"),
+        ("agent_replied", "Réponse d'un agent"),
+        ("merged", "Tickets fusionnés"),
+        ("rating_request", "Demande d'évaluation"),
+        ("auto_close_reminder", "Rappel avant fermeture automatique"),
+        ("auto_closed", "Fermeture automatique"),
+        ("sla_warning", "Échéance SLA proche"),
+        ("sla_breached", "Échéance SLA dépassée"),
+        ("budget_threshold", "Seuil de budget atteint"),
+        ("mentioned", "Mention dans une note interne"),
+        ("ticket_closed", "Ticket fermé"),
+        ("status_changed", "Changement de statut"),
+        ("digest", "Récapitulatif quotidien"),
+    ],
+};
+
+/// English texts of the notifications pages.
+pub const NOTIFICATIONS_EN: NotificationTexts = NotificationTexts {
+    nav_notifications: "My notifications",
+    bell_settings: "Choose my notifications",
+    page_title: "My notifications",
+    page_intro: "Choose how Guichet tells you about what concerns you.",
+    to_messages: "Team defaults and message templates",
+    messages_title: "Team messages",
+    messages_intro: "What the team receives by default, the mail signature and the wording of each message.",
+    defaults_title: "Team defaults",
+    defaults_intro: "What a team member receives until they choose for themselves; their own choices win.",
+    choices_title: "By event",
+    event: "Event",
+    way_in_app: "Bell",
+    way_email: "E-mail",
+    way_telegram: "Telegram",
+    telegram_hint: "Telegram: for team members who linked their account.",
+    events: [
+        ("ticket_created", "New ticket"),
+        ("message_added", "A customer replied"),
+        ("ticket_assigned", "A ticket assigned to me"),
+        ("mentioned", "Mentioned in an internal note"),
+        ("sla_warning", "SLA deadline near"),
+        ("sla_breached", "SLA deadline missed"),
+        ("budget_alert", "Budget alert"),
+        ("status_changed", "My request changes status"),
+    ],
+    digest_title: "Daily digest",
+    digest_mine: "Mail me a digest of my tickets each working morning",
+    digest_tenant: "Mail everyone a digest of their tickets each working morning",
+    hours_title: "Working hours",
+    hours_intro: "Outside these hours, mails wait (SLA breaches excepted).",
+    hours_timezone: "Time zone",
+    hours_own: "Your own hours",
+    hours_team: "The team's hours",
+    hours_always: "No hours: mails go at any time.",
+    hours_off: "Day off",
+    hours_opens: "From",
+    hours_closes: "To",
+    hours_add: "Add a period",
+    hours_remove: "Remove",
+    hours_save: "Save the hours",
+    hours_use_team: "Use the team's hours",
+    hours_use_business: "Use the business hours",
+    signature_title: "Mail signature",
+    signature_intro: "Added under every mail Guichet sends. Empty: none.",
+    templates_title: "Message templates",
+    templates_intro: "Replace a message's built-in wording in one language. Facts are written in double braces, for example {{ number }}.",
+    template_notice: "Message",
+    template_lang: "Language",
+    template_customised: "Customised",
+    template_builtin: "Built-in wording",
+    template_subject: "Subject",
+    template_body: "Text",
+    template_facts: "Facts you can use (click to insert):",
+    template_preview: "Preview",
+    template_preview_draft: "Your draft, with made-up facts.",
+    template_preview_current: "Subject or text empty: this is the wording in force, with made-up facts.",
+    template_preview_stale: "The last preview that worked; fix the error to update it.",
+    template_preview_subject: "Subject:",
+    template_preview_text: "Plain text",
+    template_preview_html: "HTML version",
+    template_save: "Save",
+    template_reset: "Back to the built-in wording",
+    template_reset_done: "Built-in wording restored",
+    notices: [
+        ("ticket_acknowledged", "Ticket acknowledgement"),
+        ("mail_acknowledged", "Mail acknowledgement"),
+        ("new_ticket", "New ticket"),
+        ("customer_replied", "A customer replied"),
+        ("assigned_to_you", "Ticket assigned"),
+        ("mail_reply", "Reply mailed to the customer"),
+        ("agent_replied", "An agent replied"),
+        ("merged", "Tickets merged"),
+        ("rating_request", "Rating request"),
+        ("auto_close_reminder", "Reminder before closing automatically"),
+        ("auto_closed", "Closed automatically"),
+        ("sla_warning", "SLA deadline near"),
+        ("sla_breached", "SLA deadline missed"),
+        ("budget_threshold", "Budget threshold reached"),
+        ("mentioned", "Mentioned in an internal note"),
+        ("ticket_closed", "Ticket closed"),
+        ("status_changed", "Status changed"),
+        ("digest", "Daily digest"),
+    ],
+};
+
+#[cfg(test)]
+mod notification_tests {
+    use super::*;
+
+    #[test]
+    fn every_language_names_the_same_events_and_notices() {
+        fn keys(names: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            names.iter().map(|(key, _)| *key).collect()
+        }
+        assert_eq!(
+            keys(&NOTIFICATIONS_FR.events),
+            keys(&NOTIFICATIONS_EN.events)
+        );
+        assert_eq!(
+            keys(&NOTIFICATIONS_FR.notices),
+            keys(&NOTIFICATIONS_EN.notices)
+        );
+        assert_eq!(
+            NOTIFICATIONS_EN.event("mentioned"),
+            "Mentioned in an internal note"
+        );
+        // A key newer than the app is shown as it is.
+        assert_eq!(NOTIFICATIONS_FR.notice("new_notice"), "new_notice");
+    }
+}

@@ -27,6 +27,8 @@ use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::reports::ReportsPage;
 use crate::pages::settings::integrations::IntegrationsPage;
+use crate::pages::settings::messages::MessagesPage;
+use crate::pages::settings::notifications::NotificationsPage;
 use crate::pages::settings::sla::SlaPage;
 use crate::pages::settings::workflows::WorkflowsPage;
 use crate::pages::ticket::TicketPage;
@@ -96,6 +98,18 @@ pub fn App() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/settings/integrations")
                         view=IntegrationsPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/settings/notifications")
+                        view=NotificationsPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                    />
+                    <ProtectedRoute
+                        path=path!("/settings/messages")
+                        view=MessagesPage
                         condition=signed_in
                         redirect_path=|| "/login"
                     />

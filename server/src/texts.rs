@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use entity::enums::Channel;
+use rust_decimal::Decimal;
 
-use crate::domain::notices::{Lang, Medium, Notice, Quoted, Worded, Wording};
+use crate::domain::notices::{DigestLine, Lang, Medium, Notice, Quoted, Worded, Wording};
 use crate::domain::tickets::SlaDeadline;
 
 /// The built-in templates.
@@ -457,6 +458,10 @@ impl Wording for Templates {
         }
     }
 
+    fn sample(&self, key: &str) -> Option<Notice<'static>> {
+        sample(key)
+    }
+
     fn word_for(&self, notice: &Notice<'_>, lang: Lang, medium: Medium) -> Worded {
         let mut said = self.word(notice, lang);
         // The chat pushes end with how to answer from the chat; the bell and mails link to
@@ -475,6 +480,122 @@ impl Wording for Templates {
     }
 }
 
+/// A notice of each key with made-up facts, for template previews.
+fn sample(key: &str) -> Option<Notice<'static>> {
+    static HISTORY: std::sync::LazyLock<[Quoted<'static>; 1]> = std::sync::LazyLock::new(|| {
+        [Quoted {
+            author: "Marie Dupont",
+            at: DateTime::from_timestamp(1_764_576_000, 0).unwrap_or_default(),
+            body: "Bonjour, l'imprimante du 2e étage ne répond plus.",
+        }]
+    });
+    static LINES: std::sync::LazyLock<[DigestLine; 1]> = std::sync::LazyLock::new(|| {
+        [DigestLine {
+            number: "SUP-0042".into(),
+            subject: "Imprimante hors ligne".into(),
+            due: DateTime::from_timestamp(1_764_612_000, 0),
+        }]
+    });
+    let at = DateTime::from_timestamp(1_764_590_400, 0).unwrap_or_default();
+    let (number, subject) = ("SUP-0042", "Imprimante hors ligne");
+    Some(match key {
+        "ticket_acknowledged" => Notice::TicketAcknowledged { number },
+        "mail_acknowledged" => Notice::MailAcknowledged {
+            first_name: "Marie",
+            number,
+        },
+        "new_ticket" => Notice::NewTicket {
+            number,
+            customer: "Marie Dupont",
+            subject,
+            body: "L'imprimante du 2e étage ne répond plus.",
+            channel: Channel::Email,
+            at,
+        },
+        "customer_replied" => Notice::CustomerReplied {
+            number,
+            customer: "Marie Dupont",
+            body: "Toujours en panne ce matin.",
+            channel: Channel::Email,
+            at,
+        },
+        "assigned_to_you" => Notice::AssignedToYou {
+            number,
+            subject,
+            by: "Paul Martin",
+        },
+        "mail_reply" => Notice::MailReply {
+            number,
+            subject,
+            body: "Bonjour Marie, un technicien passe à 14 h.",
+            history: &*HISTORY,
+        },
+        "agent_replied" => Notice::AgentReplied {
+            number,
+            body: "Un technicien passe à 14 h.",
+        },
+        "merged" => Notice::Merged {
+            number: "SUP-0043",
+            subject,
+        },
+        "rating_request" => Notice::RatingRequest {
+            first_name: "Marie",
+            number,
+            subject,
+            link: "https://support.example/rate/…",
+        },
+        "auto_close_reminder" => Notice::AutoCloseReminder {
+            number,
+            subject,
+            closes_at: at,
+        },
+        "auto_closed" => Notice::AutoClosed { wait_days: 7 },
+        "sla_warning" => Notice::SlaWarning {
+            number,
+            subject,
+            deadline: SlaDeadline::Response,
+        },
+        "sla_breached" => Notice::SlaBreached {
+            number,
+            subject,
+            deadline: SlaDeadline::Resolution,
+        },
+        "budget_threshold" => Notice::BudgetThreshold {
+            customer: "Dupont SARL",
+            threshold: 80,
+            spent: Decimal::new(320_050, 2),
+            planned: Decimal::new(400_000, 2),
+            currency: "EUR",
+            from: at.date_naive(),
+            to: at.date_naive(),
+        },
+        "mentioned" => Notice::Mentioned {
+            number,
+            subject,
+            by: "Paul Martin",
+            body: "@Sophie peux-tu regarder le pilote ?",
+        },
+        "ticket_closed" => Notice::TicketClosed {
+            first_name: "Marie",
+            number,
+            subject,
+            link: Some("https://support.example/rate/…"),
+        },
+        "status_changed" => Notice::StatusChanged {
+            number,
+            subject,
+            closed: false,
+        },
+        "digest" => Notice::Digest {
+            name: "Sophie",
+            open: &*LINES,
+            due_soon: &*LINES,
+            breached: &[],
+        },
+        _ => return None,
+    })
+}
+
 /// "Message", "Channel", "Time" of the pushes.
 const fn labels(lang: Lang) -> (&'static str, &'static str, &'static str) {
     match lang {
@@ -487,6 +608,18 @@ const fn labels(lang: Lang) -> (&'static str, &'static str, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_has_a_sample_with_that_key() {
+        for key in crate::domain::notices::NOTICE_KEYS {
+            let notice = Templates
+                .sample(key)
+                .unwrap_or_else(|| panic!("no sample for {key}"));
+            assert_eq!(notice.key(), key);
+            assert!(notice.facts().is_object());
+        }
+        assert!(Templates.sample("nothing").is_none());
+    }
 
     #[test]
     fn every_language_words_the_facts() {

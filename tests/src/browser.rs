@@ -115,6 +115,16 @@ pub fn serially<F: std::future::Future<Output = anyhow::Result<()>>>(
 ///
 /// Fails when the SPA is not built or the server cannot start.
 pub async fn spa_server() -> anyhow::Result<TestServer> {
+    spa_server_on(Backend::Sqlite).await
+}
+
+/// A server serving the built SPA, on a fresh database of `backend`.
+///
+/// # Errors
+///
+/// Fails when the SPA is not built, the database cannot be created or the server cannot
+/// start.
+pub async fn spa_server_on(backend: Backend) -> anyhow::Result<TestServer> {
     // Several TLS back-ends are compiled in through dependencies; chromedriver is plain
     // HTTP, but rustls wants one chosen.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -131,11 +141,7 @@ pub async fn spa_server() -> anyhow::Result<TestServer> {
         spa_dir,
         ..server::config::Config::default()
     };
-    TestServer::start_on(
-        Arc::new(TestDatabase::create(Backend::Sqlite).await?),
-        config,
-    )
-    .await
+    TestServer::start_on(Arc::new(TestDatabase::create(backend).await?), config).await
 }
 
 /// Starts Chromium, runs `scenario` with it, and keeps a screenshot when it fails.
@@ -206,5 +212,79 @@ pub async fn sign_in(
         .click()
         .await?;
     wait_css(browser, "[data-testid=board]").await?;
+    Ok(())
+}
+
+/// Keeps a screenshot of `selector` at a phone's width (390 × 844), in the temporary
+/// folder, then gives the window its size back: to look at what a phone shows.
+///
+/// # Errors
+///
+/// Fails when the element does not show or the window cannot be resized.
+pub async fn phone_screenshot(
+    browser: &fantoccini::Client,
+    selector: &str,
+    file: &str,
+) -> anyhow::Result<()> {
+    let (width, height) = browser.get_window_size().await?;
+    browser.set_window_size(390, 844).await?;
+    let element = wait_css(browser, selector).await?;
+    browser
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'start' });",
+            vec![serde_json::to_value(&element)?],
+        )
+        .await?;
+    let _ = std::fs::write(std::env::temp_dir().join(file), browser.screenshot().await?);
+    browser.execute("window.scrollTo(0, 0);", vec![]).await?;
+    browser
+        .set_window_size(u32::try_from(width)?, u32::try_from(height)?)
+        .await?;
+    Ok(())
+}
+
+/// Keeps a screenshot of the whole page at the window's width (the window made as tall as
+/// the page, at most 6000 pixels), in the temporary folder, then gives the window its size
+/// back: to look at a long page at once.
+///
+/// # Errors
+///
+/// Fails when the window cannot be resized.
+pub async fn page_screenshot(browser: &fantoccini::Client, file: &str) -> anyhow::Result<()> {
+    let (width, height) = browser.get_window_size().await?;
+    let page_height = browser
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await?
+        .as_u64()
+        .unwrap_or(height);
+    // The window's frame takes some of its height from the page.
+    let tall = u32::try_from((page_height + 150).clamp(height, 6000))?;
+    browser.set_window_size(u32::try_from(width)?, tall).await?;
+    browser.execute("window.scrollTo(0, 0);", vec![]).await?;
+    let _ = std::fs::write(std::env::temp_dir().join(file), browser.screenshot().await?);
+    browser
+        .set_window_size(u32::try_from(width)?, u32::try_from(height)?)
+        .await?;
+    Ok(())
+}
+
+/// Sets an input's value as typing would (an `input` event follows), for inputs that
+/// WebDriver types into unevenly (`<input type="time">` follows the browser's locale).
+///
+/// # Errors
+///
+/// Fails when the script cannot run.
+pub async fn set_value(
+    browser: &fantoccini::Client,
+    element: &Element,
+    value: &str,
+) -> anyhow::Result<()> {
+    browser
+        .execute(
+            "arguments[0].value = arguments[1];\
+             arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![serde_json::to_value(element)?, json!(value)],
+        )
+        .await?;
     Ok(())
 }

@@ -46,13 +46,18 @@ macro_rules! operation {
 
 /// `From` between two generated structs that hold the same fields (the same selection in
 /// two documents): `same_fields!(a::X => b::Y { id, user, assignee map, items each })`
-/// moves each field, converting it with `Into` (`map`: an `Option`, `each`: a `Vec`). A
-/// field that differs fails the build.
+/// moves each field, converting it with `Into` (`map`: an `Option`, `each`: a `Vec`,
+/// `map_each`: an `Option` of a `Vec`). A field that differs fails the build.
 macro_rules! same_fields {
     (@take $value:ident . $field:ident) => { $value.$field.into() };
     (@take $value:ident . $field:ident map) => { $value.$field.map(Into::into) };
     (@take $value:ident . $field:ident each) => {
         $value.$field.into_iter().map(Into::into).collect()
+    };
+    (@take $value:ident . $field:ident map_each) => {
+        $value
+            .$field
+            .map(|items| items.into_iter().map(Into::into).collect())
     };
     ($from:ty => $to:ty { $($field:ident $($how:ident)?),* $(,)? }) => {
         impl From<$from> for $to {
@@ -95,8 +100,10 @@ pub mod integrations;
 pub mod live;
 pub mod notifications;
 pub mod people;
+pub mod preferences;
 pub mod reports;
 pub mod settings;
+pub mod templates;
 pub mod tickets;
 
 use std::fmt;
@@ -157,6 +164,9 @@ pub struct ApiError {
     pub code: String,
     /// The message, as the server wrote it.
     pub message: String,
+    /// The input field at fault, for `BAD_USER_INPUT` (`extensions.field`), as the API
+    /// spells it.
+    pub field: Option<String>,
 }
 
 impl ApiError {
@@ -165,6 +175,7 @@ impl ApiError {
         Self {
             code: code.into(),
             message: message.into(),
+            field: None,
         }
     }
 
@@ -206,15 +217,22 @@ pub(crate) struct GraphqlError {
 #[derive(Clone, Debug, Deserialize)]
 struct GraphqlErrorExtensions {
     code: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
 }
 
 impl From<GraphqlError> for ApiError {
     fn from(error: GraphqlError) -> Self {
-        let code = error
-            .extensions
-            .and_then(|extensions| extensions.code)
-            .unwrap_or_else(|| CODE_INTERNAL.to_owned());
-        ApiError::new(code, error.message)
+        let (code, field) = error.extensions.map_or((None, None), |extensions| {
+            (extensions.code, extensions.field)
+        });
+        ApiError {
+            field,
+            ..ApiError::new(
+                code.unwrap_or_else(|| CODE_INTERNAL.to_owned()),
+                error.message,
+            )
+        }
     }
 }
 
@@ -299,6 +317,15 @@ mod tests {
             ApiError::new("UNAUTHENTICATED", "Wrong e-mail or password")
         );
         assert!(error.is_unauthenticated());
+    }
+
+    #[test]
+    fn a_refused_input_names_its_field() {
+        let text = r#"{"errors":[{"message":"undefined value (line 1)",
+            "extensions":{"code":"BAD_USER_INPUT","field":"body"}}]}"#;
+        let error = decode_response::<Answer>(200, text).unwrap_err();
+        assert_eq!(error.code, "BAD_USER_INPUT");
+        assert_eq!(error.field.as_deref(), Some("body"));
     }
 
     #[test]

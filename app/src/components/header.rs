@@ -1,5 +1,5 @@
-//! The bar at the top: the app's name, the notification bell, the user, the live
-//! indicator, the language switch and sign-out.
+//! The bar at the top: the app's name, the notification bell, the user (a link to their
+//! notification choices), the live indicator, the language switch and sign-out.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -124,10 +124,35 @@ pub fn AppHeader(children: Children) -> impl IntoView {
                     <span class="dot"></span>
                     {live_label}
                 </span>
-                <span class="user" data-testid="user-name">
-                    {user_name}
-                    <small class="role">{user_role}</small>
-                </span>
+                // One's own settings (notification choices) behind one's name, as in a user
+                // menu; the bar has no room left for another link.
+                <A
+                    href="/settings/notifications"
+                    attr:class="user-link"
+                    attr:data-testid="nav-notifications"
+                    attr:title=move || texts().notifications.nav_notifications
+                >
+                    <svg
+                        class="user-icon"
+                        viewBox="0 0 24 24"
+                        width="16"
+                        height="16"
+                        aria-hidden="true"
+                        fill="none"
+                        stroke="currentColor"
+                        stroke-width="2"
+                        stroke-linecap="round"
+                    >
+                        <path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0"></path>
+                        <circle cx="16" cy="6" r="2"></circle>
+                        <circle cx="10" cy="12" r="2"></circle>
+                        <circle cx="18" cy="18" r="2"></circle>
+                    </svg>
+                    <span class="user" data-testid="user-name">
+                        {user_name}
+                        <small class="role">{user_role}</small>
+                    </span>
+                </A>
             </Show>
             <div class="langs" role="group" aria-label=move || texts().language_label>
                 {language_buttons}

@@ -175,6 +175,14 @@ fn Bell() -> impl IntoView {
                             {items}
                         </ErrorBoundary>
                     </Transition>
+                    <A
+                        href="/settings/notifications"
+                        attr:class="bell-settings"
+                        attr:data-testid="bell-settings"
+                        on:click=move |_| open.set(false)
+                    >
+                        {move || texts().notifications.bell_settings}
+                    </A>
                 </div>
             </Show>
         </div>

@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::actor::Actor;
 use super::error::{DomainError, DomainResult};
 use super::letters::{letterhead, Letter};
-use super::notices::{sample, Lang, Medium, Notice, Worded, Wording, NOTICE_KEYS};
+use super::notices::{Lang, Medium, Notice, Worded, Wording, NOTICE_KEYS};
 use super::permissions::Permission;
 use super::Services;
 
@@ -23,6 +23,8 @@ pub const MAX_SUBJECT_CHARS: usize = 300;
 pub const MAX_BODY_CHARS: usize = 20_000;
 /// How much work one rendering may do (loops over a digest's lines included).
 const FUEL: u64 = 50_000;
+/// The functions every template may call besides the notice's facts.
+const GLOBALS: [&str; 4] = ["range", "dict", "namespace", "debug"];
 /// The longest text a rendering may produce.
 pub const MAX_OUTPUT_CHARS: usize = 100_000;
 
@@ -59,7 +61,31 @@ fn environment() -> Environment<'static> {
 pub fn render(subject: &str, body: &str, notice: &Notice<'_>) -> DomainResult<(String, String)> {
     let env = environment();
     let facts = notice.facts();
+    let known: Vec<&str> = facts
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
     let one = |field: &'static str, source: &str| {
+        // A fact the notice does not have is named, with those it has.
+        if let Ok(template) = env.template_from_str(source) {
+            let mut unknown: Vec<String> = template
+                .undeclared_variables(false)
+                .into_iter()
+                .filter(|name| !known.contains(&name.as_str()) && !GLOBALS.contains(&name.as_str()))
+                .collect();
+            unknown.sort();
+            if let Some(name) = unknown.first() {
+                let mut has = known.clone();
+                has.sort_unstable();
+                return Err(DomainError::validation(
+                    field,
+                    format!(
+                        "`{name}` is not a fact of this notice; it has {}",
+                        has.join(", ")
+                    ),
+                ));
+            }
+        }
         env.render_str(source, &facts).map_err(|error| {
             let line = error
                 .line()
@@ -190,7 +216,9 @@ fn view(
     lang: Lang,
     stored: Option<&message_template::Model>,
 ) -> TemplateView {
-    let notice = sample(key).unwrap_or(Notice::AutoClosed { wait_days: 7 });
+    let notice = wording
+        .sample(key)
+        .unwrap_or(Notice::AutoClosed { wait_days: 7 });
     let mut facts: Vec<String> = notice
         .facts()
         .as_object()
@@ -267,7 +295,10 @@ pub async fn set_template(
     let lang = lang_of(lang)?;
     check_source("subject", subject, MAX_SUBJECT_CHARS)?;
     check_source("body", body, MAX_BODY_CHARS)?;
-    let notice = sample(key).ok_or(DomainError::NotFound("notice"))?;
+    let notice = svc
+        .wording
+        .sample(key)
+        .ok_or(DomainError::NotFound("notice"))?;
     render(subject, body, &notice)?;
     let row = message_template::ActiveModel {
         tenant_id: Set(actor.tenant_id),
@@ -344,7 +375,10 @@ pub async fn preview_template(
     actor.require(Permission::ConfigureTenant)?;
     let key = key_of(key)?;
     let lang = lang_of(lang)?;
-    let notice = sample(key).ok_or(DomainError::NotFound("notice"))?;
+    let notice = svc
+        .wording
+        .sample(key)
+        .ok_or(DomainError::NotFound("notice"))?;
     let worded = match draft {
         Some((subject, body)) => {
             check_source("subject", subject, MAX_SUBJECT_CHARS)?;
@@ -366,10 +400,34 @@ pub async fn preview_template(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::notices::DigestLine;
+
+    const ASSIGNED: Notice<'static> = Notice::AssignedToYou {
+        number: "SUP-0042",
+        subject: "Imprimante hors ligne",
+        by: "Paul Martin",
+    };
+
+    fn digest(lines: &[DigestLine]) -> Notice<'_> {
+        Notice::Digest {
+            name: "Sophie",
+            open: lines,
+            due_soon: lines,
+            breached: &[],
+        }
+    }
+
+    fn line() -> DigestLine {
+        DigestLine {
+            number: "SUP-0042".into(),
+            subject: "Imprimante hors ligne".into(),
+            due: None,
+        }
+    }
 
     #[test]
     fn templates_render_facts_and_refuse_unknown_ones() {
-        let notice = sample("assigned_to_you").unwrap();
+        let notice = ASSIGNED;
         let (subject, body) = render(
             "{{ number }} pour vous",
             "{{ by }} vous confie « {{ subject }} ».",
@@ -379,14 +437,27 @@ mod tests {
         assert_eq!(subject, "SUP-0042 pour vous");
         assert_eq!(body, "Paul Martin vous confie « Imprimante hors ligne ».");
         let error = render("{{ nombre }}", "x", &notice).unwrap_err();
-        assert!(matches!(error, DomainError::Validation { .. }), "{error:?}");
+        assert!(
+            error.to_string()
+                == "`nombre` is not a fact of this notice; it has by, number, subject",
+            "{error}"
+        );
+        // Loop variables and the built-in functions are not facts, and need not be.
+        let lines = [line()];
+        assert!(render(
+            "s",
+            "{% for t in open %}{{ t.number }}{% endfor %}{{ range(2) | list | length }}",
+            &digest(&lines)
+        )
+        .is_ok());
         let error = render("ok", "{% for x in %}", &notice).unwrap_err();
         assert!(format!("{error:?}").contains("body"));
     }
 
     #[test]
     fn a_template_that_never_ends_runs_out_of_fuel() {
-        let notice = sample("digest").unwrap();
+        let lines = [line()];
+        let notice = digest(&lines);
         let endless =
             "{% for a in range(10000) %}{% for b in range(10000) %}x{% endfor %}{% endfor %}";
         assert!(render("s", endless, &notice).is_err());
@@ -394,7 +465,7 @@ mod tests {
 
     #[test]
     fn a_template_cannot_blow_up_its_output() {
-        let notice = sample("assigned_to_you").unwrap();
+        let notice = ASSIGNED;
         for source in [
             "{{ 'x' * 100000000 }}",
             "{{ range(1000000) | join(',') }}",
@@ -409,7 +480,8 @@ mod tests {
 
     #[test]
     fn digest_lines_can_be_looped_over() {
-        let notice = sample("digest").unwrap();
+        let lines = [line()];
+        let notice = digest(&lines);
         let (_, body) = render(
             "s",
             "{% for t in open %}{{ t.number }} {{ t.subject }}{% endfor %}",

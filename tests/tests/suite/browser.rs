@@ -19,7 +19,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use fantoccini::Locator;
-use guichet_tests::browser::{serially, sign_in, spa_server, wait_css, with_browser, WAIT};
+use guichet_tests::browser::{
+    phone_screenshot, serially, sign_in, spa_server, wait_css, with_browser, WAIT,
+};
 use guichet_tests::TestServer;
 use serde_json::json;
 
@@ -535,30 +537,6 @@ async fn create_scenario(
 }
 
 /// Waits until exactly `count` elements match a CSS selector.
-/// Keeps a screenshot of `selector` at a phone's width (390 × 844), in the temporary
-/// folder, then gives the window its size back: to look at what a phone shows.
-async fn phone_screenshot(
-    browser: &fantoccini::Client,
-    selector: &str,
-    file: &str,
-) -> anyhow::Result<()> {
-    let (width, height) = browser.get_window_size().await?;
-    browser.set_window_size(390, 844).await?;
-    let element = wait_css(browser, selector).await?;
-    browser
-        .execute(
-            "arguments[0].scrollIntoView({ block: 'start' });",
-            vec![serde_json::to_value(&element)?],
-        )
-        .await?;
-    let _ = std::fs::write(std::env::temp_dir().join(file), browser.screenshot().await?);
-    browser.execute("window.scrollTo(0, 0);", vec![]).await?;
-    browser
-        .set_window_size(u32::try_from(width)?, u32::try_from(height)?)
-        .await?;
-    Ok(())
-}
-
 async fn wait_count(
     browser: &fantoccini::Client,
     selector: &str,

@@ -10,6 +10,7 @@ mod attachments;
 mod board_queries;
 mod browser;
 mod browser_integrations;
+mod browser_notifications;
 mod browser_reports;
 mod channels;
 mod constraints;

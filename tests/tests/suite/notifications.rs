@@ -43,7 +43,7 @@ async fn deliver(
     seen: &mut usize,
 ) -> anyhow::Result<Vec<ReceivedMail>> {
     let report = server::jobs::run_due_jobs(&server.state.services).await?;
-    let sent = usize::try_from(report.mail.sent)?;
+    let sent = report.mail.sent;
     let all = if sent > 0 {
         sink.wait_for(*seen + sent, Duration::from_secs(10)).await?
     } else {
@@ -235,7 +235,7 @@ async fn choices_and_working_hours_decide_how_and_when(backend: Backend) -> anyh
     let (bob_id, bob) = tenant
         .user(&server, "bob@atelier-dupont.test", "agent", None)
         .await?;
-    let (_, manager) = tenant
+    tenant
         .user(&server, "marc@atelier-dupont.test", "manager", None)
         .await?;
     let jean = tenant.customer(&server, "Jean", "Dupont").await?;

@@ -358,11 +358,13 @@ async fn defaults_of(svc: &Services, actor: &Actor) -> DomainResult<EffectivePre
         .one(&svc.db)
         .await?
         .ok_or(DomainError::NotFound("tenant"))?;
+    // The tenant's choices over Guichet's, as a user's would be (so that its own hours
+    // show as its own).
     Ok(effective_for(
         Role::Agent,
         &settings_of(&found.settings),
-        &Preferences::of_tenant(&found),
         &Preferences::default(),
+        &Preferences::of_tenant(&found),
     ))
 }
 
