@@ -1,6 +1,7 @@
 //! Shared state of the app, provided as one context: the session (also kept in
 //! localStorage so a reload stays signed in), the language, and the tab's live connection.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::future::{abortable, AbortHandle};
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::auth::User;
 use crate::api::live::{LiveClient, LiveStatus, Subscription};
-use crate::api::tickets::{ticket_events, TicketEvent, TicketEvents};
+use crate::api::tickets::{ticket_events, LiveTicketEvent, TicketChange, TicketEvents};
 use crate::i18n::{Lang, Texts};
 
 /// The localStorage key of the session.
@@ -36,7 +37,7 @@ pub struct AppState {
     pub session: RwSignal<Option<Session>>,
     /// The interface language.
     pub lang: RwSignal<Lang>,
-    /// Live ticket events.
+    /// The tab's live connection: ticket changes, resyncs, the pages' subscriptions.
     pub live: LiveFeed,
 }
 
@@ -114,8 +115,14 @@ pub fn stored_token() -> Option<String> {
     load_session().map(|session| session.token)
 }
 
-/// A handler of live events, as registered by a page.
-type Listener = Rc<dyn Fn(&TicketEvent)>;
+/// A handler of live ticket changes, as registered by a page.
+type Listener = Rc<dyn Fn(&TicketChange)>;
+
+/// How long resync requests are gathered into one: a job that changes too much sends a
+/// `RESYNC` on every subscription at once, and the pages should load again once. After a
+/// reconnection it also gives the server the time to register the subscriptions sent
+/// just before, so that a change made while the pages load is not missed either.
+const RESYNC_GATHER_MS: u32 = 250;
 
 /// The pages listening to live events, the tab's connection and its running task.
 #[derive(Default)]
@@ -126,14 +133,24 @@ struct LiveInner {
     /// The `ticketEvents` subscription, wanted for the tab's whole life.
     ticket_events: Option<Subscription>,
     connection: Option<AbortHandle>,
+    /// Whether a resync is already on its way (see [`LiveFeed::request_resync`]).
+    resync_due: bool,
 }
 
-/// The tab's one live connection, shared by the pages: the `ticketEvents` feed, handed to
-/// every listener, and the pages' own subscriptions, multiplexed on the same socket.
+/// The tab's one live connection, shared by the pages: the `ticketEvents` feed, whose
+/// changes go to every listener, and the pages' own subscriptions, multiplexed on the same
+/// socket.
+///
+/// Events missed are never guessed: when the server says some were (a `RESYNC` on any
+/// subscription) or when the connection comes back after being lost, [`LiveFeed::resyncs`]
+/// is bumped, and every live page loads again what it shows.
 #[derive(Clone, Copy)]
 pub struct LiveFeed {
     /// The connection's state, for the header.
     pub status: RwSignal<LiveStatus>,
+    /// Bumped each time what the pages show may have missed changes; a live page tracks
+    /// it (or calls [`LiveFeed::on_resync`]) and loads again.
+    pub resyncs: RwSignal<u64>,
     inner: StoredValue<LiveInner, LocalStorage>,
 }
 
@@ -141,21 +158,27 @@ impl LiveFeed {
     fn new() -> LiveFeed {
         let feed = LiveFeed {
             status: RwSignal::new(LiveStatus::Offline),
+            resyncs: RwSignal::new(0),
             inner: StoredValue::new_local(LiveInner::default()),
         };
         feed.inner.update_value(|inner| {
-            let events = inner
-                .client
-                .subscribe::<TicketEvents>(ticket_events::Variables, move |data| {
-                    feed.dispatch(&data.ticket_events)
-                });
+            let events =
+                inner
+                    .client
+                    .subscribe::<TicketEvents>(ticket_events::Variables, move |data| {
+                        match LiveTicketEvent::from(data.ticket_events) {
+                            LiveTicketEvent::Changed(change) => feed.dispatch(&change),
+                            LiveTicketEvent::Resync => feed.request_resync(),
+                        }
+                    });
             inner.ticket_events = Some(events);
         });
         feed
     }
 
-    /// Calls `handler` with every live event until the calling component is cleaned up.
-    pub fn on_event(&self, handler: impl Fn(&TicketEvent) + 'static) {
+    /// Calls `handler` with every live ticket change until the calling component is
+    /// cleaned up; a `RESYNC` bumps [`LiveFeed::resyncs`] instead.
+    pub fn on_event(&self, handler: impl Fn(&TicketChange) + 'static) {
         let inner = self.inner;
         let id = inner
             .try_update_value(|inner| {
@@ -187,6 +210,42 @@ impl LiveFeed {
         });
     }
 
+    /// Calls `handler` each time [`LiveFeed::resyncs`] is bumped after this call, until
+    /// the calling component is cleaned up: for pages that refresh what they hold rather
+    /// than load it anew.
+    pub fn on_resync(&self, handler: impl Fn() + 'static) {
+        let resyncs = self.resyncs;
+        let seen = resyncs.get_untracked();
+        Effect::new(move |last: Option<u64>| {
+            let now = resyncs.get();
+            if now != last.unwrap_or(seen) {
+                // What the handler reads is not this effect's business.
+                untrack(&handler);
+            }
+            now
+        });
+    }
+
+    /// Says that what the pages show may have missed changes (a `RESYNC` came, or the
+    /// connection was lost): [`LiveFeed::resyncs`] is bumped shortly after, once for all
+    /// the requests made meanwhile.
+    pub fn request_resync(&self) {
+        let already = self
+            .inner
+            .try_update_value(|inner| std::mem::replace(&mut inner.resync_due, true))
+            .unwrap_or(true);
+        if already {
+            return;
+        }
+        let feed = *self;
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(RESYNC_GATHER_MS).await;
+            feed.inner
+                .try_update_value(|inner| inner.resync_due = false);
+            let _ = feed.resyncs.try_update(|resyncs| *resyncs += 1);
+        });
+    }
+
     /// Connects with `token`, closing any previous connection; `None` only closes it.
     pub fn connect(&self, token: Option<String>) {
         let feed = *self;
@@ -204,9 +263,17 @@ impl LiveFeed {
         let Some(client) = self.inner.try_with_value(|inner| inner.client.clone()) else {
             return;
         };
+        // The first connection of a token loads nothing again: the pages load what they
+        // show themselves. Each later one follows a loss, during which events were missed.
+        let connected_before = Cell::new(false);
         let (connection, handle) = abortable(async move {
             client
-                .run(token, move |status| feed.status.set(status))
+                .run(token, move |status| {
+                    if status == LiveStatus::Connected && connected_before.replace(true) {
+                        feed.request_resync();
+                    }
+                    feed.status.set(status);
+                })
                 .await;
         });
         self.inner
@@ -217,8 +284,8 @@ impl LiveFeed {
         });
     }
 
-    /// Hands an event to every listener.
-    fn dispatch(&self, event: &TicketEvent) {
+    /// Hands a change to every listener.
+    fn dispatch(&self, change: &TicketChange) {
         // Listeners are copied out first: one may register or drop another while it runs.
         let listeners: Vec<Listener> = self
             .inner
@@ -231,7 +298,7 @@ impl LiveFeed {
             })
             .unwrap_or_default();
         for listener in listeners {
-            listener(event);
+            listener(change);
         }
     }
 }

@@ -173,6 +173,44 @@ where
     outcome
 }
 
+/// Starts Chromium with two sessions (two people, each with their own profile), runs
+/// `scenario` with them, and keeps a screenshot of each when it fails.
+///
+/// # Errors
+///
+/// The scenario's, or Chromium's.
+pub async fn with_two_browsers<F>(
+    name: &str,
+    scenario: impl FnOnce(fantoccini::Client, fantoccini::Client) -> F,
+) -> anyhow::Result<()>
+where
+    F: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let driver = start_chromedriver()?;
+    let first = connect(&driver).await?;
+    let second = match connect(&driver).await {
+        Ok(second) => second,
+        Err(error) => {
+            let _ = first.close().await;
+            return Err(error);
+        }
+    };
+    let outcome = scenario(first.clone(), second.clone()).await;
+    for (which, browser) in [("1", &first), ("2", &second)] {
+        if outcome.is_err() {
+            if let Ok(png) = browser.screenshot().await {
+                let path = std::env::temp_dir()
+                    .join(format!("guichet-browser-failure-{name}-{which}.png"));
+                let _ = std::fs::write(&path, png);
+                eprintln!("screenshot of the failure: {}", path.display());
+            }
+        }
+        let _ = browser.clone().close().await;
+    }
+    outcome
+}
+
 /// Waits for an element matching a CSS selector.
 ///
 /// # Errors
@@ -198,7 +236,22 @@ pub async fn sign_in(
     email: &str,
     password: &str,
 ) -> anyhow::Result<()> {
-    browser.goto(&format!("{}/login", server.base_url)).await?;
+    sign_in_at(browser, &server.base_url, email, password).await
+}
+
+/// Signs in through the login form of the app at `base_url` (a server's, or a proxy's in
+/// front of it) and waits for the board.
+///
+/// # Errors
+///
+/// Fails when the board does not show.
+pub async fn sign_in_at(
+    browser: &fantoccini::Client,
+    base_url: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<()> {
+    browser.goto(&format!("{base_url}/login")).await?;
     wait_css(browser, "input[name=email]")
         .await?
         .send_keys(email)

@@ -22,6 +22,7 @@ pub use chrono;
 pub mod browser;
 pub use server::bulk;
 pub mod fake_api;
+pub mod proxy;
 pub mod smtp;
 
 /// The database a test runs on.

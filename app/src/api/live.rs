@@ -1,13 +1,15 @@
 //! A small graphql-transport-ws client: one WebSocket per browser tab, over which every
-//! subscription of the app (`ticketEvents`, `ticketPresence`, `leadEvents`) runs under its
-//! own id.
+//! subscription of the app (`ticketEvents`, `ticketPresence`, `leadEvents`, `bellEvents`)
+//! runs under its own id.
 //!
 //! The protocol (<https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md>): the
 //! client sends `connection_init` with the token and waits for `connection_ack`; then each
 //! subscription is a `subscribe` with a distinct id, its events come as `next` with that
 //! id, and the client ends it with `complete`; either side may `ping`, the other answers
 //! `pong`. When the socket closes the client connects again after a growing delay and
-//! subscribes again to everything still wanted.
+//! subscribes again to everything still wanted; what was missed meanwhile is for the app
+//! to load again (`crate::state::LiveFeed` calls each new connection after the first a
+//! resync).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! The caller's notifications: the bell's badge and drop-down.
+//! The caller's notifications: the bell's badge (pushed by `bellEvents`) and drop-down.
 
 use crate::api::{graphql, ApiError};
 
@@ -7,7 +7,7 @@ operation!(
     "graphql/notifications.graphql",
     response_derives = "Clone, Debug, PartialEq, Eq, Hash"
 );
-operation!(UnreadNotificationCount, "graphql/unread_count.graphql");
+operation!(BellEvents, "graphql/bell_events.graphql");
 operation!(
     MarkNotificationsRead,
     "graphql/mark_notifications_read.graphql"
@@ -25,19 +25,6 @@ pub async fn fetch_notifications() -> Result<Vec<Notification>, ApiError> {
     Ok(graphql::<Notifications>(notifications::Variables)
         .await?
         .notifications)
-}
-
-/// How many notifications are unread (`unread_count.graphql`).
-///
-/// # Errors
-///
-/// Any [`ApiError`] of the call.
-pub async fn fetch_unread_count() -> Result<i64, ApiError> {
-    Ok(
-        graphql::<UnreadNotificationCount>(unread_notification_count::Variables)
-            .await?
-            .unread_notification_count,
-    )
 }
 
 /// Marks every notification read (`mark_notifications_read.graphql`); returns how many

@@ -102,8 +102,10 @@ pub type HistoryEntry = ticket::TicketTicketHistory;
 pub type TimeEntry = ticket::TicketTicketTimeEntries;
 /// One agent's presence on a ticket.
 pub type Presence = ticket::TicketTicketPresence;
-/// A live event of the `ticketEvents` subscription.
+/// A live event of the `ticketEvents` subscription, as it comes (see [`LiveTicketEvent`]).
 pub type TicketEvent = ticket_events::TicketEventsTicketEvents;
+/// What happened in a live ticket event.
+pub type TicketEventKind = ticket_events::TicketEventKind;
 /// What `createTicket` takes.
 pub type CreateTicketInput = create_ticket::CreateTicketInput;
 /// A newly created ticket.
@@ -172,6 +174,55 @@ same_fields!(ticket_presence::TicketPresenceTicketPresenceUser => ticket::Ticket
     id, display_name
 });
 same_fields!(ticket_presence::TicketPresenceTicketPresence => Presence { state, user });
+
+/// A live change to one ticket: what the ticket listeners of the tab's live feed receive
+/// (a `RESYNC` names no ticket and never reaches them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketChange {
+    /// What happened.
+    pub kind: TicketEventKind,
+    /// The ticket as it is now.
+    pub ticket: TicketSnapshot,
+    /// The message added, for `MESSAGE_ADDED`.
+    pub message: Option<Message>,
+}
+
+/// What one `ticketEvents` event tells the app.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LiveTicketEvent {
+    /// A ticket changed.
+    Changed(Box<TicketChange>),
+    /// Events were missed: what is shown must be loaded again.
+    Resync,
+}
+
+impl From<TicketEvent> for LiveTicketEvent {
+    /// A `RESYNC` is one; so is an event that names no ticket, whatever its kind: the app
+    /// cannot tell what it changed, so it loads again rather than guess.
+    fn from(event: TicketEvent) -> Self {
+        match event.ticket {
+            Some(ticket) if event.kind != TicketEventKind::RESYNC => {
+                LiveTicketEvent::Changed(Box::new(TicketChange {
+                    kind: event.kind,
+                    ticket,
+                    message: event.message.map(Into::into),
+                }))
+            }
+            _ => LiveTicketEvent::Resync,
+        }
+    }
+}
+
+impl TicketChange {
+    /// Whether the ticket is finished (resolved, closed or cancelled): such a change moves
+    /// the reports' figures (resolution times, satisfaction).
+    pub fn finishes(&self) -> bool {
+        matches!(
+            self.ticket.status,
+            TicketStatus::RESOLVED | TicketStatus::CLOSED | TicketStatus::CANCELLED
+        )
+    }
+}
 
 impl TicketDetail {
     /// Takes the header fields of a snapshot of the same ticket, unless it is older than
@@ -405,19 +456,34 @@ mod tests {
             }
         }"#;
         let event: TicketEvent = serde_json::from_str(json).unwrap();
-        assert_eq!(event.kind, ticket_events::TicketEventKind::MESSAGE_ADDED);
-        let snapshot = event.ticket;
-        assert_eq!(snapshot.number, "SUP-2026-00007");
+        assert_eq!(event.kind, TicketEventKind::MESSAGE_ADDED);
+        let LiveTicketEvent::Changed(change) = LiveTicketEvent::from(event) else {
+            panic!("an event with a ticket is a change");
+        };
+        assert_eq!(change.ticket.number, "SUP-2026-00007");
         assert_eq!(
-            snapshot.allowed_transitions,
+            change.ticket.allowed_transitions,
             vec![TicketStatus::PENDING, TicketStatus::RESOLVED]
         );
-        let message = event.message.map(Message::from);
+        assert!(!change.finishes());
         assert_eq!(
-            message.map(|message| message.body).as_deref(),
+            change.message.map(|message| message.body).as_deref(),
             Some("Hello")
         );
         let _ = AuthorKind::CUSTOMER;
+    }
+
+    #[test]
+    fn a_resync_names_no_ticket() {
+        let event: TicketEvent =
+            serde_json::from_str(r#"{"kind": "RESYNC", "ticket": null, "message": null}"#).unwrap();
+        assert_eq!(event.kind, TicketEventKind::RESYNC);
+        assert_eq!(LiveTicketEvent::from(event), LiveTicketEvent::Resync);
+        // An event that names no ticket cannot be placed: it is loaded again too.
+        let event: TicketEvent =
+            serde_json::from_str(r#"{"kind": "UPDATED", "ticket": null, "message": null}"#)
+                .unwrap();
+        assert_eq!(LiveTicketEvent::from(event), LiveTicketEvent::Resync);
     }
 
     #[test]

@@ -1,18 +1,16 @@
-//! The notification bell of the header: the unread count, polled and refreshed on live
-//! events, and a drop-down of the newest notifications with "mark all read".
+//! The notification bell of the header: the unread count, pushed by the `bellEvents`
+//! subscription (at once, then on each change to the bell, from any tab), and a drop-down
+//! of the newest notifications with "mark all read". It never polls: the count comes again
+//! with each new connection, so a lost one catches up by itself.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::notifications::Notification;
+use crate::api::notifications::{bell_events, BellEvents, Notification};
 use crate::api::{self, ApiError};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::components::time::Time;
 use crate::state::use_app_state;
-
-/// How often the unread count is asked again.
-const POLL_MS: u32 = 30_000;
 
 /// The bell, for signed-in users only.
 #[component]
@@ -30,31 +28,23 @@ pub fn NotificationBell() -> impl IntoView {
 fn Bell() -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
-    // The last answer about the unread count; None until the first one.
-    let count = RwSignal::new(None::<Result<i64, ApiError>>);
+    // The unread count, as last pushed; None until the first one.
+    let count = RwSignal::new(None::<i64>);
     let open = RwSignal::new(false);
     // Bumped to load the drop-down's list again.
     let version = RwSignal::new(0_u32);
 
-    let refresh = move || {
-        spawn_local(async move {
-            let fresh = api::notifications::fetch_unread_count().await;
+    state
+        .live
+        .subscribe::<BellEvents>(bell_events::Variables, move |data| {
+            let fresh = data.bell_events.unread_count;
+            let changed = count.try_get_untracked().flatten() != Some(fresh);
             let _ = count.try_set(Some(fresh));
+            // The open list follows the count (a new notification, or read in another tab).
+            if changed && open.try_get_untracked() == Some(true) {
+                let _ = version.try_update(|version| *version += 1);
+            }
         });
-    };
-    refresh();
-    // A ticket event may come with a notification (an assignment, a reply…).
-    state.live.on_event(move |_| {
-        refresh();
-        if open.get_untracked() {
-            version.update(|version| *version += 1);
-        }
-    });
-    let poll = gloo_timers::callback::Interval::new(POLL_MS, refresh);
-    let poll = StoredValue::new_local(Some(poll));
-    on_cleanup(move || {
-        let _ = poll.try_update_value(|poll| poll.take().map(|poll| poll.cancel()));
-    });
 
     let list = LocalResource::new(move || {
         let open = open.get();
@@ -70,16 +60,14 @@ fn Bell() -> impl IntoView {
 
     let mark_read = Action::new_local(move |_: &()| async move {
         api::notifications::mark_all_read().await?;
-        count.set(Some(Ok(0)));
+        count.set(Some(0));
         version.update(|version| *version += 1);
         Ok::<(), ApiError>(())
     });
     let marking = mark_read.pending();
     let mark_error = move || mark_read.value().get().and_then(Result::err);
 
-    let unread = move || count.with(|count| count.as_ref().and_then(|count| count.clone().ok()));
-    let count_error =
-        move || count.with(|count| count.as_ref().and_then(|count| count.clone().err()));
+    let unread = move || count.get();
     let label = move || match unread() {
         Some(unread) if unread > 0 => format!("{} ({unread})", texts().bell_label),
         _ => texts().bell_label.to_owned(),
@@ -141,16 +129,6 @@ fn Bell() -> impl IntoView {
                             }
                         })
                 }}
-                {move || {
-                    count_error()
-                        .map(|error| {
-                            view! {
-                                <span class="bell-failed" data-testid="bell-failed" title=error.to_string()>
-                                    "!"
-                                </span>
-                            }
-                        })
-                }}
             </button>
             <Show when=move || open.get()>
                 <div class="bell-menu panel" data-testid="bell-menu">
@@ -169,7 +147,6 @@ fn Bell() -> impl IntoView {
                         </button>
                     </div>
                     {move || mark_error().map(|error| view! { <ErrorMessage error/> })}
-                    {move || count_error().map(|error| view! { <ErrorMessage error/> })}
                     <Transition fallback=move || view! { <p class="loading">{move || texts().loading}</p> }>
                         <ErrorBoundary fallback=|errors| view! { <ErrorList errors/> }>
                             {items}

@@ -80,35 +80,42 @@ pub fn BoardPage() -> impl IntoView {
 
     // The cards shown: the loaded page, then every live change applied on top. A ticket
     // that matches the filter comes in, one that no longer does goes; with a full-text
-    // search (only the server can tell), live events update the cards shown.
+    // search (only the server can tell), live changes update the cards shown.
     let board = RwSignal::new(Vec::<TicketSummary>::new());
-    state.live.on_event(move |event| {
-        let ticket = TicketSummary::from(event.ticket.clone());
+    // The live changes that arrived since the latest load began: the page it brings may
+    // have been read before them, so they are applied again over it.
+    let since_load = StoredValue::new(Vec::<TicketSummary>::new());
+    // The latest load: one that ends after a newer one began is not shown.
+    let latest_load = StoredValue::new(0_u64);
+    state.live.on_event(move |change| {
+        let ticket = TicketSummary::from(change.ticket.clone());
         let matches = filter.with_untracked(|filter| filter.matches(&ticket));
+        since_load.update_value(|since| since.push(ticket.clone()));
         board.update(|tickets| apply_live(tickets, &ticket, matches));
     });
 
+    // Loaded when the filters change and again on every resync (events were missed): the
+    // fresh page replaces the cards, so that none that changed or left the filter
+    // meanwhile lingers.
     let page = LocalResource::new(move || {
         let filter = filter.get();
+        state.live.resyncs.track();
+        let load = latest_load.get_value() + 1;
+        latest_load.set_value(load);
+        since_load.set_value(Vec::new());
         async move {
             let page = api::tickets::fetch_board_tickets(&filter).await?;
-            Ok::<_, ApiError>((filter, page))
+            if latest_load.try_get_value() == Some(load) {
+                let since = since_load.try_get_value().unwrap_or_default();
+                let _ = board.try_set(with_live_changes(page.tickets, &since, &filter));
+            }
+            Ok::<_, ApiError>(page.truncated)
         }
     });
-    // The filter of the cards shown, to know whether a loaded page replaces them or is
-    // merged with the live changes that arrived while it loaded.
-    let shown = StoredValue::new(BoardFilter::default());
 
     let columns = move || {
         Suspend::new(async move {
-            page.await.map(|(loaded_filter, page)| {
-                let truncated = page.truncated;
-                if shown.with_value(|shown| *shown == loaded_filter) {
-                    board.update(|live| *live = merge_loaded(page.tickets, live));
-                } else {
-                    board.set(page.tickets);
-                    shown.set_value(loaded_filter);
-                }
+            page.await.map(|truncated| {
                 view! {
                     <Show when=move || truncated>
                         <p class="notice">{move || texts().board_truncated}</p>
@@ -291,8 +298,6 @@ fn BoardColumn(status: TicketStatus, board: RwSignal<Vec<TicketSummary>>) -> imp
     }
 }
 
-/// Puts a changed ticket on the board: replaced where it was (its column follows its
-/// status), or first when it is new.
 /// Applies a live change to the cards shown, given whether the ticket matches the filter.
 fn apply_live(tickets: &mut Vec<TicketSummary>, ticket: &TicketSummary, matches: Option<bool>) {
     match matches {
@@ -306,6 +311,8 @@ fn apply_live(tickets: &mut Vec<TicketSummary>, ticket: &TicketSummary, matches:
     }
 }
 
+/// Puts a changed ticket on the board: replaced where it was (its column follows its
+/// status), or first when it is new.
 fn upsert_ticket(tickets: &mut Vec<TicketSummary>, ticket: &TicketSummary) {
     match tickets.iter_mut().find(|known| known.id == ticket.id) {
         Some(known) => known.clone_from(ticket),
@@ -313,20 +320,24 @@ fn upsert_ticket(tickets: &mut Vec<TicketSummary>, ticket: &TicketSummary) {
     }
 }
 
-/// The loaded page with the live changes that arrived while it loaded and are newer than
-/// what it says.
-fn merge_loaded(loaded: Vec<TicketSummary>, live: &[TicketSummary]) -> Vec<TicketSummary> {
-    let mut merged = loaded;
-    for ticket in live.iter().rev() {
-        let newer = merged
+/// A freshly loaded page with the live changes that arrived while it loaded (oldest
+/// first) and are newer than what it says, each following `filter`.
+fn with_live_changes(
+    loaded: Vec<TicketSummary>,
+    since: &[TicketSummary],
+    filter: &BoardFilter,
+) -> Vec<TicketSummary> {
+    let mut tickets = loaded;
+    for ticket in since {
+        let newer = tickets
             .iter()
             .find(|known| known.id == ticket.id)
             .is_none_or(|known| ticket.updated_at > known.updated_at);
         if newer {
-            upsert_ticket(&mut merged, ticket);
+            apply_live(&mut tickets, ticket, filter.matches(ticket));
         }
     }
-    merged
+    tickets
 }
 
 #[cfg(test)]
@@ -401,28 +412,35 @@ mod tests {
     }
 
     #[test]
-    fn loading_keeps_only_newer_live_changes() {
+    fn a_loaded_page_takes_only_newer_live_changes() {
+        let unassigned = BoardFilter {
+            unassigned: Some(true),
+            ..BoardFilter::default()
+        };
         let loaded = vec![
             ticket("2", TicketStatus::OPEN, "2026-01-05T00:00:00Z"),
             ticket("1", TicketStatus::NEW, "2026-01-01T00:00:00Z"),
         ];
-        let live = [
+        let mut assigned = ticket("1", TicketStatus::NEW, "2026-01-08T00:00:00Z");
+        assigned.assignee = Some(crate::api::tickets::board_tickets::TicketSummaryAssignee {
+            id: "5".into(),
+            display_name: "Agathe".into(),
+        });
+        let since = [
             ticket("3", TicketStatus::NEW, "2026-01-06T00:00:00Z"),
             ticket("2", TicketStatus::NEW, "2026-01-04T00:00:00Z"),
             ticket("1", TicketStatus::CLOSED, "2026-01-07T00:00:00Z"),
+            assigned,
         ];
-        let merged = merge_loaded(loaded, &live);
-        let ids: Vec<_> = merged
+        let tickets = with_live_changes(loaded, &since, &unassigned);
+        let ids: Vec<_> = tickets
             .iter()
             .map(|t| (t.id.as_str(), t.status.clone()))
             .collect();
         assert_eq!(
             ids,
-            [
-                ("3", TicketStatus::NEW),
-                ("2", TicketStatus::OPEN),
-                ("1", TicketStatus::CLOSED)
-            ]
+            [("3", TicketStatus::NEW), ("2", TicketStatus::OPEN)],
+            "a new ticket comes in, an older change is ignored, one that left the filter goes"
         );
     }
 }

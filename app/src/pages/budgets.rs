@@ -1,5 +1,6 @@
 //! `/budgets`: a gauge per customer budget (cost versus planned, alerts highlighted) and the
-//! agents' hourly costs, which admins edit here.
+//! agents' hourly costs, which admins edit here. The gauges load again on a resync of the
+//! live feed.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -38,6 +39,7 @@ pub fn BudgetsPage() -> impl IntoView {
     });
     let budgets = LocalResource::new(move || {
         let range = range.get();
+        state.live.resyncs.track();
         async move { api::reports::fetch_budgets(range).await }
     });
     let content = move || {

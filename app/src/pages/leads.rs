@@ -2,7 +2,8 @@
 //! values; each open card can be dragged to another open stage (or moved with its select,
 //! from the keyboard), won (with the order amount) or lost (with a reason). The board
 //! follows the `leadEvents` subscription: a change made by a colleague reloads it, since
-//! the column totals are aggregated by the server.
+//! the column totals are aggregated by the server; so does a resync of the tab's live feed
+//! (a `RESYNC`, or the connection coming back).
 
 use leptos::ev::{DragEvent, SubmitEvent};
 use leptos::prelude::*;
@@ -33,11 +34,17 @@ pub fn LeadsPage() -> impl IntoView {
     provide_context(LastMeeting(RwSignal::new(None)));
     state
         .live
-        .subscribe::<api::crm::LeadEvents>(api::crm::lead_events::Variables, move |_| {
-            let _ = reload.try_update(|n| *n += 1);
+        .subscribe::<api::crm::LeadEvents>(api::crm::lead_events::Variables, move |data| {
+            if data.lead_events.kind == api::crm::lead_events::CrmEventKind::RESYNC {
+                // Every live page loads again, this one included.
+                state.live.request_resync();
+            } else {
+                let _ = reload.try_update(|n| *n += 1);
+            }
         });
     let board = LocalResource::new(move || {
         reload.track();
+        state.live.resyncs.track();
         api::crm::fetch_leads_board()
     });
     let change = Action::new_local(move |change: &LeadChange| {

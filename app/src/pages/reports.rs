@@ -1,8 +1,11 @@
 //! `/reports`: response and resolution times, SLA compliance, tickets opened and closed per
 //! week, backlog, lead conversion and the satisfaction dashboard, over a date range, each
-//! exportable as CSV (admins and managers).
+//! exportable as CSV (admins and managers). The dashboard loads again on a resync of the
+//! live feed, and after live changes that move its figures (a ticket finished or rated),
+//! at most once every [`LIVE_RELOAD_MS`].
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsValue;
 
@@ -12,6 +15,10 @@ use crate::components::charts::{BarPair, PairedBarChart, StarDistribution};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::i18n::ReportTexts;
 use crate::state::use_app_state;
+
+/// The least time between two loads of the dashboard caused by live changes: a job that
+/// closes a thousand tickets makes one or two loads, not a thousand.
+const LIVE_RELOAD_MS: u32 = 2_000;
 
 /// The day `offset_days` from today, `YYYY-MM-DD` (UTC, as the server counts days).
 pub fn iso_day(offset_days: i32) -> String {
@@ -148,8 +155,25 @@ pub fn ReportsPage() -> impl IntoView {
         from: from.get(),
         to: to.get(),
     });
+    // A finished or rated ticket changes the times, the SLA figures and the satisfaction:
+    // the first such change schedules one load, which the next ones join.
+    let reload = RwSignal::new(0_u32);
+    let reload_due = StoredValue::new(false);
+    state.live.on_event(move |change| {
+        if !change.finishes() || reload_due.get_value() {
+            return;
+        }
+        reload_due.set_value(true);
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(LIVE_RELOAD_MS).await;
+            let _ = reload_due.try_set_value(false);
+            let _ = reload.try_update(|reload| *reload += 1);
+        });
+    });
     let dashboard = LocalResource::new(move || {
         let range = range.get();
+        reload.track();
+        state.live.resyncs.track();
         async move { api::reports::fetch_report_dashboard(range).await }
     });
     let content = move || {

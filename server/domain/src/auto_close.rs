@@ -99,6 +99,7 @@ pub async fn run_auto_close(svc: &Services) -> DomainResult<AutoCloseReport> {
         .all(&svc.db)
         .await?;
     let mut report = AutoCloseReport::default();
+    let mut changed = Vec::new();
     for found in waiting {
         let wait_days = days
             .get(&found.tenant_id)
@@ -115,16 +116,18 @@ pub async fn run_auto_close(svc: &Services) -> DomainResult<AutoCloseReport> {
         }
         let deadline = since + Duration::days(wait_days);
         if now >= deadline {
-            if close(svc, &found, since, wait_days, now).await? {
+            if close(svc, &found, since, wait_days, now, &mut changed).await? {
                 report.closed += 1;
             }
         } else if now >= deadline - Duration::days(1)
             && found.auto_close_reminded_at.is_none_or(|at| at < since)
-            && remind(svc, &found, since, deadline, now).await?
+            && remind(svc, &found, since, deadline, now, &mut changed).await?
         {
             report.reminded += 1;
         }
     }
+    // One resync per tenant rather than a thousand events when a pass closes many.
+    svc.events.publish_batch(changed).await;
     Ok(report)
 }
 
@@ -188,6 +191,7 @@ async fn remind(
     since: DateTime<Utc>,
     deadline: DateTime<Utc>,
     now: DateTime<Utc>,
+    changed: &mut Vec<LiveEvent>,
 ) -> DomainResult<bool> {
     let txn = svc.db.begin().await?;
     let flipped = ticket::Entity::update_many()
@@ -214,7 +218,7 @@ async fn remind(
     let said = words.word_for(&notice, lang, Medium::Email);
     let created = system_message(&txn, found, said.body.clone(), now).await?;
     let recipients = customer_accounts(&txn, found.tenant_id, found.customer_id).await?;
-    announce(
+    let told = announce(
         svc,
         &txn,
         found.tenant_id,
@@ -239,16 +243,15 @@ async fn remind(
         super::mail::queue_mail(&txn, found.tenant_id, &address, &said, now).await?;
     }
     txn.commit().await?;
-    svc.events
-        .publish(LiveEvent {
-            tenant_id: found.tenant_id,
-            kind: LiveEventKind::MessageAdded,
-            ticket_id: Some(found.id),
-            message_id: Some(created.id),
-            lead_id: None,
-            customer_id: None,
-        })
-        .await;
+    changed.push(
+        LiveEvent::ticket(
+            found.tenant_id,
+            LiveEventKind::MessageAdded,
+            found.id,
+            Some(created.id),
+        )
+        .notifying(told),
+    );
     Ok(true)
 }
 
@@ -258,6 +261,7 @@ async fn close(
     since: DateTime<Utc>,
     wait_days: i64,
     now: DateTime<Utc>,
+    changed: &mut Vec<LiveEvent>,
 ) -> DomainResult<bool> {
     let txn = svc.db.begin().await?;
     let flipped = ticket::Entity::update_many()
@@ -293,25 +297,17 @@ async fn close(
     )
     .await?;
     txn.commit().await?;
-    svc.events
-        .publish(LiveEvent {
-            tenant_id: found.tenant_id,
-            kind: LiveEventKind::TicketUpdated,
-            ticket_id: Some(found.id),
-            message_id: None,
-            lead_id: None,
-            customer_id: None,
-        })
-        .await;
-    svc.events
-        .publish(LiveEvent {
-            tenant_id: found.tenant_id,
-            kind: LiveEventKind::MessageAdded,
-            ticket_id: Some(found.id),
-            message_id: Some(created.id),
-            lead_id: None,
-            customer_id: None,
-        })
-        .await;
+    changed.push(LiveEvent::ticket(
+        found.tenant_id,
+        LiveEventKind::TicketUpdated,
+        found.id,
+        None,
+    ));
+    changed.push(LiveEvent::ticket(
+        found.tenant_id,
+        LiveEventKind::MessageAdded,
+        found.id,
+        Some(created.id),
+    ));
     Ok(true)
 }

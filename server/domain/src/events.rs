@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
 use tokio::sync::{broadcast, watch};
@@ -60,13 +61,16 @@ pub struct PresenceEvent {
     pub user_id: i64,
     /// What they are doing.
     pub state: PresenceState,
+    /// When they said so, by the services' clock (presence fades by the same clock).
+    #[serde(default = "Utc::now")]
+    pub at: DateTime<Utc>,
 }
 
 /// (tenant, ticket).
 type PresenceKey = (i64, i64);
 
 /// Per user on one ticket: what they do and when they last said so.
-type TicketPresence = HashMap<i64, (PresenceState, std::time::Instant)>;
+type TicketPresence = HashMap<i64, (PresenceState, DateTime<Utc>)>;
 
 /// Who is on which ticket now, kept by every instance from the presence events of all.
 #[derive(Debug, Default)]
@@ -85,16 +89,22 @@ impl PresenceRegistry {
         if event.state == PresenceState::Left {
             users.remove(&event.user_id);
         } else {
-            users.insert(event.user_id, (event.state, std::time::Instant::now()));
+            users.insert(event.user_id, (event.state, event.at));
         }
         if users.is_empty() {
             entries.remove(&key);
         }
     }
 
-    /// The agents present on a ticket, with what they do, by user id.
+    /// The agents present on a ticket at `now`, with what they do, by user id: those who
+    /// renewed their report within [`PRESENCE_TTL`].
     #[must_use]
-    pub fn on_ticket(&self, tenant_id: i64, ticket_id: i64) -> Vec<(i64, PresenceState)> {
+    pub fn on_ticket(
+        &self,
+        tenant_id: i64,
+        ticket_id: i64,
+        now: DateTime<Utc>,
+    ) -> Vec<(i64, PresenceState)> {
         let mut entries = self
             .entries
             .lock()
@@ -102,7 +112,8 @@ impl PresenceRegistry {
         let Some(users) = entries.get_mut(&(tenant_id, ticket_id)) else {
             return Vec::new();
         };
-        users.retain(|_, (_, seen)| seen.elapsed() < PRESENCE_TTL);
+        let ttl = chrono::Duration::from_std(PRESENCE_TTL).unwrap_or(chrono::Duration::MAX);
+        users.retain(|_, (_, seen)| now.signed_duration_since(*seen) < ttl);
         let mut present: Vec<_> = users.iter().map(|(id, (state, _))| (*id, *state)).collect();
         present.sort_unstable_by_key(|(id, _)| *id);
         present
@@ -129,6 +140,15 @@ pub enum LiveEventKind {
     CustomerCreated,
     /// A customer changed: details, notes, activities, tags, orders (`customer_id`).
     CustomerUpdated,
+    /// A customer's budget changed: spend, plan, or a threshold crossed (`customer_id`).
+    BudgetUpdated,
+    /// Only bells changed (notifications read): see `notified`.
+    BellChanged,
+    /// The tenant's workflows changed: instances forget the ones they keep.
+    WorkflowsChanged,
+    /// Too much changed at once to tell one by one (a job pass, an import): subscribers of
+    /// the tenant load again what they show.
+    Resync,
 }
 
 impl LiveEventKind {
@@ -160,12 +180,99 @@ pub struct LiveEvent {
     /// The customer concerned, for customer and lead events.
     #[serde(default)]
     pub customer_id: Option<i64>,
+    /// The users the change put something in the bell of (their bell's count changed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notified: Vec<i64>,
+}
+
+impl LiveEvent {
+    /// An event about ticket `ticket_id`.
+    #[must_use]
+    pub const fn ticket(
+        tenant_id: i64,
+        kind: LiveEventKind,
+        ticket_id: i64,
+        message_id: Option<i64>,
+    ) -> Self {
+        Self {
+            tenant_id,
+            kind,
+            ticket_id: Some(ticket_id),
+            message_id,
+            lead_id: None,
+            customer_id: None,
+            notified: Vec::new(),
+        }
+    }
+
+    /// Everything of `tenant_id` may have changed.
+    #[must_use]
+    pub const fn resync(tenant_id: i64) -> Self {
+        Self {
+            tenant_id,
+            kind: LiveEventKind::Resync,
+            ticket_id: None,
+            message_id: None,
+            lead_id: None,
+            customer_id: None,
+            notified: Vec::new(),
+        }
+    }
+
+    /// The same event, telling also that `users` have something new in their bell.
+    #[must_use]
+    pub fn notifying(mut self, users: impl IntoIterator<Item = i64>) -> Self {
+        self.notified.extend(users);
+        self.notified.sort_unstable();
+        self.notified.dedup();
+        // A NOTIFY payload is at most 8000 bytes: past a few hundred people, everyone of
+        // the tenant checks their bell (a resync of bells).
+        if self.notified.len() > MAX_NOTIFIED {
+            self.notified = vec![EVERYONE];
+        }
+        self
+    }
+
+    /// Whether `user_id`'s bell changed with this event.
+    #[must_use]
+    pub fn notifies(&self, user_id: i64) -> bool {
+        self.kind == LiveEventKind::Resync
+            || self
+                .notified
+                .iter()
+                .any(|id| *id == user_id || *id == EVERYONE)
+    }
+}
+
+/// The most users an event names in `notified`.
+const MAX_NOTIFIED: usize = 400;
+/// In `notified`: every user of the tenant.
+const EVERYONE: i64 = -1;
+
+/// More changes than this in one pass of a job, for one tenant, are published as one
+/// [`LiveEventKind::Resync`] rather than one event each.
+pub const BATCH_LIMIT: usize = 20;
+
+/// An event as this instance received it, numbered in the order it did: the number names
+/// it for the loads shared by its subscribers.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// This instance's number for the event.
+    pub seq: u64,
+    /// The event.
+    pub event: Arc<LiveEvent>,
 }
 
 /// Publishes and distributes live events.
 #[derive(Debug, Clone)]
 pub struct EventBus {
-    local: broadcast::Sender<LiveEvent>,
+    local: broadcast::Sender<Delivery>,
+    /// The next [`Delivery::seq`].
+    seq: Arc<std::sync::atomic::AtomicU64>,
+    /// What this instance loaded for its subscribers, by event.
+    loads: Arc<crate::live::LiveLoads>,
+    /// The tenants' workflows this instance keeps.
+    workflows: Arc<crate::workflows::WorkflowCache>,
     presence: broadcast::Sender<PresenceEvent>,
     registry: Arc<PresenceRegistry>,
     access: broadcast::Sender<AccessEvent>,
@@ -183,6 +290,9 @@ impl EventBus {
         let (access, _) = broadcast::channel(256);
         Self {
             local,
+            seq: Arc::default(),
+            loads: Arc::default(),
+            workflows: Arc::default(),
             presence,
             registry,
             access,
@@ -205,6 +315,10 @@ impl EventBus {
             .await?;
         let (access, _) = broadcast::channel(256);
         let sender = local.clone();
+        let seq: Arc<std::sync::atomic::AtomicU64> = Arc::default();
+        let numbering = Arc::clone(&seq);
+        let workflows: Arc<crate::workflows::WorkflowCache> = Arc::default();
+        let kept_workflows = Arc::clone(&workflows);
         let presence_sender = presence.clone();
         let access_sender = access.clone();
         tokio::spawn(async move {
@@ -234,7 +348,14 @@ impl EventBus {
                     Ok(notification) => {
                         match serde_json::from_str::<LiveEvent>(notification.payload()) {
                             Ok(event) => {
-                                let _ = sender.send(event);
+                                if event.kind == LiveEventKind::WorkflowsChanged {
+                                    kept_workflows.forget(event.tenant_id);
+                                }
+                                let _ = sender.send(Delivery {
+                                    seq: numbering
+                                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                                    event: Arc::new(event),
+                                });
                             }
                             Err(error) => tracing::warn!(%error, "ignoring a malformed live event"),
                         }
@@ -248,6 +369,9 @@ impl EventBus {
         });
         Ok(Self {
             local,
+            seq,
+            loads: Arc::default(),
+            workflows,
             presence,
             registry,
             access,
@@ -259,17 +383,56 @@ impl EventBus {
     /// Sends `event` to every subscriber of every instance. Failures are logged, never
     /// returned: the change the event reports is already committed.
     pub async fn publish(&self, event: LiveEvent) {
+        if event.kind == LiveEventKind::WorkflowsChanged {
+            // At once here; other instances when the event reaches them.
+            self.workflows.forget(event.tenant_id);
+        }
         if let Some(pool) = &self.postgres {
             notify(pool, PG_CHANNEL, &event).await;
         } else {
             // No receiver is not an error: nobody is watching.
-            let _ = self.local.send(event);
+            let _ = self.local.send(Delivery {
+                seq: self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                event: Arc::new(event),
+            });
         }
+    }
+
+    /// Publishes what one pass of a job changed: per tenant, each event, or one
+    /// [`LiveEventKind::Resync`] when there are more than [`BATCH_LIMIT`] (a pass closing a
+    /// thousand tickets does not send a thousand events to every board).
+    pub async fn publish_batch(&self, events: Vec<LiveEvent>) {
+        let mut by_tenant: std::collections::BTreeMap<i64, Vec<LiveEvent>> =
+            std::collections::BTreeMap::new();
+        for event in events {
+            by_tenant.entry(event.tenant_id).or_default().push(event);
+        }
+        for (tenant_id, events) in by_tenant {
+            if events.len() > BATCH_LIMIT {
+                self.publish(LiveEvent::resync(tenant_id)).await;
+            } else {
+                for event in events {
+                    self.publish(event).await;
+                }
+            }
+        }
+    }
+
+    /// The tenants' workflows this instance keeps.
+    #[must_use]
+    pub fn workflows(&self) -> &Arc<crate::workflows::WorkflowCache> {
+        &self.workflows
+    }
+
+    /// The loads of this instance's events, shared by their subscribers.
+    #[must_use]
+    pub fn loads(&self) -> &crate::live::LiveLoads {
+        &self.loads
     }
 
     /// A new receiver of every event published from now on.
     #[must_use]
-    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Delivery> {
         let receiver = self.local.subscribe();
         self.count_opened();
         receiver

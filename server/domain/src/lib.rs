@@ -22,6 +22,7 @@ pub mod ical;
 pub mod integrations;
 pub mod leads;
 pub mod letters;
+pub mod live;
 pub mod mail;
 pub mod mail_threads;
 pub mod notices;

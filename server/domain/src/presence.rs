@@ -31,6 +31,7 @@ pub async fn report_presence(
             ticket_id: found.id,
             user_id: actor.user_id,
             state,
+            at: svc.now(),
         })
         .await;
     Ok(())
@@ -55,5 +56,7 @@ pub fn present_on(svc: &Services, actor: &Actor, ticket_id: i64) -> Vec<(i64, Pr
     if !actor.is_staff() {
         return Vec::new();
     }
-    svc.events.presence().on_ticket(actor.tenant_id, ticket_id)
+    svc.events
+        .presence()
+        .on_ticket(actor.tenant_id, ticket_id, svc.now())
 }

@@ -13,6 +13,8 @@ use sea_orm::{
     PrimaryKeyTrait, QueryFilter,
 };
 
+use entity::enums::Visibility;
+
 use super::actor::Actor;
 use super::error::{DomainError, DomainResult};
 
@@ -147,6 +149,33 @@ pub fn visible_tickets(actor: &Actor) -> Condition {
     } else {
         condition.add(ticket::Column::CustomerId.eq(actor.customer_id.unwrap_or(-1)))
     }
+}
+
+/// Whether `actor` may see `found`: [`visible_tickets`] for a row already loaded (live
+/// events load a changed ticket once for all subscribers). A test holds the two together.
+#[must_use]
+pub fn may_see_ticket(actor: &Actor, found: &ticket::Model) -> bool {
+    found.tenant_id == actor.tenant_id
+        && (actor.is_staff() || actor.customer_id == Some(found.customer_id))
+}
+
+/// The messages `actor` may read, of tickets it may see: internal notes are for staff.
+#[must_use]
+pub fn visible_messages(actor: &Actor) -> Condition {
+    let condition = Condition::all().add(message::Column::TenantId.eq(actor.tenant_id));
+    if actor.is_staff() {
+        condition
+    } else {
+        condition.add(message::Column::Visibility.eq(Visibility::Public))
+    }
+}
+
+/// Whether `actor` may read `found`, a message of a ticket it may see: [`visible_messages`]
+/// for a row already loaded.
+#[must_use]
+pub fn may_read_message(actor: &Actor, found: &message::Model) -> bool {
+    found.tenant_id == actor.tenant_id
+        && (actor.is_staff() || found.visibility == Visibility::Public)
 }
 
 /// The ticket `id` if `actor` may see it. No permission check: the caller has required

@@ -131,6 +131,17 @@ pub async fn set_workflow_transitions(
         );
     }
     txn.commit().await?;
+    svc.events
+        .publish(crate::events::LiveEvent {
+            tenant_id: actor.tenant_id,
+            kind: crate::events::LiveEventKind::WorkflowsChanged,
+            ticket_id: None,
+            message_id: None,
+            lead_id: None,
+            customer_id: None,
+            notified: Vec::new(),
+        })
+        .await;
     Ok(WorkflowWithTransitions {
         workflow: flow,
         transitions,

@@ -55,8 +55,9 @@ pub const fn escalated(priority: TicketPriority) -> Option<TicketPriority> {
 /// Database errors.
 pub async fn check_sla_breaches(svc: &Services) -> DomainResult<SlaReport> {
     let now = svc.now();
+    let mut changed = Vec::new();
     let mut report = SlaReport {
-        warnings: warn_before_breaches(svc, now).await?,
+        warnings: warn_before_breaches(svc, now, &mut changed).await?,
         ..SlaReport::default()
     };
     let open = [TicketStatus::New, TicketStatus::Open];
@@ -84,19 +85,22 @@ pub async fn check_sla_breaches(svc: &Services) -> DomainResult<SlaReport> {
         let response_due = found.first_response_at.is_none()
             && !found.response_breached
             && found.response_due_at.is_some_and(|d| d <= now);
-        if response_due && record_breach(svc, &found, SlaDeadline::Response, now).await? {
+        if response_due
+            && record_breach(svc, &found, SlaDeadline::Response, now, &mut changed).await?
+        {
             report.response_breaches += 1;
         }
         if !found.resolution_breached && found.resolution_due_at.is_some_and(|d| d <= now) {
             // Reload: the response breach may just have raised the priority.
             let current = ticket::Entity::find_by_id(found.id).one(&svc.db).await?;
             if let Some(current) = current {
-                if record_breach(svc, &current, SlaDeadline::Resolution, now).await? {
+                if record_breach(svc, &current, SlaDeadline::Resolution, now, &mut changed).await? {
                     report.resolution_breaches += 1;
                 }
             }
         }
     }
+    svc.events.publish_batch(changed).await;
     Ok(report)
 }
 
@@ -105,7 +109,11 @@ pub const WARNING_WINDOW_MINUTES: i64 = 60;
 
 /// Warns the assignee (or, for unassigned tickets, the supervisors) once per deadline that
 /// passes within [`WARNING_WINDOW_MINUTES`].
-async fn warn_before_breaches(svc: &Services, now: DateTime<Utc>) -> DomainResult<usize> {
+async fn warn_before_breaches(
+    svc: &Services,
+    now: DateTime<Utc>,
+    changed: &mut Vec<LiveEvent>,
+) -> DomainResult<usize> {
     let soon = now + chrono::Duration::minutes(WARNING_WINDOW_MINUTES);
     let candidates = ticket::Entity::find()
         .filter(ticket::Column::Status.is_in([TicketStatus::New, TicketStatus::Open]))
@@ -135,13 +143,13 @@ async fn warn_before_breaches(svc: &Services, now: DateTime<Utc>) -> DomainResul
         if !found.response_warned
             && found.first_response_at.is_none()
             && due_soon(found.response_due_at)
-            && record_warning(svc, &found, SlaDeadline::Response, now).await?
+            && record_warning(svc, &found, SlaDeadline::Response, now, changed).await?
         {
             warned += 1;
         }
         if !found.resolution_warned
             && due_soon(found.resolution_due_at)
-            && record_warning(svc, &found, SlaDeadline::Resolution, now).await?
+            && record_warning(svc, &found, SlaDeadline::Resolution, now, changed).await?
         {
             warned += 1;
         }
@@ -154,6 +162,7 @@ async fn record_warning(
     found: &ticket::Model,
     deadline: SlaDeadline,
     now: DateTime<Utc>,
+    changed: &mut Vec<LiveEvent>,
 ) -> DomainResult<bool> {
     let flag = match deadline {
         SlaDeadline::Response => ticket::Column::ResponseWarned,
@@ -182,7 +191,7 @@ async fn record_warning(
         Some(assignee) => vec![assignee],
         None => supervisors(&txn, found.tenant_id).await?,
     };
-    announce(
+    let told = announce(
         svc,
         &txn,
         found.tenant_id,
@@ -201,6 +210,16 @@ async fn record_warning(
     )
     .await?;
     txn.commit().await?;
+    // The ticket shows the warning's chip; the told see it in their bell.
+    changed.push(
+        LiveEvent::ticket(
+            found.tenant_id,
+            LiveEventKind::TicketUpdated,
+            found.id,
+            None,
+        )
+        .notifying(told),
+    );
     Ok(true)
 }
 
@@ -209,6 +228,7 @@ async fn record_breach(
     found: &ticket::Model,
     deadline: SlaDeadline,
     now: DateTime<Utc>,
+    changed: &mut Vec<LiveEvent>,
 ) -> DomainResult<bool> {
     let flag = match deadline {
         SlaDeadline::Response => ticket::Column::ResponseBreached,
@@ -255,7 +275,7 @@ async fn record_breach(
     }
     let mut recipients = supervisors(&txn, found.tenant_id).await?;
     recipients.extend(found.assignee_id);
-    announce(
+    let told = announce(
         svc,
         &txn,
         found.tenant_id,
@@ -274,16 +294,15 @@ async fn record_breach(
     )
     .await?;
     txn.commit().await?;
-    svc.events
-        .publish(LiveEvent {
-            tenant_id: found.tenant_id,
-            kind: LiveEventKind::TicketUpdated,
-            ticket_id: Some(found.id),
-            message_id: None,
-            lead_id: None,
-            customer_id: None,
-        })
-        .await;
+    changed.push(
+        LiveEvent::ticket(
+            found.tenant_id,
+            LiveEventKind::TicketUpdated,
+            found.id,
+            None,
+        )
+        .notifying(told),
+    );
     Ok(true)
 }
 

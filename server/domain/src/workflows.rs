@@ -78,6 +78,54 @@ pub async fn create_default_workflows(
     Ok(())
 }
 
+/// Every tenant's workflows as this instance last loaded them, forgotten when they change
+/// (on every instance: the change travels as a [`crate::events::LiveEventKind::WorkflowsChanged`]
+/// event), so a ticket's next moves cost no query per request or per live event.
+#[derive(Debug, Default)]
+pub struct WorkflowCache {
+    entries: std::sync::Mutex<HashMap<i64, std::sync::Arc<TenantWorkflows>>>,
+    /// Bumped by every [`Self::forget`], so that a load that began before it is not kept.
+    generation: std::sync::atomic::AtomicU64,
+}
+
+impl WorkflowCache {
+    /// The workflows of `tenant_id`, loaded on first use.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub async fn get(
+        &self,
+        db: &impl ConnectionTrait,
+        tenant_id: i64,
+    ) -> DomainResult<std::sync::Arc<TenantWorkflows>> {
+        use std::sync::atomic::Ordering;
+        if let Some(found) = self.lock().get(&tenant_id) {
+            return Ok(std::sync::Arc::clone(found));
+        }
+        let generation = self.generation.load(Ordering::SeqCst);
+        let loaded = std::sync::Arc::new(TenantWorkflows::load(db, tenant_id).await?);
+        let mut entries = self.lock();
+        if self.generation.load(Ordering::SeqCst) == generation {
+            entries.insert(tenant_id, std::sync::Arc::clone(&loaded));
+        }
+        Ok(loaded)
+    }
+
+    /// Forgets what is kept of `tenant_id`'s workflows.
+    pub fn forget(&self, tenant_id: i64) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.lock().remove(&tenant_id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, std::sync::Arc<TenantWorkflows>>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// The workflows of a tenant, ready to answer "may this ticket move there?".
 #[derive(Debug, Clone, Default)]
 pub struct TenantWorkflows {

@@ -34,7 +34,6 @@ use crate::domain::ticket_summaries::{
     TicketThread, OPEN_STATUSES,
 };
 use crate::domain::tickets::{self, TicketFilter};
-use crate::domain::workflows::TenantWorkflows;
 use crate::domain::Services;
 
 /// A Bot API `Update` (the fields Guichet reads).
@@ -449,7 +448,7 @@ async fn close_ticket(svc: &Services, actor: &Actor, rest: &str) -> DomainResult
     }
     // Walk the workflow to `closed` (resolving first where it asks for it), so the rules of
     // the tenant's workflow and their side effects (rating mail, history) apply.
-    let workflows = TenantWorkflows::load(&svc.db, actor.tenant_id).await?;
+    let workflows = svc.events.workflows().get(&svc.db, actor.tenant_id).await?;
     for _ in 0..3 {
         if found.status == TicketStatus::Closed {
             break;

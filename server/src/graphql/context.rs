@@ -77,7 +77,8 @@ pub async fn authenticate_credential(
     };
     match authenticate(&svc.db, keys, svc.now(), credential).await {
         Ok(actor) => {
-            let loaders = Loaders::new(&svc.db, &actor, caching);
+            let loaders =
+                Loaders::new(&svc.db, Arc::clone(svc.events.workflows()), &actor, caching);
             (
                 Authentication {
                     actor: Some(actor),

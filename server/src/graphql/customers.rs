@@ -347,14 +347,17 @@ pub enum CrmEventKind {
     Created,
     /// It changed.
     Updated,
+    /// Events were missed (lagging behind, or too much changed at once): load again what
+    /// is shown; the event names no row.
+    Resync,
 }
 
 /// A live event about a customer.
 #[derive(SimpleObject)]
 pub struct CustomerEvent {
     kind: CrmEventKind,
-    /// The customer as it is now.
-    customer: Customer,
+    /// The customer as it is now; null for `RESYNC`.
+    customer: Option<Customer>,
 }
 
 /// Live customer events (staff only).
@@ -378,10 +381,20 @@ impl CustomerSubscription {
             let actor = actor.clone();
             let svc = svc.clone();
             async move {
-                let event = received.ok()?;
+                let resync = CustomerEvent {
+                    kind: CrmEventKind::Resync,
+                    customer: None,
+                };
+                let Ok(delivery) = received else {
+                    return Some(resync);
+                };
+                let event = &delivery.event;
                 let kind = match event.kind {
                     LiveEventKind::CustomerCreated => CrmEventKind::Created,
                     LiveEventKind::CustomerUpdated => CrmEventKind::Updated,
+                    LiveEventKind::Resync if event.tenant_id == actor.tenant_id => {
+                        return Some(resync)
+                    }
                     _ => return None,
                 };
                 let id = event.customer_id?;
@@ -391,7 +404,7 @@ impl CustomerSubscription {
                 let customer = customers::get_customer(&svc.db, &actor, id).await.ok()?;
                 Some(CustomerEvent {
                     kind,
-                    customer: Customer(customer),
+                    customer: Some(Customer(customer)),
                 })
             }
         }))

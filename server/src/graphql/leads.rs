@@ -457,8 +457,8 @@ pub struct LeadEvent {
     kind: CrmEventKind,
     /// The lead as it is now (absent when it was deleted).
     lead: Option<Lead>,
-    /// Its id.
-    lead_id: ID,
+    /// Its id; null for `RESYNC`.
+    lead_id: Option<ID>,
 }
 
 /// Live lead events (staff only).
@@ -482,10 +482,21 @@ impl LeadSubscription {
             let actor = actor.clone();
             let svc = svc.clone();
             async move {
-                let event = received.ok()?;
+                let resync = LeadEvent {
+                    kind: CrmEventKind::Resync,
+                    lead: None,
+                    lead_id: None,
+                };
+                let Ok(delivery) = received else {
+                    return Some(resync);
+                };
+                let event = &delivery.event;
                 let kind = match event.kind {
                     LiveEventKind::LeadCreated => CrmEventKind::Created,
                     LiveEventKind::LeadUpdated => CrmEventKind::Updated,
+                    LiveEventKind::Resync if event.tenant_id == actor.tenant_id => {
+                        return Some(resync)
+                    }
                     _ => return None,
                 };
                 let id = event.lead_id?;
@@ -500,7 +511,7 @@ impl LeadSubscription {
                 Some(LeadEvent {
                     kind,
                     lead,
-                    lead_id: ID(id.to_string()),
+                    lead_id: Some(ID(id.to_string())),
                 })
             }
         }))

@@ -64,7 +64,12 @@ pub enum Caching {
 impl Loaders {
     /// Loaders reading `db` on behalf of `actor`.
     #[must_use]
-    pub fn new(db: &DatabaseConnection, actor: &Actor, caching: Caching) -> Self {
+    pub fn new(
+        db: &DatabaseConnection,
+        workflows: Arc<crate::domain::workflows::WorkflowCache>,
+        actor: &Actor,
+        caching: Caching,
+    ) -> Self {
         fn make<T: Loader<i64>>(loader: T, caching: Caching) -> DataLoader<T, HashMapCache> {
             let loader = DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default());
             loader.enable_all_cache(caching == Caching::PerRequest);
@@ -73,6 +78,7 @@ impl Loaders {
         let scope = Scope {
             db: db.clone(),
             actor: actor.clone(),
+            workflows,
         };
         Self {
             users: make(UserLoader(scope.clone()), caching),
@@ -98,6 +104,8 @@ impl Loaders {
 pub struct Scope {
     db: DatabaseConnection,
     actor: Actor,
+    /// The instance's workflows, kept across requests and connections.
+    workflows: Arc<crate::domain::workflows::WorkflowCache>,
 }
 
 /// The error type of every loader (loader errors must be cloneable).
@@ -300,10 +308,13 @@ impl Loader<i64> for WorkflowLoader {
         if !keys.contains(&tenant_id) {
             return Ok(HashMap::new());
         }
-        let flows = TenantWorkflows::load(&self.0.db, tenant_id)
+        let flows = self
+            .0
+            .workflows
+            .get(&self.0.db, tenant_id)
             .await
             .map_err(Arc::new)?;
-        Ok(HashMap::from([(tenant_id, Arc::new(flows))]))
+        Ok(HashMap::from([(tenant_id, flows)]))
     }
 }
 

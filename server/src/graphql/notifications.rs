@@ -1,8 +1,10 @@
 //! The caller's in-app notifications, and who hears of what (notification choices).
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Object, SimpleObject, Subscription, ID};
 use chrono::{DateTime, Utc};
 use entity::enums::NotificationKind;
+use futures::{Stream, StreamExt};
+use tokio_stream::wrappers::BroadcastStream;
 
 use super::context::{actor, services};
 use super::error::{parse_id, GraphqlResultExt};
@@ -76,6 +78,60 @@ impl NotificationQuery {
         notifications::unread_count(services(ctx)?, actor)
             .await
             .gql()
+    }
+}
+
+/// A change of the caller's bell.
+#[derive(SimpleObject)]
+pub struct BellEvent {
+    /// How many of the caller's notifications are unread now.
+    unread_count: u64,
+}
+
+/// The bell, live.
+#[derive(Default)]
+pub struct NotificationSubscription;
+
+#[Subscription]
+impl NotificationSubscription {
+    /// The caller's unread count: at once, then each time a change adds to their bell or
+    /// they read some (in any tab), and after missed events; the bell never polls.
+    async fn bell_events(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = BellEvent>> {
+        let actor = actor(ctx)?.clone();
+        let svc = services(ctx)?.clone();
+        let receiver = svc.events.subscribe();
+        let first = notifications::unread_count(&svc, &actor).await.gql()?;
+        let changes = BroadcastStream::new(receiver).filter_map(move |received| {
+            let actor = actor.clone();
+            let svc = svc.clone();
+            async move {
+                let concerned = match received {
+                    // Lagged: whatever was missed may have been for this bell.
+                    Err(_) => true,
+                    Ok(delivery) => {
+                        delivery.event.tenant_id == actor.tenant_id
+                            && delivery.event.notifies(actor.user_id)
+                    }
+                };
+                if !concerned {
+                    return None;
+                }
+                // The credential is checked again with each count.
+                notifications::unread_count(&svc, &actor)
+                    .await
+                    .ok()
+                    .map(|unread_count| BellEvent { unread_count })
+            }
+        });
+        Ok(futures::stream::once(async move {
+            BellEvent {
+                unread_count: first,
+            }
+        })
+        .chain(changes))
     }
 }
 

@@ -127,6 +127,7 @@ pub const MATRIX: &[(&str, Access)] = &[
     ("Subscription.ticketEvents", Requires(ViewTickets)),
     ("Subscription.ticketPresence", Requires(ViewTeam)),
     ("Subscription.leadEvents", Requires(ViewCrm)),
+    ("Subscription.bellEvents", Requires(ViewOwnAccount)),
     ("Subscription.customerEvents", Requires(ViewCrm)),
 ];
 

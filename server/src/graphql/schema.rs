@@ -9,7 +9,8 @@ use super::directory::DirectoryQuery;
 use super::integrations::{IntegrationMutation, IntegrationQuery};
 use super::leads::{LeadMutation, LeadQuery, LeadSubscription};
 use super::notifications::{
-    NotificationMutation, NotificationQuery, PreferenceMutation, PreferenceQuery,
+    NotificationMutation, NotificationQuery, NotificationSubscription, PreferenceMutation,
+    PreferenceQuery,
 };
 use super::presence::{PresenceMutation, PresenceSubscription};
 use super::reports::ReportQuery;
@@ -62,6 +63,7 @@ pub struct Subscription(
     PresenceSubscription,
     LeadSubscription,
     CustomerSubscription,
+    NotificationSubscription,
 );
 
 /// The depth the introspection query of graphql-js (GraphiQL's) needs, with margin.

@@ -12,7 +12,7 @@ use super::types::{
     Attachment, Message, PageInfo, Ticket, TicketConnection, TicketEdge, TimeEntry,
 };
 use crate::domain::tickets::{self, encode_cursor, NewTicket};
-use crate::domain::Permission;
+use crate::domain::{scope, Permission};
 use crate::events::LiveEventKind;
 
 /// Filters of the ticket listing; each list means "any of".
@@ -532,6 +532,9 @@ pub enum TicketEventKind {
     MessageAdded,
     /// It was (re)assigned.
     Assigned,
+    /// Events were missed (the subscriber lagged behind, or too much changed at once):
+    /// load again what is shown. `ticket` is null.
+    Resync,
 }
 
 impl From<LiveEventKind> for TicketEventKind {
@@ -542,10 +545,14 @@ impl From<LiveEventKind> for TicketEventKind {
             LiveEventKind::MessageAdded => Self::MessageAdded,
             LiveEventKind::TicketAssigned => Self::Assigned,
             // CRM events never reach ticket subscribers (filtered out before conversion).
+            LiveEventKind::Resync => Self::Resync,
             LiveEventKind::LeadCreated
             | LiveEventKind::LeadUpdated
             | LiveEventKind::CustomerCreated
-            | LiveEventKind::CustomerUpdated => Self::Updated,
+            | LiveEventKind::CustomerUpdated
+            | LiveEventKind::BudgetUpdated
+            | LiveEventKind::BellChanged
+            | LiveEventKind::WorkflowsChanged => Self::Updated,
         }
     }
 }
@@ -555,10 +562,20 @@ impl From<LiveEventKind> for TicketEventKind {
 pub struct TicketEvent {
     /// What happened.
     kind: TicketEventKind,
-    /// The ticket as it is now.
-    ticket: Ticket,
+    /// The ticket as it is now; null for `RESYNC`.
+    ticket: Option<Ticket>,
     /// The message added, for `MESSAGE_ADDED`.
     message: Option<Message>,
+}
+
+impl TicketEvent {
+    fn resync() -> Self {
+        Self {
+            kind: TicketEventKind::Resync,
+            ticket: None,
+            message: None,
+        }
+    }
 }
 
 /// Live ticket events.
@@ -568,7 +585,7 @@ pub struct TicketSubscription;
 #[Subscription]
 impl TicketSubscription {
     /// Events of the caller's tenant that the caller may see; with `ticketId`, of that ticket
-    /// only.
+    /// only. A `RESYNC` event says events were missed: load again what is shown.
     async fn ticket_events(
         &self,
         ctx: &Context<'_>,
@@ -586,23 +603,51 @@ impl TicketSubscription {
             let actor = actor.clone();
             let svc = svc.clone();
             async move {
-                // A lagging receiver skips what it missed; the board reloads on reconnect.
-                let event = received.ok()?;
-                let ticket_id = event.ticket_id.filter(|_| event.kind.is_ticket_event())?;
-                if event.tenant_id != actor.tenant_id || only.is_some_and(|id| id != ticket_id) {
+                let Ok(delivery) = received else {
+                    // Lagged: what was skipped is unknown, so the client loads again.
+                    return Some(TicketEvent::resync());
+                };
+                let event = &delivery.event;
+                if event.tenant_id != actor.tenant_id {
                     return None;
                 }
-                // The same visibility rules as queries: a customer never sees another
-                // customer's ticket or an internal note.
-                let ticket = tickets::get_ticket(&svc, &actor, ticket_id).await.ok()?;
+                if event.kind == LiveEventKind::Resync {
+                    return Some(TicketEvent::resync());
+                }
+                let ticket_id = event.ticket_id.filter(|_| event.kind.is_ticket_event())?;
+                if only.is_some_and(|id| id != ticket_id) {
+                    return None;
+                }
+                // The credential is checked again for every event it receives.
+                actor.require(Permission::ViewTickets).ok()?;
+                // Loaded once per event on this instance, whoever subscribes; then the
+                // rules of queries, in memory: a customer never sees another customer's
+                // ticket or an internal note.
+                let Some(loaded) = svc
+                    .events
+                    .loads()
+                    .ticket_event(&svc.db, delivery.seq, event)
+                    .await
+                else {
+                    return Some(TicketEvent::resync());
+                };
+                let ticket = loaded
+                    .ticket
+                    .as_ref()
+                    .filter(|t| scope::may_see_ticket(&actor, t))?;
                 let message = match event.message_id {
-                    Some(id) => Some(tickets::get_message(&svc, &actor, id).await.ok()?),
+                    Some(_) => Some(
+                        loaded
+                            .message
+                            .as_ref()
+                            .filter(|m| scope::may_read_message(&actor, m))?,
+                    ),
                     None => None,
                 };
                 Some(TicketEvent {
                     kind: event.kind.into(),
-                    ticket: Ticket(ticket),
-                    message: message.map(Message),
+                    ticket: Some(Ticket(ticket.clone())),
+                    message: message.cloned().map(Message),
                 })
             }
         }))

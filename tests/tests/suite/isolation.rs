@@ -336,7 +336,93 @@ async fn the_search_index_is_bounded_by_tenant(backend: Backend) -> anyhow::Resu
     Ok(())
 }
 
+/// The rule of who sees which ticket and message has two forms, SQL for queries and
+/// in memory for live events loaded once for every subscriber: they must agree for every
+/// kind of caller on every row.
+async fn the_in_memory_visibility_rules_agree_with_the_queries(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    use entity::enums::Role;
+    use sea_orm::{EntityTrait, QueryFilter};
+    use server::domain::scope;
+    use server::domain::{Actor, AuthMethod};
+
+    let server = TestServer::start(backend).await?;
+    let a = server.tenant("Atelier Dupont").await?;
+    let b = server.tenant("Garage Martin").await?;
+    let jean = a.customer(&server, "Jean", "Dupont").await?;
+    let anne = a.customer(&server, "Anne", "Petit").await?;
+    let luc = b.customer(&server, "Luc", "Martin").await?;
+    for (tenant, customer) in [(&a, &jean), (&a, &anne), (&b, &luc)] {
+        let ticket = tenant.ticket(&server, customer, "SUPPORT", "Fuite").await?;
+        for internal in [false, true] {
+            server
+                .ok(
+                    Some(&tenant.admin_token),
+                    "mutation($t: ID!, $i: Boolean) { replyToTicket(input: { ticketId: $t, body: \"Vu\", internal: $i }) { id } }",
+                    json!({ "t": ticket["id"], "i": internal }),
+                )
+                .await?;
+        }
+    }
+    let actor = |tenant_id: i64, role: Role, customer_id: Option<&String>| Actor {
+        tenant_id,
+        user_id: 1,
+        role,
+        customer_id: customer_id.and_then(|c| c.parse().ok()),
+        method: AuthMethod::Internal,
+        scopes: Vec::new(),
+    };
+    let actors = [
+        actor(a.id, Role::Agent, None),
+        actor(a.id, Role::Admin, None),
+        actor(a.id, Role::Customer, Some(&jean)),
+        actor(a.id, Role::Customer, Some(&anne)),
+        actor(a.id, Role::Customer, None),
+        actor(b.id, Role::Manager, None),
+        actor(b.id, Role::Customer, Some(&luc)),
+    ];
+    let db = &server.state.services.db;
+    let tickets = entity::ticket::Entity::find().all(db).await?;
+    let messages = entity::message::Entity::find().all(db).await?;
+    assert!(tickets.len() == 3 && messages.len() >= 6);
+    for who in &actors {
+        let mut by_query: Vec<i64> = entity::ticket::Entity::find()
+            .filter(scope::visible_tickets(who))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        let mut in_memory: Vec<i64> = tickets
+            .iter()
+            .filter(|t| scope::may_see_ticket(who, t))
+            .map(|t| t.id)
+            .collect();
+        by_query.sort_unstable();
+        in_memory.sort_unstable();
+        assert_eq!(by_query, in_memory, "tickets, {who:?}");
+        let mut by_query: Vec<i64> = entity::message::Entity::find()
+            .filter(scope::visible_messages(who))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let mut in_memory: Vec<i64> = messages
+            .iter()
+            .filter(|m| scope::may_read_message(who, m))
+            .map(|m| m.id)
+            .collect();
+        by_query.sort_unstable();
+        in_memory.sort_unstable();
+        assert_eq!(by_query, in_memory, "messages, {who:?}");
+    }
+    Ok(())
+}
+
 both_backends!(
+    the_in_memory_visibility_rules_agree_with_the_queries,
     the_search_index_is_bounded_by_tenant,
     tenants_never_see_each_other,
     subscriptions_only_carry_the_callers_tenant,

@@ -40,3 +40,53 @@ async fn events_reach_subscribers_of_another_instance() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// Instances keep each tenant's workflows; a change made through one is forgotten by the
+/// other at once (the change travels as an event), so its next moves are right everywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workflow_change_reaches_every_instance() -> anyhow::Result<()> {
+    let database = Arc::new(TestDatabase::create(Backend::Postgres).await?);
+    let first = TestServer::start_on(database.clone(), server::config::Config::default()).await?;
+    let second = TestServer::start_on(database, server::config::Config::default()).await?;
+    let tenant = first.tenant("Alpha").await?;
+    let customer = tenant.customer(&first, "Jean", "Dupont").await?;
+    let ticket = tenant
+        .ticket(&first, &customer, "INQUIRY", "Horaires")
+        .await?;
+    const MOVES: &str = "query($id: ID!) { ticket(id: $id) { allowedTransitions } }";
+    let admin = Some(tenant.admin_token.as_str());
+    // The second instance loads (and keeps) the workflows.
+    let before = second
+        .ok(admin, MOVES, json!({ "id": ticket["id"] }))
+        .await?;
+    let before = before["ticket"]["allowedTransitions"].clone();
+    assert_eq!(before, json!(["OPEN"]));
+    first
+        .ok(
+            admin,
+            "mutation { setWorkflowTransitions(ticketType: INQUIRY, transitions: [{ from: NEW, to: CANCELLED }, { from: CANCELLED, to: NEW }]) { transitions { from } } }",
+            json!({}),
+        )
+        .await?;
+    let mut after = json!(null);
+    for _ in 0..100 {
+        after = second
+            .ok(admin, MOVES, json!({ "id": ticket["id"] }))
+            .await?;
+        if after["ticket"]["allowedTransitions"] == json!(["CANCELLED"]) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(after["ticket"]["allowedTransitions"], json!(["CANCELLED"]));
+    // And the moves it refuses follow.
+    let code = second
+        .error_code(
+            admin,
+            "mutation($id: ID!) { changeTicketStatus(ticketId: $id, status: OPEN) { status } }",
+            json!({ "id": ticket["id"] }),
+        )
+        .await?;
+    assert_eq!(code, "BAD_USER_INPUT");
+    Ok(())
+}

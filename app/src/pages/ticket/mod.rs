@@ -53,6 +53,23 @@ pub(crate) fn refresh_history(ticket_id: String, detail: RwSignal<TicketDetail>)
     });
 }
 
+/// Loads a ticket again after missed events; loads once more (up to three times in all) if
+/// a live change of it arrived meanwhile, which the answer may predate.
+async fn reload_ticket(
+    ticket_id: &str,
+    changes: StoredValue<u64>,
+) -> Result<TicketDetail, ApiError> {
+    let mut attempts = 1;
+    loop {
+        let before = changes.try_get_value();
+        let fresh = api::tickets::fetch_ticket(ticket_id).await?;
+        if attempts == 3 || changes.try_get_value() == before {
+            return Ok(fresh);
+        }
+        attempts += 1;
+    }
+}
+
 /// Loads the ticket of the address's `:id`.
 #[component]
 pub fn TicketPage() -> impl IntoView {
@@ -91,20 +108,26 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     let is_staff = role.as_ref().is_some_and(Role::is_staff);
     let is_customer = role == Some(Role::CUSTOMER);
     let ticket_id = ticket.id.clone();
+    let presence = RwSignal::new(ticket.presence.clone());
     let detail = RwSignal::new(ticket);
+    // Live changes of this ticket seen so far, so that a reload knows whether one came
+    // while it loaded.
+    let changes = StoredValue::new(0_u64);
+    let reload_error = RwSignal::new(None::<ApiError>);
 
     {
         let ticket_id = ticket_id.clone();
-        state.live.on_event(move |event| {
-            if event.ticket.id != ticket_id {
+        state.live.on_event(move |change| {
+            if change.ticket.id != ticket_id {
                 return;
             }
+            changes.update_value(|changes| *changes += 1);
             detail.update(|detail| {
-                detail.apply_snapshot(&event.ticket);
-                if let Some(message) = &event.message {
+                detail.apply_snapshot(&change.ticket);
+                if let Some(message) = &change.message {
                     // The server filters internal notes for customers; this is a second net.
                     if is_staff || !message.internal {
-                        detail.add_message(message.clone().into());
+                        detail.add_message(message.clone());
                     }
                 }
             });
@@ -113,6 +136,29 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
             refresh_history(ticket_id.clone(), detail);
         });
     }
+    {
+        // Events were missed: the whole ticket is loaded again (thread, history, clocks,
+        // presence…). What the agent is typing lives in the composer's own signals, which
+        // stay.
+        let ticket_id = ticket_id.clone();
+        state.live.on_resync(move || {
+            let ticket_id = ticket_id.clone();
+            spawn_local(async move {
+                match reload_ticket(&ticket_id, changes).await {
+                    Ok(fresh) => {
+                        let _ = presence.try_set(fresh.presence.clone());
+                        let _ = detail.try_set(fresh);
+                        let _ = reload_error.try_set(None);
+                    }
+                    Err(error) => {
+                        let _ = reload_error.try_set(Some(error));
+                    }
+                }
+            });
+        });
+    }
+    // Staff say what they do on the ticket; the composer and the presence bar share it.
+    let typing = is_staff.then(|| TypingReporter::new(ticket_id.clone()));
 
     let field = move |read: fn(&TicketDetail) -> String| move || detail.with(read);
     let status = Memo::new(move |_| detail.with(|detail| detail.status.clone()));
@@ -245,12 +291,11 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                 </div>
             </header>
 
-            <Show when=move || is_staff>
-                <PresenceBar
-                    ticket_id=presence_ticket_id.clone()
-                    initial=detail.with_untracked(|detail| detail.presence.clone())
-                />
-            </Show>
+            {move || reload_error.get().map(|error| view! { <ErrorMessage error/> })}
+
+            {typing.map(move |typing| view! {
+                <PresenceBar ticket_id=presence_ticket_id loaded=presence.into() typing/>
+            })}
 
             <Show when=show_rating>
                 <RatingBox ticket_id=rating_ticket_id.clone() detail/>
@@ -275,7 +320,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                 <Show when=move || detail.with(|detail| detail.messages.is_empty())>
                     <p class="empty">{move || texts().ticket_no_messages}</p>
                 </Show>
-                <ReplyBox ticket_id detail is_staff/>
+                <ReplyBox ticket_id detail is_staff typing/>
             </section>
 
             <Show when=move || is_staff>
@@ -396,9 +441,15 @@ fn StatusSelect(ticket_id: String, detail: RwSignal<TicketDetail>) -> impl IntoV
     }
 }
 
-/// The reply box; staff may mark the reply as an internal note.
+/// The reply box; staff may mark the reply as an internal note, and their typing is
+/// reported to the other agents on the ticket.
 #[component]
-fn ReplyBox(ticket_id: String, detail: RwSignal<TicketDetail>, is_staff: bool) -> impl IntoView {
+fn ReplyBox(
+    ticket_id: String,
+    detail: RwSignal<TicketDetail>,
+    is_staff: bool,
+    typing: Option<TypingReporter>,
+) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts();
     let body = RwSignal::new(String::new());
@@ -411,6 +462,9 @@ fn ReplyBox(ticket_id: String, detail: RwSignal<TicketDetail>, is_staff: bool) -
             detail.update(|detail| detail.add_message(message));
             body.set(String::new());
             internal.set(false);
+            if let Some(typing) = typing {
+                typing.stopped();
+            }
             Ok::<(), ApiError>(())
         }
     });
@@ -447,10 +501,11 @@ fn ReplyBox(ticket_id: String, detail: RwSignal<TicketDetail>, is_staff: bool) -
                 placeholder=move || texts().reply_placeholder
                 prop:value=body
                 on:input=move |event| {
-                    body.set(event_target_value(&event));
-                    if let Some(typing) = use_context::<TypingReporter>() {
-                        typing.typed();
+                    let text = event_target_value(&event);
+                    if let Some(typing) = typing {
+                        typing.typed(&text);
                     }
+                    body.set(text);
                 }
             ></textarea>
             <Show when=move || empty_error.get()>

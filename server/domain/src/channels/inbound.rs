@@ -14,7 +14,7 @@ use super::{excerpt, queue_message_added, CONTINUED};
 use crate::actor::{Actor, AuthMethod};
 use crate::error::{DomainError, DomainResult};
 use crate::events::LiveEventKind;
-use crate::tickets::{insert_history, publish, Change};
+use crate::tickets::{insert_history, publish, publish_notifying, Change};
 use crate::Services;
 
 /// Who inbound channel messages act as in the domain: the tenant's first active admin.
@@ -391,10 +391,10 @@ pub async fn append_customer_message(
             .await?;
         }
     }
-    queue_message_added(svc, &txn, open, &added, now).await?;
+    let told = queue_message_added(svc, &txn, open, &added, now).await?;
     let updated = crate::tickets::reload_ticket(&txn, open.id).await?;
     txn.commit().await?;
-    publish(svc, open, LiveEventKind::MessageAdded, Some(added.id)).await;
+    publish_notifying(svc, open, LiveEventKind::MessageAdded, Some(added.id), told).await;
     if moved {
         publish(svc, open, LiveEventKind::TicketUpdated, None).await;
     }

@@ -139,7 +139,7 @@ pub async fn queue_ticket_created(
     db: &impl ConnectionTrait,
     created: &ticket::Model,
     now: DateTime<Utc>,
-) -> DomainResult<()> {
+) -> DomainResult<Vec<i64>> {
     // The assignee when it was given one at once, else whoever works its department.
     let recipients = match created.assignee_id {
         Some(assignee) => vec![assignee],
@@ -151,7 +151,7 @@ pub async fn queue_ticket_created(
     let name = customer.as_ref().map(display_name).unwrap_or_default();
     let subject = excerpt(&created.subject, 120);
     let body = excerpt(&created.description, 500);
-    announce(
+    let told = announce(
         svc,
         db,
         created.tenant_id,
@@ -174,7 +174,7 @@ pub async fn queue_ticket_created(
     .await?;
     if let Some((integration_id, recipient)) = customer_address(db, created).await? {
         let lang = customer_language(db, created.tenant_id, created.customer_id).await?;
-        let said = svc.wording.word(
+        let said = svc.words(db, created.tenant_id).await?.word(
             &Notice::TicketAcknowledged {
                 number: &created.number,
             },
@@ -190,7 +190,7 @@ pub async fn queue_ticket_created(
         )
         .await?;
     }
-    Ok(())
+    Ok(told)
 }
 
 /// After a public message is added to a ticket: an agent's reply goes to the customer on
@@ -207,9 +207,9 @@ pub async fn queue_message_added(
     found: &ticket::Model,
     added: &message::Model,
     now: DateTime<Utc>,
-) -> DomainResult<()> {
+) -> DomainResult<Vec<i64>> {
     if added.visibility != Visibility::Public {
-        return Ok(());
+        return Ok(Vec::new());
     }
     match added.author_kind {
         AuthorKind::Agent if found.channel == Channel::Email => {
@@ -219,10 +219,11 @@ pub async fn queue_message_added(
             // A chat the customer wrote from carries the reply; else (a ticket opened in
             // the app, by phone, or a chat no longer reachable) it goes by mail.
             let Some((integration_id, recipient)) = customer_address(db, found).await? else {
-                return mail_reply::queue_mail_reply(svc, db, found, added, now).await;
+                mail_reply::queue_mail_reply(svc, db, found, added, now).await?;
+                return Ok(Vec::new());
             };
             let lang = customer_language(db, found.tenant_id, found.customer_id).await?;
-            let said = svc.wording.word(
+            let said = svc.words(db, found.tenant_id).await?.word(
                 &Notice::AgentReplied {
                     number: &found.number,
                     body: &added.body,
@@ -250,7 +251,7 @@ pub async fn queue_message_added(
                 .await?;
             let name = customer.as_ref().map(display_name).unwrap_or_default();
             let body = excerpt(&added.body, 1000);
-            announce(
+            return announce(
                 svc,
                 db,
                 found.tenant_id,
@@ -269,9 +270,9 @@ pub async fn queue_message_added(
                 },
                 now,
             )
-            .await?;
+            .await;
         }
         AuthorKind::System => {}
     }
-    Ok(())
+    Ok(Vec::new())
 }

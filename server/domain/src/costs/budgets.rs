@@ -24,6 +24,7 @@ use crate::costs::{
     rates_cte, round_cents, stored_money, units_to_amount, SqlBuilder, CURRENCY, RATE_JOIN_SQL,
 };
 use crate::error::{DomainError, DomainResult};
+use crate::events::{LiveEvent, LiveEventKind};
 use crate::notices::Notice;
 use crate::notifications::{announce, supervisors, Announcement};
 use crate::permissions::Permission;
@@ -444,6 +445,7 @@ pub async fn raise_budget_alerts(
     let list = statuses(svc, budgets).await?;
     let now = svc.now();
     let mut raised = 0;
+    let mut changed = Vec::new();
     for status in list {
         if status.actual.is_zero() {
             continue;
@@ -489,7 +491,7 @@ pub async fn raise_budget_alerts(
                 let to = supervisors(&txn, status.budget.tenant_id).await?;
                 // In the bell and by mail, each by their choices and in their language,
                 // in the same transaction (the outbox sends the mails).
-                announce(
+                let told = announce(
                     svc,
                     &txn,
                     status.budget.tenant_id,
@@ -503,11 +505,21 @@ pub async fn raise_budget_alerts(
                     now,
                 )
                 .await?;
+                changed.push(LiveEvent {
+                    tenant_id: status.budget.tenant_id,
+                    kind: LiveEventKind::BudgetUpdated,
+                    ticket_id: None,
+                    message_id: None,
+                    lead_id: None,
+                    customer_id: Some(status.budget.customer_id),
+                    notified: told,
+                });
                 raised += 1;
             }
             txn.commit().await?;
         }
     }
+    svc.events.publish_batch(changed).await;
     Ok(raised)
 }
 

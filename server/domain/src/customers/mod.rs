@@ -66,6 +66,7 @@ pub(crate) async fn publish_customer(
             message_id: None,
             lead_id: None,
             customer_id: Some(customer.id),
+            notified: Vec::new(),
         })
         .await;
 }

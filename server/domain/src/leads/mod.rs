@@ -66,6 +66,7 @@ async fn publish_lead(svc: &Services, found: &lead::Model, kind: LiveEventKind) 
             message_id: None,
             lead_id: Some(found.id),
             customer_id: Some(found.customer_id),
+            notified: Vec::new(),
         })
         .await;
 }

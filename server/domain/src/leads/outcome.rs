@@ -104,14 +104,12 @@ pub async fn convert_ticket_to_lead(
     txn.commit().await?;
     publish_lead(svc, &created, LiveEventKind::LeadCreated).await;
     svc.events
-        .publish(LiveEvent {
-            tenant_id: found.tenant_id,
-            kind: LiveEventKind::TicketUpdated,
-            ticket_id: Some(found.id),
-            message_id: None,
-            lead_id: None,
-            customer_id: None,
-        })
+        .publish(LiveEvent::ticket(
+            found.tenant_id,
+            LiveEventKind::TicketUpdated,
+            found.id,
+            None,
+        ))
         .await;
     Ok(created)
 }

@@ -18,6 +18,7 @@ use sea_orm::{
 
 use super::actor::Actor;
 use super::error::DomainResult;
+use super::events::{LiveEvent, LiveEventKind};
 use super::notices::Lang;
 use super::permissions::Permission;
 use super::Services;
@@ -169,5 +170,20 @@ pub async fn mark_read(svc: &Services, actor: &Actor, ids: Option<&[i64]>) -> Do
     if let Some(ids) = ids {
         update = update.filter(notification::Column::Id.is_in(ids.iter().copied()));
     }
-    Ok(update.exec(&svc.db).await?.rows_affected)
+    let changed = update.exec(&svc.db).await?.rows_affected;
+    if changed > 0 {
+        // The user's other tabs and devices update their bell.
+        svc.events
+            .publish(LiveEvent {
+                tenant_id: actor.tenant_id,
+                kind: LiveEventKind::BellChanged,
+                ticket_id: None,
+                message_id: None,
+                lead_id: None,
+                customer_id: None,
+                notified: vec![actor.user_id],
+            })
+            .await;
+    }
+    Ok(changed)
 }

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::Change;
-use super::{commit_and_publish, record_event};
+use super::{commit_and_publish_notifying, record_event};
 use crate::actor::Actor;
 use crate::auth::is_staff_role;
 use crate::error::{DomainError, DomainResult};
@@ -129,6 +129,7 @@ pub async fn assign_ticket(
     )
     .await?;
     // The new assignee hears of it, unless they took it themselves.
+    let mut told = Vec::new();
     if let Some(assignee) =
         assignee_id.filter(|id| *id != actor.user_id && Some(*id) != found.assignee_id)
     {
@@ -137,7 +138,7 @@ pub async fn assign_ticket(
             .await?
             .map(|u| u.display_name)
             .unwrap_or_default();
-        crate::notifications::announce(
+        told = crate::notifications::announce(
             svc,
             &txn,
             found.tenant_id,
@@ -156,5 +157,5 @@ pub async fn assign_ticket(
         )
         .await?;
     }
-    commit_and_publish(svc, txn, found.id, LiveEventKind::TicketAssigned).await
+    commit_and_publish_notifying(svc, txn, found.id, LiveEventKind::TicketAssigned, told).await
 }

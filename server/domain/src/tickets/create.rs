@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::Change;
 use super::{
-    auto_assignment_enabled, check_text, insert_history, pick_available_agent, publish,
+    auto_assignment_enabled, check_text, insert_history, pick_available_agent, publish_notifying,
     record_event, MAX_BODY_CHARS, MAX_SUBJECT_CHARS,
 };
 use crate::actor::Actor;
@@ -20,7 +20,6 @@ use crate::error::{DomainError, DomainResult};
 use crate::events::LiveEventKind;
 use crate::permissions::Permission;
 use crate::scope::find_in_tenant_opt;
-use crate::workflows::TenantWorkflows;
 use crate::Services;
 
 /// A ticket to open.
@@ -164,7 +163,7 @@ pub async fn create_ticket(
         (TicketPriority::Normal, Channel::Web)
     };
     let category = input.category.unwrap_or(TicketCategory::Other);
-    let workflows = TenantWorkflows::load(&svc.db, actor.tenant_id).await?;
+    let workflows = svc.events.workflows().get(&svc.db, actor.tenant_id).await?;
     let sla = sla_policy::Entity::find()
         .filter(sla_policy::Column::TenantId.eq(actor.tenant_id))
         .filter(sla_policy::Column::TicketType.eq(input.ticket_type))
@@ -276,9 +275,9 @@ pub async fn create_ticket(
     if let Some(origin) = &input.origin {
         crate::channels::record_first_message(&txn, &created, origin).await?;
     }
-    crate::channels::queue_ticket_created(svc, &txn, &created, now).await?;
+    let told = crate::channels::queue_ticket_created(svc, &txn, &created, now).await?;
     txn.commit().await?;
 
-    publish(svc, &created, LiveEventKind::TicketCreated, None).await;
+    publish_notifying(svc, &created, LiveEventKind::TicketCreated, None, told).await;
     Ok(created)
 }

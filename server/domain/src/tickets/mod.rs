@@ -81,9 +81,20 @@ pub(crate) async fn commit_and_publish(
     ticket_id: i64,
     kind: LiveEventKind,
 ) -> DomainResult<ticket::Model> {
+    commit_and_publish_notifying(svc, txn, ticket_id, kind, Vec::new()).await
+}
+
+/// [`commit_and_publish`], telling subscribers whose bell the change added to.
+pub(crate) async fn commit_and_publish_notifying(
+    svc: &Services,
+    txn: DatabaseTransaction,
+    ticket_id: i64,
+    kind: LiveEventKind,
+    notified: Vec<i64>,
+) -> DomainResult<ticket::Model> {
     let updated = reload_ticket(&txn, ticket_id).await?;
     txn.commit().await?;
-    publish(svc, &updated, kind, None).await;
+    publish_notifying(svc, &updated, kind, None, notified).await;
     Ok(updated)
 }
 
@@ -107,14 +118,20 @@ pub(crate) async fn publish(
     kind: LiveEventKind,
     message_id: Option<i64>,
 ) {
+    publish_notifying(svc, ticket, kind, message_id, Vec::new()).await;
+}
+
+/// [`publish`], telling subscribers whose bell the change added to.
+pub(crate) async fn publish_notifying(
+    svc: &Services,
+    ticket: &ticket::Model,
+    kind: LiveEventKind,
+    message_id: Option<i64>,
+    notified: Vec<i64>,
+) {
     svc.events
-        .publish(LiveEvent {
-            tenant_id: ticket.tenant_id,
-            kind,
-            ticket_id: Some(ticket.id),
-            message_id,
-            lead_id: None,
-            customer_id: None,
-        })
+        .publish(
+            LiveEvent::ticket(ticket.tenant_id, kind, ticket.id, message_id).notifying(notified),
+        )
         .await;
 }

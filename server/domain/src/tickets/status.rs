@@ -7,7 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use super::Change;
-use super::{commit_and_publish, record_event};
+use super::{commit_and_publish_notifying, record_event};
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::events::LiveEventKind;
@@ -15,7 +15,6 @@ use crate::notices::{Medium, Notice};
 use crate::notifications::customer_language;
 use crate::permissions::Permission;
 use crate::scope::find_visible_ticket;
-use crate::workflows::TenantWorkflows;
 use crate::Services;
 
 /// Moves a ticket to `to` if its type's workflow allows it from its current status, and
@@ -33,7 +32,7 @@ pub async fn change_ticket_status(
 ) -> DomainResult<ticket::Model> {
     actor.require(Permission::WorkTickets)?;
     let found = find_visible_ticket(&svc.db, actor, ticket_id).await?;
-    let workflows = TenantWorkflows::load(&svc.db, actor.tenant_id).await?;
+    let workflows = svc.events.workflows().get(&svc.db, actor.tenant_id).await?;
     workflows.ensure_allowed(found.ticket_type, found.status, to)?;
     let now = svc.now();
 
@@ -99,10 +98,12 @@ pub async fn change_ticket_status(
         now,
     )
     .await?;
-    if matches!(to, TicketStatus::Resolved | TicketStatus::Closed) {
-        tell_customer(svc, &txn, actor, &found, to, now).await?;
-    }
-    commit_and_publish(svc, txn, found.id, LiveEventKind::TicketUpdated).await
+    let told = if matches!(to, TicketStatus::Resolved | TicketStatus::Closed) {
+        tell_customer(svc, &txn, actor, &found, to, now).await?
+    } else {
+        Vec::new()
+    };
+    commit_and_publish_notifying(svc, txn, found.id, LiveEventKind::TicketUpdated, told).await
 }
 
 /// Tells the ticket's customer that it was resolved or closed: their portal accounts in
@@ -115,10 +116,10 @@ async fn tell_customer(
     found: &ticket::Model,
     to: TicketStatus,
     now: DateTime<Utc>,
-) -> DomainResult<()> {
+) -> DomainResult<Vec<i64>> {
     let accounts =
         crate::notifications::customer_accounts(db, found.tenant_id, found.customer_id).await?;
-    crate::notifications::announce(
+    let told = crate::notifications::announce(
         svc,
         db,
         found.tenant_id,
@@ -138,11 +139,12 @@ async fn tell_customer(
     .await?;
     match to {
         TicketStatus::Resolved if found.satisfaction_rating.is_none() => {
-            queue_rating_request(svc, db, found, now).await
+            queue_rating_request(svc, db, found, now).await?;
         }
-        TicketStatus::Closed => queue_closed_mail(svc, db, found, now).await,
-        _ => Ok(()),
+        TicketStatus::Closed => queue_closed_mail(svc, db, found, now).await?,
+        _ => {}
     }
+    Ok(told)
 }
 
 /// Mails the ticket's customer (when they have an address) that it is closed, with the

@@ -12,12 +12,14 @@ use sea_orm::{
 };
 
 use super::Change;
-use super::{check_text, group_by_ticket, publish, record_event, MAX_BODY_CHARS};
+use super::{
+    check_text, group_by_ticket, publish, publish_notifying, record_event, MAX_BODY_CHARS,
+};
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::events::LiveEventKind;
 use crate::permissions::Permission;
-use crate::scope::{find_in_tenant, find_visible_ticket};
+use crate::scope::{find_in_tenant, find_visible_ticket, may_read_message, visible_messages};
 use crate::Services;
 
 /// Tells the colleagues an internal note names with `@` (never its author).
@@ -28,10 +30,10 @@ async fn notify_mentions(
     found: &ticket::Model,
     note: &message::Model,
     now: DateTime<Utc>,
-) -> DomainResult<()> {
+) -> DomainResult<Vec<i64>> {
     let named = crate::notifications::mentioned_staff(db, found.tenant_id, &note.body).await?;
     if named.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let by = find_in_tenant::<entity::user::Entity>(db, actor.tenant_id, actor.user_id)
         .await
@@ -56,8 +58,7 @@ async fn notify_mentions(
         },
         now,
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// The threads of several tickets at once, oldest message first; internal notes only for
@@ -71,13 +72,9 @@ pub async fn messages_of_tickets(
     actor: &Actor,
     ticket_ids: &[i64],
 ) -> DomainResult<HashMap<i64, Vec<message::Model>>> {
-    let mut query = message::Entity::find()
-        .filter(message::Column::TenantId.eq(actor.tenant_id))
-        .filter(message::Column::TicketId.is_in(ticket_ids.iter().copied()));
-    if !actor.is_staff() {
-        query = query.filter(message::Column::Visibility.eq(Visibility::Public));
-    }
-    let rows = query
+    let rows = message::Entity::find()
+        .filter(visible_messages(actor))
+        .filter(message::Column::TicketId.is_in(ticket_ids.iter().copied()))
         .order_by_asc(message::Column::CreatedAt)
         .order_by_asc(message::Column::Id)
         .all(db)
@@ -152,9 +149,9 @@ pub async fn reply_to_ticket(
     }
     .insert(&txn)
     .await?;
-    crate::channels::queue_message_added(svc, &txn, &found, &created, now).await?;
+    let mut told = crate::channels::queue_message_added(svc, &txn, &found, &created, now).await?;
     if internal {
-        notify_mentions(svc, &txn, actor, &found, &created, now).await?;
+        told.extend(notify_mentions(svc, &txn, actor, &found, &created, now).await?);
     }
     // A customer answering a ticket that waits on them, or that was resolved, puts it back
     // in the team's hands.
@@ -203,7 +200,14 @@ pub async fn reply_to_ticket(
     }
     txn.commit().await?;
 
-    publish(svc, &found, LiveEventKind::MessageAdded, Some(created.id)).await;
+    publish_notifying(
+        svc,
+        &found,
+        LiveEventKind::MessageAdded,
+        Some(created.id),
+        told,
+    )
+    .await;
     if moved {
         publish(svc, &found, LiveEventKind::TicketUpdated, None).await;
     }
@@ -217,7 +221,7 @@ pub async fn reply_to_ticket(
 /// [`DomainError::NotFound`] otherwise.
 pub async fn get_message(svc: &Services, actor: &Actor, id: i64) -> DomainResult<message::Model> {
     let found = find_in_tenant::<message::Entity>(&svc.db, actor.tenant_id, id).await?;
-    if found.visibility == Visibility::Internal && !actor.is_staff() {
+    if !may_read_message(actor, &found) {
         return Err(DomainError::NotFound("message"));
     }
     find_visible_ticket(&svc.db, actor, found.ticket_id).await?;
@@ -234,16 +238,12 @@ pub async fn message_counts(
     actor: &Actor,
     ticket_ids: &[i64],
 ) -> DomainResult<HashMap<i64, i64>> {
-    let mut query = message::Entity::find()
+    let rows: Vec<(i64, i64)> = message::Entity::find()
         .select_only()
         .column(message::Column::TicketId)
         .column_as(message::Column::Id.count(), "count")
-        .filter(message::Column::TenantId.eq(actor.tenant_id))
-        .filter(message::Column::TicketId.is_in(ticket_ids.iter().copied()));
-    if !actor.is_staff() {
-        query = query.filter(message::Column::Visibility.eq(Visibility::Public));
-    }
-    let rows: Vec<(i64, i64)> = query
+        .filter(visible_messages(actor))
+        .filter(message::Column::TicketId.is_in(ticket_ids.iter().copied()))
         .group_by(message::Column::TicketId)
         .into_tuple()
         .all(db)
