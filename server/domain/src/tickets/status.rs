@@ -147,6 +147,20 @@ async fn tell_customer(
     Ok(told)
 }
 
+/// The ticket's customer and the address to mail them at, when they have a usable one.
+async fn mailable_customer(
+    db: &impl ConnectionTrait,
+    found: &ticket::Model,
+) -> DomainResult<Option<(customer::Model, String)>> {
+    let customer = customer::Entity::find_by_id(found.customer_id)
+        .one(db)
+        .await?;
+    Ok(customer.and_then(|c| {
+        let address = c.email.clone().filter(|a| crate::mail::is_mailable(a))?;
+        Some((c, address))
+    }))
+}
+
 /// Mails the ticket's customer (when they have an address) that it is closed, with the
 /// rating link while it is unrated.
 async fn queue_closed_mail(
@@ -155,17 +169,7 @@ async fn queue_closed_mail(
     found: &ticket::Model,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    let Some(customer) = customer::Entity::find_by_id(found.customer_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(());
-    };
-    let Some(address) = customer
-        .email
-        .as_deref()
-        .filter(|a| crate::mail::is_mailable(a))
-    else {
+    let Some((customer, address)) = mailable_customer(db, found).await? else {
         return Ok(());
     };
     let link = match found.satisfaction_rating {
@@ -189,7 +193,7 @@ async fn queue_closed_mail(
         lang,
         Medium::Email,
     );
-    crate::mail::queue_mail(db, found.tenant_id, address, &said, now).await?;
+    crate::mail::queue_mail(db, found.tenant_id, &address, &said, now).await?;
     Ok(())
 }
 
@@ -201,17 +205,7 @@ async fn queue_rating_request(
     found: &ticket::Model,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    let Some(customer) = customer::Entity::find_by_id(found.customer_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(());
-    };
-    let Some(address) = customer
-        .email
-        .as_deref()
-        .filter(|a| crate::mail::is_mailable(a))
-    else {
+    let Some((customer, address)) = mailable_customer(db, found).await? else {
         return Ok(());
     };
     let link = crate::mail::rating_link(&svc.mail, found.tenant_id, found.id, customer.id, now)?;
@@ -226,6 +220,6 @@ async fn queue_rating_request(
         lang,
         Medium::Email,
     );
-    crate::mail::queue_mail(db, found.tenant_id, address, &said, now).await?;
+    crate::mail::queue_mail(db, found.tenant_id, &address, &said, now).await?;
     Ok(())
 }
