@@ -1,5 +1,8 @@
 //! `cargo xtask bench [--tickets N] [--backend sqlite|postgres|both]`: query latency on a
 //! large tenant (the `queries` bench of the tests crate, in release mode).
+//!
+//! `cargo xtask bench live [--subscribers 1000,10000] [--rounds N] [--backend B]`: one
+//! ticket change delivered to that many subscriptions (the `live_fanout` bench).
 
 use std::process::Command;
 
@@ -9,14 +12,14 @@ use crate::workspace_root;
 
 /// Runs the benchmark.
 pub fn run(options: &[String]) -> Result<()> {
+    let (bench, options) = match options.first().map(String::as_str) {
+        Some("live") => ("live_fanout", &options[1..]),
+        _ => ("queries", options),
+    };
     let mut command = Command::new(env!("CARGO"));
-    command.current_dir(workspace_root()).args([
-        "bench",
-        "-p",
-        "guichet-tests",
-        "--bench",
-        "queries",
-    ]);
+    command
+        .current_dir(workspace_root())
+        .args(["bench", "-p", "guichet-tests", "--bench", bench]);
     let mut args = options.iter();
     while let Some(option) = args.next() {
         let value = args
@@ -26,7 +29,12 @@ pub fn run(options: &[String]) -> Result<()> {
             "--tickets" => command.env("GUICHET_BENCH_TICKETS", value),
             "--backend" => command.env("GUICHET_BENCH_BACKEND", value),
             "--runs" => command.env("GUICHET_BENCH_RUNS", value),
-            other => bail!("unknown option `{other}` (--tickets N, --backend B, --runs N)"),
+            "--subscribers" => command.env("GUICHET_BENCH_SUBSCRIBERS", value),
+            "--rounds" => command.env("GUICHET_BENCH_ROUNDS", value),
+            other => bail!(
+                "unknown option `{other}` (--tickets N, --backend B, --runs N; for live: \
+                 --subscribers N,M, --rounds N, --backend B)"
+            ),
         };
     }
     let status = command.status().context("cannot run cargo bench")?;

@@ -27,6 +27,9 @@ Commands:
   schema                  Regenerate schema.graphql from the server
   bench [--tickets N] [--backend sqlite|postgres|both] [--runs N]
                           Query latency on a large tenant (release build)
+  bench live [--subscribers 1000,10000] [--rounds N] [--backend sqlite|postgres|both]
+                          One ticket change delivered to that many subscriptions:
+                          latency, SQL per event, memory per socket (release build)
   help                    Show this help
 ";
 

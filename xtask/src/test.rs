@@ -46,7 +46,8 @@ pub fn run(options: &[String]) -> Result<()> {
     // `cargo xtask bench`).
     // `--workspace`, so that features resolve as for the suite and nothing is rebuilt.
     cargo(&["test", "--workspace", "--bench", "queries"])?;
-    cargo(&["test", "--workspace", "--bench", "sign_in_load"])
+    cargo(&["test", "--workspace", "--bench", "sign_in_load"])?;
+    cargo(&["test", "--workspace", "--bench", "live_fanout"])
 }
 
 /// Runs the test suite, echoing its output, and ends with one summary line over every test

@@ -140,8 +140,11 @@ pub enum LiveEventKind {
     CustomerCreated,
     /// A customer changed: details, notes, activities, tags, orders (`customer_id`).
     CustomerUpdated,
-    /// A customer's budget changed: spend, plan, or a threshold crossed (`customer_id`).
+    /// A customer's budgets changed: spend or plan (`customer_id`; every customer's when
+    /// `None`, as when an hourly cost changes).
     BudgetUpdated,
+    /// A budget's spend crossed one of its thresholds (`customer_id`, `crossed`).
+    BudgetThresholdCrossed,
     /// Only bells changed (notifications read): see `notified`.
     BellChanged,
     /// The tenant's workflows changed: instances forget the ones they keep.
@@ -183,6 +186,18 @@ pub struct LiveEvent {
     /// The users the change put something in the bell of (their bell's count changed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notified: Vec<i64>,
+    /// The budget and threshold, for [`LiveEventKind::BudgetThresholdCrossed`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crossed: Option<ThresholdCrossed>,
+}
+
+/// A budget's threshold that its spend crossed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThresholdCrossed {
+    /// The budget.
+    pub budget_id: i64,
+    /// The threshold, in percent of the planned amount.
+    pub threshold: i32,
 }
 
 impl LiveEvent {
@@ -202,6 +217,7 @@ impl LiveEvent {
             lead_id: None,
             customer_id: None,
             notified: Vec::new(),
+            crossed: None,
         }
     }
 
@@ -216,6 +232,22 @@ impl LiveEvent {
             lead_id: None,
             customer_id: None,
             notified: Vec::new(),
+            crossed: None,
+        }
+    }
+
+    /// The budgets of `customer_id` (of every customer when `None`) changed.
+    #[must_use]
+    pub const fn budgets(tenant_id: i64, customer_id: Option<i64>) -> Self {
+        Self {
+            tenant_id,
+            kind: LiveEventKind::BudgetUpdated,
+            ticket_id: None,
+            message_id: None,
+            lead_id: None,
+            customer_id,
+            notified: Vec::new(),
+            crossed: None,
         }
     }
 

@@ -7,12 +7,13 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use entity::{message, ticket};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use entity::{customer, department, message, ticket, user};
+use sea_orm::ConnectionTrait;
 use tokio::sync::OnceCell;
 
 use crate::error::DomainResult;
 use crate::events::LiveEvent;
+use crate::scope::{find_in_tenant_opt, find_many_in_tenant};
 
 /// How many recent events' loads an instance keeps: subscribers read an event within
 /// moments of its arrival, and one that lags further is told to load again anyway.
@@ -25,6 +26,32 @@ pub struct LoadedTicketEvent {
     pub ticket: Option<ticket::Model>,
     /// The message the event added, if any.
     pub message: Option<message::Model>,
+    /// The ticket's customer.
+    pub customer: Option<customer::Model>,
+    /// The ticket's assignee and the message's author, if staff.
+    pub users: Vec<user::Model>,
+    /// The ticket's department.
+    pub department: Option<department::Model>,
+}
+
+impl LoadedTicketEvent {
+    /// The customer `id`, if the event loaded it.
+    #[must_use]
+    pub fn customer(&self, id: i64) -> Option<&customer::Model> {
+        self.customer.as_ref().filter(|c| c.id == id)
+    }
+
+    /// The user `id`, if the event loaded it.
+    #[must_use]
+    pub fn user(&self, id: i64) -> Option<&user::Model> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    /// The department `id`, if the event loaded it.
+    #[must_use]
+    pub fn department(&self, id: i64) -> Option<&department::Model> {
+        self.department.as_ref().filter(|d| d.id == id)
+    }
 }
 
 type Slot = Arc<OnceCell<Option<Arc<LoadedTicketEvent>>>>;
@@ -76,19 +103,41 @@ async fn load(db: &impl ConnectionTrait, event: &LiveEvent) -> DomainResult<Load
     let Some(ticket_id) = event.ticket_id else {
         return Ok(LoadedTicketEvent::default());
     };
-    let ticket = ticket::Entity::find_by_id(ticket_id)
-        .filter(ticket::Column::TenantId.eq(event.tenant_id))
-        .one(db)
-        .await?;
+    let tenant = event.tenant_id;
+    let Some(ticket) = find_in_tenant_opt::<ticket::Entity>(db, tenant, ticket_id).await? else {
+        return Ok(LoadedTicketEvent::default());
+    };
     let message = match event.message_id {
-        Some(id) => {
-            message::Entity::find_by_id(id)
-                .filter(message::Column::TenantId.eq(event.tenant_id))
-                .filter(message::Column::TicketId.eq(ticket_id))
-                .one(db)
-                .await?
-        }
+        Some(id) => find_in_tenant_opt::<message::Entity>(db, tenant, id)
+            .await?
+            .filter(|m| m.ticket_id == ticket_id),
         None => None,
     };
-    Ok(LoadedTicketEvent { ticket, message })
+    // What a card and a thread show with the ticket: its customer, assignee, department
+    // and the message's author, once here rather than once per subscriber.
+    let customer = find_in_tenant_opt::<customer::Entity>(db, tenant, ticket.customer_id).await?;
+    let user_ids: Vec<i64> = ticket
+        .assignee_id
+        .into_iter()
+        .chain(message.as_ref().and_then(|m| m.author_user_id))
+        .collect();
+    let users = if user_ids.is_empty() {
+        Vec::new()
+    } else {
+        find_many_in_tenant::<user::Entity>(db, tenant, user_ids)
+            .await?
+            .into_values()
+            .collect()
+    };
+    let department = match ticket.department_id {
+        Some(id) => find_in_tenant_opt::<department::Entity>(db, tenant, id).await?,
+        None => None,
+    };
+    Ok(LoadedTicketEvent {
+        ticket: Some(ticket),
+        message,
+        customer,
+        users,
+        department,
+    })
 }

@@ -140,6 +140,7 @@ pub async fn set_workflow_transitions(
             lead_id: None,
             customer_id: None,
             notified: Vec::new(),
+            crossed: None,
         })
         .await;
     Ok(WorkflowWithTransitions {

@@ -1,10 +1,12 @@
 //! Hourly costs, the cost of work, and customers' budgets. Money is the `Decimal` scalar: a
 //! string holding an exact decimal number (`"123.45"`), never a float.
 
-use async_graphql::{Context, Enum, InputObject, Object, ID};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Subscription, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::agent_hourly_cost;
+use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
+use tokio_stream::wrappers::BroadcastStream;
 
 use super::context::{actor, loaders, services};
 use super::enums::PeriodKind;
@@ -13,6 +15,8 @@ use super::loaders::loader_error;
 use super::types::{load_user, Customer, Ticket, User};
 use crate::domain::costs::budgets::{self, BudgetInput as DomainBudgetInput, BudgetStatus};
 use crate::domain::costs::{self, CostFilter, CostGrouping as DomainGrouping, CostLine};
+use crate::domain::Permission;
+use crate::events::LiveEventKind;
 
 /// An agent's hourly cost from a date on.
 pub struct HourlyCost(agent_hourly_cost::Model);
@@ -101,7 +105,7 @@ impl CostReportLine {
             .load_one(id)
             .await
             .map_err(|e| loader_error(&e))?
-            .map(Ticket))
+            .map(Ticket::new))
     }
     /// The customer (`CUSTOMER` grouping).
     async fn customer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Customer>> {
@@ -407,5 +411,110 @@ impl CostMutation {
             .await
             .gql()?;
         Ok(id)
+    }
+}
+
+/// What happened to budgets.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetEventKind {
+    /// A customer's budgets changed (time logged, a budget set, changed or removed):
+    /// `budgets` holds them as they now are.
+    Updated,
+    /// A budget's spend crossed one of its thresholds: `budgetId` and `threshold` name it,
+    /// `budgets` holds the customer's budgets as they now are.
+    ThresholdCrossed,
+    /// Events were missed, or every budget may have moved (an hourly cost changed): load
+    /// again what is shown.
+    Resync,
+}
+
+/// A live change of budgets, as the subscriber may see it.
+#[derive(SimpleObject)]
+pub struct BudgetEvent {
+    /// What happened.
+    kind: BudgetEventKind,
+    /// The customer whose budgets changed; null for `RESYNC`.
+    customer_id: Option<ID>,
+    /// That customer's budgets overlapping the subscription's range, with their spend,
+    /// remaining amount and projection (empty for `RESYNC`).
+    budgets: Vec<Budget>,
+    /// For `THRESHOLD_CROSSED`: the budget.
+    budget_id: Option<ID>,
+    /// For `THRESHOLD_CROSSED`: the threshold crossed, in percent of the planned amount.
+    threshold: Option<i32>,
+}
+
+impl BudgetEvent {
+    const fn resync() -> Self {
+        Self {
+            kind: BudgetEventKind::Resync,
+            customer_id: None,
+            budgets: Vec::new(),
+            budget_id: None,
+            threshold: None,
+        }
+    }
+}
+
+/// Live budgets (admins and managers).
+#[derive(Default)]
+pub struct BudgetSubscription;
+
+#[Subscription]
+impl BudgetSubscription {
+    /// Changes of the tenant's budgets overlapping `from`–`to` (all when null), optionally
+    /// of one customer: spend, remaining and projection move when time is logged or an
+    /// hourly cost changes, and a threshold crossing arrives as its own event.
+    async fn budget_events(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: Option<ID>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> async_graphql::Result<impl Stream<Item = BudgetEvent>> {
+        let actor = std::sync::Arc::new(actor(ctx)?.clone());
+        actor.require(Permission::ViewCosts).gql()?;
+        let svc = std::sync::Arc::new(services(ctx)?.clone());
+        let only = parse_optional_id("customerId", customer_id.as_ref())?;
+        let receiver = svc.events.subscribe();
+        Ok(BroadcastStream::new(receiver).filter_map(move |received| {
+            let actor = actor.clone();
+            let svc = svc.clone();
+            async move {
+                let Ok(delivery) = received else {
+                    return Some(BudgetEvent::resync());
+                };
+                let event = &delivery.event;
+                if event.tenant_id != actor.tenant_id {
+                    return None;
+                }
+                let kind = match event.kind {
+                    LiveEventKind::BudgetUpdated => BudgetEventKind::Updated,
+                    LiveEventKind::BudgetThresholdCrossed => BudgetEventKind::ThresholdCrossed,
+                    LiveEventKind::Resync => return Some(BudgetEvent::resync()),
+                    _ => return None,
+                };
+                // The credential is checked again for every event it receives.
+                actor.require(Permission::ViewCosts).ok()?;
+                let Some(customer) = event.customer_id else {
+                    // Every customer's budgets moved (an hourly cost): load them again.
+                    return Some(BudgetEvent::resync());
+                };
+                if only.is_some_and(|id| id != customer) {
+                    return None;
+                }
+                let Ok(list) = budgets::list_budgets(&svc, &actor, Some(customer), from, to).await
+                else {
+                    return Some(BudgetEvent::resync());
+                };
+                Some(BudgetEvent {
+                    kind,
+                    customer_id: Some(ID(customer.to_string())),
+                    budgets: list.into_iter().map(Budget).collect(),
+                    budget_id: event.crossed.map(|c| ID(c.budget_id.to_string())),
+                    threshold: event.crossed.map(|c| c.threshold),
+                })
+            }
+        }))
     }
 }

@@ -372,9 +372,9 @@ impl CustomerSubscription {
         ctx: &Context<'_>,
         customer_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = CustomerEvent>> {
-        let actor = actor(ctx)?.clone();
+        let actor = std::sync::Arc::new(actor(ctx)?.clone());
         actor.require(Permission::ViewCrm).gql()?;
-        let svc = services(ctx)?.clone();
+        let svc = std::sync::Arc::new(services(ctx)?.clone());
         let only = opt_id("customerId", customer_id.as_ref())?;
         let receiver = svc.events.subscribe();
         Ok(BroadcastStream::new(receiver).filter_map(move |received| {

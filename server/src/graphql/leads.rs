@@ -85,7 +85,7 @@ impl Lead {
             .load_one(id)
             .await
             .map_err(|e| loader_error(&e))?
-            .map(Ticket))
+            .map(Ticket::new))
     }
     /// Its meetings, by date.
     async fn meetings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Meeting>> {
@@ -473,9 +473,9 @@ impl LeadSubscription {
         ctx: &Context<'_>,
         lead_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = LeadEvent>> {
-        let actor = actor(ctx)?.clone();
+        let actor = std::sync::Arc::new(actor(ctx)?.clone());
         actor.require(Permission::ViewCrm).gql()?;
-        let svc = services(ctx)?.clone();
+        let svc = std::sync::Arc::new(services(ctx)?.clone());
         let only = opt_id("leadId", lead_id.as_ref())?;
         let receiver = svc.events.subscribe();
         Ok(BroadcastStream::new(receiver).filter_map(move |received| {

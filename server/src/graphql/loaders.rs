@@ -32,8 +32,8 @@ pub struct Loaders {
     pub threads: DataLoader<ThreadLoader, HashMapCache>,
     /// Message counts by ticket id.
     pub message_counts: DataLoader<MessageCountLoader, HashMapCache>,
-    /// The tenant's workflows (one key: the tenant id).
-    pub workflows: DataLoader<WorkflowLoader, HashMapCache>,
+    /// The tenant's workflows.
+    pub workflows: Workflows,
     /// Ticket histories by ticket id.
     pub history: DataLoader<HistoryLoader, HashMapCache>,
     /// Time entries by ticket id.
@@ -92,7 +92,7 @@ impl Loaders {
             links: make(LinkLoader(scope.clone()), caching),
             attachments: make(AttachmentLoader(scope.clone()), caching),
             ticket_costs: make(TicketCostLoader(scope.clone()), caching),
-            workflows: make(WorkflowLoader(scope), caching),
+            workflows: Workflows(scope),
             crm: super::crm_loaders::CrmLoaders::new(db, actor, caching),
             cached: caching == Caching::PerRequest,
         }
@@ -296,25 +296,22 @@ impl Loader<i64> for TicketCostLoader {
     }
 }
 
-/// Loads the caller's tenant's workflows.
-pub struct WorkflowLoader(Scope);
+/// The caller's tenant's workflows, from the instance's cache: one value, kept across
+/// requests and connections and forgotten when they change, so nothing to batch.
+pub struct Workflows(Scope);
 
-impl Loader<i64> for WorkflowLoader {
-    type Value = Arc<TenantWorkflows>;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let tenant_id = self.0.actor.tenant_id;
-        if !keys.contains(&tenant_id) {
-            return Ok(HashMap::new());
-        }
-        let flows = self
-            .0
+impl Workflows {
+    /// The workflows of the caller's tenant.
+    ///
+    /// # Errors
+    ///
+    /// Database errors (when they are not cached yet).
+    pub async fn get(&self) -> Result<Arc<TenantWorkflows>, LoadError> {
+        self.0
             .workflows
-            .get(&self.0.db, tenant_id)
+            .get(&self.0.db, self.0.actor.tenant_id)
             .await
-            .map_err(Arc::new)?;
-        Ok(HashMap::from([(tenant_id, flows)]))
+            .map_err(Arc::new)
     }
 }
 

@@ -100,8 +100,8 @@ impl NotificationSubscription {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = BellEvent>> {
-        let actor = actor(ctx)?.clone();
-        let svc = services(ctx)?.clone();
+        let actor = std::sync::Arc::new(actor(ctx)?.clone());
+        let svc = std::sync::Arc::new(services(ctx)?.clone());
         let receiver = svc.events.subscribe();
         let first = notifications::unread_count(&svc, &actor).await.gql()?;
         let changes = BroadcastStream::new(receiver).filter_map(move |received| {

@@ -115,8 +115,8 @@ impl PresenceSubscription {
         ctx: &Context<'_>,
         ticket_id: ID,
     ) -> async_graphql::Result<impl Stream<Item = TicketPresence>> {
-        let actor = actor(ctx)?.clone();
-        let svc = services(ctx)?.clone();
+        let actor = std::sync::Arc::new(actor(ctx)?.clone());
+        let svc = std::sync::Arc::new(services(ctx)?.clone());
         let id = parse_id("ticketId", &ticket_id)?;
         // Seeing the ticket is required to follow who is on it.
         presence::ensure_can_follow(&svc, &actor, id).await.gql()?;

@@ -206,7 +206,7 @@ impl ReportQuery {
                 .await
                 .gql()?
                 .into_iter()
-                .map(Ticket)
+                .map(Ticket::new)
                 .collect(),
         )
     }

@@ -3,7 +3,7 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::auth::{AuthMutation, AuthQuery};
-use super::costs::{CostMutation, CostQuery};
+use super::costs::{BudgetSubscription, CostMutation, CostQuery};
 use super::customers::{CustomerMutation, CustomerQuery, CustomerSubscription};
 use super::directory::DirectoryQuery;
 use super::integrations::{IntegrationMutation, IntegrationQuery};
@@ -64,6 +64,7 @@ pub struct Subscription(
     LeadSubscription,
     CustomerSubscription,
     NotificationSubscription,
+    BudgetSubscription,
 );
 
 /// The depth the introspection query of graphql-js (GraphiQL's) needs, with margin.

@@ -8,8 +8,10 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::context::{actor, services};
 use super::enums::{Channel, TicketCategory, TicketPriority, TicketStatus, TicketType};
 use super::error::{parse_id, GraphqlResultExt};
+use std::sync::Arc;
+
 use super::types::{
-    Attachment, Message, PageInfo, Ticket, TicketConnection, TicketEdge, TimeEntry,
+    Attachment, Known, Message, PageInfo, Ticket, TicketConnection, TicketEdge, TimeEntry,
 };
 use crate::domain::tickets::{self, encode_cursor, NewTicket};
 use crate::domain::{scope, Permission};
@@ -130,7 +132,7 @@ impl TicketQuery {
             .into_iter()
             .map(|t| TicketEdge {
                 cursor: encode_cursor(t.id),
-                node: Ticket(t),
+                node: Ticket::new(t),
             })
             .collect();
         prime_loaders(ctx, &edges).await?;
@@ -149,7 +151,7 @@ impl TicketQuery {
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
         match tickets::get_ticket(services(ctx)?, actor, id).await {
-            Ok(t) => Ok(Some(Ticket(t))),
+            Ok(t) => Ok(Some(Ticket::new(t))),
             Err(crate::domain::DomainError::NotFound(_)) => Ok(None),
             Err(e) => Err(e).gql(),
         }
@@ -163,7 +165,7 @@ impl TicketQuery {
     ) -> async_graphql::Result<Option<Ticket>> {
         let actor = actor(ctx)?;
         match tickets::get_ticket_by_number(services(ctx)?, actor, &number).await {
-            Ok(t) => Ok(Some(Ticket(t))),
+            Ok(t) => Ok(Some(Ticket::new(t))),
             Err(crate::domain::DomainError::NotFound(_)) => Ok(None),
             Err(e) => Err(e).gql(),
         }
@@ -229,7 +231,7 @@ async fn prime_loaders(ctx: &Context<'_>, edges: &[TicketEdge]) -> async_graphql
     if wants(&["allowedTransitions"]) {
         loaders
             .workflows
-            .load_many(tickets.first().map(|t| t.tenant_id))
+            .get()
             .await
             .map_err(|e| loader_error(&e))?;
     }
@@ -318,7 +320,7 @@ impl TicketMutation {
         )
         .await
         .gql()?;
-        Ok(Ticket(created))
+        Ok(Ticket::new(created))
     }
 
     /// Adds a public reply or an internal note to a ticket's thread.
@@ -338,7 +340,7 @@ impl TicketMutation {
         )
         .await
         .gql()?;
-        Ok(Message(created))
+        Ok(Message::new(created))
     }
 
     /// Moves a ticket along its type's workflow; other moves are refused.
@@ -354,7 +356,7 @@ impl TicketMutation {
             tickets::change_ticket_status(services(ctx)?, actor, ticket_id, status.into())
                 .await
                 .gql()?;
-        Ok(Ticket(updated))
+        Ok(Ticket::new(updated))
     }
 
     /// Changes a ticket's priority (staff).
@@ -370,7 +372,7 @@ impl TicketMutation {
             tickets::change_ticket_priority(services(ctx)?, actor, ticket_id, priority.into())
                 .await
                 .gql()?;
-        Ok(Ticket(updated))
+        Ok(Ticket::new(updated))
     }
 
     /// Rates a resolved ticket, once, as its customer.
@@ -390,7 +392,7 @@ impl TicketMutation {
         )
         .await
         .gql()?;
-        Ok(Ticket(rated))
+        Ok(Ticket::new(rated))
     }
 
     /// Logs time the caller worked on a ticket (staff).
@@ -429,7 +431,7 @@ impl TicketMutation {
             crate::domain::tickets::merge_tickets(services(ctx)?, actor, duplicate_id, target_id)
                 .await
                 .gql()?;
-        Ok(Ticket(merged))
+        Ok(Ticket::new(merged))
     }
 
     /// Attaches a file (PNG, JPEG, GIF, WebP or PDF, 10 MB at most) to a ticket, through the
@@ -477,7 +479,7 @@ impl TicketMutation {
         let actor = actor(ctx)?;
         let ticket_id = parse_id("ticketId", &ticket_id)?;
         let other_id = parse_id("otherId", &other_id)?;
-        Ok(Ticket(
+        Ok(Ticket::new(
             crate::domain::tickets::link_tickets(services(ctx)?, actor, ticket_id, other_id)
                 .await
                 .gql()?,
@@ -494,7 +496,7 @@ impl TicketMutation {
         let actor = actor(ctx)?;
         let ticket_id = parse_id("ticketId", &ticket_id)?;
         let other_id = parse_id("otherId", &other_id)?;
-        Ok(Ticket(
+        Ok(Ticket::new(
             crate::domain::tickets::unlink_tickets(services(ctx)?, actor, ticket_id, other_id)
                 .await
                 .gql()?,
@@ -517,7 +519,7 @@ impl TicketMutation {
         let updated = tickets::assign_ticket(services(ctx)?, actor, ticket_id, assignee_id)
             .await
             .gql()?;
-        Ok(Ticket(updated))
+        Ok(Ticket::new(updated))
     }
 }
 
@@ -551,6 +553,7 @@ impl From<LiveEventKind> for TicketEventKind {
             | LiveEventKind::CustomerCreated
             | LiveEventKind::CustomerUpdated
             | LiveEventKind::BudgetUpdated
+            | LiveEventKind::BudgetThresholdCrossed
             | LiveEventKind::BellChanged
             | LiveEventKind::WorkflowsChanged => Self::Updated,
         }
@@ -591,9 +594,9 @@ impl TicketSubscription {
         ctx: &Context<'_>,
         ticket_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = TicketEvent>> {
-        let actor = actor(ctx)?.clone();
+        let actor = std::sync::Arc::new(actor(ctx)?.clone());
         actor.require(Permission::ViewTickets).gql()?;
-        let svc = services(ctx)?.clone();
+        let svc = std::sync::Arc::new(services(ctx)?.clone());
         let only = ticket_id
             .as_ref()
             .map(|id| parse_id("ticketId", id))
@@ -646,8 +649,10 @@ impl TicketSubscription {
                 };
                 Some(TicketEvent {
                     kind: event.kind.into(),
-                    ticket: Some(Ticket(ticket.clone())),
-                    message: message.cloned().map(Message),
+                    ticket: Some(Ticket(ticket.clone(), Known::of(Arc::clone(&loaded)))),
+                    message: message
+                        .cloned()
+                        .map(|m| Message(m, Known::of(loaded.clone()))),
                 })
             }
         }))

@@ -216,7 +216,68 @@ impl Customer {
 }
 
 /// A message of a ticket's thread.
-pub struct Message(pub message::Model);
+pub struct Message(pub message::Model, pub Known);
+
+impl Message {
+    /// A message as loaded by a query.
+    #[must_use]
+    pub fn new(row: message::Model) -> Self {
+        Self(row, Known::default())
+    }
+}
+
+/// Rows a live event already loaded with its ticket (customer, assignee, department, the
+/// message's author), once for all its subscribers: fields use them instead of asking
+/// the caller's loaders again. Empty for queries.
+#[derive(Clone, Default)]
+pub struct Known(Option<std::sync::Arc<crate::domain::live::LoadedTicketEvent>>);
+
+impl Known {
+    /// The rows of `event`.
+    #[must_use]
+    pub const fn of(event: std::sync::Arc<crate::domain::live::LoadedTicketEvent>) -> Self {
+        Self(Some(event))
+    }
+
+    async fn customer(
+        &self,
+        ctx: &Context<'_>,
+        id: i64,
+    ) -> async_graphql::Result<Option<customer::Model>> {
+        if let Some(known) = self.0.as_ref().and_then(|e| e.customer(id)) {
+            return Ok(Some(known.clone()));
+        }
+        loaders(ctx)?
+            .customers
+            .load_one(id)
+            .await
+            .map_err(|e| loader_error(&e))
+    }
+
+    async fn user(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<i64>,
+    ) -> async_graphql::Result<Option<User>> {
+        let Some(id) = id else { return Ok(None) };
+        if let Some(known) = self.0.as_ref().and_then(|e| e.user(id)) {
+            return Ok(Some(User(known.clone())));
+        }
+        load_user(ctx, Some(id)).await
+    }
+
+    async fn department(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<i64>,
+    ) -> async_graphql::Result<Option<Department>> {
+        let Some(id) = id else { return Ok(None) };
+        if let Some(known) = self.0.as_ref().and_then(|e| e.department(id)) {
+            return Ok(Some(Department(known.clone())));
+        }
+        load_department(ctx, Some(id)).await
+    }
+}
 
 #[Object]
 impl Message {
@@ -231,26 +292,13 @@ impl Message {
     }
     /// The author's display name.
     async fn author_name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        let loaders = loaders(ctx)?;
         if let Some(id) = self.0.author_customer_id {
-            if let Some(c) = loaders
-                .customers
-                .load_one(id)
-                .await
-                .map_err(|e| loader_error(&e))?
-            {
+            if let Some(c) = self.1.customer(ctx, id).await? {
                 return Ok(display_name(&c));
             }
         }
-        if let Some(id) = self.0.author_user_id {
-            if let Some(u) = loaders
-                .users
-                .load_one(id)
-                .await
-                .map_err(|e| loader_error(&e))?
-            {
-                return Ok(u.display_name);
-            }
+        if let Some(u) = self.1.user(ctx, self.0.author_user_id).await? {
+            return Ok(u.0.display_name);
         }
         Ok("Guichet".to_owned())
     }
@@ -264,7 +312,15 @@ impl Message {
 }
 
 /// A support, sales or inquiry ticket.
-pub struct Ticket(pub ticket::Model);
+pub struct Ticket(pub ticket::Model, pub Known);
+
+impl Ticket {
+    /// A ticket as loaded by a query.
+    #[must_use]
+    pub fn new(row: ticket::Model) -> Self {
+        Self(row, Known::default())
+    }
+}
 
 #[Object]
 impl Ticket {
@@ -312,21 +368,19 @@ impl Ticket {
         super::presence::with_users(ctx, self.0.id, present).await
     }
     async fn customer(&self, ctx: &Context<'_>) -> async_graphql::Result<Customer> {
-        loaders(ctx)?
-            .customers
-            .load_one(self.0.customer_id)
-            .await
-            .map_err(|e| loader_error(&e))?
+        self.1
+            .customer(ctx, self.0.customer_id)
+            .await?
             .map(Customer)
             .ok_or_else(|| async_graphql::Error::new("customer not found"))
     }
     /// The agent in charge, if any.
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        load_user(ctx, self.0.assignee_id).await
+        self.1.user(ctx, self.0.assignee_id).await
     }
     /// The department the ticket was routed to.
     async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {
-        load_department(ctx, self.0.department_id).await
+        self.1.department(ctx, self.0.department_id).await
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -362,7 +416,7 @@ impl Ticket {
         Ok(thread
             .unwrap_or_default()
             .into_iter()
-            .map(Message)
+            .map(Message::new)
             .collect())
     }
     /// How many messages the caller can see in the thread.
@@ -459,7 +513,7 @@ impl Ticket {
             .load_one(id)
             .await
             .map_err(|e| loader_error(&e))?
-            .map(Ticket))
+            .map(Ticket::new))
     }
     /// Related tickets (staff only; empty for customers).
     async fn linked_tickets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Ticket>> {
@@ -478,7 +532,7 @@ impl Ticket {
         Ok(ids
             .iter()
             .filter_map(|id| found.get(id).cloned())
-            .map(Ticket)
+            .map(Ticket::new)
             .collect())
     }
     /// Statuses this ticket may move to now, according to its type's workflow.
@@ -488,17 +542,14 @@ impl Ticket {
     ) -> async_graphql::Result<Vec<TicketStatus>> {
         let flows = loaders(ctx)?
             .workflows
-            .load_one(self.0.tenant_id)
+            .get()
             .await
             .map_err(|e| loader_error(&e))?;
         Ok(flows
-            .map(|f| {
-                f.allowed(self.0.ticket_type, self.0.status)
-                    .into_iter()
-                    .map(Into::into)
-                    .collect()
-            })
-            .unwrap_or_default())
+            .allowed(self.0.ticket_type, self.0.status)
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 }
 
@@ -597,7 +648,7 @@ impl TicketConnection {
     async fn nodes(&self) -> Vec<Ticket> {
         self.edges
             .iter()
-            .map(|e| Ticket(e.node.0.clone()))
+            .map(|e| Ticket::new(e.node.0.clone()))
             .collect()
     }
 }

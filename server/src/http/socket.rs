@@ -160,11 +160,25 @@ pub async fn graphql_ws(
     let header_token = bearer(&headers).map(str::to_owned);
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        // A socket mostly waits: it reserves a small buffer (tungstenite's default is 128
+        // KiB per socket, most of a connection's memory), grown only for a large message.
+        .read_buffer_size(SOCKET_READ_BUFFER)
+        .write_buffer_size(0)
+        .max_message_size(MAX_SOCKET_MESSAGE)
+        .max_frame_size(MAX_SOCKET_MESSAGE)
         .on_upgrade(move |socket| async move {
             serve_socket(state, socket, protocol, header_token).await;
             drop(place);
         })
 }
+
+/// What a socket reserves for reading: a graphql-transport-ws message is a few hundred
+/// bytes; a larger one grows the buffer for its time.
+const SOCKET_READ_BUFFER: usize = 4 * 1024;
+
+/// The largest message a client may send on a socket (an operation and its variables;
+/// files go by HTTP).
+const MAX_SOCKET_MESSAGE: usize = 1024 * 1024;
 
 /// The close code sent when the connection's credential stops being valid (revoked,
 /// expired, its user deactivated or their role changed): the client signs in again.

@@ -23,6 +23,7 @@ mod isolation;
 mod jobs;
 mod live;
 mod live_across_instances;
+mod live_budgets;
 mod mail;
 mod notifications;
 mod permissions;

@@ -24,7 +24,7 @@ use crate::costs::{
     rates_cte, round_cents, stored_money, units_to_amount, SqlBuilder, CURRENCY, RATE_JOIN_SQL,
 };
 use crate::error::{DomainError, DomainResult};
-use crate::events::{LiveEvent, LiveEventKind};
+use crate::events::{LiveEvent, LiveEventKind, ThresholdCrossed};
 use crate::notices::Notice;
 use crate::notifications::{announce, supervisors, Announcement};
 use crate::permissions::Permission;
@@ -213,7 +213,7 @@ pub async fn create_budget(
         ),
         other => other,
     })?;
-    raise_budget_alerts(svc, Some(actor.tenant_id), Some(customer_id)).await?;
+    budget_changed(svc, actor.tenant_id, Some(customer_id)).await?;
     get_budget(svc, actor, created.id).await
 }
 
@@ -240,7 +240,7 @@ pub async fn update_budget(
     active.thresholds = Set(thresholds_json(&thresholds));
     active.updated_at = Set(svc.now());
     let updated = active.update(&svc.db).await?;
-    raise_budget_alerts(svc, Some(actor.tenant_id), Some(updated.customer_id)).await?;
+    budget_changed(svc, actor.tenant_id, Some(updated.customer_id)).await?;
     get_budget(svc, actor, budget_id).await
 }
 
@@ -260,6 +260,28 @@ pub async fn delete_budget(svc: &Services, actor: &Actor, budget_id: i64) -> Dom
         .await?;
     budget::Entity::delete_by_id(found.id).exec(&txn).await?;
     txn.commit().await?;
+    svc.events
+        .publish(LiveEvent::budgets(actor.tenant_id, Some(found.customer_id)))
+        .await;
+    Ok(())
+}
+
+/// After a change that moves the spend or the plan of `customer_id`'s budgets (every
+/// customer's when `None`: an hourly cost): raises the thresholds now crossed, then tells
+/// the budgets' subscribers. The one thing every such change calls.
+///
+/// # Errors
+///
+/// Database errors (of raising the alerts).
+pub async fn budget_changed(
+    svc: &Services,
+    tenant_id: i64,
+    customer_id: Option<i64>,
+) -> DomainResult<()> {
+    raise_budget_alerts(svc, Some(tenant_id), customer_id).await?;
+    svc.events
+        .publish(LiveEvent::budgets(tenant_id, customer_id))
+        .await;
     Ok(())
 }
 
@@ -507,12 +529,16 @@ pub async fn raise_budget_alerts(
                 .await?;
                 changed.push(LiveEvent {
                     tenant_id: status.budget.tenant_id,
-                    kind: LiveEventKind::BudgetUpdated,
+                    kind: LiveEventKind::BudgetThresholdCrossed,
                     ticket_id: None,
                     message_id: None,
                     lead_id: None,
                     customer_id: Some(status.budget.customer_id),
                     notified: told,
+                    crossed: Some(ThresholdCrossed {
+                        budget_id: status.budget.id,
+                        threshold,
+                    }),
                 });
                 raised += 1;
             }

@@ -452,10 +452,13 @@ pub async fn set_hourly_cost(
         .await?
         .ok_or_else(|| DomainError::internal("hourly cost upsert returned no row"))?;
     let id: i64 = row.try_get("", "id")?;
-    agent_hourly_cost::Entity::find_by_id(id)
+    let saved = agent_hourly_cost::Entity::find_by_id(id)
         .one(&svc.db)
         .await?
-        .ok_or(DomainError::NotFound("hourly cost"))
+        .ok_or(DomainError::NotFound("hourly cost"))?;
+    // The rate moves the spend of every budget the agent worked on.
+    budgets::budget_changed(svc, actor.tenant_id, None).await?;
+    Ok(saved)
 }
 
 /// A staff member's hourly costs, oldest first (supervisors).

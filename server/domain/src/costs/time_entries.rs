@@ -63,8 +63,7 @@ pub async fn log_time(
     .await?;
     // The work may push the customer's budget over a threshold: alert now, not at the next
     // run of the jobs (which would alert all the same, once).
-    crate::costs::budgets::raise_budget_alerts(svc, Some(found.tenant_id), Some(found.customer_id))
-        .await?;
+    crate::costs::budgets::budget_changed(svc, found.tenant_id, Some(found.customer_id)).await?;
     Ok(entry)
 }
 

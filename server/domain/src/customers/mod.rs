@@ -67,6 +67,7 @@ pub(crate) async fn publish_customer(
             lead_id: None,
             customer_id: Some(customer.id),
             notified: Vec::new(),
+            crossed: None,
         })
         .await;
 }

@@ -67,6 +67,7 @@ async fn publish_lead(svc: &Services, found: &lead::Model, kind: LiveEventKind) 
             lead_id: Some(found.id),
             customer_id: Some(found.customer_id),
             notified: Vec::new(),
+            crossed: None,
         })
         .await;
 }

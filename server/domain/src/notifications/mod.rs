@@ -182,6 +182,7 @@ pub async fn mark_read(svc: &Services, actor: &Actor, ids: Option<&[i64]>) -> Do
                 lead_id: None,
                 customer_id: None,
                 notified: vec![actor.user_id],
+                crossed: None,
             })
             .await;
     }
