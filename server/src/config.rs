@@ -64,6 +64,14 @@ pub struct Config {
     /// client's address is read from `X-Forwarded-For` (the last address no proxy of this
     /// list added). Empty: the TCP peer is the client, and the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A NATS server (`nats://127.0.0.1:4222`) carrying live events between instances
+    /// instead of PostgreSQL `NOTIFY`, for deployments whose write rate makes `NOTIFY` (a
+    /// lock taken at every notifying commit) the bottleneck. Unset: `NOTIFY` on PostgreSQL,
+    /// nothing to carry on SQLite (one instance).
+    pub nats_url: Option<String>,
+    /// The first part of the NATS subjects (`<prefix>.events`, `.presence`, `.access`):
+    /// the instances of one deployment share it; deployments sharing a NATS server do not.
+    pub nats_subject_prefix: String,
     /// Web origins (`https://crm.example.com`) besides the server's own address whose pages
     /// may open the GraphQL websocket; browsers from elsewhere are refused (403).
     pub allowed_origins: Vec<String>,
@@ -122,6 +130,8 @@ impl Default for Config {
             ws_subscriptions_per_connection: 64,
             ws_connections_per_address: 256,
             ws_connections_per_user: 32,
+            nats_url: None,
+            nats_subject_prefix: "guichet".to_owned(),
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
             http_request_timeout_seconds: 30,

@@ -19,6 +19,9 @@ pub enum StartupError {
     /// The live event listener could not connect.
     #[error("cannot start live events: {0}")]
     Events(#[from] sqlx::Error),
+    /// The NATS server carrying live events could not be reached.
+    #[error("cannot reach the NATS server for live events: {0}")]
+    Nats(String),
     /// The attachment storage could not be opened.
     #[error("cannot open the attachment storage {0}")]
     Storage(String),
@@ -72,7 +75,11 @@ impl AppState {
         clock: SharedClock,
         session_secret: &[u8],
     ) -> Result<Self, StartupError> {
-        let events = if db.get_database_backend() == DbBackend::Postgres {
+        let events = if let Some(url) = &config.nats_url {
+            EventBus::nats(url, &config.nats_subject_prefix)
+                .await
+                .map_err(|e| StartupError::Nats(e.to_string()))?
+        } else if db.get_database_backend() == DbBackend::Postgres {
             EventBus::postgres(db.get_postgres_connection_pool().clone()).await?
         } else {
             EventBus::local()

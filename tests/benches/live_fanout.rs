@@ -461,27 +461,30 @@ fn main() -> anyhow::Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let mut failures = Vec::new();
     for backend in backends {
         let results = runtime.block_on(run(backend, &steps, rounds))?;
         let Some(largest) = results.iter().max_by_key(|r| r.subscribers) else {
             continue;
         };
         if largest.missing > 0 {
-            return Err(anyhow!(
-                "{} deliveries missing at {} subscribers",
-                largest.missing,
-                largest.subscribers
+            failures.push(format!(
+                "{backend}: {} deliveries missing at {} subscribers",
+                largest.missing, largest.subscribers
             ));
         }
         let p99 = percentile(&largest.deliveries, 0.99);
         if benching && p99 > TARGET_P99 {
-            bail!(
+            failures.push(format!(
                 "{backend}: p99 {:.1} ms at {} subscribers is over the target of {} ms",
                 ms(p99),
                 largest.subscribers,
                 TARGET_P99.as_millis()
-            );
+            ));
         }
+    }
+    if !failures.is_empty() {
+        return Err(anyhow!(failures.join("; ")));
     }
     Ok(())
 }

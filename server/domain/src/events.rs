@@ -1,8 +1,11 @@
 //! Live events: what subscriptions push to agents' boards.
 //!
-//! Within one instance, events travel on a tokio broadcast channel. On PostgreSQL they go
-//! through `NOTIFY` on the channel [`PG_CHANNEL`] and every instance's listener re-broadcasts
-//! them locally, so an agent connected to instance A sees a ticket created on instance B.
+//! Within one instance, events travel on a tokio broadcast channel. Between instances they
+//! go through a transport, and every instance re-broadcasts what arrives locally, so an
+//! agent connected to instance A sees a ticket created on instance B: PostgreSQL `NOTIFY`
+//! on the channel [`PG_CHANNEL`] (and its siblings) by default, or NATS subjects
+//! (`<prefix>.events`, `.presence`, `.access`) for deployments whose write rate makes
+//! `NOTIFY` (a lock taken at every notifying commit) the bottleneck.
 //! Events are published after the change is committed; a subscriber that lags too far
 //! behind skips events rather than slowing publishers down.
 
@@ -308,7 +311,7 @@ pub struct EventBus {
     presence: broadcast::Sender<PresenceEvent>,
     registry: Arc<PresenceRegistry>,
     access: broadcast::Sender<AccessEvent>,
-    postgres: Option<PgPool>,
+    transport: Transport,
     /// How many receivers [`Self::subscribe`] and [`Self::subscribe_presence`] handed out.
     opened: Arc<watch::Sender<u64>>,
 }
@@ -328,7 +331,7 @@ impl EventBus {
             presence,
             registry,
             access,
-            postgres: None,
+            transport: Transport::Local,
             opened: Arc::new(watch::Sender::new(0)),
         }
     }
@@ -339,57 +342,22 @@ impl EventBus {
     ///
     /// Fails when the listener cannot connect.
     pub async fn postgres(pool: PgPool) -> Result<Self, sqlx::Error> {
-        let (local, _) = broadcast::channel(1024);
-        let (presence, registry) = presence_channel();
         let mut listener = PgListener::connect_with(&pool).await?;
         listener
-            .listen_all([PG_CHANNEL, PG_PRESENCE_CHANNEL, PG_ACCESS_CHANNEL])
+            .listen_all(Topic::ALL.map(Topic::pg_channel))
             .await?;
-        let (access, _) = broadcast::channel(256);
-        let sender = local.clone();
-        let seq: Arc<std::sync::atomic::AtomicU64> = Arc::default();
-        let numbering = Arc::clone(&seq);
-        let workflows: Arc<crate::workflows::WorkflowCache> = Arc::default();
-        let kept_workflows = Arc::clone(&workflows);
-        let presence_sender = presence.clone();
-        let access_sender = access.clone();
+        let bus = Self::local().through(Transport::Postgres(pool));
+        let inbound = bus.inbound();
         tokio::spawn(async move {
             loop {
                 // `recv` reconnects by itself after a lost connection.
                 match listener.recv().await {
-                    Ok(notification) if notification.channel() == PG_PRESENCE_CHANNEL => {
-                        match serde_json::from_str::<PresenceEvent>(notification.payload()) {
-                            Ok(event) => {
-                                let _ = presence_sender.send(event);
-                            }
-                            Err(error) => {
-                                tracing::warn!(%error, "ignoring a malformed presence event")
-                            }
-                        }
-                    }
-                    Ok(notification) if notification.channel() == PG_ACCESS_CHANNEL => {
-                        match serde_json::from_str::<AccessEvent>(notification.payload()) {
-                            Ok(event) => {
-                                let _ = access_sender.send(event);
-                            }
-                            Err(error) => {
-                                tracing::warn!(%error, "ignoring a malformed access event")
-                            }
-                        }
-                    }
                     Ok(notification) => {
-                        match serde_json::from_str::<LiveEvent>(notification.payload()) {
-                            Ok(event) => {
-                                if event.kind == LiveEventKind::WorkflowsChanged {
-                                    kept_workflows.forget(event.tenant_id);
-                                }
-                                let _ = sender.send(Delivery {
-                                    seq: numbering
-                                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-                                    event: Arc::new(event),
-                                });
-                            }
-                            Err(error) => tracing::warn!(%error, "ignoring a malformed live event"),
+                        if let Some(topic) = Topic::ALL
+                            .into_iter()
+                            .find(|t| t.pg_channel() == notification.channel())
+                        {
+                            inbound.receive(topic, notification.payload().as_bytes());
                         }
                     }
                     Err(error) => {
@@ -399,17 +367,90 @@ impl EventBus {
                 }
             }
         });
-        Ok(Self {
-            local,
-            seq,
-            loads: Arc::default(),
-            workflows,
-            presence,
-            registry,
-            access,
-            postgres: Some(pool),
-            opened: Arc::new(watch::Sender::new(0)),
-        })
+        Ok(bus)
+    }
+
+    /// A bus that goes through the NATS server at `url`, on the subjects `<prefix>.events`,
+    /// `<prefix>.presence` and `<prefix>.access` (instances of one deployment share the
+    /// prefix; deployments sharing a NATS server each have their own), and the task that
+    /// listens to them. The client reconnects by itself after a lost connection.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the NATS server cannot be reached or refuses the subscription.
+    pub async fn nats(url: &str, prefix: &str) -> Result<Self, async_nats::Error> {
+        let client = async_nats::connect(url).await?;
+        let mut subscription = client.subscribe(format!("{prefix}.*")).await?;
+        // The subscription is registered once the server has seen it: events published
+        // from now on, by any instance, reach this one.
+        client.flush().await?;
+        let bus = Self::local().through(Transport::Nats {
+            client,
+            prefix: prefix.to_owned(),
+        });
+        let inbound = bus.inbound();
+        let prefix = prefix.to_owned();
+        tokio::spawn(async move {
+            use futures::StreamExt as _;
+            while let Some(message) = subscription.next().await {
+                let name = message
+                    .subject
+                    .as_str()
+                    .strip_prefix(prefix.as_str())
+                    .and_then(|rest| rest.strip_prefix('.'));
+                if let Some(topic) = Topic::ALL.into_iter().find(|t| Some(t.name()) == name) {
+                    inbound.receive(topic, &message.payload);
+                }
+            }
+            tracing::warn!("the NATS subscription ended: no more live events from other instances");
+        });
+        Ok(bus)
+    }
+
+    fn through(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// What the transport's listener hands what arrives to.
+    fn inbound(&self) -> Inbound {
+        Inbound {
+            events: self.local.clone(),
+            seq: Arc::clone(&self.seq),
+            workflows: Arc::clone(&self.workflows),
+            presence: self.presence.clone(),
+            access: self.access.clone(),
+        }
+    }
+
+    /// Sends `payload` on `topic` to every instance (this one included), through the
+    /// transport; `false` when there is none (this instance alone).
+    async fn send(&self, topic: Topic, payload: &impl Serialize) -> bool {
+        let encoded = || match serde_json::to_string(payload) {
+            Ok(encoded) => Some(encoded),
+            Err(error) => {
+                tracing::error!(%error, topic = topic.name(), "cannot encode an event");
+                None
+            }
+        };
+        match &self.transport {
+            Transport::Local => false,
+            Transport::Postgres(pool) => {
+                if let Some(encoded) = encoded() {
+                    notify(pool, topic.pg_channel(), encoded).await;
+                }
+                true
+            }
+            Transport::Nats { client, prefix } => {
+                if let Some(encoded) = encoded() {
+                    let subject = format!("{prefix}.{}", topic.name());
+                    if let Err(error) = client.publish(subject, encoded.into()).await {
+                        tracing::error!(%error, topic = topic.name(), "cannot publish an event");
+                    }
+                }
+                true
+            }
+        }
     }
 
     /// Sends `event` to every subscriber of every instance. Failures are logged, never
@@ -419,14 +460,8 @@ impl EventBus {
             // At once here; other instances when the event reaches them.
             self.workflows.forget(event.tenant_id);
         }
-        if let Some(pool) = &self.postgres {
-            notify(pool, PG_CHANNEL, &event).await;
-        } else {
-            // No receiver is not an error: nobody is watching.
-            let _ = self.local.send(Delivery {
-                seq: self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-                event: Arc::new(event),
-            });
+        if !self.send(Topic::Events, &event).await {
+            self.inbound().deliver(event);
         }
     }
 
@@ -472,9 +507,7 @@ impl EventBus {
 
     /// Tells every instance what `event.user_id` does on a ticket.
     pub async fn publish_presence(&self, event: PresenceEvent) {
-        if let Some(pool) = &self.postgres {
-            notify(pool, PG_PRESENCE_CHANNEL, &event).await;
-        } else {
+        if !self.send(Topic::Presence, &event).await {
             let _ = self.presence.send(event);
         }
     }
@@ -490,9 +523,7 @@ impl EventBus {
     /// Tells every instance that a user's access changed, so that connections holding one
     /// of their credentials check it again at once.
     pub async fn publish_access(&self, event: AccessEvent) {
-        if let Some(pool) = &self.postgres {
-            notify(pool, PG_ACCESS_CHANNEL, &event).await;
-        } else {
+        if !self.send(Topic::Access, &event).await {
             let _ = self.access.send(event);
         }
     }
@@ -525,16 +556,98 @@ impl EventBus {
     }
 }
 
-/// Sends `event` as JSON on the PostgreSQL `NOTIFY` channel `channel`, to every instance's
-/// listener. Failures are logged, never returned: what the event reports is committed.
-async fn notify(pool: &PgPool, channel: &str, event: &impl Serialize) {
-    let payload = match serde_json::to_string(event) {
-        Ok(payload) => payload,
-        Err(error) => {
-            tracing::error!(%error, channel, "cannot encode an event");
-            return;
+/// How events travel between instances.
+#[derive(Debug, Clone)]
+enum Transport {
+    /// They do not: one instance (SQLite, tests).
+    Local,
+    /// PostgreSQL `NOTIFY`.
+    Postgres(PgPool),
+    /// NATS subjects under `prefix`.
+    Nats {
+        client: async_nats::Client,
+        prefix: String,
+    },
+}
+
+/// What travels between instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Topic {
+    /// [`LiveEvent`]s.
+    Events,
+    /// [`PresenceEvent`]s.
+    Presence,
+    /// [`AccessEvent`]s.
+    Access,
+}
+
+impl Topic {
+    const ALL: [Self; 3] = [Self::Events, Self::Presence, Self::Access];
+
+    /// The NATS subject's last part.
+    const fn name(self) -> &'static str {
+        match self {
+            Self::Events => "events",
+            Self::Presence => "presence",
+            Self::Access => "access",
         }
-    };
+    }
+
+    /// The PostgreSQL `NOTIFY` channel.
+    const fn pg_channel(self) -> &'static str {
+        match self {
+            Self::Events => PG_CHANNEL,
+            Self::Presence => PG_PRESENCE_CHANNEL,
+            Self::Access => PG_ACCESS_CHANNEL,
+        }
+    }
+}
+
+/// Hands what arrives from the transport (or what is published with none) to this
+/// instance's subscribers.
+#[derive(Clone)]
+struct Inbound {
+    events: broadcast::Sender<Delivery>,
+    seq: Arc<std::sync::atomic::AtomicU64>,
+    workflows: Arc<crate::workflows::WorkflowCache>,
+    presence: broadcast::Sender<PresenceEvent>,
+    access: broadcast::Sender<AccessEvent>,
+}
+
+impl Inbound {
+    /// Numbers `event` and hands it to this instance's subscribers. No receiver is not an
+    /// error: nobody is watching.
+    fn deliver(&self, event: LiveEvent) {
+        if event.kind == LiveEventKind::WorkflowsChanged {
+            self.workflows.forget(event.tenant_id);
+        }
+        let _ = self.events.send(Delivery {
+            seq: self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            event: Arc::new(event),
+        });
+    }
+
+    /// Decodes what arrived on `topic` and hands it on; malformed payloads are logged and
+    /// dropped (whoever can publish on the transport is not trusted to crash us).
+    fn receive(&self, topic: Topic, payload: &[u8]) {
+        let outcome = match topic {
+            Topic::Events => serde_json::from_slice::<LiveEvent>(payload).map(|e| self.deliver(e)),
+            Topic::Presence => serde_json::from_slice::<PresenceEvent>(payload).map(|e| {
+                let _ = self.presence.send(e);
+            }),
+            Topic::Access => serde_json::from_slice::<AccessEvent>(payload).map(|e| {
+                let _ = self.access.send(e);
+            }),
+        };
+        if let Err(error) = outcome {
+            tracing::warn!(%error, topic = topic.name(), "ignoring a malformed event");
+        }
+    }
+}
+
+/// Sends `payload` on the PostgreSQL `NOTIFY` channel `channel`, to every instance's
+/// listener. Failures are logged, never returned: what the event reports is committed.
+async fn notify(pool: &PgPool, channel: &str, payload: String) {
     if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
         .bind(channel)
         .bind(payload)

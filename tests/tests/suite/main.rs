@@ -24,6 +24,7 @@ mod jobs;
 mod live;
 mod live_across_instances;
 mod live_budgets;
+mod live_nats;
 mod mail;
 mod notifications;
 mod permissions;
