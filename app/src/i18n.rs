@@ -1231,6 +1231,18 @@ mod tests {
             "résolution"
         );
     }
+
+    #[test]
+    fn threshold_notices_read_well() {
+        assert_eq!(
+            Lang::Fr.texts().reports.threshold_notice("Jean Dupont", 80),
+            "Budget de Jean Dupont : 80 % atteint"
+        );
+        assert_eq!(
+            Lang::En.texts().reports.threshold_notice("Jean Dupont", 80),
+            "Budget of Jean Dupont: 80 % reached"
+        );
+    }
 }
 
 /// The texts of the reports, budgets and hourly-cost pages, apart so that the pages of
@@ -1270,6 +1282,15 @@ pub struct ReportTexts {
     pub exceeded: &'static str,
     pub alerts_raised: &'static str,
     pub no_budgets: &'static str,
+    /// The name of the live region telling the thresholds crossed.
+    pub threshold_notices: &'static str,
+    /// `Budget de` in « Budget de Jean Dupont : 80 % atteint ».
+    pub threshold_budget_of: &'static str,
+    /// `atteint` in « Budget de Jean Dupont : 80 % atteint ».
+    pub threshold_reached: &'static str,
+    /// Between a label and what follows: ` : ` in French, `: ` in English.
+    pub colon: &'static str,
+    pub dismiss_notice: &'static str,
     pub hourly_costs_title: &'static str,
     pub hourly_costs_intro: &'static str,
     pub hourly_cost: &'static str,
@@ -1278,6 +1299,17 @@ pub struct ReportTexts {
     pub set_cost: &'static str,
     pub hours: &'static str,
     pub minutes: &'static str,
+}
+
+impl ReportTexts {
+    /// A threshold crossed, as the budgets page tells it: « Budget de Jean Dupont : 80 %
+    /// atteint », "Budget of Jean Dupont: 80 % reached".
+    pub fn threshold_notice(&self, customer: &str, threshold: i64) -> String {
+        format!(
+            "{} {customer}{}{threshold} % {}",
+            self.threshold_budget_of, self.colon, self.threshold_reached
+        )
+    }
 }
 
 /// French texts of the reports pages.
@@ -1315,6 +1347,11 @@ pub const REPORTS_FR: ReportTexts = ReportTexts {
     exceeded: "Dépassé",
     alerts_raised: "Alertes",
     no_budgets: "Aucun budget sur la période.",
+    threshold_notices: "Seuils de budget atteints",
+    threshold_budget_of: "Budget de",
+    threshold_reached: "atteint",
+    colon: " : ",
+    dismiss_notice: "Masquer",
     hourly_costs_title: "Coût horaire des agents",
     hourly_costs_intro:
         "Un nouveau coût s'applique à partir de sa date ; le travail antérieur garde son coût.",
@@ -1361,6 +1398,11 @@ pub const REPORTS_EN: ReportTexts = ReportTexts {
     exceeded: "Exceeded",
     alerts_raised: "Alerts",
     no_budgets: "No budget in this period.",
+    threshold_notices: "Budget thresholds reached",
+    threshold_budget_of: "Budget of",
+    threshold_reached: "reached",
+    colon: ": ",
+    dismiss_notice: "Dismiss",
     hourly_costs_title: "Agents' hourly costs",
     hourly_costs_intro: "A new cost applies from its date on; earlier work keeps its cost.",
     hourly_cost: "Hourly cost",

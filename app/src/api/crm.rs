@@ -1,6 +1,8 @@
 //! The CRM and sales: customers' cards and the leads board.
 
-use crate::api::{graphql, ActivityKind, ApiError, Channel, CustomerSegment, LeadStage};
+use crate::api::{
+    graphql, ActivityKind, ApiError, Channel, CrmEventKind, CustomerSegment, LeadStage,
+};
 
 operation!(
     CrmCustomers,
@@ -18,7 +20,9 @@ operation!(UpdateCustomer, "graphql/update_customer.graphql");
 operation!(AddCustomerNote, "graphql/add_customer_note.graphql");
 operation!(AddCustomerTags, "graphql/add_customer_tags.graphql");
 operation!(RemoveCustomerTag, "graphql/remove_customer_tag.graphql");
-operation!(LeadEvents, "graphql/lead_events.graphql");
+// The owner of `CrmEventKind` (see `operation!`).
+operation!(LeadEvents, "graphql/lead_events.graphql", extern_enums());
+operation!(CustomerEvents, "graphql/customer_events.graphql");
 // The owner of `LeadStage` (see `operation!`).
 operation!(LeadsBoard, "graphql/leads_board.graphql", extern_enums());
 operation!(MoveLead, "graphql/move_lead.graphql");
@@ -92,6 +96,8 @@ pub const CHANNELS: [Channel; 6] = [
 
 /// A change to one of the tenant's leads.
 pub type LeadEvent = lead_events::LeadEventsLeadEvents;
+/// A change to a customer.
+pub type CustomerEvent = customer_events::CustomerEventsCustomerEvents;
 
 /// A row of the customer list.
 pub type CustomerRow = crm_customers::CrmCustomersCustomers;
@@ -111,6 +117,36 @@ pub type LeadCard = leads_board::LeadsBoardLeads;
 pub type ActivityInput = log_customer_activity::LogActivityInput;
 /// A meeting to schedule on a lead.
 pub type MeetingInput = schedule_meeting::ScheduleMeetingInput;
+
+/// What one `customerEvents` event tells a customer's card.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LiveCustomerEvent {
+    /// The customer of this id was created or changed (details, notes, interactions,
+    /// tags…): what shows it must be loaded again.
+    Changed(String),
+    /// Events were missed: what is shown must be loaded again.
+    Resync,
+}
+
+impl From<CustomerEvent> for LiveCustomerEvent {
+    /// A `RESYNC` is one; so is an event that names no customer, or of a kind newer than
+    /// the app.
+    fn from(event: CustomerEvent) -> Self {
+        match (event.kind, event.customer) {
+            (CrmEventKind::CREATED | CrmEventKind::UPDATED, Some(customer)) => {
+                LiveCustomerEvent::Changed(customer.id)
+            }
+            _ => LiveCustomerEvent::Resync,
+        }
+    }
+}
+
+/// The `customerEvents` subscription's variables: the changes of customer `id` only.
+pub fn customer_events_variables(id: &str) -> customer_events::Variables {
+    customer_events::Variables {
+        customer_id: Some(id.to_owned()),
+    }
+}
 
 /// Customers matching `search`, in `segment` if given (`crm_customers.graphql`).
 ///
@@ -288,4 +324,33 @@ pub async fn convert_ticket_to_lead(ticket_id: &str) -> Result<(), ApiError> {
     };
     graphql::<ConvertTicketToLead>(variables).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(text: &str) -> LiveCustomerEvent {
+        serde_json::from_str::<CustomerEvent>(text).unwrap().into()
+    }
+
+    #[test]
+    fn a_change_names_its_customer_and_the_rest_loads_again() {
+        assert_eq!(
+            event(r#"{"kind": "UPDATED", "customer": {"id": "12"}}"#),
+            LiveCustomerEvent::Changed("12".into())
+        );
+        assert_eq!(
+            event(r#"{"kind": "RESYNC", "customer": null}"#),
+            LiveCustomerEvent::Resync
+        );
+        assert_eq!(
+            event(r#"{"kind": "UPDATED", "customer": null}"#),
+            LiveCustomerEvent::Resync
+        );
+        assert_eq!(
+            event(r#"{"kind": "MERGED", "customer": {"id": "12"}}"#),
+            LiveCustomerEvent::Resync
+        );
+    }
 }

@@ -35,7 +35,9 @@ macro_rules! operation {
                 "CustomerSegment",
                 "ActivityKind",
                 "Channel",
-                "IntegrationKind"
+                "IntegrationKind",
+                "CrmEventKind",
+                "PeriodKind"
             ),
             response_derives = "Clone, Debug, PartialEq",
             variables_derives = "Clone, Debug"
@@ -117,8 +119,10 @@ use crate::state;
 
 pub use auth::me::Role;
 pub use crm::customer_card::{ActivityKind, Channel, CustomerSegment};
+pub use crm::lead_events::CrmEventKind;
 pub use crm::leads_board::LeadStage;
 pub use integrations::integrations::IntegrationKind;
+pub use reports::budgets::PeriodKind;
 pub use settings::business_calendar::Weekday;
 pub use tickets::ticket::{
     AuthorKind, PresenceState, TicketCategory, TicketPriority, TicketStatus, TicketType,

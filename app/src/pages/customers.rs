@@ -1,17 +1,25 @@
 //! `/customers`: the CRM's customer list; `/customers/:id`: a customer's card with its
 //! details (editable), tags, notes, interactions recorded by hand (calls, e-mails, visits)
 //! and the timeline of every interaction.
+//!
+//! The card is live: it follows the `customerEvents` subscription for its customer, and
+//! loads again (in place, at most once per [`LIVE_RELOAD_MS`]) when a colleague changes
+//! the customer's details, notes, interactions or tags; so it does after a resync of the
+//! tab's live feed. What the user is typing in the card's forms is kept: a fresh load
+//! only replaces the details they have not changed.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::crm::customer_card::TimelineKind;
 use crate::api::crm::{
-    ActivityInput, Card as CustomerCard, CustomerDetails, Segment, TimelineEntry,
+    customer_events_variables, ActivityInput, Card as CustomerCard, CustomerDetails,
+    CustomerEvents, LiveCustomerEvent, Segment, TimelineEntry,
 };
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, CustomerSegment};
 use crate::api::{ActivityKind, Channel};
 use crate::components::error_view::{ErrorList, ErrorMessage};
 use crate::components::time::Time;
@@ -115,23 +123,24 @@ pub fn CustomersPage() -> impl IntoView {
     }
 }
 
-/// The card of the customer of the address's `:id`.
+/// How long live changes of the customer are gathered into one load: a colleague's save
+/// that touches details and tags at once costs one load, not one per event.
+const LIVE_RELOAD_MS: u32 = 300;
+
+/// The card of the customer of the address's `:id`: loaded once per customer, then kept
+/// fresh in place by [`CustomerCardView`].
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts().crm;
     let params = use_params_map();
-    let reload = RwSignal::new(0_u32);
+    let id = Memo::new(move |_| params.with(|params| params.get("id").unwrap_or_default()));
     let card = LocalResource::new(move || {
-        reload.track();
-        let id = params.with(|params| params.get("id").unwrap_or_default());
+        let id = id.get();
         async move { api::crm::fetch_customer_card(&id).await }
     });
     let content = move || {
-        Suspend::new(async move {
-            card.await
-                .map(|card| view! { <CustomerCardView card reload/> })
-        })
+        Suspend::new(async move { card.await.map(|card| view! { <CustomerCardView card/> }) })
     };
     view! {
         <section class="customer-page">
@@ -148,55 +157,265 @@ fn optional(text: String) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// The card: header, details form, tags, note form and timeline. `reload` is bumped after
-/// each change so that the counts and the timeline come from the server.
+/// A form input that follows the card: a fresh load replaces its value unless the user
+/// changed it since the card was last loaded (then what they typed stays).
+struct Draft<T: Send + Sync + 'static> {
+    /// What the input shows and the form sends.
+    value: RwSignal<T>,
+    /// The value the input was last given by a load (or sent by the form).
+    base: StoredValue<T>,
+}
+
+// By hand: a derive would ask `T: Copy`, while the handles are `Copy` whatever `T`.
+impl<T: Send + Sync + 'static> Clone for Draft<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Draft<T> {}
+
+impl<T: Clone + PartialEq + Send + Sync + 'static> Draft<T> {
+    fn new(value: T) -> Self {
+        Draft {
+            value: RwSignal::new(value.clone()),
+            base: StoredValue::new(value),
+        }
+    }
+
+    /// Takes `fresh`, the value of a new load, unless the user changed the input.
+    fn follow(&self, fresh: T) {
+        let untouched = self
+            .base
+            .try_with_value(|base| self.value.try_with_untracked(|value| value == base))
+            .flatten()
+            .unwrap_or(false);
+        if untouched {
+            let _ = self.value.try_set(fresh.clone());
+        }
+        let _ = self.base.try_set_value(fresh);
+    }
+
+    /// The form sent `sent`: unless the user changes it again, the next load's value (as
+    /// the server wrote it) replaces it.
+    fn sent(&self, sent: T) {
+        let _ = self.base.try_set_value(sent);
+    }
+}
+
+/// The details form's inputs.
+#[derive(Clone, Copy)]
+struct DetailsForm {
+    first_name: Draft<String>,
+    last_name: Draft<String>,
+    company: Draft<String>,
+    email: Draft<String>,
+    phone: Draft<String>,
+    segment: Draft<CustomerSegment>,
+    address: Draft<String>,
+    city: Draft<String>,
+    postal_code: Draft<String>,
+}
+
+/// The details form's values at one moment, in [`DetailsForm::texts`]'s order.
+#[derive(Clone)]
+struct DetailsValues {
+    texts: [String; 8],
+    segment: CustomerSegment,
+}
+
+impl DetailsForm {
+    fn new(card: &CustomerCard) -> Self {
+        let [first_name, last_name, company, email, phone, address, city, postal_code] =
+            Self::card_texts(card).map(Draft::new);
+        DetailsForm {
+            first_name,
+            last_name,
+            company,
+            email,
+            phone,
+            segment: Draft::new(card.segment.clone()),
+            address,
+            city,
+            postal_code,
+        }
+    }
+
+    /// The card's details as the text inputs show them, in [`DetailsForm::texts`]'s order.
+    fn card_texts(card: &CustomerCard) -> [String; 8] {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        [
+            card.first_name.clone(),
+            card.last_name.clone(),
+            text(&card.company),
+            text(&card.email),
+            text(&card.phone),
+            text(&card.address),
+            text(&card.city),
+            text(&card.postal_code),
+        ]
+    }
+
+    /// The text inputs.
+    fn texts(&self) -> [Draft<String>; 8] {
+        [
+            self.first_name,
+            self.last_name,
+            self.company,
+            self.email,
+            self.phone,
+            self.address,
+            self.city,
+            self.postal_code,
+        ]
+    }
+
+    /// Takes a fresh load of the card, keeping what the user changed.
+    fn follow(&self, card: &CustomerCard) {
+        for (draft, fresh) in self.texts().into_iter().zip(Self::card_texts(card)) {
+            draft.follow(fresh);
+        }
+        self.segment.follow(card.segment.clone());
+    }
+
+    fn values(&self) -> DetailsValues {
+        DetailsValues {
+            texts: self.texts().map(|draft| draft.value.get_untracked()),
+            segment: self.segment.value.get_untracked(),
+        }
+    }
+
+    /// The form sent `values`.
+    fn sent(&self, values: DetailsValues) {
+        for (draft, sent) in self.texts().into_iter().zip(values.texts) {
+            draft.sent(sent);
+        }
+        self.segment.sent(values.segment);
+    }
+
+    /// What `updateCustomer` takes from the form.
+    fn details(&self, id: String) -> CustomerDetails {
+        let text = |draft: Draft<String>| draft.value.get_untracked();
+        CustomerDetails {
+            id,
+            first_name: Some(text(self.first_name)),
+            last_name: Some(text(self.last_name)),
+            company: optional(text(self.company)),
+            email: optional(text(self.email)),
+            phone: optional(text(self.phone)),
+            segment: Some(self.segment.value.get_untracked()),
+            address: optional(text(self.address)),
+            city: optional(text(self.city)),
+            postal_code: optional(text(self.postal_code)),
+        }
+    }
+}
+
+/// The card: header, details form, tags, note form and timeline. It loads again in place
+/// after each change made here and, live, anyone's: only the latest load is shown, and the
+/// forms keep what the user is typing.
 #[component]
-fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView {
+fn CustomerCardView(card: CustomerCard) -> impl IntoView {
     let state = use_app_state();
     let texts = move || state.texts().crm;
     let id = card.id.clone();
-    let bump = move || reload.update(|n| *n += 1);
+    let customer_id = StoredValue::new(id.clone());
+    let form = DetailsForm::new(&card);
+    let tags = RwSignal::new(card.tags.clone());
+    let card = RwSignal::new(card);
+
+    // Loads again, in place.
+    let loads = StoredValue::new(0_u64);
+    let load_error = RwSignal::new(None::<ApiError>);
+    let refresh = move || {
+        let Some(load) = loads.try_update_value(|loads| {
+            *loads += 1;
+            *loads
+        }) else {
+            return;
+        };
+        let Some(id) = customer_id.try_get_value() else {
+            return;
+        };
+        spawn_local(async move {
+            let fresh = api::crm::fetch_customer_card(&id).await;
+            // A later load is on its way (or the card is gone): it shows instead.
+            if loads.try_get_value() != Some(load) {
+                return;
+            }
+            match fresh {
+                Ok(fresh) => {
+                    form.follow(&fresh);
+                    let _ = tags.try_set(fresh.tags.clone());
+                    let _ = card.try_set(fresh);
+                    let _ = load_error.try_set(None);
+                }
+                Err(error) => {
+                    let _ = load_error.try_set(Some(error));
+                }
+            }
+        });
+    };
+
+    // Live: a burst of changes (a colleague saving details and tags) makes one load.
+    let reload_due = StoredValue::new(false);
+    let live_reload = move || {
+        if reload_due.try_get_value() != Some(false) {
+            return;
+        }
+        reload_due.set_value(true);
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(LIVE_RELOAD_MS).await;
+            if reload_due.try_set_value(false).is_none() {
+                refresh();
+            }
+        });
+    };
+    let staff = state.session.with_untracked(|session| {
+        session
+            .as_ref()
+            .is_some_and(|session| session.user.role.is_staff())
+    });
+    if staff {
+        let watched = id.clone();
+        state
+            .live
+            .subscribe::<CustomerEvents>(customer_events_variables(&id), move |data| {
+                match LiveCustomerEvent::from(data.customer_events) {
+                    LiveCustomerEvent::Changed(changed) => {
+                        if changed == watched {
+                            live_reload();
+                        }
+                    }
+                    // Every live page loads again, this card included (below).
+                    LiveCustomerEvent::Resync => state.live.request_resync(),
+                }
+            });
+    }
+    state.live.on_resync(refresh);
 
     // Details.
-    let first_name = RwSignal::new(card.first_name.clone());
-    let last_name = RwSignal::new(card.last_name.clone());
-    let company = RwSignal::new(card.company.clone().unwrap_or_default());
-    let email = RwSignal::new(card.email.clone().unwrap_or_default());
-    let phone = RwSignal::new(card.phone.clone().unwrap_or_default());
-    let segment = RwSignal::new(card.segment.clone());
-    let address = RwSignal::new(card.address.clone().unwrap_or_default());
-    let city = RwSignal::new(card.city.clone().unwrap_or_default());
-    let postal_code = RwSignal::new(card.postal_code.clone().unwrap_or_default());
-    let save = Action::new_local({
-        move |details: &CustomerDetails| {
-            let details = details.clone();
-            async move {
-                api::crm::update_customer(details).await?;
-                bump();
-                Ok::<(), ApiError>(())
-            }
+    let save = Action::new_local(move |details: &CustomerDetails| {
+        let details = details.clone();
+        // The values as sent, taken when the form is sent.
+        let sent = form.values();
+        async move {
+            api::crm::update_customer(details).await?;
+            form.sent(sent);
+            refresh();
+            Ok::<(), ApiError>(())
         }
     });
     let save_error = move || save.value().get().and_then(Result::err);
     let save_id = id.clone();
     let on_save = move |event: SubmitEvent| {
         event.prevent_default();
-        save.dispatch_local(CustomerDetails {
-            id: save_id.clone(),
-            first_name: Some(first_name.get_untracked()),
-            last_name: Some(last_name.get_untracked()),
-            company: optional(company.get_untracked()),
-            email: optional(email.get_untracked()),
-            phone: optional(phone.get_untracked()),
-            segment: Some(segment.get_untracked()),
-            address: optional(address.get_untracked()),
-            city: optional(city.get_untracked()),
-            postal_code: optional(postal_code.get_untracked()),
-        });
+        save.dispatch_local(form.details(save_id.clone()));
     };
     let field = |label: fn(&crate::i18n::CrmTexts) -> &'static str,
                  name: &'static str,
-                 value: RwSignal<String>| {
+                 draft: Draft<String>| {
+        let value = draft.value;
         view! {
             <label>
                 <span>{move || label(state.texts().crm)}</span>
@@ -209,6 +428,7 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
             </label>
         }
     };
+    let segment = form.segment.value;
     let segment_options = Segment::ALL
         .into_iter()
         .map(|s| {
@@ -223,7 +443,6 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
         .collect_view();
 
     // Tags.
-    let tags = RwSignal::new(card.tags.clone());
     let new_tag = RwSignal::new(String::new());
     let tag_action = Action::new_local({
         let id = id.clone();
@@ -283,7 +502,7 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
             async move {
                 api::crm::add_note(&id, &content).await?;
                 note.set(String::new());
-                bump();
+                refresh();
                 Ok::<(), ApiError>(())
             }
         }
@@ -313,7 +532,7 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
             async move {
                 api::crm::log_activity(input).await?;
                 activity_text.set(String::new());
-                bump();
+                refresh();
                 Ok::<(), ApiError>(())
             }
         }
@@ -338,53 +557,55 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
         })
         .collect_view();
 
-    let new_ticket = format!("/tickets/new?customer={}", card.id);
-    let timeline = card
-        .timeline
-        .clone()
-        .into_iter()
-        .map(|entry| view! { <TimelineItem entry/> })
-        .collect_view();
-    let empty_timeline = card.timeline.is_empty();
-    let last_contact = card.last_contact_at.clone();
+    let new_ticket = format!("/tickets/new?customer={id}");
+    let timeline = move || {
+        card.with(|card| card.timeline.clone())
+            .into_iter()
+            .map(|entry| view! { <TimelineItem entry/> })
+            .collect_view()
+    };
+    let empty_timeline = move || card.with(|card| card.timeline.is_empty());
+    let last_contact = move || match card.with(|card| card.last_contact_at.clone()) {
+        Some(at) => view! { <Time instant=at/> }.into_any(),
+        None => view! { <span>{move || texts().never}</span> }.into_any(),
+    };
+    let shown = move |read: fn(&CustomerCard) -> String| move || card.with(read);
 
     view! {
-        <header class="customer-header">
-            <h1 data-testid="customer-name">{card.display_name.clone()}</h1>
+        <header class="customer-header" data-testid="customer-card" data-id=id.clone()>
+            <h1 data-testid="customer-name">{shown(|card| card.display_name.clone())}</h1>
             <span class="badge" data-testid="customer-segment-badge">
-                {move || texts().segment(&card.segment)}
+                {move || card.with(|card| texts().segment(&card.segment))}
             </span>
             <div class="spacer"></div>
             <A href=new_ticket attr:class="button" attr:data-testid="customer-create-ticket">
                 {move || texts().create_ticket}
             </A>
         </header>
+        {move || load_error.get().map(|error| view! { <ErrorMessage error/> })}
         <dl class="customer-stats">
             <dt>{move || texts().orders}</dt>
-            <dd data-testid="customer-orders">{card.total_orders}</dd>
+            <dd data-testid="customer-orders">{shown(|card| card.total_orders.to_string())}</dd>
             <dt>{move || texts().revenue}</dt>
-            <dd data-testid="customer-revenue">{format!("{} {}", card.total_revenue, card.currency)}</dd>
-            <dt>{move || texts().last_contact}</dt>
-            <dd>
-                {match last_contact {
-                    Some(at) => view! { <Time instant=at/> }.into_any(),
-                    None => view! { <span>{move || texts().never}</span> }.into_any(),
-                }}
+            <dd data-testid="customer-revenue">
+                {shown(|card| format!("{} {}", card.total_revenue, card.currency))}
             </dd>
+            <dt>{move || texts().last_contact}</dt>
+            <dd>{last_contact}</dd>
             <dt>{move || texts().notes_count}</dt>
-            <dd data-testid="customer-notes-count">{card.notes_count}</dd>
+            <dd data-testid="customer-notes-count">{shown(|card| card.notes_count.to_string())}</dd>
             <dt>{move || texts().activities_count}</dt>
-            <dd>{card.activities_count}</dd>
+            <dd>{shown(|card| card.activities_count.to_string())}</dd>
         </dl>
         <div class="customer-columns">
             <div>
                 <form class="panel customer-details" data-testid="customer-details" on:submit=on_save>
                     <h2>{move || texts().details}</h2>
-                    {field(|t| t.first_name, "firstName", first_name)}
-                    {field(|t| t.last_name, "lastName", last_name)}
-                    {field(|t| t.company, "company", company)}
-                    {field(|t| t.email, "email", email)}
-                    {field(|t| t.phone, "phone", phone)}
+                    {field(|t| t.first_name, "firstName", form.first_name)}
+                    {field(|t| t.last_name, "lastName", form.last_name)}
+                    {field(|t| t.company, "company", form.company)}
+                    {field(|t| t.email, "email", form.email)}
+                    {field(|t| t.phone, "phone", form.phone)}
                     <label>
                         <span>{move || texts().segment}</span>
                         <select
@@ -398,9 +619,9 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
                             {segment_options}
                         </select>
                     </label>
-                    {field(|t| t.address, "address", address)}
-                    {field(|t| t.city, "city", city)}
-                    {field(|t| t.postal_code, "postalCode", postal_code)}
+                    {field(|t| t.address, "address", form.address)}
+                    {field(|t| t.city, "city", form.city)}
+                    {field(|t| t.postal_code, "postalCode", form.postal_code)}
                     {move || save_error().map(|error| view! { <ErrorMessage error/> })}
                     <button type="submit" data-testid="customer-save" disabled=move || save.pending().get()>
                         {move || state.texts().save}
@@ -474,7 +695,7 @@ fn CustomerCardView(card: CustomerCard, reload: RwSignal<u32>) -> impl IntoView 
                 </form>
                 <section class="panel">
                     <h2>{move || texts().timeline}</h2>
-                    <Show when=move || empty_timeline>
+                    <Show when=empty_timeline>
                         <p class="empty">{move || texts().timeline_empty}</p>
                     </Show>
                     <ol class="timeline" data-testid="customer-timeline">{timeline}</ol>

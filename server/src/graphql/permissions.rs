@@ -129,6 +129,7 @@ pub const MATRIX: &[(&str, Access)] = &[
     ("Subscription.leadEvents", Requires(ViewCrm)),
     ("Subscription.bellEvents", Requires(ViewOwnAccount)),
     ("Subscription.customerEvents", Requires(ViewCrm)),
+    ("Subscription.budgetEvents", Requires(ViewCosts)),
 ];
 
 /// The access of a root field (`Type.field`), if the matrix lists it.

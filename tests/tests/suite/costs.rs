@@ -431,15 +431,24 @@ async fn budgets_compare_planned_with_actual_and_alert_once(
         );
     }
 
-    // A rate change pushes March over 100 %: two runs racing raise the alert once.
-    s.server
-        .ok(
-            admin,
-            SET_COST,
-            json!({ "u": s.agathe.0, "c": "80", "d": "2026-03-01" }),
-        )
-        .await?;
+    // A rate written behind the app's back (an import) pushes March over 100 %: two runs
+    // racing raise the alert once. (Through `setHourlyCost` the alert is raised at once:
+    // see `live_budgets`.)
     let svc = &s.server.state.services;
+    entity::agent_hourly_cost::Entity::insert(entity::agent_hourly_cost::ActiveModel {
+        tenant_id: sea_orm::Set(s.tenant.id),
+        user_id: sea_orm::Set(s.agathe.0.parse()?),
+        hourly_cost: sea_orm::Set("80".parse()?),
+        currency: sea_orm::Set("EUR".to_owned()),
+        effective_from: sea_orm::Set(
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
+        ),
+        created_by: sea_orm::Set(None),
+        created_at: sea_orm::Set(s.server.clock_now()),
+        ..Default::default()
+    })
+    .exec(&svc.db)
+    .await?;
     let (a, b) = tokio::join!(
         raise_budget_alerts(svc, None, None),
         raise_budget_alerts(svc, None, None)

@@ -9,6 +9,7 @@
 mod attachments;
 mod board_queries;
 mod browser;
+mod browser_budgets_live;
 mod browser_integrations;
 mod browser_live;
 mod browser_notifications;
