@@ -1,13 +1,13 @@
 //! Live events as subscribers receive them. What an event names (the changed ticket, the
-//! message added) is loaded once per instance, however many subscribers watch: the first
-//! to ask loads it, the others await that load. Each subscriber then keeps what it may see
+//! message added, the customer or lead changed) is loaded once per instance, however many
+//! subscribers watch: the first to ask loads it, the others await that load. Each subscriber then keeps what it may see
 //! by the rules queries use ([`crate::scope::may_see_ticket`],
 //! [`crate::scope::may_read_message`]), in memory.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use entity::{customer, department, message, ticket, user};
+use entity::{customer, department, lead, message, ticket, user};
 use sea_orm::ConnectionTrait;
 use tokio::sync::OnceCell;
 
@@ -19,14 +19,16 @@ use crate::scope::{find_in_tenant_opt, find_many_in_tenant};
 /// moments of its arrival, and one that lags further is told to load again anyway.
 const KEPT: usize = 512;
 
-/// The rows a ticket event names, as they were just after the change.
+/// The rows an event names, as they were just after the change.
 #[derive(Debug, Clone, Default)]
-pub struct LoadedTicketEvent {
+pub struct LoadedEvent {
     /// The ticket, if it still exists.
     pub ticket: Option<ticket::Model>,
+    /// The lead, for lead events, if it still exists.
+    pub lead: Option<lead::Model>,
     /// The message the event added, if any.
     pub message: Option<message::Model>,
-    /// The ticket's customer.
+    /// The ticket's customer, or the customer a customer event names.
     pub customer: Option<customer::Model>,
     /// The ticket's assignee and the message's author, if staff.
     pub users: Vec<user::Model>,
@@ -34,7 +36,7 @@ pub struct LoadedTicketEvent {
     pub department: Option<department::Model>,
 }
 
-impl LoadedTicketEvent {
+impl LoadedEvent {
     /// The customer `id`, if the event loaded it.
     #[must_use]
     pub fn customer(&self, id: i64) -> Option<&customer::Model> {
@@ -54,7 +56,7 @@ impl LoadedTicketEvent {
     }
 }
 
-type Slot = Arc<OnceCell<Option<Arc<LoadedTicketEvent>>>>;
+type Slot = Arc<OnceCell<Option<Arc<LoadedEvent>>>>;
 
 /// The loads of recent events, by their [`crate::events::Delivery::seq`].
 #[derive(Debug, Default)]
@@ -63,14 +65,14 @@ pub struct LiveLoads {
 }
 
 impl LiveLoads {
-    /// What ticket event `seq` names, loaded once for all its subscribers; `None` when the
-    /// load failed (subscribers then tell their clients to load again).
-    pub async fn ticket_event(
+    /// What event `seq` names, loaded once for all its subscribers; `None` when the load
+    /// failed (subscribers then tell their clients to load again).
+    pub async fn event(
         &self,
         db: &impl ConnectionTrait,
         seq: u64,
         event: &LiveEvent,
-    ) -> Option<Arc<LoadedTicketEvent>> {
+    ) -> Option<Arc<LoadedEvent>> {
         let slot = {
             let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
             match recent.iter().rev().find(|(known, _)| *known == seq) {
@@ -99,13 +101,26 @@ impl LiveLoads {
     }
 }
 
-async fn load(db: &impl ConnectionTrait, event: &LiveEvent) -> DomainResult<LoadedTicketEvent> {
-    let Some(ticket_id) = event.ticket_id else {
-        return Ok(LoadedTicketEvent::default());
-    };
+async fn load(db: &impl ConnectionTrait, event: &LiveEvent) -> DomainResult<LoadedEvent> {
     let tenant = event.tenant_id;
+    if let Some(lead_id) = event.lead_id {
+        return Ok(LoadedEvent {
+            lead: find_in_tenant_opt::<lead::Entity>(db, tenant, lead_id).await?,
+            ..LoadedEvent::default()
+        });
+    }
+    let Some(ticket_id) = event.ticket_id else {
+        let customer = match event.customer_id {
+            Some(id) => find_in_tenant_opt::<customer::Entity>(db, tenant, id).await?,
+            None => None,
+        };
+        return Ok(LoadedEvent {
+            customer,
+            ..LoadedEvent::default()
+        });
+    };
     let Some(ticket) = find_in_tenant_opt::<ticket::Entity>(db, tenant, ticket_id).await? else {
-        return Ok(LoadedTicketEvent::default());
+        return Ok(LoadedEvent::default());
     };
     let message = match event.message_id {
         Some(id) => find_in_tenant_opt::<message::Entity>(db, tenant, id)
@@ -133,8 +148,9 @@ async fn load(db: &impl ConnectionTrait, event: &LiveEvent) -> DomainResult<Load
         Some(id) => find_in_tenant_opt::<department::Entity>(db, tenant, id).await?,
         None => None,
     };
-    Ok(LoadedTicketEvent {
+    Ok(LoadedEvent {
         ticket: Some(ticket),
+        lead: None,
         message,
         customer,
         users,

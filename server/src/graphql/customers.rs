@@ -15,6 +15,7 @@ use super::customer_types::{
 use super::error::{parse_id, GraphqlResultExt};
 use super::leads::Lead;
 use super::loaders::loader_error;
+use super::shared::{Shared, SharedResolutions, Sharing};
 use super::types::Customer;
 use crate::domain::customers::{CustomerPatch, InboundContact, NewActivity, NewCustomer};
 use crate::domain::leads::LeadFilter as DomainLeadFilter;
@@ -371,20 +372,25 @@ impl CustomerSubscription {
         &self,
         ctx: &Context<'_>,
         customer_id: Option<ID>,
-    ) -> async_graphql::Result<impl Stream<Item = CustomerEvent>> {
+    ) -> async_graphql::Result<impl Stream<Item = Shared<CustomerEvent>>> {
         let actor = std::sync::Arc::new(actor(ctx)?.clone());
         actor.require(Permission::ViewCrm).gql()?;
+        // Subscribers who would get the same answer share one resolution per event.
+        let sharing = std::sync::Arc::new(Sharing::of(ctx, &actor));
+        let resolutions = std::sync::Arc::clone(ctx.data::<std::sync::Arc<SharedResolutions>>()?);
         let svc = std::sync::Arc::new(services(ctx)?.clone());
         let only = opt_id("customerId", customer_id.as_ref())?;
         let receiver = svc.events.subscribe();
         Ok(BroadcastStream::new(receiver).filter_map(move |received| {
             let actor = actor.clone();
             let svc = svc.clone();
+            let sharing = std::sync::Arc::clone(&sharing);
+            let resolutions = std::sync::Arc::clone(&resolutions);
             async move {
-                let resync = CustomerEvent {
+                let resync = Shared::alone(CustomerEvent {
                     kind: CrmEventKind::Resync,
                     customer: None,
-                };
+                });
                 let Ok(delivery) = received else {
                     return Some(resync);
                 };
@@ -401,11 +407,22 @@ impl CustomerSubscription {
                 if event.tenant_id != actor.tenant_id || only.is_some_and(|o| o != id) {
                     return None;
                 }
-                let customer = customers::get_customer(&svc.db, &actor, id).await.ok()?;
-                Some(CustomerEvent {
-                    kind,
-                    customer: Some(Customer(customer)),
-                })
+                // The credential is checked again for every event it receives.
+                actor.require(Permission::ViewCrm).ok()?;
+                // Loaded once per event on this instance, whoever subscribes.
+                let Some(loaded) = svc.events.loads().event(&svc.db, delivery.seq, event).await
+                else {
+                    return Some(resync);
+                };
+                let customer = loaded.customer.clone()?;
+                let slot = resolutions.slot(delivery.seq, &sharing);
+                Some(Shared::with(
+                    slot,
+                    CustomerEvent {
+                        kind,
+                        customer: Some(Customer(customer)),
+                    },
+                ))
             }
         }))
     }

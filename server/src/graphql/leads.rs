@@ -14,6 +14,7 @@ use super::customers::{maybe, opt_id, CrmEventKind};
 use super::enums::{LeadStage, LeadStatus};
 use super::error::{parse_id, GraphqlResultExt};
 use super::loaders::loader_error;
+use super::shared::{Shared, SharedResolutions, Sharing};
 use super::types::{load_user, Customer, Ticket, User};
 use crate::domain::leads::{LeadFilter as DomainLeadFilter, LeadPatch, NewLead, NewMeeting};
 use crate::domain::{leads, DomainError, Permission};
@@ -472,21 +473,26 @@ impl LeadSubscription {
         &self,
         ctx: &Context<'_>,
         lead_id: Option<ID>,
-    ) -> async_graphql::Result<impl Stream<Item = LeadEvent>> {
+    ) -> async_graphql::Result<impl Stream<Item = Shared<LeadEvent>>> {
         let actor = std::sync::Arc::new(actor(ctx)?.clone());
         actor.require(Permission::ViewCrm).gql()?;
+        // Subscribers who would get the same answer share one resolution per event.
+        let sharing = std::sync::Arc::new(Sharing::of(ctx, &actor));
+        let resolutions = std::sync::Arc::clone(ctx.data::<std::sync::Arc<SharedResolutions>>()?);
         let svc = std::sync::Arc::new(services(ctx)?.clone());
         let only = opt_id("leadId", lead_id.as_ref())?;
         let receiver = svc.events.subscribe();
         Ok(BroadcastStream::new(receiver).filter_map(move |received| {
             let actor = actor.clone();
             let svc = svc.clone();
+            let sharing = std::sync::Arc::clone(&sharing);
+            let resolutions = std::sync::Arc::clone(&resolutions);
             async move {
-                let resync = LeadEvent {
+                let resync = Shared::alone(LeadEvent {
                     kind: CrmEventKind::Resync,
                     lead: None,
                     lead_id: None,
-                };
+                });
                 let Ok(delivery) = received else {
                     return Some(resync);
                 };
@@ -503,16 +509,23 @@ impl LeadSubscription {
                 if event.tenant_id != actor.tenant_id || only.is_some_and(|o| o != id) {
                     return None;
                 }
-                let lead = match leads::get_lead(&svc, &actor, id).await {
-                    Ok(found) => Some(Lead(found)),
-                    Err(DomainError::NotFound(_)) => None,
-                    Err(_) => return None,
+                // The credential is checked again for every event it receives.
+                actor.require(Permission::ViewCrm).ok()?;
+                // Loaded once per event on this instance, whoever subscribes.
+                let Some(loaded) = svc.events.loads().event(&svc.db, delivery.seq, event).await
+                else {
+                    return Some(resync);
                 };
-                Some(LeadEvent {
-                    kind,
-                    lead,
-                    lead_id: Some(ID(id.to_string())),
-                })
+                let slot = resolutions.slot(delivery.seq, &sharing);
+                Some(Shared::with(
+                    slot,
+                    LeadEvent {
+                        kind,
+                        // A deleted lead: only its id.
+                        lead: loaded.lead.clone().map(Lead),
+                        lead_id: Some(ID(id.to_string())),
+                    },
+                ))
             }
         }))
     }

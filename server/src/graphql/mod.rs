@@ -23,6 +23,7 @@ pub mod presence;
 pub mod reports;
 pub mod schema;
 pub mod settings;
+pub mod shared;
 pub mod team;
 pub mod templates;
 pub mod tickets;

@@ -95,6 +95,10 @@ pub fn build_schema(
     })
     .limit_complexity(config.graphql_complexity_limit)
     .limit_directives(config.graphql_directive_limit)
+    // One resolution per event for subscribers who would get the same answer.
+    .data(std::sync::Arc::new(
+        super::shared::SharedResolutions::default(),
+    ))
     .extension(super::context::FreshSocketCredential)
     .extension(super::hygiene::InputHygiene)
     .extension(super::hygiene::SubscriptionLimit)

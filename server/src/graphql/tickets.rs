@@ -1,6 +1,8 @@
 //! Tickets in GraphQL: the board's listing, one ticket with its thread, the changes agents
 //! make, and the live feed.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Subscription, ID};
 use futures::{Stream, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
@@ -8,8 +10,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::context::{actor, services};
 use super::enums::{Channel, TicketCategory, TicketPriority, TicketStatus, TicketType};
 use super::error::{parse_id, GraphqlResultExt};
-use std::sync::Arc;
-
+use super::shared::{Shared, SharedResolutions, Sharing};
 use super::types::{
     Attachment, Known, Message, PageInfo, Ticket, TicketConnection, TicketEdge, TimeEntry,
 };
@@ -593,9 +594,12 @@ impl TicketSubscription {
         &self,
         ctx: &Context<'_>,
         ticket_id: Option<ID>,
-    ) -> async_graphql::Result<impl Stream<Item = TicketEvent>> {
+    ) -> async_graphql::Result<impl Stream<Item = Shared<TicketEvent>>> {
         let actor = std::sync::Arc::new(actor(ctx)?.clone());
         actor.require(Permission::ViewTickets).gql()?;
+        // Subscribers who would get the same answer share one resolution per event.
+        let sharing = Arc::new(Sharing::of(ctx, &actor));
+        let resolutions = Arc::clone(ctx.data::<Arc<SharedResolutions>>()?);
         let svc = std::sync::Arc::new(services(ctx)?.clone());
         let only = ticket_id
             .as_ref()
@@ -605,17 +609,19 @@ impl TicketSubscription {
         Ok(BroadcastStream::new(receiver).filter_map(move |received| {
             let actor = actor.clone();
             let svc = svc.clone();
+            let sharing = Arc::clone(&sharing);
+            let resolutions = Arc::clone(&resolutions);
             async move {
                 let Ok(delivery) = received else {
                     // Lagged: what was skipped is unknown, so the client loads again.
-                    return Some(TicketEvent::resync());
+                    return Some(Shared::alone(TicketEvent::resync()));
                 };
                 let event = &delivery.event;
                 if event.tenant_id != actor.tenant_id {
                     return None;
                 }
                 if event.kind == LiveEventKind::Resync {
-                    return Some(TicketEvent::resync());
+                    return Some(Shared::alone(TicketEvent::resync()));
                 }
                 let ticket_id = event.ticket_id.filter(|_| event.kind.is_ticket_event())?;
                 if only.is_some_and(|id| id != ticket_id) {
@@ -626,13 +632,9 @@ impl TicketSubscription {
                 // Loaded once per event on this instance, whoever subscribes; then the
                 // rules of queries, in memory: a customer never sees another customer's
                 // ticket or an internal note.
-                let Some(loaded) = svc
-                    .events
-                    .loads()
-                    .ticket_event(&svc.db, delivery.seq, event)
-                    .await
+                let Some(loaded) = svc.events.loads().event(&svc.db, delivery.seq, event).await
                 else {
-                    return Some(TicketEvent::resync());
+                    return Some(Shared::alone(TicketEvent::resync()));
                 };
                 let ticket = loaded
                     .ticket
@@ -647,13 +649,17 @@ impl TicketSubscription {
                     ),
                     None => None,
                 };
-                Some(TicketEvent {
-                    kind: event.kind.into(),
-                    ticket: Some(Ticket(ticket.clone(), Known::of(Arc::clone(&loaded)))),
-                    message: message
-                        .cloned()
-                        .map(|m| Message(m, Known::of(loaded.clone()))),
-                })
+                let slot = resolutions.slot(delivery.seq, &sharing);
+                Some(Shared::with(
+                    slot,
+                    TicketEvent {
+                        kind: event.kind.into(),
+                        ticket: Some(Ticket(ticket.clone(), Known::of(Arc::clone(&loaded)))),
+                        message: message
+                            .cloned()
+                            .map(|m| Message(m, Known::of(loaded.clone()))),
+                    },
+                ))
             }
         }))
     }

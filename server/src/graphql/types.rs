@@ -230,12 +230,12 @@ impl Message {
 /// message's author), once for all its subscribers: fields use them instead of asking
 /// the caller's loaders again. Empty for queries.
 #[derive(Clone, Default)]
-pub struct Known(Option<std::sync::Arc<crate::domain::live::LoadedTicketEvent>>);
+pub struct Known(Option<std::sync::Arc<crate::domain::live::LoadedEvent>>);
 
 impl Known {
     /// The rows of `event`.
     #[must_use]
-    pub const fn of(event: std::sync::Arc<crate::domain::live::LoadedTicketEvent>) -> Self {
+    pub const fn of(event: std::sync::Arc<crate::domain::live::LoadedEvent>) -> Self {
         Self(Some(event))
     }
 

@@ -251,7 +251,69 @@ async fn presence_fades_by_the_services_clock(backend: Backend) -> anyhow::Resul
     Ok(())
 }
 
+/// Subscribers who would get the same answer share one resolution of an event; a customer
+/// never gets the staff's (their CRM figures), whoever resolved first.
+async fn a_shared_resolution_never_reaches_another_kind_of_subscriber(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    const CARD: &str = "subscription { ticketEvents { kind ticket { id priority \
+         customer { displayName notesCount } } } }";
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Atelier Dupont").await?;
+    let admin = Some(tenant.admin_token.as_str());
+    let jean = tenant.customer(&server, "Jean", "Dupont").await?;
+    let ticket = tenant.ticket(&server, &jean, "SUPPORT", "Fuite").await?;
+    let (_, agent) = tenant
+        .user(&server, "bob@atelier-dupont.test", "agent", None)
+        .await?;
+    let (_, customer) = tenant
+        .user(&server, "jean@atelier-dupont.test", "customer", Some(&jean))
+        .await?;
+    let mut staff = vec![
+        server.subscribe(admin, CARD, json!({})).await?,
+        server.subscribe(Some(&agent), CARD, json!({})).await?,
+    ];
+    let mut portal = server.subscribe(Some(&customer), CARD, json!({})).await?;
+    // Several changes, so that each kind of subscriber resolves first at some point.
+    for round in 0..6 {
+        let priority = if round % 2 == 0 { "HIGH" } else { "LOW" };
+        server
+            .ok(
+                admin,
+                "mutation($t: ID!, $p: TicketPriority!) { changeTicketPriority(ticketId: $t, priority: $p) { id } }",
+                json!({ "t": ticket["id"], "p": priority }),
+            )
+            .await?;
+        let mut seen = Vec::new();
+        for subscriber in &mut staff {
+            let event = subscriber
+                .next_within(Duration::from_secs(5))
+                .await?
+                .unwrap_or_default();
+            let card = &event["data"]["ticketEvents"]["ticket"];
+            assert_eq!(card["priority"], priority, "{event}");
+            assert_eq!(card["customer"]["notesCount"], 0, "{event}");
+            seen.push(event);
+        }
+        assert_eq!(seen[0], seen[1], "two agents get the same answer");
+        let event = portal
+            .next_within(Duration::from_secs(5))
+            .await?
+            .unwrap_or_default();
+        assert!(
+            event["data"]["ticketEvents"]["ticket"]["customer"]["notesCount"].is_null(),
+            "a customer got the staff's CRM figures: {event}"
+        );
+        assert_eq!(
+            event["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{event}"
+        );
+    }
+    Ok(())
+}
+
 both_backends!(
+    a_shared_resolution_never_reaches_another_kind_of_subscriber,
     a_subscriber_that_falls_behind_is_told_to_resync,
     a_job_closing_many_tickets_sends_one_resync,
     the_bell_is_pushed_to_its_owner_only,
