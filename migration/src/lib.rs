@@ -27,6 +27,7 @@ mod m20261201_000070_create_sessions;
 mod m20261201_000080_bound_search_by_tenant;
 mod m20261201_000090_add_ticket_waiting_since;
 mod m20261201_000100_add_notification_preferences;
+mod m20261201_000110_index_open_work;
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000080_bound_search_by_tenant::Migration),
             Box::new(m20261201_000090_add_ticket_waiting_since::Migration),
             Box::new(m20261201_000100_add_notification_preferences::Migration),
+            Box::new(m20261201_000110_index_open_work::Migration),
         ]
     }
 }

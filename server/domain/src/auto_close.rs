@@ -19,7 +19,7 @@ use entity::{message, tenant, ticket};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    Select, Set, TransactionTrait,
 };
 
 use super::error::DomainResult;
@@ -49,23 +49,13 @@ fn auto_close_days(settings: &serde_json::Value) -> i64 {
         .unwrap_or(DEFAULT_AUTO_CLOSE_DAYS)
 }
 
-/// Reminds and closes what is due, in every tenant.
-///
-/// # Errors
-///
-/// Database errors.
-pub async fn run_auto_close(svc: &Services) -> DomainResult<AutoCloseReport> {
-    let now = svc.now();
-    let days: HashMap<i64, i64> = tenant::Entity::find()
-        .all(&svc.db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, auto_close_days(&t.settings)))
-        .collect();
-    // Waiting for a day at least (reminders come a day before closing), and no customer
-    // message since it began to wait.
-    let cutoff = now - Duration::days(1);
-    let waiting = ticket::Entity::find()
+/// The tickets of every tenant waiting on their customer (pending or resolved) since
+/// `cutoff` at least, with no customer message since, oldest first, 1 000 at a time:
+/// read through the index on the status, so a pass costs the waiting tickets, not the
+/// history.
+#[must_use]
+pub fn waiting_candidates(cutoff: DateTime<Utc>) -> Select<ticket::Entity> {
+    ticket::Entity::find()
         .filter(ticket::Column::Status.is_in([TicketStatus::Pending, TicketStatus::Resolved]))
         .filter(
             Condition::any()
@@ -96,8 +86,25 @@ pub async fn run_auto_close(svc: &Services) -> DomainResult<AutoCloseReport> {
         )
         .order_by_asc(ticket::Column::Id)
         .limit(1000)
+}
+
+/// Reminds and closes what is due, in every tenant.
+///
+/// # Errors
+///
+/// Database errors.
+pub async fn run_auto_close(svc: &Services) -> DomainResult<AutoCloseReport> {
+    let now = svc.now();
+    let days: HashMap<i64, i64> = tenant::Entity::find()
         .all(&svc.db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|t| (t.id, auto_close_days(&t.settings)))
+        .collect();
+    // Waiting for a day at least (reminders come a day before closing), and no customer
+    // message since it began to wait.
+    let cutoff = now - Duration::days(1);
+    let waiting = waiting_candidates(cutoff).all(&svc.db).await?;
     let mut report = AutoCloseReport::default();
     let mut changed = Vec::new();
     for found in waiting {

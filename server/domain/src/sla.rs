@@ -14,7 +14,7 @@ use entity::{ticket, ticket_event};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    Select, TransactionTrait,
 };
 
 use super::error::DomainResult;
@@ -60,27 +60,7 @@ pub async fn check_sla_breaches(svc: &Services) -> DomainResult<SlaReport> {
         warnings: warn_before_breaches(svc, now, &mut changed).await?,
         ..SlaReport::default()
     };
-    let open = [TicketStatus::New, TicketStatus::Open];
-    let candidates = ticket::Entity::find()
-        .filter(ticket::Column::Status.is_in(open))
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(ticket::Column::ResponseBreached.eq(false))
-                        .add(ticket::Column::FirstResponseAt.is_null())
-                        .add(ticket::Column::ResponseDueAt.lte(now)),
-                )
-                .add(
-                    Condition::all()
-                        .add(ticket::Column::ResolutionBreached.eq(false))
-                        .add(ticket::Column::ResolutionDueAt.lte(now)),
-                ),
-        )
-        .order_by_asc(ticket::Column::Id)
-        .limit(500)
-        .all(&svc.db)
-        .await?;
+    let candidates = breach_candidates(now).all(&svc.db).await?;
     for found in candidates {
         let response_due = found.first_response_at.is_none()
             && !found.response_breached
@@ -104,18 +84,37 @@ pub async fn check_sla_breaches(svc: &Services) -> DomainResult<SlaReport> {
     Ok(report)
 }
 
-/// How long before a deadline the team is warned.
-pub const WARNING_WINDOW_MINUTES: i64 = 60;
+/// The tickets of every tenant whose response or resolution deadline has passed and is
+/// not recorded yet, oldest first, 500 at a time: read through the index on the status,
+/// so a pass costs the open tickets, not the history.
+#[must_use]
+pub fn breach_candidates(now: DateTime<Utc>) -> Select<ticket::Entity> {
+    let open = [TicketStatus::New, TicketStatus::Open];
+    ticket::Entity::find()
+        .filter(ticket::Column::Status.is_in(open))
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(ticket::Column::ResponseBreached.eq(false))
+                        .add(ticket::Column::FirstResponseAt.is_null())
+                        .add(ticket::Column::ResponseDueAt.lte(now)),
+                )
+                .add(
+                    Condition::all()
+                        .add(ticket::Column::ResolutionBreached.eq(false))
+                        .add(ticket::Column::ResolutionDueAt.lte(now)),
+                ),
+        )
+        .order_by_asc(ticket::Column::Id)
+        .limit(500)
+}
 
-/// Warns the assignee (or, for unassigned tickets, the supervisors) once per deadline that
-/// passes within [`WARNING_WINDOW_MINUTES`].
-async fn warn_before_breaches(
-    svc: &Services,
-    now: DateTime<Utc>,
-    changed: &mut Vec<LiveEvent>,
-) -> DomainResult<usize> {
-    let soon = now + chrono::Duration::minutes(WARNING_WINDOW_MINUTES);
-    let candidates = ticket::Entity::find()
+/// The tickets of every tenant with a deadline passing between `now` and `soon` and not
+/// warned about yet, oldest first, 500 at a time (through the index on the status).
+#[must_use]
+pub fn warning_candidates(now: DateTime<Utc>, soon: DateTime<Utc>) -> Select<ticket::Entity> {
+    ticket::Entity::find()
         .filter(ticket::Column::Status.is_in([TicketStatus::New, TicketStatus::Open]))
         .filter(
             Condition::any()
@@ -135,8 +134,20 @@ async fn warn_before_breaches(
         )
         .order_by_asc(ticket::Column::Id)
         .limit(500)
-        .all(&svc.db)
-        .await?;
+}
+
+/// How long before a deadline the team is warned.
+pub const WARNING_WINDOW_MINUTES: i64 = 60;
+
+/// Warns the assignee (or, for unassigned tickets, the supervisors) once per deadline that
+/// passes within [`WARNING_WINDOW_MINUTES`].
+async fn warn_before_breaches(
+    svc: &Services,
+    now: DateTime<Utc>,
+    changed: &mut Vec<LiveEvent>,
+) -> DomainResult<usize> {
+    let soon = now + chrono::Duration::minutes(WARNING_WINDOW_MINUTES);
+    let candidates = warning_candidates(now, soon).all(&svc.db).await?;
     let mut warned = 0;
     for found in candidates {
         let due_soon = |due: Option<DateTime<Utc>>| due.is_some_and(|d| d > now && d <= soon);

@@ -30,6 +30,7 @@ mod mail;
 mod notifications;
 mod permissions;
 mod properties;
+mod query_plans;
 mod reports;
 mod schema;
 mod shutdown;
