@@ -209,7 +209,67 @@ async fn bench(backend: Backend, tickets: usize, runs: usize) -> anyhow::Result<
             verdict
         );
     }
+    create_tickets(&server, tenant.id, &token, &customer_id, runs).await?;
     Ok(ok)
+}
+
+/// `createTicket` from `GUICHET_BENCH_CLIENTS` (16) clients at once, each creating `runs`
+/// tickets, with auto-assignment among the 20 agents (put in the support department,
+/// online): what a write costs next to the loaded history. Reported, not a target yet.
+async fn create_tickets(
+    server: &TestServer,
+    tenant_id: i64,
+    token: &str,
+    customer_id: &Value,
+    runs: usize,
+) -> anyhow::Result<()> {
+    use sea_orm::ConnectionTrait;
+    server
+        .state
+        .services
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE users SET availability = 'online', max_open_tickets = 1000000, \
+             department_id = (SELECT id FROM departments WHERE tenant_id = {tenant_id} AND kind = 'support') \
+             WHERE tenant_id = {tenant_id} AND role = 'agent'"
+        ))
+        .await?;
+    let clients = env_number("GUICHET_BENCH_CLIENTS", 16);
+    let create = |n: usize| async move {
+        let mut times = Vec::with_capacity(runs);
+        for i in 0..runs {
+            let start = Instant::now();
+            let response = server
+                .graphql(
+                    Some(token),
+                    "mutation($c: ID!, $s: String!) { createTicket(input: { ticketType: SUPPORT, subject: $s, description: \"Bench\", customerId: $c }) { id assignee { id } } }",
+                    json!({ "c": customer_id, "s": format!("Bench {n}-{i}") }),
+                )
+                .await?;
+            check(response)?;
+            times.push(start.elapsed());
+        }
+        anyhow::Ok(times)
+    };
+    let before = server.statement_count();
+    let started = Instant::now();
+    let results = futures::future::join_all((0..clients).map(create)).await;
+    let elapsed = started.elapsed();
+    let mut times = Vec::new();
+    for result in results {
+        times.extend(result?);
+    }
+    times.sort();
+    let count = times.len().max(1);
+    println!(
+        "{:<38} {:>10.1} {:>10.1} {:>11} {:>8}",
+        format!("createTicket, {clients} clients"),
+        times[count / 2].as_secs_f64() * 1000.0,
+        times[(count * 99 / 100).min(count - 1)].as_secs_f64() * 1000.0,
+        (server.statement_count() - before) / count,
+        format!("{:.0}/s", count as f64 / elapsed.as_secs_f64()),
+    );
+    Ok(())
 }
 
 fn check(response: Value) -> anyhow::Result<()> {
