@@ -260,7 +260,12 @@ impl TestServer {
             request = request.bearer_auth(token);
         }
         let response = request.send().await?;
-        Ok(response.json().await?)
+        let status = response.status();
+        let body = response.text().await?;
+        serde_json::from_str(&body).map_err(|error| {
+            let excerpt: String = body.chars().take(300).collect();
+            anyhow!("the server answered {status} with no JSON ({error}): {excerpt}")
+        })
     }
 
     /// Posts a GraphQL request that must succeed, and returns its `data`.
