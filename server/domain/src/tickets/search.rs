@@ -74,12 +74,14 @@ pub(super) fn search_condition(
             };
             // The FTS5 rowids are the tickets' and the messages' ids, so a match costs no
             // read of the indexed text; the tenant and visibility are checked again on
-            // the rows, and the outer query keeps the tenant's tickets.
+            // the rows, and the outer query keeps the tenant's tickets. `CROSS JOIN` makes
+            // SQLite start from the matches: its planner may otherwise walk every message
+            // and ask the full-text index once per message (9 s on 20 000 tickets).
             Expr::cust_with_values(
                 format!(
                     "\"tickets\".\"id\" IN (\
                      SELECT rowid FROM ticket_text WHERE ticket_text MATCH ? \
-                     UNION SELECT m.ticket_id FROM message_text JOIN messages m ON m.id = message_text.rowid \
+                     UNION SELECT m.ticket_id FROM message_text CROSS JOIN messages m ON m.id = message_text.rowid \
                      WHERE message_text MATCH ? AND m.tenant_id = ?{visibility})"
                 ),
                 [
