@@ -5,7 +5,10 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use entity::enums::{TicketPriority, TicketStatus, TicketType};
 use entity::ticket;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
+};
 
 use super::{search_condition, search_words, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::actor::Actor;
@@ -64,29 +67,14 @@ pub(super) fn decode_cursor(cursor: &str) -> DomainResult<i64> {
         .ok_or_else(|| DomainError::validation("after", "this cursor is not one the API returned"))
 }
 
-/// A page of the tickets the actor may see, newest first, after `after`.
-///
-/// # Errors
-///
-/// [`DomainError::Validation`] when `first` is outside 1..=100 or the cursor is malformed.
-pub async fn list_tickets(
-    svc: &Services,
+/// The tickets `actor` may see that match `filter`, unordered and unbounded: the listing's
+/// statement before its page.
+#[must_use]
+pub fn filtered_tickets(
+    backend: DbBackend,
     actor: &Actor,
     filter: &TicketFilter,
-    first: Option<i64>,
-    after: Option<&str>,
-) -> DomainResult<TicketPage> {
-    actor.require(Permission::ViewTickets)?;
-    let first = first.unwrap_or(DEFAULT_PAGE_SIZE as i64);
-    let limit = u64::try_from(first)
-        .ok()
-        .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-        .ok_or_else(|| {
-            DomainError::validation(
-                "first",
-                format!("first must be between 1 and {MAX_PAGE_SIZE}"),
-            )
-        })?;
+) -> Select<ticket::Entity> {
     let mut query = ticket::Entity::find().filter(visible_tickets(actor));
     if !filter.statuses.is_empty() {
         query = query.filter(ticket::Column::Status.is_in(filter.statuses.iter().copied()));
@@ -118,13 +106,36 @@ pub async fn list_tickets(
     if let Some(search) = filter.search.as_deref() {
         let words = search_words(search);
         if !words.is_empty() {
-            query = query.filter(search_condition(
-                svc.db.get_database_backend(),
-                actor,
-                &words,
-            ));
+            query = query.filter(search_condition(backend, actor, &words));
         }
     }
+    query
+}
+
+/// A page of the tickets the actor may see, newest first, after `after`.
+///
+/// # Errors
+///
+/// [`DomainError::Validation`] when `first` is outside 1..=100 or the cursor is malformed.
+pub async fn list_tickets(
+    svc: &Services,
+    actor: &Actor,
+    filter: &TicketFilter,
+    first: Option<i64>,
+    after: Option<&str>,
+) -> DomainResult<TicketPage> {
+    actor.require(Permission::ViewTickets)?;
+    let first = first.unwrap_or(DEFAULT_PAGE_SIZE as i64);
+    let limit = u64::try_from(first)
+        .ok()
+        .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+        .ok_or_else(|| {
+            DomainError::validation(
+                "first",
+                format!("first must be between 1 and {MAX_PAGE_SIZE}"),
+            )
+        })?;
+    let mut query = filtered_tickets(svc.db.get_database_backend(), actor, filter);
     if let Some(after) = after {
         query = query.filter(ticket::Column::Id.lt(decode_cursor(after)?));
     }
