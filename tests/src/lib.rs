@@ -54,6 +54,28 @@ macro_rules! both_backends {
     };
 }
 
+/// For browser scenarios, which run one at a time in the one browser (`browser::serially`
+/// starts its own runtime): `on_both_databases!(name)` defines `name::sqlite` and
+/// `name::postgres`, each calling the synchronous `name(Backend)`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() -> anyhow::Result<()> {
+                    super::$name($crate::Backend::Sqlite)
+                }
+
+                #[test]
+                fn postgres() -> anyhow::Result<()> {
+                    super::$name($crate::Backend::Postgres)
+                }
+            }
+        )+
+    };
+}
+
 /// The PostgreSQL server used by tests.
 #[must_use]
 pub fn postgres_admin_url() -> String {

@@ -22,27 +22,7 @@ use guichet_tests::browser::{
 use guichet_tests::{Backend, TenantFixture, TestServer};
 use serde_json::json;
 
-/// `name::sqlite` and `name::postgres`, each running the scenario `name(Backend)` in the
-/// one browser at a time.
-macro_rules! on_both_databases {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[test]
-                fn sqlite() -> anyhow::Result<()> {
-                    super::$name(guichet_tests::Backend::Sqlite)
-                }
-
-                #[test]
-                fn postgres() -> anyhow::Result<()> {
-                    super::$name(guichet_tests::Backend::Postgres)
-                }
-            }
-        )+
-    };
-}
-
-on_both_databases!(budget_gauges_move_live, customer_card_follows_colleagues);
+guichet_tests::on_both_databases!(budget_gauges_move_live, customer_card_follows_colleagues);
 
 const LIVE: &str = "[data-testid=live-status].live-on";
 

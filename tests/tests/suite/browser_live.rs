@@ -24,27 +24,7 @@ use guichet_tests::proxy::Proxy;
 use guichet_tests::{Backend, TenantFixture, TestServer};
 use serde_json::{json, Value};
 
-/// `name::sqlite` and `name::postgres`, each running the scenario `name(Backend)` in the
-/// one browser at a time.
-macro_rules! on_both_databases {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[test]
-                fn sqlite() -> anyhow::Result<()> {
-                    super::$name(guichet_tests::Backend::Sqlite)
-                }
-
-                #[test]
-                fn postgres() -> anyhow::Result<()> {
-                    super::$name(guichet_tests::Backend::Postgres)
-                }
-            }
-        )+
-    };
-}
-
-on_both_databases!(
+guichet_tests::on_both_databases!(
     pages_catch_up_after_a_network_drop,
     agents_see_each_other_typing
 );

@@ -20,27 +20,7 @@ use guichet_tests::browser::{
 use guichet_tests::{Backend, TenantFixture, TestServer};
 use serde_json::{json, Value};
 
-/// `name::sqlite` and `name::postgres`, each running the scenario `name(Backend)` in the
-/// one browser at a time.
-macro_rules! on_both_databases {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[test]
-                fn sqlite() -> anyhow::Result<()> {
-                    super::$name(guichet_tests::Backend::Sqlite)
-                }
-
-                #[test]
-                fn postgres() -> anyhow::Result<()> {
-                    super::$name(guichet_tests::Backend::Postgres)
-                }
-            }
-        )+
-    };
-}
-
-on_both_databases!(agent_keeps_choices_and_hours, admin_writes_a_template);
+guichet_tests::on_both_databases!(agent_keeps_choices_and_hours, admin_writes_a_template);
 
 const AGENT: &str = "agathe@atelier-dupont.test";
 const CUSTOMER: &str = "jean@client.test";
