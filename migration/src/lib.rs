@@ -28,6 +28,14 @@ mod m20261201_000080_bound_search_by_tenant;
 mod m20261201_000090_add_ticket_waiting_since;
 mod m20261201_000100_add_notification_preferences;
 mod m20261201_000110_index_open_work;
+mod m20261201_000120_create_ticket_rollups;
+
+/// What the report rollups are made of, for the code that maintains them.
+pub mod rollups {
+    pub use crate::m20261201_000120_create_ticket_rollups::{
+        trigger_statements, MEASURES, TRIGGERS,
+    };
+}
 
 /// All of Guichet's migrations, in order.
 pub struct Migrator;
@@ -57,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000090_add_ticket_waiting_since::Migration),
             Box::new(m20261201_000100_add_notification_preferences::Migration),
             Box::new(m20261201_000110_index_open_work::Migration),
+            Box::new(m20261201_000120_create_ticket_rollups::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use rand::RngCore;
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use tracing_subscriber::EnvFilter;
 
 use crate::clock::SystemClock;
@@ -80,6 +81,11 @@ enum Command {
         #[command(subcommand)]
         command: TenantCommand,
     },
+    /// Maintains the report rollups.
+    Rollups {
+        #[command(subcommand)]
+        command: RollupsCommand,
+    },
     /// Prints the GraphQL schema (SDL), as committed in `schema.graphql`.
     Schema,
     /// Prints the permission matrix (Markdown), as printed in `docs/graphql-contract.md`.
@@ -104,6 +110,19 @@ enum TenantCommand {
         /// The tenant's identifier, used at sign-in; derived from the name by default.
         #[arg(long)]
         slug: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RollupsCommand {
+    /// Recomputes the report rollups from the tickets (all tenants, or one), e.g. after
+    /// restoring tickets by hand. Ticket writes wait while it runs.
+    Rebuild {
+        /// Only this tenant (its identifier, as at sign-in).
+        #[arg(long)]
+        tenant: Option<String>,
         #[command(flatten)]
         db: DatabaseArgs,
     },
@@ -142,6 +161,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             apply_database_args(&mut config, db);
             open_database(&config).await?;
             println!("database is up to date");
+            Ok(())
+        }
+        Command::Rollups {
+            command: RollupsCommand::Rebuild { tenant, db },
+        } => {
+            apply_database_args(&mut config, db);
+            let db = open_database(&config).await?;
+            let mut tenants = entity::tenant::Entity::find();
+            if let Some(slug) = &tenant {
+                tenants = tenants.filter(entity::tenant::Column::Slug.eq(slug.as_str()));
+            }
+            let tenants = tenants.all(&db).await?;
+            anyhow::ensure!(
+                !tenants.is_empty() || tenant.is_none(),
+                "no tenant `{}`",
+                tenant.unwrap_or_default()
+            );
+            for tenant in tenants {
+                let rows = crate::domain::costs::reports::rollups::rebuild(&db, tenant.id).await?;
+                println!("{}: {rows} rollup row(s)", tenant.slug);
+            }
             Ok(())
         }
         Command::RotateCredentials { db } => {

@@ -1,4 +1,4 @@
-//! Scheduled jobs: SLA breaches, auto-close, budget alerts, daily digests and mail delivery, run every `jobs_interval_seconds` by each
+//! Scheduled jobs: SLA breaches, auto-close, budget alerts, daily digests, report rollups and mail delivery, run every `jobs_interval_seconds` by each
 //! instance. Every job is idempotent and safe to run concurrently on several instances (see
 //! the modules in `domain`), so no leader election is needed.
 
@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::domain::auto_close::{run_auto_close, AutoCloseReport};
 use crate::domain::costs::budgets::raise_budget_alerts;
+use crate::domain::costs::reports::rollups::compact as compact_rollups;
 use crate::domain::delivery::{deliver_all, DeliveryReport};
 use crate::domain::notifications::digest::send_digests;
 use crate::domain::sessions::purge_ended_sessions;
@@ -27,6 +28,8 @@ pub struct JobsReport {
     pub mail: DeliveryReport,
     /// Telegram, SMS and WhatsApp messages sent from the channel outbox.
     pub channels: DeliveryReport,
+    /// Report rollup rows folded (one per key and day touched since the last pass).
+    pub rollups_folded: u64,
 }
 
 /// Runs every job once, at the services' clock time.
@@ -40,6 +43,7 @@ pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
     let budget_alerts = raise_budget_alerts(svc, None, None).await?;
     let digests = send_digests(svc).await?;
     purge_ended_sessions(svc).await?;
+    let rollups_folded = compact_rollups(&svc.db).await?;
     // Last, so that messages queued by the jobs above leave in the same pass; each outbox
     // on its own, so one failing transport never holds back the others.
     let delivered = deliver_all(svc).await;
@@ -50,6 +54,7 @@ pub async fn run_due_jobs(svc: &Services) -> DomainResult<JobsReport> {
         digests,
         mail: delivered.mail,
         channels: delivered.channels,
+        rollups_folded,
     })
 }
 

@@ -32,6 +32,7 @@ mod permissions;
 mod properties;
 mod query_plans;
 mod reports;
+mod rollups;
 mod schema;
 mod shutdown;
 mod sockets;

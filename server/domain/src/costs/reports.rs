@@ -2,9 +2,12 @@
 //! satisfaction, tickets opened and closed per week, backlog, lead conversion. Costs and
 //! budgets are in [`crate::costs`] and [`crate::budgets`].
 //!
-//! Every figure is aggregated by the database (`GROUP BY`, `COUNT`, `AVG`, `SUM`) in one
-//! statement per report; Rust only fills in empty weeks. Date ranges are whole UTC days,
-//! `from` and `to` included. Agents and customers are refused: reports compare colleagues.
+//! The ticket figures are read from the rollups ([`rollups`]: per tenant, day, type,
+//! assignee and department, kept by the database in the same transaction as each ticket
+//! change), so a report over any range reads days × dimensions, never tickets, in one
+//! statement; [`direct`] computes the same from the tickets, to check them. Date ranges
+//! are whole UTC days, `from` and `to` included. Agents and customers are refused: reports
+//! compare colleagues.
 //!
 //! Definitions:
 //! - a ticket is *closed* at `COALESCE(resolved_at, closed_at)`: when work on it stopped;
@@ -22,8 +25,11 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+pub mod direct;
+pub mod rollups;
+
 use crate::actor::Actor;
-use crate::costs::{period_start_sql, PeriodUnit, SqlBuilder};
+use crate::costs::SqlBuilder;
 use crate::error::{DomainError, DomainResult};
 use crate::permissions::Permission;
 use crate::Services;
@@ -75,21 +81,33 @@ impl ReportFilter {
             .and_utc()
     }
 
-    /// The conditions on tickets aliased `t` (tenant and filters, not the dates).
-    fn ticket_conditions(&self, sql: &mut SqlBuilder, tenant_id: i64) -> Vec<String> {
-        let mut conditions = vec![format!("t.tenant_id = {}", sql.bind(tenant_id))];
+    /// The conditions on tickets or rollups aliased `alias` (tenant and filters, not the
+    /// dates): both name these columns alike.
+    fn ticket_conditions(&self, sql: &mut SqlBuilder, tenant_id: i64, alias: &str) -> Vec<String> {
+        let mut conditions = vec![format!("{alias}.tenant_id = {}", sql.bind(tenant_id))];
         if let Some(agent_id) = self.agent_id {
-            conditions.push(format!("t.assignee_id = {}", sql.bind(agent_id)));
+            conditions.push(format!("{alias}.assignee_id = {}", sql.bind(agent_id)));
         }
         if let Some(department_id) = self.department_id {
-            conditions.push(format!("t.department_id = {}", sql.bind(department_id)));
+            conditions.push(format!(
+                "{alias}.department_id = {}",
+                sql.bind(department_id)
+            ));
         }
         if let Some(ticket_type) = self.ticket_type {
             conditions.push(format!(
-                "t.ticket_type = {}",
+                "{alias}.ticket_type = {}",
                 sql.bind(ticket_type.as_str())
             ));
         }
+        conditions
+    }
+
+    /// The conditions on the rollups aliased `r` of the range's days.
+    fn rollup_conditions(&self, sql: &mut SqlBuilder, tenant_id: i64) -> Vec<String> {
+        let mut conditions = self.ticket_conditions(sql, tenant_id, "r");
+        conditions.push(format!("r.day >= {}", sql.bind(self.from)));
+        conditions.push(format!("r.day <= {}", sql.bind(self.to)));
         conditions
     }
 }
@@ -97,16 +115,6 @@ impl ReportFilter {
 fn authorize(actor: &Actor, filter: &ReportFilter) -> DomainResult<()> {
     actor.require(Permission::ViewReports)?;
     filter.check()
-}
-
-/// The SQL of `later - earlier` in seconds, as a double.
-fn seconds_between(backend: DbBackend, later: &str, earlier: &str) -> String {
-    match backend {
-        DbBackend::Postgres => {
-            format!("CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS DOUBLE PRECISION)")
-        }
-        _ => format!("((julianday({later}) - julianday({earlier})) * 86400.0)"),
-    }
 }
 
 /// Response, resolution and SLA figures of the tickets created in a range.
@@ -144,44 +152,64 @@ pub async fn ticket_times(
     filter: &ReportFilter,
 ) -> DomainResult<TicketTimes> {
     authorize(actor, filter)?;
-    let backend = svc.db.get_database_backend();
-    let mut sql = SqlBuilder::new(backend);
-    let mut conditions = filter.ticket_conditions(&mut sql, actor.tenant_id);
-    conditions.push(format!("t.created_at >= {}", sql.bind(filter.start())));
-    conditions.push(format!("t.created_at < {}", sql.bind(filter.end())));
-    let response = seconds_between(backend, "t.first_response_at", "t.created_at");
-    let resolution = seconds_between(backend, "t.resolved_at", "t.created_at");
+    let mut sql = SqlBuilder::new(svc.db.get_database_backend());
+    let conditions = filter.rollup_conditions(&mut sql, actor.tenant_id);
+    let counts = [
+        "created",
+        "responded",
+        "resolved",
+        "response_sla_total",
+        "response_sla_met",
+        "resolution_sla_total",
+        "resolution_sla_met",
+    ]
+    .map(|m| format!("CAST(COALESCE(SUM(r.{m}), 0) AS BIGINT) AS {m}"));
     let text = format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS tickets, \
-         CAST(COUNT(t.first_response_at) AS BIGINT) AS responded, \
-         CAST(AVG(CASE WHEN t.first_response_at IS NOT NULL THEN {response} END) AS DOUBLE PRECISION) AS mean_response, \
-         CAST(COUNT(t.resolved_at) AS BIGINT) AS resolved, \
-         CAST(AVG(CASE WHEN t.resolved_at IS NOT NULL THEN {resolution} END) AS DOUBLE PRECISION) AS mean_resolution, \
-         CAST(COALESCE(SUM(CASE WHEN t.response_due_at IS NOT NULL AND (t.first_response_at IS NOT NULL OR t.response_breached) THEN 1 ELSE 0 END), 0) AS BIGINT) AS response_total, \
-         CAST(COALESCE(SUM(CASE WHEN t.response_due_at IS NOT NULL AND t.first_response_at IS NOT NULL AND t.first_response_at <= t.response_due_at AND NOT t.response_breached THEN 1 ELSE 0 END), 0) AS BIGINT) AS response_met, \
-         CAST(COALESCE(SUM(CASE WHEN t.resolution_due_at IS NOT NULL AND (t.resolved_at IS NOT NULL OR t.resolution_breached) THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolution_total, \
-         CAST(COALESCE(SUM(CASE WHEN t.resolution_due_at IS NOT NULL AND t.resolved_at IS NOT NULL AND t.resolved_at <= t.resolution_due_at AND NOT t.resolution_breached THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolution_met \
-         FROM tickets t WHERE {}",
+        "SELECT {}, {}, {} FROM ticket_rollups r WHERE {}",
+        counts.join(", "),
+        total_seconds("response_seconds"),
+        total_seconds("resolution_seconds"),
         conditions.join(" AND ")
     );
     let Some(row) = svc.db.query_one(sql.statement(&text)).await? else {
         return Ok(TicketTimes::default());
     };
+    let responded: i64 = row.try_get("", "responded")?;
+    let resolved: i64 = row.try_get("", "resolved")?;
+    let mean = |total: f64, count: i64| {
+        #[allow(clippy::cast_precision_loss)] // counts of tickets stay far below 2^52
+        let count = count as f64;
+        (count > 0.0).then(|| (total / count).round())
+    };
     Ok(TicketTimes {
-        tickets: row.try_get("", "tickets")?,
-        responded: row.try_get("", "responded")?,
-        mean_first_response_seconds: row
-            .try_get::<Option<f64>>("", "mean_response")?
-            .map(f64::round),
-        resolved: row.try_get("", "resolved")?,
-        mean_resolution_seconds: row
-            .try_get::<Option<f64>>("", "mean_resolution")?
-            .map(f64::round),
-        response_sla_total: row.try_get("", "response_total")?,
-        response_sla_met: row.try_get("", "response_met")?,
-        resolution_sla_total: row.try_get("", "resolution_total")?,
-        resolution_sla_met: row.try_get("", "resolution_met")?,
+        tickets: row.try_get("", "created")?,
+        responded,
+        mean_first_response_seconds: mean(row.try_get("", "response_seconds")?, responded),
+        resolved,
+        mean_resolution_seconds: mean(row.try_get("", "resolution_seconds")?, resolved),
+        response_sla_total: row.try_get("", "response_sla_total")?,
+        response_sla_met: row.try_get("", "response_sla_met")?,
+        resolution_sla_total: row.try_get("", "resolution_sla_total")?,
+        resolution_sla_met: row.try_get("", "resolution_sla_met")?,
     })
+}
+
+/// `SUM(r.<measure>)` of a measure in seconds, as a double named after it.
+fn total_seconds(measure: &str) -> String {
+    format!("CAST(COALESCE(SUM(r.{measure}), 0) AS DOUBLE PRECISION) AS {measure}")
+}
+
+/// The rollups' day as `YYYY-MM-DD` text.
+fn day_text(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "to_char(r.day, 'YYYY-MM-DD')",
+        _ => "r.day",
+    }
+}
+
+fn parse_day(text: &str) -> DomainResult<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| DomainError::internal(format!("bad day '{text}': {e}")))
 }
 
 /// Satisfaction of the tickets of one agent (or of unassigned tickets).
@@ -210,31 +238,26 @@ pub async fn satisfaction_by_agent(
 ) -> DomainResult<Vec<AgentSatisfaction>> {
     authorize(actor, filter)?;
     let mut sql = SqlBuilder::new(svc.db.get_database_backend());
-    let mut conditions = filter.ticket_conditions(&mut sql, actor.tenant_id);
-    conditions.push("t.satisfaction_rating IS NOT NULL".to_owned());
-    conditions.push(format!("t.rated_at >= {}", sql.bind(filter.start())));
-    conditions.push(format!("t.rated_at < {}", sql.bind(filter.end())));
-    let stars: Vec<String> = (1..=5)
-        .map(|n| {
-            format!(
-                "CAST(SUM(CASE WHEN t.satisfaction_rating = {n} THEN 1 ELSE 0 END) AS BIGINT) AS r{n}"
-            )
-        })
-        .collect();
+    let conditions = filter.rollup_conditions(&mut sql, actor.tenant_id);
+    let sums = ["ratings", "rating_sum", "r1", "r2", "r3", "r4", "r5"]
+        .map(|m| format!("CAST(COALESCE(SUM(r.{m}), 0) AS BIGINT) AS {m}"));
     let text = format!(
-        "SELECT t.assignee_id AS agent_id, CAST(COUNT(*) AS BIGINT) AS ratings, \
-         CAST(AVG(CAST(t.satisfaction_rating AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS mean, {} \
-         FROM tickets t WHERE {} GROUP BY t.assignee_id ORDER BY t.assignee_id",
-        stars.join(", "),
+        "SELECT r.assignee_id AS agent_id, {} FROM ticket_rollups r WHERE {} \
+         GROUP BY r.assignee_id HAVING SUM(r.ratings) <> 0 ORDER BY r.assignee_id",
+        sums.join(", "),
         conditions.join(" AND ")
     );
     let rows = svc.db.query_all(sql.statement(&text)).await?;
     rows.iter()
         .map(|row| {
+            let ratings: i64 = row.try_get("", "ratings")?;
+            let sum: i64 = row.try_get("", "rating_sum")?;
+            #[allow(clippy::cast_precision_loss)] // counts of ratings stay far below 2^52
+            let mean = sum as f64 / ratings as f64;
             Ok(AgentSatisfaction {
                 agent_id: row.try_get("", "agent_id")?,
-                ratings: row.try_get("", "ratings")?,
-                mean: row.try_get::<Option<f64>>("", "mean")?.unwrap_or(0.0),
+                ratings,
+                mean,
                 distribution: [
                     row.try_get("", "r1")?,
                     row.try_get("", "r2")?,
@@ -300,53 +323,6 @@ pub fn monday_of(date: NaiveDate) -> NaiveDate {
     date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
 }
 
-/// `SELECT week, n` counting the tickets aliased `t` matching `conditions` per week of
-/// `column` (a UTC timestamp). PostgreSQL groups on the truncated instant and formats only
-/// the weeks, not every ticket.
-fn weekly_count_sql(backend: DbBackend, column: &str, conditions: &[String]) -> String {
-    let (key, shown) = match backend {
-        DbBackend::Postgres => (
-            format!("date_trunc('week', ({column} AT TIME ZONE 'UTC'))"),
-            "to_char(s.k, 'YYYY-MM-DD')".to_owned(),
-        ),
-        _ => (
-            period_start_sql(backend, PeriodUnit::Week, column, true),
-            "s.k".to_owned(),
-        ),
-    };
-    format!(
-        "SELECT {shown} AS week, s.n AS n FROM (SELECT {key} AS k, CAST(COUNT(*) AS BIGINT) AS n \
-         FROM tickets t WHERE {} GROUP BY {key}) s",
-        conditions.join(" AND ")
-    )
-}
-
-async fn counts_per_week(
-    db: &impl ConnectionTrait,
-    tenant_id: i64,
-    filter: &ReportFilter,
-    column: &str,
-) -> DomainResult<Vec<(NaiveDate, i64)>> {
-    let backend = db.get_database_backend();
-    let mut sql = SqlBuilder::new(backend);
-    let mut conditions = filter.ticket_conditions(&mut sql, tenant_id);
-    conditions.push(format!("{column} >= {}", sql.bind(filter.start())));
-    conditions.push(format!("{column} < {}", sql.bind(filter.end())));
-    let text = format!(
-        "{} ORDER BY week",
-        weekly_count_sql(backend, column, &conditions)
-    );
-    let rows = db.query_all(sql.statement(&text)).await?;
-    rows.iter()
-        .map(|row| {
-            let week: String = row.try_get("", "week")?;
-            let date = NaiveDate::parse_from_str(&week, "%Y-%m-%d")
-                .map_err(|e| DomainError::internal(format!("bad week '{week}': {e}")))?;
-            Ok((date, row.try_get("", "n")?))
-        })
-        .collect()
-}
-
 /// Tickets opened and closed per week, every week of the range listed (admins and
 /// managers).
 ///
@@ -360,26 +336,32 @@ pub async fn tickets_per_week(
     filter: &ReportFilter,
 ) -> DomainResult<Vec<WeekCounts>> {
     authorize(actor, filter)?;
-    let opened = counts_per_week(&svc.db, actor.tenant_id, filter, "t.created_at").await?;
-    let closed = counts_per_week(
-        &svc.db,
-        actor.tenant_id,
-        filter,
-        "COALESCE(t.resolved_at, t.closed_at)",
-    )
-    .await?;
+    let backend = svc.db.get_database_backend();
+    let mut sql = SqlBuilder::new(backend);
+    let conditions = filter.rollup_conditions(&mut sql, actor.tenant_id);
+    let text = format!(
+        "SELECT {} AS day, CAST(COALESCE(SUM(r.created), 0) AS BIGINT) AS opened, \
+         CAST(COALESCE(SUM(r.finished), 0) AS BIGINT) AS closed \
+         FROM ticket_rollups r WHERE {} GROUP BY r.day",
+        day_text(backend),
+        conditions.join(" AND ")
+    );
     let mut weeks = Vec::new();
     let mut week = monday_of(filter.from);
     while week <= filter.to {
-        let count = |list: &[(NaiveDate, i64)]| {
-            list.iter().find(|(w, _)| *w == week).map_or(0, |(_, n)| *n)
-        };
         weeks.push(WeekCounts {
             week_start: week,
-            opened: count(&opened),
-            closed: count(&closed),
+            opened: 0,
+            closed: 0,
         });
         week += Duration::days(7);
+    }
+    for row in svc.db.query_all(sql.statement(&text)).await? {
+        let week = monday_of(parse_day(&row.try_get::<String>("", "day")?)?);
+        if let Some(counts) = weeks.iter_mut().find(|w| w.week_start == week) {
+            counts.opened += row.try_get::<i64>("", "opened")?;
+            counts.closed += row.try_get::<i64>("", "closed")?;
+        }
     }
     Ok(weeks)
 }
@@ -416,50 +398,28 @@ pub async fn backlog(
 
     let backend = svc.db.get_database_backend();
     let mut sql = SqlBuilder::new(backend);
-    let finished = "COALESCE(t.resolved_at, t.closed_at)";
-    let base = first_monday.and_time(NaiveTime::MIN).and_utc();
-    let mut parts = Vec::new();
-    for unfinished_then in [false, true] {
-        let mut conditions = filter.ticket_conditions(&mut sql, actor.tenant_id);
-        conditions.push(if unfinished_then {
-            format!("{finished} >= {}", sql.bind(base))
-        } else {
-            format!("{finished} IS NULL")
-        });
-        conditions.push(format!("t.created_at < {}", sql.bind(base)));
-        parts.push(format!(
-            "SELECT 'open' AS kind, '' AS week, CAST(COUNT(*) AS BIGINT) AS n \
-             FROM tickets t WHERE {}",
-            conditions.join(" AND ")
-        ));
-    }
-    for (kind, column) in [("created", "t.created_at"), ("finished", finished)] {
-        let mut conditions = filter.ticket_conditions(&mut sql, actor.tenant_id);
-        conditions.push(format!("{column} >= {}", sql.bind(base)));
-        conditions.push(format!("{column} < {}", sql.bind(filter.end())));
-        parts.push(format!(
-            "SELECT '{kind}' AS kind, w.week AS week, w.n AS n FROM ({}) w",
-            weekly_count_sql(backend, column, &conditions)
-        ));
-    }
-    let rows = svc
-        .db
-        .query_all(sql.statement(&parts.join(" UNION ALL ")))
-        .await?;
-
+    // Bound in the order the text names them (SQLite's `?` are positional).
+    let base = sql.bind(first_monday);
+    let mut conditions = filter.ticket_conditions(&mut sql, actor.tenant_id, "r");
+    conditions.push(format!("r.day <= {}", sql.bind(filter.to)));
+    let text = format!(
+        "SELECT CASE WHEN r.day < {base} THEN '' ELSE {} END AS day, \
+         CAST(COALESCE(SUM(r.created), 0) AS BIGINT) AS created, \
+         CAST(COALESCE(SUM(r.finished), 0) AS BIGINT) AS finished \
+         FROM ticket_rollups r WHERE {} GROUP BY 1",
+        day_text(backend),
+        conditions.join(" AND ")
+    );
     let mut carried_in = 0;
     let mut changes: Vec<(NaiveDate, i64)> = Vec::new();
-    for row in rows {
-        let kind: String = row.try_get("", "kind")?;
-        let n: i64 = row.try_get("", "n")?;
-        if kind == "open" {
-            carried_in += n;
-            continue;
+    for row in svc.db.query_all(sql.statement(&text)).await? {
+        let day: String = row.try_get("", "day")?;
+        let change = row.try_get::<i64>("", "created")? - row.try_get::<i64>("", "finished")?;
+        if day.is_empty() {
+            carried_in += change;
+        } else {
+            changes.push((monday_of(parse_day(&day)?), change));
         }
-        let week: String = row.try_get("", "week")?;
-        let week = NaiveDate::parse_from_str(&week, "%Y-%m-%d")
-            .map_err(|e| DomainError::internal(format!("bad week '{week}': {e}")))?;
-        changes.push((week, if kind == "created" { n } else { -n }));
     }
     Ok(days
         .into_iter()
