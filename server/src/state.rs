@@ -122,6 +122,7 @@ impl AppState {
             &config.effective_public_url(),
         );
         let services = Services {
+            writes: crate::domain::write::WriteTurns::for_backend(db.get_database_backend()),
             db,
             clock,
             events,

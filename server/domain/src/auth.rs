@@ -308,6 +308,23 @@ static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLoc
     tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
 });
 
+/// [`hash_password`] off the async workers, with the same bound as sign-ins: setting a
+/// password (a new account, a tenant's first admin) never stalls other requests.
+///
+/// # Errors
+///
+/// [`DomainError::Internal`] if hashing fails or the blocking pool is gone.
+pub async fn hash_off_workers(password: &str) -> DomainResult<String> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| DomainError::internal_from("password hashing failed", e.to_string()))?;
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| DomainError::internal_from("password hashing failed", e.to_string()))?
+}
+
 /// [`verify_password`] off the async workers, with bounded concurrency.
 async fn verify_off_workers(password: &str, hash: &str) -> bool {
     let Ok(_permit) = HASHING.acquire().await else {

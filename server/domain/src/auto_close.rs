@@ -19,7 +19,7 @@ use entity::{message, tenant, ticket};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, Set, TransactionTrait,
+    Select, Set,
 };
 
 use super::error::DomainResult;
@@ -200,7 +200,7 @@ async fn remind(
     now: DateTime<Utc>,
     changed: &mut Vec<LiveEvent>,
 ) -> DomainResult<bool> {
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let flipped = ticket::Entity::update_many()
         .col_expr(ticket::Column::AutoCloseRemindedAt, Expr::value(Some(now)))
         .filter(still_waiting(found, since))
@@ -270,7 +270,7 @@ async fn close(
     now: DateTime<Utc>,
     changed: &mut Vec<LiveEvent>,
 ) -> DomainResult<bool> {
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let flipped = ticket::Entity::update_many()
         .col_expr(ticket::Column::Status, Expr::value(TicketStatus::Closed))
         .col_expr(

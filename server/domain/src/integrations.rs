@@ -17,7 +17,6 @@ use entity::{integration, sync_mapping, user};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -200,7 +199,7 @@ fn open(key: &[u8; 32], sealed: &[u8], aad: &str) -> Option<Vec<u8>> {
 /// [`DomainError::Internal`] naming a row whose credentials no configured key decrypts;
 /// database errors. Nothing is rewritten then (one transaction).
 pub async fn rotate_credentials(svc: &Services) -> DomainResult<u64> {
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let rows = integration::Entity::find()
         .filter(integration::Column::CredentialsEncrypted.is_not_null())
         .all(&txn)
@@ -539,7 +538,7 @@ pub async fn create_telegram_link_code(
         .collect();
     let now = svc.now();
     let expires_at = now + Duration::minutes(LINK_CODE_MINUTES);
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     sync_mapping::Entity::delete_many()
         .filter(sync_mapping::Column::IntegrationId.eq(found.id))
         .filter(sync_mapping::Column::EntityKind.eq(TELEGRAM_LINK_CODE))
@@ -578,7 +577,7 @@ pub async fn redeem_telegram_link_code(
     chat_id: &str,
 ) -> DomainResult<Option<user::Model>> {
     let now = svc.now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let Some(pending) = sync_mapping::Entity::find()
         .filter(sync_mapping::Column::IntegrationId.eq(found.id))
         .filter(sync_mapping::Column::EntityKind.eq(TELEGRAM_LINK_CODE))

@@ -42,6 +42,7 @@ pub mod ticket_summaries;
 pub mod tickets;
 pub mod users;
 pub mod workflows;
+pub mod write;
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -74,9 +75,20 @@ pub struct Services {
     pub wording: notices::SharedWording,
     /// Failed sign-ins of this instance, per account and client address.
     pub login_throttle: std::sync::Arc<auth::LoginThrottle>,
+    /// The turn of this instance's write transactions (SQLite has one writer at a time).
+    pub writes: write::WriteTurns,
 }
 
 impl Services {
+    /// Begins a write transaction, in turn with the instance's other writers on SQLite.
+    ///
+    /// # Errors
+    ///
+    /// Database errors; [`DomainError::Internal`] when no turn came within 30 s.
+    pub async fn begin(&self) -> DomainResult<write::WriteTxn> {
+        self.writes.begin(&self.db).await
+    }
+
     /// The current time according to the injected clock.
     #[must_use]
     pub fn now(&self) -> DateTime<Utc> {

@@ -3,7 +3,7 @@
 use entity::enums::{TicketEventKind, TicketStatus};
 use entity::ticket;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::actor::Actor;
 use super::auth::RatingGrant;
@@ -99,7 +99,7 @@ async fn record_rating(
         ));
     }
     let now = svc.now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     // Only if nobody rated it meanwhile: a rating is given once.
     let updated = ticket::Entity::update_many()
         .col_expr(

@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 use entity::enums::{TicketStatus, TicketType};
 use entity::{sla_policy, workflow, workflow_transition};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::actor::Actor;
 use super::error::{DomainError, DomainResult};
@@ -102,7 +100,7 @@ pub async fn set_workflow_transitions(
         ));
     }
     let now = svc.now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     workflow::Entity::update_many()
         .col_expr(workflow::Column::UpdatedAt, Expr::value(now))
         .filter(workflow::Column::Id.eq(flow.id))

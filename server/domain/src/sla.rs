@@ -14,7 +14,7 @@ use entity::{ticket, ticket_event};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, TransactionTrait,
+    Select,
 };
 
 use super::error::DomainResult;
@@ -179,7 +179,7 @@ async fn record_warning(
         SlaDeadline::Response => ticket::Column::ResponseWarned,
         SlaDeadline::Resolution => ticket::Column::ResolutionWarned,
     };
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let flipped = ticket::Entity::update_many()
         .col_expr(flag, Expr::value(true))
         .filter(ticket::Column::Id.eq(found.id))
@@ -245,7 +245,7 @@ async fn record_breach(
         SlaDeadline::Response => ticket::Column::ResponseBreached,
         SlaDeadline::Resolution => ticket::Column::ResolutionBreached,
     };
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let flipped = ticket::Entity::update_many()
         .col_expr(flag, Expr::value(true))
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))

@@ -8,7 +8,7 @@
 
 use entity::enums::{ActivityKind, Channel, CustomerSegment, SyncStatus};
 use entity::{customer, integration, sync_mapping, user};
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 
 use super::actor::Actor;
 use super::auth::is_staff_role;
@@ -99,7 +99,7 @@ pub async fn find_or_create_telegram_customer(
             }
         }
         let now = svc.now();
-        let txn = svc.db.begin().await?;
+        let txn = svc.begin().await?;
         let created = async {
             let created = insert_customer(
                 &txn,

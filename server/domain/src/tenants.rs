@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
-use super::auth::{hash_password, validate_password};
+use super::auth::validate_password;
 use super::error::{DomainError, DomainResult};
 use super::workflows::create_default_workflows;
 
@@ -90,7 +90,7 @@ where
     }
     let email = normalize_email(&input.admin_email)?;
     validate_password(&input.admin_password)?;
-    let password_hash = hash_password(&input.admin_password)?;
+    let password_hash = crate::auth::hash_off_workers(&input.admin_password).await?;
     if tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(&slug))
         .one(db)

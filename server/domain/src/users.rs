@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::actor::Actor;
-use super::auth::{hash_password, validate_password};
+use super::auth::validate_password;
 use super::error::{DomainError, DomainResult};
 use super::permissions::Permission;
 use super::scope::{find_in_tenant, find_in_tenant_opt};
@@ -75,7 +75,7 @@ pub async fn insert_user(
     let password_hash = match input.password.as_deref() {
         Some(password) => {
             validate_password(password)?;
-            Some(hash_password(password)?)
+            Some(crate::auth::hash_off_workers(password).await?)
         }
         None => None,
     };
@@ -179,7 +179,6 @@ pub async fn change_user_access(
     user_id: i64,
     change: AccessChange,
 ) -> DomainResult<user::Model> {
-    use sea_orm::TransactionTrait;
     actor.require(Permission::ManageUsers)?;
     if user_id == actor.user_id {
         return Err(DomainError::validation(
@@ -187,7 +186,7 @@ pub async fn change_user_access(
             "you cannot deactivate yourself or change your own role: ask another administrator",
         ));
     }
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let found = find_in_tenant::<user::Entity>(&txn, actor.tenant_id, user_id).await?;
     if let Some(role) = change.role {
         if (role == Role::Customer) != (found.role == Role::Customer) {

@@ -7,7 +7,6 @@ use entity::{customer, message, sync_mapping, ticket, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 
 use super::{excerpt, queue_message_added, CONTINUED};
@@ -334,7 +333,7 @@ pub async fn append_customer_message(
 ) -> DomainResult<InboundOutcome> {
     let text = inbound.text.trim().to_owned();
     let now = svc.now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     ticket::Entity::update_many()
         .col_expr(ticket::Column::LastCustomerMessageAt, Expr::value(now))
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))

@@ -16,7 +16,6 @@ use entity::{budget, customer};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 
 use crate::actor::Actor;
@@ -253,7 +252,7 @@ pub async fn update_budget(
 pub async fn delete_budget(svc: &Services, actor: &Actor, budget_id: i64) -> DomainResult<()> {
     actor.require(Permission::ManageBudgets)?;
     let found = find_budget(&svc.db, actor.tenant_id, budget_id).await?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     entity::budget_alert::Entity::delete_many()
         .filter(entity::budget_alert::Column::BudgetId.eq(found.id))
         .exec(&txn)
@@ -480,7 +479,7 @@ pub async fn raise_budget_alerts(
             .filter(|t| status.actual * Decimal::from(100) >= status.planned * Decimal::from(*t))
             .collect();
         for threshold in crossed {
-            let txn = svc.db.begin().await?;
+            let txn = svc.begin().await?;
             let mut sql = SqlBuilder::new(txn.get_database_backend());
             let text = format!(
                 "INSERT INTO budget_alerts (tenant_id, budget_id, threshold, actual_amount, raised_at) \

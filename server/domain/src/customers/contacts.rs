@@ -10,9 +10,7 @@
 use entity::customer;
 use entity::enums::{ActivityKind, Channel, CustomerSegment};
 use phonenumber::{country, Mode};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{
     insert_activity, insert_customer, insert_tags, publish_customer, NewActivity, NewCustomer,
@@ -133,7 +131,7 @@ pub async fn find_or_create_from_contact(
         if let Some(found) =
             find_by_contact(&svc.db, actor.tenant_id, phone.as_deref(), email.as_deref()).await?
         {
-            let txn = svc.db.begin().await?;
+            let txn = svc.begin().await?;
             insert_activity(&txn, &found, Some(actor.user_id), activity(), now).await?;
             txn.commit().await?;
             publish_customer(svc, &found, LiveEventKind::CustomerUpdated).await;
@@ -142,7 +140,7 @@ pub async fn find_or_create_from_contact(
                 created: false,
             });
         }
-        let txn = svc.db.begin().await?;
+        let txn = svc.begin().await?;
         let created = async {
             let created = insert_customer(
                 &txn,

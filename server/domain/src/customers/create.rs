@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::customer;
 use entity::enums::{Channel, CustomerSegment, CustomerStatus};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::{
     insert_tags, normalize_country, normalize_currency, normalize_phone, normalize_tag,
@@ -67,7 +67,7 @@ pub async fn create_customer(
         .map(|t| normalize_tag(t))
         .collect::<DomainResult<Vec<_>>>()?;
     let now = svc.now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let created = insert_customer(&txn, actor.tenant_id, input, now).await?;
     if !tags.is_empty() {
         insert_tags(&txn, &created, &tags, now).await?;

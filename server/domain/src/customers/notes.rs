@@ -8,7 +8,7 @@ use entity::{customer, customer_activity, customer_note};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::{clean, find_customer, publish_customer};
@@ -87,7 +87,7 @@ pub async fn log_activity(
         ));
     }
     let found = find_customer(&svc.db, actor.tenant_id, customer_id).await?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let activity = insert_activity(&txn, &found, Some(actor.user_id), input, now).await?;
     txn.commit().await?;
     publish_customer(svc, &found, LiveEventKind::CustomerUpdated).await;

@@ -5,7 +5,7 @@ use entity::customer;
 use entity::enums::{ActivityKind, CustomerSegment};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{find_customer, insert_activity, publish_customer, NewActivity};
 use crate::actor::Actor;
@@ -108,7 +108,7 @@ pub async fn record_order(
     actor.require(Permission::WriteCrm)?;
     let amount = validate_amount("amount", amount)?;
     let found = find_customer(&svc.db, actor.tenant_id, customer_id).await?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     insert_order(&txn, &found, Some(actor.user_id), amount, None, svc.now()).await?;
     let updated = find_customer(&txn, actor.tenant_id, found.id).await?;
     txn.commit().await?;

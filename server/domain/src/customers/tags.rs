@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::{customer, customer_tag};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 use super::{find_customer, publish_customer};
@@ -54,7 +54,7 @@ pub async fn add_tags(
         .map(|t| normalize_tag(t))
         .collect::<DomainResult<Vec<_>>>()?;
     let found = find_customer(&svc.db, actor.tenant_id, customer_id).await?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     insert_tags(&txn, &found, &tags, svc.now()).await?;
     txn.commit().await?;
     publish_customer(svc, &found, LiveEventKind::CustomerUpdated).await;

@@ -5,9 +5,7 @@ use entity::enums::{LeadStage, LeadStatus, TicketEventKind, TicketType};
 use entity::{lead, ticket};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{ensure_open, find_lead, publish_lead};
 use crate::actor::Actor;
@@ -51,7 +49,7 @@ pub async fn convert_ticket_to_lead(
         .sales_stage
         .filter(|s| !matches!(s, LeadStage::Won | LeadStage::Lost))
         .unwrap_or(LeadStage::Lead);
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let created = lead::ActiveModel {
         tenant_id: Set(actor.tenant_id),
         customer_id: Set(customer.id),
@@ -135,7 +133,7 @@ pub async fn win_lead(
     ensure_open(&found)?;
     let customer = find_customer(&svc.db, actor.tenant_id, found.customer_id).await?;
     let now = svc.now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let closed = close_lead(
         &txn,
         &found,

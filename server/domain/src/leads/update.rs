@@ -4,9 +4,7 @@ use entity::enums::{LeadStage, LeadStatus};
 use entity::{lead, meeting, ticket};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use super::{
     ensure_staff_user, find_lead, publish_lead, validate_open_stage, validate_probability,
@@ -108,7 +106,7 @@ pub async fn update_lead(
 pub async fn delete_lead(svc: &Services, actor: &Actor, id: i64) -> DomainResult<()> {
     actor.require(Permission::DeleteLeads)?;
     let found = find_lead(&svc.db, actor.tenant_id, id).await?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     ticket::Entity::update_many()
         .col_expr(ticket::Column::LeadId, Expr::value(Option::<i64>::None))
         .filter(ticket::Column::TenantId.eq(actor.tenant_id))

@@ -7,9 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::enums::{Role, TicketStatus};
 use entity::{tenant, ticket, user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::preferences::{wants_digest, working_calendar, Preferences};
 use crate::calendar::settings_of;
@@ -102,7 +100,7 @@ async fn send_one(
     today: chrono::NaiveDate,
     now: DateTime<Utc>,
 ) -> DomainResult<bool> {
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let claimed = user::Entity::update_many()
         .col_expr(user::Column::LastDigestOn, Expr::value(Some(today)))
         .filter(user::Column::Id.eq(person.id))

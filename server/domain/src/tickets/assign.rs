@@ -3,9 +3,7 @@
 use entity::enums::{NotificationKind, TicketEventKind};
 use entity::{tenant, ticket, user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
 use super::Change;
 use super::{commit_and_publish_notifying, record_event};
@@ -112,7 +110,7 @@ pub async fn assign_ticket(
         }
     }
     let now = svc.now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     ticket::Entity::update_many()
         .col_expr(ticket::Column::AssigneeId, Expr::value(assignee_id))
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))

@@ -5,9 +5,10 @@ use entity::enums::{
     Channel, DepartmentKind, TicketCategory, TicketEventKind, TicketPriority, TicketType,
 };
 use entity::{customer, department, sla_policy, ticket};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set,
-    Statement, TransactionTrait,
+    Statement,
 };
 
 use super::Change;
@@ -85,9 +86,9 @@ pub const fn route_department(ticket_type: TicketType, category: TicketCategory)
 }
 
 /// Takes the next number of a tenant, type and year. Run inside the transaction that
-/// inserts the ticket: the row lock (PostgreSQL) or write lock (SQLite) taken by the upsert
-/// serialises concurrent creations and a rollback gives the number back, so numbers are
-/// gapless and unique.
+/// inserts the ticket, as late as it can: the row lock (PostgreSQL) or write lock (SQLite)
+/// taken by the upsert serialises concurrent creations until commit and a rollback gives
+/// the number back, so numbers are gapless and unique.
 pub(super) async fn next_number(
     db: &impl ConnectionTrait,
     tenant_id: i64,
@@ -116,6 +117,12 @@ pub(super) async fn next_number(
         .await?
         .ok_or_else(|| DomainError::internal("ticket sequence upsert returned no row"))?;
     Ok(row.try_get::<i64>("", "last_value")?)
+}
+
+/// A unique stand-in for a ticket's number until [`next_number`] gives it one, inside the
+/// same transaction: nobody else ever sees it.
+fn provisional_number() -> String {
+    format!("~{:032x}", rand::random::<u128>())
 }
 
 /// Opens a ticket: numbers it, routes it to its department, starts its SLA clocks.
@@ -184,14 +191,16 @@ pub async fn create_ticket(
     let now = svc.now();
     let calendar = crate::calendar::calendar_of(&svc.db, actor.tenant_id).await?;
 
-    let txn = svc.db.begin().await?;
-    // The sequence upsert comes first so that, on SQLite, the transaction takes the write
-    // lock at once instead of upgrading a read lock (which can deadlock).
-    let value = next_number(&txn, actor.tenant_id, input.ticket_type, now.year()).await?;
+    let txn = svc.begin().await?;
+    // The ticket is written under a provisional number and numbered last, just before
+    // the notices that quote its number: the numbering row lock (PostgreSQL), which
+    // serialises every creation of a type in a tenant until commit, is not held while the
+    // ticket, its history and its search entries are written. (The insert comes first so
+    // that, on SQLite, the transaction takes the write lock at once.)
     let initial = workflows.initial_status(input.ticket_type);
-    let created = ticket::ActiveModel {
+    let mut created = ticket::ActiveModel {
         tenant_id: Set(actor.tenant_id),
-        number: Set(format_number(input.ticket_type, now.year(), value)),
+        number: Set(provisional_number()),
         ticket_type: Set(input.ticket_type),
         category: Set(category),
         priority: Set(priority),
@@ -275,6 +284,13 @@ pub async fn create_ticket(
     if let Some(origin) = &input.origin {
         crate::channels::record_first_message(&txn, &created, origin).await?;
     }
+    let value = next_number(&txn, actor.tenant_id, input.ticket_type, now.year()).await?;
+    created.number = format_number(input.ticket_type, now.year(), value);
+    ticket::Entity::update_many()
+        .col_expr(ticket::Column::Number, Expr::value(created.number.clone()))
+        .filter(ticket::Column::Id.eq(created.id))
+        .exec(&txn)
+        .await?;
     let told = crate::channels::queue_ticket_created(svc, &txn, &created, now).await?;
     txn.commit().await?;
 

@@ -6,7 +6,7 @@ use entity::enums::TicketEventKind;
 use entity::{ticket, ticket_link};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 use super::Change;
@@ -57,7 +57,7 @@ pub async fn link_tickets(
         return Ok(first);
     }
     let now = svc.now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     ticket_link::ActiveModel {
         tenant_id: Set(actor.tenant_id),
         ticket_id: Set(low),

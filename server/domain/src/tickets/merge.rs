@@ -3,7 +3,7 @@
 use entity::enums::{AuthorKind, Channel, TicketEventKind, TicketStatus, Visibility};
 use entity::{attachment, message, ticket, time_entry};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::Change;
 use super::{publish, record_event, reload_ticket};
@@ -53,7 +53,7 @@ pub async fn merge_tickets(
         ));
     }
     let now = svc.now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let closed = ticket::Entity::update_many()
         .col_expr(ticket::Column::MergedIntoId, Expr::value(Some(target.id)))
         .col_expr(ticket::Column::Status, Expr::value(TicketStatus::Closed))

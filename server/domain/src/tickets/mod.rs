@@ -30,7 +30,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::events::{LiveEvent, LiveEventKind};
 use crate::Services;
 use entity::ticket;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use std::collections::HashMap;
 
 /// Largest page a listing returns.
@@ -77,7 +77,7 @@ pub(crate) async fn reload_ticket(
 /// Database errors.
 pub(crate) async fn commit_and_publish(
     svc: &Services,
-    txn: DatabaseTransaction,
+    txn: crate::write::WriteTxn,
     ticket_id: i64,
     kind: LiveEventKind,
 ) -> DomainResult<ticket::Model> {
@@ -87,7 +87,7 @@ pub(crate) async fn commit_and_publish(
 /// [`commit_and_publish`], telling subscribers whose bell the change added to.
 pub(crate) async fn commit_and_publish_notifying(
     svc: &Services,
-    txn: DatabaseTransaction,
+    txn: crate::write::WriteTxn,
     ticket_id: i64,
     kind: LiveEventKind,
     notified: Vec<i64>,

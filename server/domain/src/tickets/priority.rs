@@ -3,7 +3,7 @@
 use entity::enums::{TicketEventKind, TicketPriority};
 use entity::ticket;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::Change;
 use super::{commit_and_publish, record_event};
@@ -32,7 +32,7 @@ pub async fn change_ticket_priority(
         return Ok(found);
     }
     let now = svc.now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     ticket::Entity::update_many()
         .col_expr(ticket::Column::Priority, Expr::value(priority))
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::enums::{NotificationKind, TicketEventKind, TicketStatus};
 use entity::{customer, ticket};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::Change;
 use super::{commit_and_publish_notifying, record_event};
@@ -36,7 +36,7 @@ pub async fn change_ticket_status(
     workflows.ensure_allowed(found.ticket_type, found.status, to)?;
     let now = svc.now();
 
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let waits = matches!(to, TicketStatus::Pending | TicketStatus::Resolved);
     let mut update = ticket::Entity::update_many()
         .col_expr(ticket::Column::Status, Expr::value(to))

@@ -8,7 +8,7 @@ use entity::{message, ticket};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 use super::Change;
@@ -111,7 +111,7 @@ pub async fn reply_to_ticket(
         AuthorKind::Customer
     };
 
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let mut update = ticket::Entity::update_many()
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
         .filter(ticket::Column::Id.eq(found.id));
