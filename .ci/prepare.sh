@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure what the test suite needs is here: the wasm32 target, Chromium and
-# ChromeDriver, and a running PostgreSQL. Installs or starts what is missing (Debian, as
-# root or with sudo). With CI=true, anything it cannot provide is an error.
+# Makes sure what the test suite needs is here: the wasm32 target, wasm-opt (for the
+# release SPA), Chromium and ChromeDriver, and a running PostgreSQL. Installs or starts
+# what is missing (Debian, as root or with sudo). With CI=true, anything it cannot
+# provide is an error.
 set -euo pipefail
 
 say() { printf '[prepare] %s\n' "$*"; }
@@ -15,6 +16,13 @@ apt_install() {
 if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
   say "installing the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# `cargo xtask build-spa --release` (and so `cargo xtask demo`) runs wasm-opt: Debian's
+# binaryen, never a downloaded binary.
+if ! command -v wasm-opt >/dev/null; then
+  say "installing binaryen (wasm-opt)"
+  apt_install binaryen
 fi
 
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

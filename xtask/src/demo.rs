@@ -1,4 +1,5 @@
-//! `cargo xtask demo`: builds the SPA and starts the server with demo data on SQLite.
+//! `cargo xtask demo`: builds the SPA as it is deployed (size-optimised: `--release`, then
+//! wasm-opt) and starts the server with demo data on SQLite.
 
 use std::process::Command;
 
@@ -6,9 +7,9 @@ use anyhow::{ensure, Context, Result};
 
 use crate::{build_spa, workspace_root};
 
-/// Builds the SPA, then runs `guichet serve --demo` with `extra` arguments (e.g. `--bind`).
+/// Builds the release SPA, then runs `guichet serve --demo` with `extra` arguments (e.g. `--bind`).
 pub fn run(extra: &[String]) -> Result<()> {
-    build_spa::run(&build_spa::Options::parse(&[])?)?;
+    build_spa::run(&build_spa::Options { release: true })?;
     let status = Command::new(env!("CARGO"))
         .current_dir(workspace_root())
         .args([

@@ -5,8 +5,6 @@ mod graphiql;
 mod listen;
 mod rating;
 
-use std::path::Path as FsPath;
-
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
@@ -17,13 +15,13 @@ use axum::Router;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 mod reports_csv;
 mod socket;
+mod spa;
 
 pub use listen::listen;
 pub use socket::{SocketCounts, CLOSE_CREDENTIAL_ENDED, CLOSE_GOING_AWAY, CLOSE_INIT_TIMEOUT};
@@ -39,7 +37,7 @@ mod ical;
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
-    let spa = spa_service(&state.config.spa_dir);
+    let spa = spa::spa_service(&state.config.spa_dir);
     Router::new()
         .route("/graphql", get(graphiql::page).post(graphql))
         .route("/graphql/assets/{file}", get(graphiql::asset))
@@ -115,20 +113,6 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
         r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#,
     )
         .into_response()
-}
-
-fn spa_service(dir: &FsPath) -> Router {
-    if dir.join("index.html").is_file() {
-        // Client-side routes (/tickets/12) fall back to index.html.
-        Router::new()
-            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))))
-    } else {
-        let message = format!(
-            "The admin app is not built in {}: run `cargo xtask build-spa`. The API is at /graphql.",
-            dir.display()
-        );
-        Router::new().fallback(move || async move { (StatusCode::NOT_FOUND, message) })
-    }
 }
 
 /// Authenticates `credential` (if any): the outcome, and the caller's loaders.
