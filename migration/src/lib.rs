@@ -33,7 +33,7 @@ mod m20261201_000120_create_ticket_rollups;
 /// What the report rollups are made of, for the code that maintains them.
 pub mod rollups {
     pub use crate::m20261201_000120_create_ticket_rollups::{
-        trigger_statements, MEASURES, TRIGGERS,
+        rebuild_statements, trigger_statements, INSERT_TRIGGER, MEASURES, TRIGGERS,
     };
 }
 

@@ -361,6 +361,36 @@ pub fn trigger_statements(backend: DbBackend) -> Vec<String> {
         .collect()
 }
 
+/// The insert trigger: the one a loader that recomputes a tenant's rollups afterwards
+/// ([`rebuild_statements`]) switches off for its own inserts.
+pub const INSERT_TRIGGER: &str = "ticket_rollups_after_insert";
+
+/// The statements that recompute one tenant's rollups from its tickets, in order, each
+/// with the tenant's id as its one parameter (`$1` on PostgreSQL, `?` on SQLite): delete
+/// the tenant's rows, then insert one settled row per key and day from the view. Run in
+/// one transaction, by `guichet rollups rebuild` and by the bulk loader.
+#[must_use]
+pub fn rebuild_statements(backend: DbBackend) -> [String; 2] {
+    let (parameter, settled) = match backend {
+        DbBackend::Postgres => ("$1", "TRUE"),
+        _ => ("?", "1"),
+    };
+    let keys = "tenant_id, day, ticket_type, assignee_id, department_id";
+    let sums = MEASURES
+        .iter()
+        .map(|m| format!("SUM({m})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    [
+        format!("DELETE FROM ticket_rollups WHERE tenant_id = {parameter}"),
+        format!(
+            "INSERT INTO ticket_rollups ({keys}, {}, settled) SELECT {keys}, {sums}, {settled} \
+             FROM ticket_rollup_contributions WHERE tenant_id = {parameter} GROUP BY {keys}",
+            MEASURES.join(", ")
+        ),
+    ]
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {

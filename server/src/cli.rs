@@ -375,16 +375,108 @@ async fn bulk_load(state: &AppState, slug: &str, tickets: usize) -> anyhow::Resu
         .await?;
     anyhow::ensure!(!agents.is_empty(), "tenant '{slug}' has no agent");
     let started = std::time::Instant::now();
-    let loaded = crate::bulk::load(db, tenant.id, &agents, tickets, state.services.now()).await?;
+    let shown = BulkProgress::new(tickets);
+    let loaded = crate::bulk::load_with_progress(
+        db,
+        tenant.id,
+        &agents,
+        tickets,
+        state.services.now(),
+        &|progress| shown.show(progress),
+    )
+    .await;
+    shown.finish();
+    let loaded = loaded?;
+    let load_time = started.elapsed();
     db.execute_unprepared("ANALYZE").await?;
     println!(
-        "bulk data loaded into '{slug}': {} tickets, {} customers, {} messages in {:.0} s",
+        "bulk data loaded into '{slug}': {} tickets, {} customers, {} messages ({:.1} per \
+         ticket), {} history entries, {} time entries in {:.1} s (planner statistics: {:.1} s)",
         loaded.tickets,
         loaded.customers,
         loaded.messages,
-        started.elapsed().as_secs_f64()
+        ratio(loaded.messages, loaded.tickets),
+        loaded.events,
+        loaded.time_entries,
+        load_time.as_secs_f64(),
+        (started.elapsed() - load_time).as_secs_f64()
     );
     Ok(())
+}
+
+#[allow(clippy::cast_precision_loss)] // A figure to read.
+fn ratio(part: usize, whole: usize) -> f64 {
+    part as f64 / whole.max(1) as f64
+}
+
+/// A bulk load's progress on stderr: a bar on a terminal, otherwise a line every few
+/// seconds (a log stays readable).
+struct BulkProgress {
+    bar: Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+    last_line: std::sync::Mutex<std::time::Instant>,
+}
+
+impl BulkProgress {
+    const LINE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+    fn new(total: usize) -> Self {
+        use std::io::IsTerminal as _;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(u64::MAX));
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} tickets, {per_sec} {msg}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        let now = std::time::Instant::now();
+        Self {
+            bar,
+            started: now,
+            last_line: std::sync::Mutex::new(now),
+        }
+    }
+
+    fn show(&self, progress: crate::bulk::Progress) {
+        use crate::bulk::Progress;
+        if let Some(bar) = &self.bar {
+            match progress {
+                Progress::Rows { tickets, .. } => {
+                    bar.set_position(u64::try_from(tickets).unwrap_or(u64::MAX));
+                }
+                Progress::Indexes => bar.set_message("(rows written; building indexes)"),
+            }
+            return;
+        }
+        let elapsed = self.started.elapsed();
+        match progress {
+            Progress::Rows { tickets, total } => {
+                let Ok(mut last) = self.last_line.lock() else {
+                    return;
+                };
+                if last.elapsed() >= Self::LINE_EVERY || tickets == total {
+                    *last = std::time::Instant::now();
+                    eprintln!(
+                        "{tickets}/{total} tickets written in {:.0} s ({:.0} tickets/s)",
+                        elapsed.as_secs_f64(),
+                        ratio(tickets, 1) / elapsed.as_secs_f64().max(0.001)
+                    );
+                }
+            }
+            Progress::Indexes => eprintln!(
+                "rows written in {:.0} s; building indexes",
+                elapsed.as_secs_f64()
+            ),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish();
+        }
+    }
 }
 
 fn print_report(report: &LoadReport) {

@@ -6,7 +6,7 @@
 //! never queues concurrent writers on a shared row; [`compact`] then folds each touched
 //! day into one settled row per key, and [`rebuild`] recomputes a tenant from its tickets.
 
-use migration::rollups::MEASURES;
+use migration::rollups::{rebuild_statements, MEASURES};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 
 use crate::error::DomainResult;
@@ -120,31 +120,17 @@ pub async fn rebuild(db: &impl TransactionTrait, tenant_id: i64) -> DomainResult
         txn.execute_unprepared("LOCK TABLE tickets IN SHARE MODE")
             .await?;
     }
-    let bind = |n: usize| match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => "?".to_owned(),
-    };
+    let [delete, insert] = rebuild_statements(backend);
     txn.execute(Statement::from_sql_and_values(
         backend,
-        format!("DELETE FROM ticket_rollups WHERE tenant_id = {}", bind(1)),
+        delete,
         [tenant_id.into()],
     ))
     .await?;
     let written = txn
         .execute(Statement::from_sql_and_values(
             backend,
-            format!(
-                "INSERT INTO ticket_rollups ({KEYS}, {}, settled) SELECT {KEYS}, {}, {} \
-                 FROM ticket_rollup_contributions WHERE tenant_id = {} GROUP BY {KEYS}",
-                MEASURES.join(", "),
-                sums(),
-                if backend == DbBackend::Postgres {
-                    "TRUE"
-                } else {
-                    "1"
-                },
-                bind(1)
-            ),
+            insert,
             [tenant_id.into()],
         ))
         .await?
