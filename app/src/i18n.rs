@@ -86,7 +86,7 @@ pub struct Texts {
     pub loading: &'static str,
     pub board_title: &'static str,
     pub board_empty_column: &'static str,
-    pub board_truncated: &'static str,
+    pub board_more: &'static str,
     pub unassigned: &'static str,
 
     pub back_to_board: &'static str,
@@ -449,7 +449,7 @@ pub const FR: Texts = Texts {
     loading: "Chargement…",
     board_title: "Tickets",
     board_empty_column: "Aucun ticket",
-    board_truncated: "Seuls les 100 tickets les plus récents sont affichés.",
+    board_more: "Afficher plus",
     unassigned: "Non assigné",
 
     back_to_board: "← Retour au tableau",
@@ -662,7 +662,7 @@ pub const EN: Texts = Texts {
     loading: "Loading…",
     board_title: "Tickets",
     board_empty_column: "No tickets",
-    board_truncated: "Only the 100 most recent tickets are shown.",
+    board_more: "Show more",
     unassigned: "Unassigned",
 
     back_to_board: "← Back to the board",

@@ -20,6 +20,11 @@ operation!(
     response_derives = "Clone, Debug, PartialEq, Eq, Hash",
     variables_derives = "Clone, Debug, Default, PartialEq"
 );
+operation!(
+    ColumnTickets,
+    "graphql/column_tickets.graphql",
+    skip_serializing_none
+);
 operation!(ReplyToTicket, "graphql/reply.graphql");
 operation!(ChangeTicketStatus, "graphql/change_status.graphql");
 operation!(ChangeTicketPriority, "graphql/change_priority.graphql");
@@ -286,28 +291,82 @@ impl BoardFilter {
     }
 }
 
-/// The board's tickets.
+/// One column of the board as loaded.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BoardPage {
+pub struct ColumnPage {
+    /// The column's status.
+    pub status: TicketStatus,
     /// Newest first.
     pub tickets: Vec<TicketSummary>,
-    /// Whether more tickets exist than the board shows.
-    pub truncated: bool,
+    /// Where the column goes on, when it has more tickets.
+    pub next: Option<String>,
 }
 
-/// The newest 100 tickets matching `filter`, for the board (`board_tickets.graphql`).
+// The column's copy of the card fragment, and the board's filter as the column takes it.
+same_fields!(column_tickets::TicketSummaryCustomer => board_tickets::TicketSummaryCustomer {
+    id, display_name
+});
+same_fields!(column_tickets::TicketSummaryAssignee => board_tickets::TicketSummaryAssignee {
+    id, display_name
+});
+same_fields!(column_tickets::TicketSummary => TicketSummary {
+    id, number, subject, status, priority, ticket_type, updated_at, response_due_at,
+    resolution_due_at, first_response_at, customer, assignee map
+});
+same_fields!(BoardFilter => column_tickets::TicketFilter {
+    status, priority, ticket_type, customer_id, assignee_id, unassigned, department_id,
+    created_after, created_before, search
+});
+
+/// The board: per status, open work first, the newest tickets matching `filter`
+/// (`board_tickets.graphql`).
 ///
 /// # Errors
 ///
 /// Any [`ApiError`] of the call.
-pub async fn fetch_board_tickets(filter: &BoardFilter) -> Result<BoardPage, ApiError> {
+pub async fn fetch_board_tickets(filter: &BoardFilter) -> Result<Vec<ColumnPage>, ApiError> {
     let variables = board_tickets::Variables {
         filter: Some(filter.clone()),
     };
     let data = graphql::<BoardTickets>(variables).await?;
-    Ok(BoardPage {
-        tickets: data.tickets.nodes,
-        truncated: data.tickets.page_info.has_next_page,
+    Ok(data
+        .board
+        .into_iter()
+        .map(|column| ColumnPage {
+            status: column.status,
+            tickets: column.tickets.nodes,
+            next: column
+                .tickets
+                .page_info
+                .end_cursor
+                .filter(|_| column.tickets.page_info.has_next_page),
+        })
+        .collect())
+}
+
+/// The next tickets of the board's `status` column after the cursor `after`
+/// (`column_tickets.graphql`).
+///
+/// # Errors
+///
+/// Any [`ApiError`] of the call.
+pub async fn fetch_column_tickets(
+    filter: &BoardFilter,
+    status: TicketStatus,
+    after: String,
+) -> Result<ColumnPage, ApiError> {
+    let mut filter: column_tickets::TicketFilter = filter.clone().into();
+    filter.status = Some(vec![status.clone()]);
+    let variables = column_tickets::Variables {
+        filter: Some(filter),
+        after: Some(after),
+    };
+    let data = graphql::<ColumnTickets>(variables).await?;
+    let page_info = data.tickets.page_info;
+    Ok(ColumnPage {
+        status,
+        tickets: data.tickets.nodes.into_iter().map(Into::into).collect(),
+        next: page_info.end_cursor.filter(|_| page_info.has_next_page),
     })
 }
 

@@ -97,6 +97,9 @@ pub fn BoardPage() -> impl IntoView {
     // Loaded when the filters change and again on every resync (events were missed): the
     // fresh page replaces the cards, so that none that changed or left the filter
     // meanwhile lingers.
+    // Where each column goes on (the cursor of its last loaded card), for columns with more.
+    let more = RwSignal::new(Vec::<(TicketStatus, String)>::new());
+    let more_error = RwSignal::new(None::<ApiError>);
     let page = LocalResource::new(move || {
         let filter = filter.get();
         state.live.resyncs.track();
@@ -104,26 +107,63 @@ pub fn BoardPage() -> impl IntoView {
         latest_load.set_value(load);
         since_load.set_value(Vec::new());
         async move {
-            let page = api::tickets::fetch_board_tickets(&filter).await?;
+            let columns = api::tickets::fetch_board_tickets(&filter).await?;
             if latest_load.try_get_value() == Some(load) {
                 let since = since_load.try_get_value().unwrap_or_default();
-                let _ = board.try_set(with_live_changes(page.tickets, &since, &filter));
+                let next = columns
+                    .iter()
+                    .filter_map(|column| Some((column.status.clone(), column.next.clone()?)))
+                    .collect();
+                let loaded = columns
+                    .into_iter()
+                    .flat_map(|column| column.tickets)
+                    .collect();
+                let _ = board.try_set(with_live_changes(loaded, &since, &filter));
+                let _ = more.try_set(next);
             }
-            Ok::<_, ApiError>(page.truncated)
+            Ok::<_, ApiError>(())
         }
     });
+    // Loads the next cards of a column, unless the filters changed meanwhile.
+    let load_more = move |status: TicketStatus| {
+        let Some(after) = more.with_untracked(|more| {
+            more.iter()
+                .find(|(column, _)| *column == status)
+                .map(|(_, cursor)| cursor.clone())
+        }) else {
+            return;
+        };
+        let load = latest_load.get_value();
+        let filter = filter.get_untracked();
+        more_error.set(None);
+        spawn_local(async move {
+            match api::tickets::fetch_column_tickets(&filter, status.clone(), after).await {
+                Ok(column) if latest_load.try_get_value() == Some(load) => {
+                    board.update(|tickets| append_column(tickets, column.tickets));
+                    more.update(|more| {
+                        more.retain(|(known, _)| *known != status);
+                        if let Some(next) = column.next {
+                            more.push((status, next));
+                        }
+                    });
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    let _ = more_error.try_set(Some(error));
+                }
+            }
+        });
+    };
 
     let columns = move || {
         Suspend::new(async move {
-            page.await.map(|truncated| {
+            page.await.map(|()| {
                 view! {
-                    <Show when=move || truncated>
-                        <p class="notice">{move || texts().board_truncated}</p>
-                    </Show>
+                    {move || more_error.get().map(|error| view! { <ErrorMessage error/> })}
                     <div class="board" data-testid="board">
                         {TicketStatus::ALL
                             .into_iter()
-                            .map(|status| view! { <BoardColumn status board/> })
+                            .map(|status| view! { <BoardColumn status board more load_more/> })
                             .collect_view()}
                     </div>
                 }
@@ -257,9 +297,14 @@ fn BoardFilters(
     }
 }
 
-/// One status's column.
+/// One status's column, with a button for its next cards when it has more.
 #[component]
-fn BoardColumn(status: TicketStatus, board: RwSignal<Vec<TicketSummary>>) -> impl IntoView {
+fn BoardColumn(
+    status: TicketStatus,
+    board: RwSignal<Vec<TicketSummary>>,
+    more: RwSignal<Vec<(TicketStatus, String)>>,
+    load_more: impl Fn(TicketStatus) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let state = use_app_state();
     let status_of_cards = status.clone();
     let tickets = move || {
@@ -277,6 +322,12 @@ fn BoardColumn(status: TicketStatus, board: RwSignal<Vec<TicketSummary>>) -> imp
     };
     let count = count_of(status.clone());
     let shown_count = count_of(status.clone());
+    let more_of = move |status: TicketStatus| {
+        move || more.with(|more| more.iter().any(|(known, _)| *known == status))
+    };
+    let has_more = more_of(status.clone());
+    let shows_more = more_of(status.clone());
+    let status_of_button = status.clone();
     let name = status.as_str().to_owned();
     view! {
         <section
@@ -285,7 +336,11 @@ fn BoardColumn(status: TicketStatus, board: RwSignal<Vec<TicketSummary>>) -> imp
         >
             <h2>
                 <span>{move || state.texts().status(&status)}</span>
-                <span class="count">{count}</span>
+                // Cards shown, and "+" while the column has more.
+                <span class="count">
+                    {count}
+                    {move || if has_more() { "+" } else { "" }}
+                </span>
             </h2>
             <div class="cards">
                 // A card's key is its whole content, so a changed ticket is drawn anew.
@@ -294,7 +349,29 @@ fn BoardColumn(status: TicketStatus, board: RwSignal<Vec<TicketSummary>>) -> imp
                     <p class="empty">{move || state.texts().board_empty_column}</p>
                 </Show>
             </div>
+            <Show when=shows_more>
+                <button
+                    class="secondary small more"
+                    data-testid="column-more"
+                    on:click={
+                        let status = status_of_button.clone();
+                        move |_| load_more(status.clone())
+                    }
+                >
+                    {move || state.texts().board_more}
+                </button>
+            </Show>
         </section>
+    }
+}
+
+/// Adds a column's next cards after those shown, but none already there (a live change
+/// may have brought it meanwhile).
+fn append_column(tickets: &mut Vec<TicketSummary>, next: Vec<TicketSummary>) {
+    for ticket in next {
+        if !tickets.iter().any(|known| known.id == ticket.id) {
+            tickets.push(ticket);
+        }
     }
 }
 

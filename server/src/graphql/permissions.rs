@@ -29,6 +29,7 @@ pub const MATRIX: &[(&str, Access)] = &[
     ("Query.notifications", Requires(ViewOwnAccount)),
     ("Query.unreadNotificationCount", Requires(ViewOwnAccount)),
     ("Query.tickets", Requires(ViewTickets)),
+    ("Query.board", Requires(ViewTickets)),
     ("Query.ticket", Requires(ViewTickets)),
     ("Query.ticketByNumber", Requires(ViewTickets)),
     ("Query.agents", Requires(ViewTeam)),

@@ -38,6 +38,52 @@ pub struct TicketFilter {
     search: Option<String>,
 }
 
+impl TicketFilter {
+    /// The domain's filter, its ids parsed.
+    fn parse(self) -> async_graphql::Result<tickets::TicketFilter> {
+        let filter = self;
+        Ok(tickets::TicketFilter {
+            statuses: filter
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            priorities: filter
+                .priority
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            types: filter
+                .ticket_type
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            customer_id: filter
+                .customer_id
+                .as_ref()
+                .map(|id| parse_id("customerId", id))
+                .transpose()?,
+            assignee_id: filter
+                .assignee_id
+                .as_ref()
+                .map(|id| parse_id("assigneeId", id))
+                .transpose()?,
+            unassigned: filter.unassigned.unwrap_or(false),
+            department_id: filter
+                .department_id
+                .as_ref()
+                .map(|id| parse_id("departmentId", id))
+                .transpose()?,
+            created_after: filter.created_after,
+            created_before: filter.created_before,
+            search: filter.search,
+        })
+    }
+}
+
 /// A ticket to open.
 #[derive(InputObject)]
 pub struct CreateTicketInput {
@@ -79,46 +125,7 @@ impl TicketQuery {
         after: Option<String>,
     ) -> async_graphql::Result<TicketConnection> {
         let actor = actor(ctx)?;
-        let filter = filter.unwrap_or_default();
-        let domain_filter = tickets::TicketFilter {
-            statuses: filter
-                .status
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            priorities: filter
-                .priority
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            types: filter
-                .ticket_type
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            customer_id: filter
-                .customer_id
-                .as_ref()
-                .map(|id| parse_id("customerId", id))
-                .transpose()?,
-            assignee_id: filter
-                .assignee_id
-                .as_ref()
-                .map(|id| parse_id("assigneeId", id))
-                .transpose()?,
-            unassigned: filter.unassigned.unwrap_or(false),
-            department_id: filter
-                .department_id
-                .as_ref()
-                .map(|id| parse_id("departmentId", id))
-                .transpose()?,
-            created_after: filter.created_after,
-            created_before: filter.created_before,
-            search: filter.search,
-        };
+        let domain_filter = filter.unwrap_or_default().parse()?;
         let page = tickets::list_tickets(
             services(ctx)?,
             actor,
@@ -128,23 +135,43 @@ impl TicketQuery {
         )
         .await
         .gql()?;
-        let edges: Vec<TicketEdge> = page
-            .tickets
-            .into_iter()
-            .map(|t| TicketEdge {
-                cursor: encode_cursor(t.id),
-                node: Ticket::new(t),
-            })
+        connection(ctx, ctx.look_ahead(), page).await
+    }
+
+    /// The board: one column per status the filter allows (every status by default), in
+    /// the workflow's order, open work first, each with the newest `perColumn` tickets the
+    /// caller may see in that status (25 by default, at most 100). A column pages on with
+    /// `tickets`, its status in the filter and its `endCursor` as `after`.
+    #[graphql(complexity = "6 * crate::graphql::list_cost(per_column, 25, child_complexity)")]
+    async fn board(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TicketFilter>,
+        per_column: Option<i32>,
+    ) -> async_graphql::Result<Vec<BoardColumn>> {
+        let actor = actor(ctx)?;
+        let domain_filter = filter.unwrap_or_default().parse()?;
+        let columns = tickets::board(
+            services(ctx)?,
+            actor,
+            &domain_filter,
+            Some(per_column.map_or(BOARD_COLUMN_SIZE, i64::from)),
+        )
+        .await
+        .gql()?;
+        // The relations of every column's cards are loaded together.
+        let every: Vec<TicketEdge> = columns
+            .iter()
+            .flat_map(|column| column.page.tickets.iter().cloned().map(edge))
             .collect();
-        prime_loaders(ctx, &edges).await?;
-        let end_cursor = edges.last().map(|e| e.cursor.clone());
-        Ok(TicketConnection {
-            edges,
-            page_info: PageInfo {
-                has_next_page: page.has_next_page,
-                end_cursor,
-            },
-        })
+        prime_loaders(ctx, ctx.look_ahead().field("tickets"), &every).await?;
+        Ok(columns
+            .into_iter()
+            .map(|column| BoardColumn {
+                status: column.status.into(),
+                tickets: page_connection(column.page),
+            })
+            .collect())
     }
 
     /// One ticket, if the caller may see it.
@@ -177,7 +204,55 @@ impl TicketQuery {
 /// the board costs the same number of statements for 10 tickets as for 100: the field
 /// resolvers then find it in the request's loader cache. (Batching by the loaders' timer
 /// alone splits batches when resolution is slow.)
-async fn prime_loaders(ctx: &Context<'_>, edges: &[TicketEdge]) -> async_graphql::Result<()> {
+/// How many cards a board column shows at first.
+const BOARD_COLUMN_SIZE: i64 = 25;
+
+/// One column of the board.
+#[derive(SimpleObject)]
+pub struct BoardColumn {
+    /// The column's status.
+    status: TicketStatus,
+    /// Its newest tickets.
+    tickets: TicketConnection,
+}
+
+fn edge(ticket: entity::ticket::Model) -> TicketEdge {
+    TicketEdge {
+        cursor: encode_cursor(ticket.id),
+        node: Ticket::new(ticket),
+    }
+}
+
+/// A page of tickets as a connection.
+fn page_connection(page: tickets::TicketPage) -> TicketConnection {
+    let edges: Vec<TicketEdge> = page.tickets.into_iter().map(edge).collect();
+    let end_cursor = edges.last().map(|e| e.cursor.clone());
+    TicketConnection {
+        edges,
+        page_info: PageInfo {
+            has_next_page: page.has_next_page,
+            end_cursor,
+        },
+    }
+}
+
+/// A page of tickets as a connection, the relations its selection (`look`, the
+/// connection's field) asks for loaded beforehand.
+async fn connection(
+    ctx: &Context<'_>,
+    look: async_graphql::Lookahead<'_>,
+    page: tickets::TicketPage,
+) -> async_graphql::Result<TicketConnection> {
+    let connection = page_connection(page);
+    prime_loaders(ctx, look, &connection.edges).await?;
+    Ok(connection)
+}
+
+async fn prime_loaders(
+    ctx: &Context<'_>,
+    look: async_graphql::Lookahead<'_>,
+    edges: &[TicketEdge],
+) -> async_graphql::Result<()> {
     use std::collections::BTreeSet;
 
     use super::loaders::loader_error;
@@ -186,7 +261,6 @@ async fn prime_loaders(ctx: &Context<'_>, edges: &[TicketEdge]) -> async_graphql
     if !loaders.cached || edges.is_empty() {
         return Ok(());
     }
-    let look = ctx.look_ahead();
     let wants = |path: &[&str]| {
         let (mut a, mut b) = (look.field("nodes"), look.field("edges").field("node"));
         for name in path {

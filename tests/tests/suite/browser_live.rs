@@ -289,12 +289,20 @@ async fn fresh_board(world: &World<'_>) -> anyhow::Result<Vec<(String, String)>>
         .server
         .ok(
             Some(world.token),
-            "{ tickets(first: 100, filter: { unassigned: true }) { nodes { id status } } }",
+            "{ board(filter: { unassigned: true }) { tickets { nodes { id status } } } }",
             json!({}),
         )
         .await?;
-    let nodes = data["tickets"]["nodes"].as_array().context("the tickets")?;
-    let mut cards = nodes
+    let columns = data["board"].as_array().context("the board")?;
+    let mut cards = columns
+        .iter()
+        .flat_map(|column| {
+            column["tickets"]["nodes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
         .iter()
         .map(|node| {
             Ok((

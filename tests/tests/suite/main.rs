@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod attachments;
+mod board_columns;
 mod board_queries;
 mod browser;
 mod browser_budgets_live;

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use entity::enums::{TicketPriority, TicketStatus, TicketType};
 use entity::ticket;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 
 use super::{search_condition, search_words, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
@@ -150,6 +150,45 @@ pub async fn list_tickets(
         tickets,
         has_next_page,
     })
+}
+
+/// One column of the board: a status and the first page of its tickets.
+#[derive(Debug, Clone)]
+pub struct BoardColumn {
+    /// The column's status.
+    pub status: TicketStatus,
+    /// Its newest tickets; the column pages on with [`list_tickets`] for its status.
+    pub page: TicketPage,
+}
+
+/// The board: one column per status `filter` allows (every status when it names none), in
+/// the workflow's order, so open work comes first, each with the first `per_column` of the
+/// tickets the actor may see in that status, newest first. Each column reads at most a
+/// screen (the index on tenant, status and id), whatever the tenant's history: the closed
+/// tickets of years do not push today's work off the board.
+///
+/// # Errors
+///
+/// As [`list_tickets`].
+pub async fn board(
+    svc: &Services,
+    actor: &Actor,
+    filter: &TicketFilter,
+    per_column: Option<i64>,
+) -> DomainResult<Vec<BoardColumn>> {
+    let mut columns = Vec::new();
+    for status in TicketStatus::iter() {
+        if !filter.statuses.is_empty() && !filter.statuses.contains(&status) {
+            continue;
+        }
+        let column = TicketFilter {
+            statuses: vec![status],
+            ..filter.clone()
+        };
+        let page = list_tickets(svc, actor, &column, per_column, None).await?;
+        columns.push(BoardColumn { status, page });
+    }
+    Ok(columns)
 }
 
 /// One ticket, if the actor may see it.
