@@ -352,7 +352,7 @@ fn BoardColumn(
             <Show when=shows_more>
                 <button
                     class="secondary small more"
-                    data-testid="column-more"
+                    data-testid="board-more"
                     on:click={
                         let status = status_of_button.clone();
                         move |_| load_more(status.clone())

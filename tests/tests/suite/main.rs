@@ -10,6 +10,7 @@ mod attachments;
 mod board_columns;
 mod board_queries;
 mod browser;
+mod browser_board;
 mod browser_budgets_live;
 mod browser_integrations;
 mod browser_live;
