@@ -1273,6 +1273,8 @@ pub struct ReportTexts {
     pub no_comments: &'static str,
     pub no_data: &'static str,
     pub export_csv: &'static str,
+    /// What each CSV export holds, by its name, for its button.
+    pub csv_exports: [(&'static str, &'static str); 9],
     pub preparing_csv: &'static str,
     pub download_csv: &'static str,
     pub planned: &'static str,
@@ -1302,6 +1304,14 @@ pub struct ReportTexts {
 }
 
 impl ReportTexts {
+    /// The button of the CSV export `name`: what it holds.
+    pub fn csv_label(&self, name: &str) -> &'static str {
+        self.csv_exports
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map_or(self.export_csv, |(_, label)| label)
+    }
+
     /// A threshold crossed, as the budgets page tells it: « Budget de Jean Dupont : 80 %
     /// atteint », "Budget of Jean Dupont: 80 % reached".
     pub fn threshold_notice(&self, customer: &str, threshold: i64) -> String {
@@ -1338,6 +1348,17 @@ pub const REPORTS_FR: ReportTexts = ReportTexts {
     no_comments: "Aucun commentaire sur la période.",
     no_data: "Aucune donnée sur la période.",
     export_csv: "Exporter en CSV",
+    csv_exports: [
+        ("ticket-times", "Délais des tickets (CSV)"),
+        ("lead-conversion", "Conversion des prospects (CSV)"),
+        ("tickets-per-week", "Tickets par semaine (CSV)"),
+        ("backlog", "Tickets ouverts par semaine (CSV)"),
+        ("satisfaction", "Satisfaction par agent (CSV)"),
+        ("budgets", "Budgets (CSV)"),
+        ("costs-by-customer", "Coûts par client (CSV)"),
+        ("costs-by-agent", "Coûts par agent (CSV)"),
+        ("costs-by-month", "Coûts par mois (CSV)"),
+    ],
     preparing_csv: "Préparation…",
     download_csv: "Télécharger",
     planned: "Prévu",
@@ -1389,6 +1410,17 @@ pub const REPORTS_EN: ReportTexts = ReportTexts {
     no_comments: "No comment in this period.",
     no_data: "No data in this period.",
     export_csv: "Export as CSV",
+    csv_exports: [
+        ("ticket-times", "Ticket times (CSV)"),
+        ("lead-conversion", "Lead conversion (CSV)"),
+        ("tickets-per-week", "Tickets per week (CSV)"),
+        ("backlog", "Open tickets per week (CSV)"),
+        ("satisfaction", "Satisfaction per agent (CSV)"),
+        ("budgets", "Budgets (CSV)"),
+        ("costs-by-customer", "Costs per customer (CSV)"),
+        ("costs-by-agent", "Costs per agent (CSV)"),
+        ("costs-by-month", "Costs per month (CSV)"),
+    ],
     preparing_csv: "Preparing…",
     download_csv: "Download",
     planned: "Planned",
@@ -1692,5 +1724,25 @@ mod notification_tests {
         );
         // A key newer than the app is shown as it is.
         assert_eq!(NOTIFICATIONS_FR.notice("new_notice"), "new_notice");
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    #[test]
+    fn each_csv_button_says_what_it_exports() {
+        for texts in [&REPORTS_FR, &REPORTS_EN] {
+            let mut labels: Vec<&str> = texts.csv_exports.iter().map(|(_, l)| *l).collect();
+            labels.sort_unstable();
+            labels.dedup();
+            assert_eq!(labels.len(), texts.csv_exports.len(), "two buttons alike");
+            assert!(texts.csv_label("costs-by-agent").contains("agent"));
+        }
+        let names = |texts: &ReportTexts| texts.csv_exports.map(|(name, _)| name);
+        assert_eq!(names(&REPORTS_FR), names(&REPORTS_EN));
+        // An export the texts do not know yet keeps the general label.
+        assert_eq!(REPORTS_EN.csv_label("new-export"), "Export as CSV");
     }
 }

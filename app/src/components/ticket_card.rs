@@ -29,7 +29,8 @@ pub fn TicketCard(ticket: TicketSummary) -> impl IntoView {
     let responded = ticket.first_response_at.is_some() || finished;
     let response_due = ticket.response_due_at.clone();
     let resolution_due = ticket.resolution_due_at.clone();
-    let has_sla = response_due.is_some() || resolution_due.is_some();
+    // A finished ticket's deadlines no longer matter on the board.
+    let has_sla = !finished && (response_due.is_some() || resolution_due.is_some());
     let response_sla =
         Signal::derive(move || SlaState::at(response_due.as_deref(), responded, now()));
     let resolution_sla =

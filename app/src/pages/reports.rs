@@ -127,7 +127,7 @@ pub fn CsvExport(name: &'static str, range: Signal<DateRange>) -> impl IntoView 
                     prepare.dispatch_local(range.get_untracked());
                 }
             >
-                {move || if pending.get() { texts().preparing_csv } else { texts().export_csv }}
+                {move || if pending.get() { texts().preparing_csv } else { texts().csv_label(name) }}
             </button>
             {move || {
                 link()
