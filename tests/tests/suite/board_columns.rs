@@ -185,6 +185,37 @@ async fn columns_page_through_every_status(backend: Backend) -> anyhow::Result<(
         }
     }
 
+    // A search ranks its matches within each column, as each column's own listing does.
+    for search in ["radiateur", "chaudière fuite", "zzzz"] {
+        let data = server
+            .ok(
+                Some(&tenant.admin_token),
+                BOARD,
+                json!({ "f": { "search": search }, "n": 7 }),
+            )
+            .await?;
+        for column in data["board"].as_array().into_iter().flatten() {
+            let status = column["status"].as_str().unwrap_or_default();
+            let listed = server
+                .ok(
+                    Some(&tenant.admin_token),
+                    "query($f: TicketFilter) { tickets(first: 7, filter: $f) { nodes { id } pageInfo { hasNextPage } } }",
+                    json!({ "f": { "search": search, "status": [status] } }),
+                )
+                .await?;
+            assert_eq!(
+                ids(&column["tickets"]["nodes"])?,
+                ids(&listed["tickets"]["nodes"])?,
+                "column {status} searching {search:?}"
+            );
+            assert_eq!(
+                column["tickets"]["pageInfo"]["hasNextPage"],
+                listed["tickets"]["pageInfo"]["hasNextPage"],
+                "column {status} searching {search:?}"
+            );
+        }
+    }
+
     // A customer's board holds their own tickets only.
     let (_, customer_token) = tenant
         .user(

@@ -5,9 +5,10 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use entity::enums::{TicketPriority, TicketStatus, TicketType};
 use entity::ticket;
+use sea_orm::sea_query::{Alias, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    QuerySelect, QueryTrait, Select,
 };
 
 use super::{search_condition, search_words, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
@@ -125,31 +126,17 @@ pub async fn list_tickets(
     after: Option<&str>,
 ) -> DomainResult<TicketPage> {
     actor.require(Permission::ViewTickets)?;
-    let first = first.unwrap_or(DEFAULT_PAGE_SIZE as i64);
-    let limit = u64::try_from(first)
-        .ok()
-        .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-        .ok_or_else(|| {
-            DomainError::validation(
-                "first",
-                format!("first must be between 1 and {MAX_PAGE_SIZE}"),
-            )
-        })?;
+    let limit = page_size("first", first)?;
     let mut query = filtered_tickets(svc.db.get_database_backend(), actor, filter);
     if let Some(after) = after {
         query = query.filter(ticket::Column::Id.lt(decode_cursor(after)?));
     }
-    let mut tickets = query
+    let tickets = query
         .order_by_desc(ticket::Column::Id)
         .limit(limit + 1)
         .all(&svc.db)
         .await?;
-    let has_next_page = tickets.len() as u64 > limit;
-    tickets.truncate(limit as usize);
-    Ok(TicketPage {
-        tickets,
-        has_next_page,
-    })
+    Ok(page_of(tickets, limit))
 }
 
 /// One column of the board: a status and the first page of its tickets.
@@ -176,19 +163,91 @@ pub async fn board(
     filter: &TicketFilter,
     per_column: Option<i64>,
 ) -> DomainResult<Vec<BoardColumn>> {
-    let mut columns = Vec::new();
-    for status in TicketStatus::iter() {
-        if !filter.statuses.is_empty() && !filter.statuses.contains(&status) {
-            continue;
+    actor.require(Permission::ViewTickets)?;
+    let limit = page_size("perColumn", per_column)?;
+    let statuses = TicketStatus::iter()
+        .filter(|status| filter.statuses.is_empty() || filter.statuses.contains(status));
+    let searching = filter
+        .search
+        .as_deref()
+        .is_some_and(|search| !search_words(search).is_empty());
+    if !searching {
+        let mut columns = Vec::new();
+        for status in statuses {
+            let column = TicketFilter {
+                statuses: vec![status],
+                ..filter.clone()
+            };
+            let tickets = filtered_tickets(svc.db.get_database_backend(), actor, &column)
+                .order_by_desc(ticket::Column::Id)
+                .limit(limit + 1)
+                .all(&svc.db)
+                .await?;
+            columns.push(BoardColumn {
+                status,
+                page: page_of(tickets, limit),
+            });
         }
-        let column = TicketFilter {
-            statuses: vec![status],
-            ..filter.clone()
-        };
-        let page = list_tickets(svc, actor, &column, per_column, None).await?;
-        columns.push(BoardColumn { status, page });
+        return Ok(columns);
     }
-    Ok(columns)
+    // A search finds its matches once for every column: each column's newest, ranked
+    // within its status in one statement, rather than the full-text match run per column.
+    let backend = svc.db.get_database_backend();
+    let ranked = filtered_tickets(backend, actor, filter)
+        .expr_as(
+            Expr::cust(
+                "ROW_NUMBER() OVER (PARTITION BY \"tickets\".\"status\" ORDER BY \"tickets\".\"id\" DESC)",
+            ),
+            "board_rank",
+        )
+        .into_query();
+    let query = sea_orm::sea_query::Query::select()
+        .column(sea_orm::sea_query::Asterisk)
+        .from_subquery(ranked, Alias::new("ranked"))
+        .and_where(Expr::col(Alias::new("board_rank")).lte(limit + 1))
+        .order_by(Alias::new("id"), sea_orm::Order::Desc)
+        .to_owned();
+    let found = ticket::Entity::find()
+        .from_raw_sql(backend.build(&query))
+        .all(&svc.db)
+        .await?;
+    Ok(statuses
+        .map(|status| BoardColumn {
+            status,
+            page: page_of(
+                found
+                    .iter()
+                    .filter(|t| t.status == status)
+                    .cloned()
+                    .collect(),
+                limit,
+            ),
+        })
+        .collect())
+}
+
+/// `first` (the default page size when absent), checked to be between 1 and
+/// [`MAX_PAGE_SIZE`].
+fn page_size(field: &'static str, first: Option<i64>) -> DomainResult<u64> {
+    u64::try_from(first.unwrap_or(DEFAULT_PAGE_SIZE as i64))
+        .ok()
+        .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+        .ok_or_else(|| {
+            DomainError::validation(
+                field,
+                format!("{field} must be between 1 and {MAX_PAGE_SIZE}"),
+            )
+        })
+}
+
+/// A page of at most `limit` of `tickets`, which holds one more when there are more.
+fn page_of(mut tickets: Vec<ticket::Model>, limit: u64) -> TicketPage {
+    let has_next_page = tickets.len() as u64 > limit;
+    tickets.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    TicketPage {
+        tickets,
+        has_next_page,
+    }
 }
 
 /// One ticket, if the actor may see it.
