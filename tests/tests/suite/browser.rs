@@ -1001,8 +1001,27 @@ async fn leads_scenario(
         .await?
         .click()
         .await?;
-    let ics = wait_css(browser, "[data-testid=lead-meeting-ics]").await?;
-    let href = ics.attr("href").await?.unwrap_or_default();
+    // The card is drawn again when the live feed brings the lead back (with its meeting),
+    // which may replace the link between finding it and reading it: read it in one step.
+    wait_css(browser, "[data-testid=lead-meeting-ics]").await?;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let href = loop {
+        let href = browser
+            .execute(
+                "const link = document.querySelector('[data-testid=lead-meeting-ics]'); \
+                 return link ? link.getAttribute('href') : null;",
+                vec![],
+            )
+            .await?;
+        match href.as_str() {
+            Some(href) => break href.to_owned(),
+            None if tokio::time::Instant::now() < deadline => {
+                // A poll, bounded: what the browser does has no event to await.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            None => anyhow::bail!("the calendar link went away"),
+        }
+    };
     anyhow::ensure!(
         href.starts_with("data:text/calendar") && href.contains("Visite%20du%20chantier"),
         "calendar link: {href}"
