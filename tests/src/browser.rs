@@ -225,6 +225,31 @@ pub async fn wait_css(browser: &fantoccini::Client, selector: &str) -> anyhow::R
         .with_context(|| format!("waiting for {selector}"))
 }
 
+/// Waits until exactly `count` elements match a CSS selector.
+///
+/// # Errors
+///
+/// When they do not within [`WAIT`], or the browser fails.
+pub async fn wait_count(
+    browser: &fantoccini::Client,
+    selector: &str,
+    count: usize,
+) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let found = browser.find_all(Locator::Css(selector)).await?.len();
+        if found == count {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "waiting for {count} of {selector}, found {found}"
+        );
+        // A poll, bounded: what the browser does has no event to await.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Signs in through the login form and waits for the board.
 ///
 /// # Errors

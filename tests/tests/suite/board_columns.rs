@@ -52,6 +52,14 @@ fn ids(nodes: &Value) -> anyhow::Result<Vec<i64>> {
         .collect()
 }
 
+/// The columns' statuses, in order.
+fn statuses(columns: &[Value]) -> Vec<&str> {
+    columns
+        .iter()
+        .map(|c| c["status"].as_str().unwrap_or_default())
+        .collect()
+}
+
 /// The customer of the board's first card.
 fn first_customer(board: &Value) -> anyhow::Result<String> {
     board
@@ -130,10 +138,7 @@ async fn columns_page_through_every_status(backend: Backend) -> anyhow::Result<(
         .await?;
     let columns = data["board"].as_array().cloned().unwrap_or_default();
     let customer_id = first_customer(&data["board"])?;
-    let order: Vec<&str> = columns
-        .iter()
-        .map(|c| c["status"].as_str().unwrap_or_default())
-        .collect();
+    let order = statuses(&columns);
     assert_eq!(
         order,
         ["NEW", "OPEN", "PENDING", "RESOLVED", "CLOSED", "CANCELLED"],
@@ -169,10 +174,7 @@ async fn columns_page_through_every_status(backend: Backend) -> anyhow::Result<(
         )
         .await?;
     let columns = data["board"].as_array().cloned().unwrap_or_default();
-    let order: Vec<&str> = columns
-        .iter()
-        .map(|c| c["status"].as_str().unwrap_or_default())
-        .collect();
+    let order = statuses(&columns);
     assert_eq!(
         order,
         ["NEW", "CLOSED"],

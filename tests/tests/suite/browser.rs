@@ -20,7 +20,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use fantoccini::Locator;
 use guichet_tests::browser::{
-    phone_screenshot, serially, sign_in, spa_server, wait_css, with_browser, WAIT,
+    phone_screenshot, serially, sign_in, spa_server, wait_count, wait_css, with_browser, WAIT,
 };
 use guichet_tests::TestServer;
 use serde_json::json;
@@ -534,27 +534,6 @@ async fn create_scenario(
     wait_count(browser, "[data-testid=ticket-card]", 1).await?;
     wait_css(browser, &mine).await?;
     Ok(())
-}
-
-/// Waits until exactly `count` elements match a CSS selector.
-async fn wait_count(
-    browser: &fantoccini::Client,
-    selector: &str,
-    count: usize,
-) -> anyhow::Result<()> {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let found = browser.find_all(Locator::Css(selector)).await?.len();
-        if found == count {
-            return Ok(());
-        }
-        anyhow::ensure!(
-            tokio::time::Instant::now() < deadline,
-            "waiting for {count} of {selector}, found {found}"
-        );
-        // A poll, bounded: what the browser does has no event to await.
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 async fn rating_scenario(

@@ -1,14 +1,14 @@
 //! The board in headless Chromium, on both databases: with two years of history, each
 //! column shows its newest cards and "Show more" while it has more; the closed column pages
 //! on, 25 cards at a time, until it shows every closed ticket exactly once, and the count
-//! on its header says "+" until then.
+//! on its header says "+" until then; closed cards show no SLA chips (also at phone width).
 //!
 //! Same needs as `browser.rs` (the built SPA, `chromium`, `chromedriver`).
 
-use std::time::Duration;
-
 use fantoccini::Locator;
-use guichet_tests::browser::{serially, sign_in, spa_server_on, wait_css, with_browser, WAIT};
+use guichet_tests::browser::{
+    phone_screenshot, serially, sign_in, spa_server_on, wait_count, wait_css, with_browser,
+};
 use guichet_tests::Backend;
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -47,7 +47,7 @@ fn columns_show_more_until_every_ticket_is_shown(backend: Backend) -> anyhow::Re
             sign_in(&browser, &server, AGENT, &tenant.password).await?;
             wait_css(&browser, "[data-testid=board]").await?;
             let cards = format!("{CLOSED} [data-testid=ticket-card]");
-            wait_for_cards(&browser, &cards, 25).await?;
+            wait_count(&browser, &cards, 25).await?;
             let count = wait_css(&browser, &format!("{CLOSED} .count")).await?;
             assert_eq!(count.text().await?.trim(), "25+", "the header says there is more");
             let _ = std::fs::write(
@@ -55,12 +55,22 @@ fn columns_show_more_until_every_ticket_is_shown(backend: Backend) -> anyhow::Re
                 browser.screenshot().await?,
             );
 
+            phone_screenshot(&browser, CLOSED, "guichet-board-more-phone.png").await?;
+            // A finished ticket's deadlines no longer matter: its card shows none.
+            assert!(
+                browser
+                    .find_all(Locator::Css(&format!("{CLOSED} .card-sla")))
+                    .await?
+                    .is_empty(),
+                "closed cards show SLA chips"
+            );
+
             let more = format!("{CLOSED} [data-testid=board-more]");
             let mut shown = 25;
             while shown < closed.len() {
                 wait_css(&browser, &more).await?.click().await?;
                 let expected = (shown + 25).min(closed.len());
-                wait_for_cards(&browser, &cards, expected).await?;
+                wait_count(&browser, &cards, expected).await?;
                 shown = expected;
             }
             // Every closed ticket once, newest first, and no button any more.
@@ -85,25 +95,4 @@ fn columns_show_more_until_every_ticket_is_shown(backend: Backend) -> anyhow::Re
         })
         .await
     })
-}
-
-/// Waits until `count` elements match `selector`.
-async fn wait_for_cards(
-    browser: &fantoccini::Client,
-    selector: &str,
-    count: usize,
-) -> anyhow::Result<()> {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let found = browser.find_all(Locator::Css(selector)).await?.len();
-        if found == count {
-            return Ok(());
-        }
-        anyhow::ensure!(
-            tokio::time::Instant::now() < deadline,
-            "waiting for {count} of {selector}, found {found}"
-        );
-        // A poll, bounded: what the browser does has no event to await.
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
