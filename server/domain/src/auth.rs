@@ -11,11 +11,13 @@ use entity::enums::Role;
 use entity::{api_token, tenant, user};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::actor::{Actor, AuthMethod, Scope};
+use super::credentials::CredentialKey;
 use super::error::{DomainError, DomainResult};
 
 /// Prefix of every API token, so that secret scanners can recognise them.
@@ -463,20 +465,23 @@ pub async fn issue_session_token(
     keys.sessions.sign(&claims)
 }
 
-/// Resolves a bearer credential (session token or API token) into an [`Actor`].
+/// Resolves a bearer credential (session token or API token) into an [`Actor`]: the one
+/// check behind every door (HTTP, websocket operations, downloads, feeds). A session
+/// token's signature and expiry are checked every time; its session and user are read
+/// once and kept until the user's access changes (see [`crate::credentials`]).
 ///
 /// # Errors
 ///
 /// [`DomainError::Unauthenticated`] when the credential is malformed, expired, revoked or
 /// belongs to an inactive user.
 pub async fn authenticate(
-    db: &impl ConnectionTrait,
+    svc: &crate::Services,
     keys: &SessionKeys,
-    now: DateTime<Utc>,
     credential: &str,
 ) -> DomainResult<Actor> {
+    let now = svc.now();
     if credential.starts_with(API_TOKEN_PREFIX) {
-        return authenticate_api_token(db, now, credential).await;
+        return authenticate_api_token(svc, now, credential).await;
     }
     let claims: Claims = keys
         .sessions
@@ -491,8 +496,20 @@ pub async fn authenticate(
         .sub
         .parse()
         .map_err(|_| DomainError::Unauthenticated("invalid session token".into()))?;
-    let user = crate::sessions::live_session_user(db, claims.tid, user_id, claims.sid, now).await?;
-    Ok(Actor {
+    let cache = svc.events.credentials();
+    let key = CredentialKey::Session(claims.sid);
+    if let Some(kept) = cache.get(&key, now) {
+        // The signature binds the session to its user and tenant; a kept session whose
+        // claims differ is not this token's.
+        if kept.actor.user_id == user_id && kept.actor.tenant_id == claims.tid {
+            return Ok(kept.actor);
+        }
+        return Err(DomainError::Unauthenticated("invalid session token".into()));
+    }
+    let generation = cache.generation();
+    let (session, user) =
+        crate::sessions::live_session_user(&svc.db, claims.tid, user_id, claims.sid, now).await?;
+    let actor = Actor {
         tenant_id: user.tenant_id,
         user_id: user.id,
         role: user.role,
@@ -501,7 +518,15 @@ pub async fn authenticate(
             session_id: claims.sid,
         },
         scopes: vec![Scope::Read, Scope::Write],
-    })
+    };
+    cache.keep(
+        generation,
+        key,
+        actor.clone(),
+        Some(session.expires_at),
+        None,
+    );
+    Ok(actor)
 }
 
 pub(crate) async fn active_user(
@@ -520,14 +545,23 @@ pub(crate) async fn active_user(
 }
 
 async fn authenticate_api_token(
-    db: &impl ConnectionTrait,
+    svc: &crate::Services,
     now: DateTime<Utc>,
     credential: &str,
 ) -> DomainResult<Actor> {
+    let cache = svc.events.credentials();
     let hash = hash_api_token(credential);
+    let key = CredentialKey::ApiToken(hash.clone());
+    if let Some(kept) = cache.get(&key, now) {
+        if let Some(token_id) = kept.token_id {
+            record_use(svc, &key, token_id, kept.last_used_at, now).await?;
+        }
+        return Ok(kept.actor);
+    }
+    let generation = cache.generation();
     let token = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(hash))
-        .one(db)
+        .one(&svc.db)
         .await?
         .ok_or_else(|| DomainError::Unauthenticated("unknown API token".into()))?;
     if token.revoked_at.is_some() {
@@ -540,29 +574,50 @@ async fn authenticate_api_token(
             "this API token has expired".into(),
         ));
     }
-    let user = active_user(db, token.tenant_id, token.user_id).await?;
+    let user = active_user(&svc.db, token.tenant_id, token.user_id).await?;
     let scopes = token
         .scopes
         .split_whitespace()
         .filter_map(Scope::parse)
         .collect();
-    // Recording every use would turn each read into a write; once a minute is enough.
-    if token
-        .last_used_at
-        .is_none_or(|at| now - at > Duration::minutes(1))
-    {
-        let mut active: api_token::ActiveModel = token.into();
-        active.last_used_at = Set(Some(now));
-        active.update(db).await?;
-    }
-    Ok(Actor {
+    let actor = Actor {
         tenant_id: user.tenant_id,
         user_id: user.id,
         role: user.role,
         customer_id: user.customer_id,
         method: AuthMethod::ApiToken,
         scopes,
-    })
+    };
+    cache.keep(
+        generation,
+        key.clone(),
+        actor.clone(),
+        token.expires_at,
+        Some((token.id, token.last_used_at)),
+    );
+    record_use(svc, &key, token.id, token.last_used_at, now).await?;
+    Ok(actor)
+}
+
+/// Records that an API token was used, at most once a minute: recording every use would
+/// turn each read into a write.
+async fn record_use(
+    svc: &crate::Services,
+    key: &CredentialKey,
+    token_id: i64,
+    last_used_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    if last_used_at.is_some_and(|at| now - at <= Duration::minutes(1)) {
+        return Ok(());
+    }
+    svc.events.credentials().used(key, now);
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+        .filter(api_token::Column::Id.eq(token_id))
+        .exec(&svc.db)
+        .await?;
+    Ok(())
 }
 
 /// The SHA-256 of an API token, as stored. Tokens are 256-bit random secrets, so a fast

@@ -331,6 +331,7 @@ pub async fn set_calendar(
     let mut active = found.into_active_model();
     active.settings = Set(stored);
     active.update(&svc.db).await?;
+    crate::setup::changed(svc, actor.tenant_id).await;
     Ok(settings)
 }
 

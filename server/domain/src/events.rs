@@ -150,8 +150,9 @@ pub enum LiveEventKind {
     BudgetThresholdCrossed,
     /// Only bells changed (notifications read): see `notified`.
     BellChanged,
-    /// The tenant's workflows changed: instances forget the ones they keep.
-    WorkflowsChanged,
+    /// The tenant's setup changed (workflows, settings, SLA policies, departments,
+    /// templates): instances forget what they keep of it (`crate::setup`).
+    SetupChanged,
     /// Too much changed at once to tell one by one (a job pass, an import): subscribers of
     /// the tenant load again what they show.
     Resync,
@@ -308,6 +309,10 @@ pub struct EventBus {
     loads: Arc<crate::live::LiveLoads>,
     /// The tenants' workflows this instance keeps.
     workflows: Arc<crate::workflows::WorkflowCache>,
+    /// The rest of the tenants' setup this instance keeps.
+    setup: Arc<crate::setup::SetupCache>,
+    /// The credentials this instance checked, forgotten when their user's access changes.
+    credentials: Arc<crate::credentials::CredentialCache>,
     presence: broadcast::Sender<PresenceEvent>,
     registry: Arc<PresenceRegistry>,
     access: broadcast::Sender<AccessEvent>,
@@ -328,6 +333,8 @@ impl EventBus {
             seq: Arc::default(),
             loads: Arc::default(),
             workflows: Arc::default(),
+            setup: Arc::default(),
+            credentials: Arc::default(),
             presence,
             registry,
             access,
@@ -418,6 +425,8 @@ impl EventBus {
             events: self.local.clone(),
             seq: Arc::clone(&self.seq),
             workflows: Arc::clone(&self.workflows),
+            setup: Arc::clone(&self.setup),
+            credentials: Arc::clone(&self.credentials),
             presence: self.presence.clone(),
             access: self.access.clone(),
         }
@@ -456,9 +465,10 @@ impl EventBus {
     /// Sends `event` to every subscriber of every instance. Failures are logged, never
     /// returned: the change the event reports is already committed.
     pub async fn publish(&self, event: LiveEvent) {
-        if event.kind == LiveEventKind::WorkflowsChanged {
+        if event.kind == LiveEventKind::SetupChanged {
             // At once here; other instances when the event reaches them.
             self.workflows.forget(event.tenant_id);
+            self.setup.forget(event.tenant_id);
         }
         if !self.send(Topic::Events, &event).await {
             self.inbound().deliver(event);
@@ -489,6 +499,18 @@ impl EventBus {
     #[must_use]
     pub fn workflows(&self) -> &Arc<crate::workflows::WorkflowCache> {
         &self.workflows
+    }
+
+    /// The credentials this instance checked.
+    #[must_use]
+    pub fn credentials(&self) -> &Arc<crate::credentials::CredentialCache> {
+        &self.credentials
+    }
+
+    /// The rest of the tenants' setup this instance keeps.
+    #[must_use]
+    pub fn setup(&self) -> &Arc<crate::setup::SetupCache> {
+        &self.setup
     }
 
     /// The loads of this instance's events, shared by their subscribers.
@@ -523,6 +545,9 @@ impl EventBus {
     /// Tells every instance that a user's access changed, so that connections holding one
     /// of their credentials check it again at once.
     pub async fn publish_access(&self, event: AccessEvent) {
+        // At once here (before any socket checks again); other instances when the event
+        // reaches them.
+        self.credentials.forget_user(event.tenant_id, event.user_id);
         if !self.send(Topic::Access, &event).await {
             let _ = self.access.send(event);
         }
@@ -610,6 +635,8 @@ struct Inbound {
     events: broadcast::Sender<Delivery>,
     seq: Arc<std::sync::atomic::AtomicU64>,
     workflows: Arc<crate::workflows::WorkflowCache>,
+    setup: Arc<crate::setup::SetupCache>,
+    credentials: Arc<crate::credentials::CredentialCache>,
     presence: broadcast::Sender<PresenceEvent>,
     access: broadcast::Sender<AccessEvent>,
 }
@@ -618,8 +645,9 @@ impl Inbound {
     /// Numbers `event` and hands it to this instance's subscribers. No receiver is not an
     /// error: nobody is watching.
     fn deliver(&self, event: LiveEvent) {
-        if event.kind == LiveEventKind::WorkflowsChanged {
+        if event.kind == LiveEventKind::SetupChanged {
             self.workflows.forget(event.tenant_id);
+            self.setup.forget(event.tenant_id);
         }
         let _ = self.events.send(Delivery {
             seq: self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -636,6 +664,7 @@ impl Inbound {
                 let _ = self.presence.send(e);
             }),
             Topic::Access => serde_json::from_slice::<AccessEvent>(payload).map(|e| {
+                self.credentials.forget_user(e.tenant_id, e.user_id);
                 let _ = self.access.send(e);
             }),
         };

@@ -111,6 +111,7 @@ pub async fn set_signature(svc: &Services, actor: &Actor, text: &str) -> DomainR
     let mut active = found.into_active_model();
     active.settings = Set(settings);
     active.update(&svc.db).await?;
+    crate::setup::changed(svc, actor.tenant_id).await;
     Ok(text)
 }
 

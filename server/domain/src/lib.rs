@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod channels;
 pub mod clock;
 pub mod costs;
+pub mod credentials;
 pub mod customers;
 pub mod delivery;
 pub mod error;
@@ -33,6 +34,7 @@ pub mod satisfaction;
 pub mod scope;
 pub mod sessions;
 pub mod settings;
+pub mod setup;
 pub mod sla;
 pub mod telegram_links;
 pub mod templates;
@@ -95,7 +97,8 @@ impl Services {
         self.clock.now()
     }
 
-    /// The words of tenant `tenant_id`: its admins' templates over the built-in wording.
+    /// The words of tenant `tenant_id`: its admins' templates over the built-in wording
+    /// (kept with the tenant's setup; read through `db` when this instance has not kept it).
     ///
     /// # Errors
     ///
@@ -105,7 +108,26 @@ impl Services {
         db: &impl sea_orm::ConnectionTrait,
         tenant_id: i64,
     ) -> DomainResult<templates::TenantWords<'_>> {
-        templates::TenantWords::load(self.wording.as_ref(), db, tenant_id).await
+        Ok(match self.events.setup().get(db, tenant_id).await? {
+            Some(setup) => templates::TenantWords::with_overrides(
+                self.wording.as_ref(),
+                setup.templates.clone(),
+            ),
+            None => templates::TenantWords::builtin(self.wording.as_ref()),
+        })
+    }
+
+    /// What tenant `tenant_id` has set up (settings, SLA policies, departments, templates),
+    /// as this instance keeps it; `None` for a tenant that does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub async fn setup(
+        &self,
+        tenant_id: i64,
+    ) -> DomainResult<Option<std::sync::Arc<setup::TenantSetup>>> {
+        self.events.setup().get(&self.db, tenant_id).await
     }
 
     /// Whether the database answers (the health check).

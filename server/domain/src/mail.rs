@@ -116,8 +116,23 @@ pub async fn queue_letter(
     now: DateTime<Utc>,
     send_after: DateTime<Utc>,
 ) -> DomainResult<email_outbox::Model> {
+    Ok(letter_row(tenant_id, head, to, worded, now, send_after)
+        .insert(db)
+        .await?)
+}
+
+/// The outbox row of a letter to `to` (see [`queue_letter`]), for writing several at once.
+#[must_use]
+pub fn letter_row(
+    tenant_id: i64,
+    head: &Letterhead,
+    to: &str,
+    worded: &Worded,
+    now: DateTime<Utc>,
+    send_after: DateTime<Utc>,
+) -> email_outbox::ActiveModel {
     let letter = head.letter(worded);
-    Ok(email_outbox::ActiveModel {
+    email_outbox::ActiveModel {
         tenant_id: Set(tenant_id),
         to_address: Set(to.to_owned()),
         subject: Set(letter.subject),
@@ -131,8 +146,6 @@ pub async fn queue_letter(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
-    .await?)
 }
 
 /// A mail about a ticket, with threading headers.

@@ -39,7 +39,8 @@ pub(crate) async fn open_session(
     .await?)
 }
 
-/// The active user a session token stands for, if its session is still open: one query.
+/// The session a token names and its active user, if the session is still open: one
+/// query.
 ///
 /// # Errors
 ///
@@ -51,7 +52,7 @@ pub(crate) async fn live_session_user(
     user_id: i64,
     session_id: i64,
     now: DateTime<Utc>,
-) -> DomainResult<user::Model> {
+) -> DomainResult<(session::Model, user::Model)> {
     let found = session::Entity::find_by_id(session_id)
         .filter(session::Column::TenantId.eq(tenant_id))
         .filter(session::Column::UserId.eq(user_id))
@@ -71,10 +72,12 @@ pub(crate) async fn live_session_user(
             "session expired: sign in again".into(),
         ));
     }
-    user.filter(|u| u.is_active && u.tenant_id == tenant_id)
+    let user = user
+        .filter(|u| u.is_active && u.tenant_id == tenant_id)
         .ok_or_else(|| {
             DomainError::Unauthenticated("this account no longer exists or is disabled".into())
-        })
+        })?;
+    Ok((session, user))
 }
 
 /// Signs the caller out of the session they are using; signing out twice is harmless.

@@ -129,18 +129,7 @@ pub async fn set_workflow_transitions(
         );
     }
     txn.commit().await?;
-    svc.events
-        .publish(crate::events::LiveEvent {
-            tenant_id: actor.tenant_id,
-            kind: crate::events::LiveEventKind::WorkflowsChanged,
-            ticket_id: None,
-            message_id: None,
-            lead_id: None,
-            customer_id: None,
-            notified: Vec::new(),
-            crossed: None,
-        })
-        .await;
+    crate::setup::changed(svc, actor.tenant_id).await;
     Ok(WorkflowWithTransitions {
         workflow: flow,
         transitions,
@@ -206,5 +195,7 @@ pub async fn update_sla_policy(
     active.response_hours = Set(response_hours);
     active.resolution_hours = Set(resolution_hours);
     active.updated_at = Set(svc.now());
-    Ok(active.update(&svc.db).await?)
+    let updated = active.update(&svc.db).await?;
+    crate::setup::changed(svc, actor.tenant_id).await;
+    Ok(updated)
 }

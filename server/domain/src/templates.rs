@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use entity::message_template;
 use minijinja::{Environment, UndefinedBehavior};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::actor::Actor;
 use super::error::{DomainError, DomainResult};
@@ -126,31 +126,17 @@ impl<'a> TenantWords<'a> {
         }
     }
 
-    /// The words of `tenant_id`: one statement reads its templates.
-    ///
-    /// # Errors
-    ///
-    /// Database errors.
-    pub async fn load(
+    /// The built-in wording under a tenant's templates (by notice name and language, the
+    /// subject and body), as [`crate::setup::TenantSetup`] keeps them.
+    #[must_use]
+    pub(crate) fn with_overrides(
         wording: &'a dyn Wording,
-        db: &impl ConnectionTrait,
-        tenant_id: i64,
-    ) -> DomainResult<Self> {
-        let rows = message_template::Entity::find()
-            .filter(message_template::Column::TenantId.eq(tenant_id))
-            .all(db)
-            .await?;
-        let overrides = rows
-            .into_iter()
-            .filter_map(|row| {
-                let lang = Lang::parse(&row.lang)?;
-                Some(((row.notice, lang), (row.subject, row.body)))
-            })
-            .collect();
-        Ok(Self {
+        overrides: HashMap<(String, Lang), (String, String)>,
+    ) -> Self {
+        Self {
             builtin: wording,
             overrides,
-        })
+        }
     }
 
     /// `notice` in `lang` as a chat push says it.
@@ -325,6 +311,7 @@ pub async fn set_template(
         )
         .exec(&svc.db)
         .await?;
+    crate::setup::changed(svc, actor.tenant_id).await;
     let stored = message_template::Entity::find()
         .filter(message_template::Column::TenantId.eq(actor.tenant_id))
         .filter(message_template::Column::Notice.eq(key))
@@ -354,6 +341,9 @@ pub async fn reset_template(
         .filter(message_template::Column::Lang.eq(lang.as_str()))
         .exec(&svc.db)
         .await?;
+    if removed.rows_affected > 0 {
+        crate::setup::changed(svc, actor.tenant_id).await;
+    }
     Ok(removed.rows_affected > 0)
 }
 
@@ -390,7 +380,8 @@ pub async fn preview_template(
                 tail: svc.wording.word_for(&notice, lang, Medium::Email).tail,
             }
         }
-        None => TenantWords::load(svc.wording.as_ref(), &svc.db, actor.tenant_id)
+        None => svc
+            .words(&svc.db, actor.tenant_id)
             .await?
             .word_for(&notice, lang, Medium::Email),
     };

@@ -79,7 +79,7 @@ pub async fn create_default_workflows(
 }
 
 /// Every tenant's workflows as this instance last loaded them, forgotten when they change
-/// (on every instance: the change travels as a [`crate::events::LiveEventKind::WorkflowsChanged`]
+/// (on every instance: the change travels as a [`crate::events::LiveEventKind::SetupChanged`]
 /// event), so a ticket's next moves cost no query per request or per live event.
 #[derive(Debug, Default)]
 pub struct WorkflowCache {

@@ -75,7 +75,7 @@ pub async fn authenticate_credential(
     let Some(credential) = credential else {
         return (Authentication::default(), None);
     };
-    match authenticate(&svc.db, keys, svc.now(), credential).await {
+    match authenticate(svc, keys, credential).await {
         Ok(actor) => {
             let loaders =
                 Loaders::new(&svc.db, Arc::clone(svc.events.workflows()), &actor, caching);

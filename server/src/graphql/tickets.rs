@@ -630,7 +630,7 @@ impl From<LiveEventKind> for TicketEventKind {
             | LiveEventKind::BudgetUpdated
             | LiveEventKind::BudgetThresholdCrossed
             | LiveEventKind::BellChanged
-            | LiveEventKind::WorkflowsChanged => Self::Updated,
+            | LiveEventKind::SetupChanged => Self::Updated,
         }
     }
 }

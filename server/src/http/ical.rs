@@ -18,7 +18,7 @@ pub(super) async fn download_lead_meetings(
 ) -> Response {
     let svc = &state.services;
     let result = match bearer(&headers) {
-        Some(credential) => match authenticate(&svc.db, &state.keys, svc.now(), credential).await {
+        Some(credential) => match authenticate(svc, &state.keys, credential).await {
             Ok(actor) => lead_meetings_ics(svc, &actor, id).await,
             Err(e) => Err(e),
         },

@@ -231,7 +231,7 @@ async fn download_attachment(
         }
     } else {
         match bearer(&headers) {
-            Some(credential) => match authenticate(&svc.db, &state.keys, now, credential).await {
+            Some(credential) => match authenticate(svc, &state.keys, credential).await {
                 Ok(actor) => read_attachment(svc, &actor, id).await,
                 Err(e) => Err(e),
             },

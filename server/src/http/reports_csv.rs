@@ -44,7 +44,7 @@ pub(crate) async fn report_csv(
 ) -> Response {
     let svc = &state.services;
     let result = match bearer(&headers) {
-        Some(credential) => match authenticate(&svc.db, &state.keys, svc.now(), credential).await {
+        Some(credential) => match authenticate(svc, &state.keys, credential).await {
             Ok(actor) => build_csv(svc, &actor, &file, &query).await,
             Err(e) => Err(e),
         },

@@ -90,12 +90,16 @@ async fn every_operation_on_a_socket_checks_its_credential_again(
     let me = socket.operation("2", WHO, json!({})).await?;
     assert_eq!(me["data"]["me"]["email"], "agathe@alpha.test");
 
-    // Deactivated behind Guichet's back (no event): the next operation already knows.
+    // Deactivated behind Guichet's back (by hand in the database, so no event): the
+    // instance trusts the credential it checked for at most `MAX_AGE`, then reads it
+    // again. (Every door of Guichet announces such a change, which ends the credential at
+    // once: see `deactivating_or_demoting_a_user_closes_their_sockets`.)
     entity::user::Entity::update_many()
         .col_expr(entity::user::Column::IsActive, Expr::value(false))
         .filter(entity::user::Column::Email.eq("agathe@alpha.test"))
         .exec(&server.state.services.db)
         .await?;
+    tokio::time::sleep(server::domain::credentials::MAX_AGE).await;
     let refused = socket.operation("3", WHO, json!({})).await?;
     assert_eq!(
         refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
@@ -490,7 +494,70 @@ async fn browsers_come_from_allowed_origins_and_connections_are_counted(
     Ok(())
 }
 
+/// A credential is read from the database once, then trusted from what the instance kept,
+/// until its user's access changes: the change is seen by the very next request.
+async fn a_checked_credential_is_read_once_until_access_changes(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let server = TestServer::start(backend).await?;
+    let tenant = server.tenant("Alpha").await?;
+    let (manager_id, manager) = tenant
+        .user(&server, "martin@alpha.test", "manager", None)
+        .await?;
+    let (_, token) = api_token(&server, &tenant).await?;
+    let statements = |credential: String| {
+        let server = &server;
+        async move {
+            let before = server.statement_count();
+            let answer = server.graphql(Some(&credential), WHO, json!({})).await?;
+            anyhow::Ok((server.statement_count() - before, answer))
+        }
+    };
+    for credential in [manager.clone(), token.clone()] {
+        let (first, answer) = statements(credential.clone()).await?;
+        assert!(answer["errors"].is_null(), "{answer}");
+        let (second, answer) = statements(credential.clone()).await?;
+        assert!(answer["errors"].is_null(), "{answer}");
+        assert!(
+            second < first,
+            "the second request reads no credential: {second} statements against {first}"
+        );
+        assert_eq!(second, 1, "only `me` itself is read");
+    }
+    // A supervisor's reports, then demoted: the next request is an agent's.
+    let budgets = "{ budgets { id } }";
+    let allowed = server.graphql(Some(&manager), budgets, json!({})).await?;
+    assert!(allowed["errors"].is_null(), "{allowed}");
+    server
+        .ok(
+            Some(&tenant.admin_token),
+            "mutation($id: ID!) { changeUserRole(id: $id, role: AGENT) { role } }",
+            json!({ "id": manager_id }),
+        )
+        .await?;
+    let refused = server.graphql(Some(&manager), budgets, json!({})).await?;
+    assert_eq!(code(&refused), Some("FORBIDDEN"), "{refused}");
+    // A token used a moment ago, revoked: refused at once.
+    let (id, tool) = api_token(&server, &tenant).await?;
+    assert!(server.graphql(Some(&tool), WHO, json!({})).await?["errors"].is_null());
+    server
+        .ok(
+            Some(&tenant.admin_token),
+            "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    let refused = server.graphql(Some(&tool), WHO, json!({})).await?;
+    assert_eq!(code(&refused), Some("UNAUTHENTICATED"), "{refused}");
+    // A kept session still ends by its own expiry, on the server's clock.
+    server.clock.advance(chrono::Duration::hours(13));
+    let expired = server.graphql(Some(&manager), WHO, json!({})).await?;
+    assert_eq!(code(&expired), Some("UNAUTHENTICATED"), "{expired}");
+    Ok(())
+}
+
 both_backends!(
+    a_checked_credential_is_read_once_until_access_changes,
     sockets_have_limits,
     browsers_come_from_allowed_origins_and_connections_are_counted,
     signing_out_ends_the_session_and_its_sockets,

@@ -24,8 +24,9 @@ use sea_orm::{
 use crate::customers::display_name;
 use crate::error::DomainResult;
 use crate::integrations::TELEGRAM_CUSTOMER;
+use crate::notices::Lang;
 use crate::notices::Notice;
-use crate::notifications::{announce, customer_language, department_staff, Announcement};
+use crate::notifications::{announce, customer_language, department_staff, Announcement, Audience};
 use crate::scope::find_in_tenant_opt;
 use crate::Services;
 
@@ -78,13 +79,24 @@ async fn customer_address(
     db: &impl ConnectionTrait,
     found: &ticket::Model,
 ) -> DomainResult<Option<(i64, String)>> {
-    match found.channel {
+    address_on(db, found.tenant_id, found.customer_id, found.channel).await
+}
+
+/// Where to reach customer `customer_id` of `tenant_id` on `channel`, as
+/// [`customer_address`] says of a ticket's customer.
+async fn address_on(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    customer_id: i64,
+    channel: Channel,
+) -> DomainResult<Option<(i64, String)>> {
+    match channel {
         Channel::Telegram => {
             let row = sync_mapping::Entity::find()
                 .inner_join(integration::Entity)
-                .filter(sync_mapping::Column::TenantId.eq(found.tenant_id))
+                .filter(sync_mapping::Column::TenantId.eq(tenant_id))
                 .filter(sync_mapping::Column::EntityKind.eq(TELEGRAM_CUSTOMER))
-                .filter(sync_mapping::Column::LocalId.eq(found.customer_id))
+                .filter(sync_mapping::Column::LocalId.eq(customer_id))
                 .filter(integration::Column::IsActive.eq(true))
                 .order_by_desc(sync_mapping::Column::Id)
                 .one(db)
@@ -92,21 +104,20 @@ async fn customer_address(
             Ok(row.map(|m| (m.integration_id, m.external_id)))
         }
         Channel::Sms | Channel::Whatsapp => {
-            let phone =
-                find_in_tenant_opt::<customer::Entity>(db, found.tenant_id, found.customer_id)
-                    .await?
-                    .and_then(|c| c.phone);
+            let phone = find_in_tenant_opt::<customer::Entity>(db, tenant_id, customer_id)
+                .await?
+                .and_then(|c| c.phone);
             let Some(phone) = phone else {
                 return Ok(None);
             };
             let twilio = integration::Entity::find()
-                .filter(integration::Column::TenantId.eq(found.tenant_id))
+                .filter(integration::Column::TenantId.eq(tenant_id))
                 .filter(integration::Column::Kind.eq(IntegrationKind::Twilio))
                 .filter(integration::Column::IsActive.eq(true))
                 .order_by_asc(integration::Column::Id)
                 .one(db)
                 .await?;
-            let recipient = if found.channel == Channel::Whatsapp {
+            let recipient = if channel == Channel::Whatsapp {
                 format!("whatsapp:{phone}")
             } else {
                 phone
@@ -127,70 +138,143 @@ fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
-/// Pushes a new ticket to the linked staff chats and, for a ticket opened from a chat or
-/// phone, acknowledges it to the customer with its number. Called by
-/// [`crate::tickets::create_ticket`] inside its transaction.
-///
-/// # Errors
-///
-/// Database errors.
-pub async fn queue_ticket_created(
-    svc: &Services,
-    db: &impl ConnectionTrait,
-    created: &ticket::Model,
-    now: DateTime<Utc>,
-) -> DomainResult<Vec<i64>> {
-    // The assignee when it was given one at once, else whoever works its department.
-    let recipients = match created.assignee_id {
-        Some(assignee) => vec![assignee],
-        None => department_staff(db, created.tenant_id, created.department_id).await?,
-    };
-    let customer = customer::Entity::find_by_id(created.customer_id)
-        .one(db)
-        .await?;
-    let name = customer.as_ref().map(display_name).unwrap_or_default();
-    let subject = excerpt(&created.subject, 120);
-    let body = excerpt(&created.description, 500);
-    let told = announce(
-        svc,
-        db,
-        created.tenant_id,
-        &recipients,
-        &Announcement {
-            kind: NotificationKind::TicketCreated,
-            notice: Notice::NewTicket {
-                number: &created.number,
-                customer: &name,
-                subject: &subject,
-                body: &body,
-                channel: created.channel,
-                at: now,
-            },
-            ticket: Some(created),
-            author_id: created.created_by,
-        },
-        now,
-    )
-    .await?;
-    if let Some((integration_id, recipient)) = customer_address(db, created).await? {
-        let lang = customer_language(db, created.tenant_id, created.customer_id).await?;
-        let said = svc.words(db, created.tenant_id).await?.word(
-            &Notice::TicketAcknowledged {
-                number: &created.number,
-            },
-            lang,
-        );
-        queue_channel_message(
+/// What telling of a new ticket needs, read before the ticket's transaction (see
+/// [`TicketCreatedNotice::prepare`]), so that the transaction, which holds the numbering
+/// lock from the number to the commit, only writes.
+pub struct TicketCreatedNotice<'s> {
+    audience: Audience<'s>,
+    customer_name: String,
+    /// The customer's chat or phone on the ticket's channel, the words and their
+    /// language, for the acknowledgement.
+    acknowledgement: Option<(i64, String, Lang, crate::templates::TenantWords<'s>)>,
+}
+
+/// The ticket a [`TicketCreatedNotice`] is prepared for, as known before it is written.
+#[derive(Debug, Clone)]
+pub struct TicketToBe {
+    /// Its tenant.
+    pub tenant_id: i64,
+    /// Its customer.
+    pub customer_id: i64,
+    /// The channel it came by.
+    pub channel: Channel,
+    /// The agent it is given to at once, if any.
+    pub assignee_id: Option<i64>,
+    /// Its department.
+    pub department_id: Option<i64>,
+    /// Who opens it (never told of it).
+    pub created_by: Option<i64>,
+    /// The customer's name, when the caller has read it already.
+    pub customer_name: Option<String>,
+}
+
+impl<'s> TicketCreatedNotice<'s> {
+    /// Reads who hears of a new ticket (the assignee when it is given one at once, else
+    /// whoever works its department), the customer's name, and for a ticket opened from a
+    /// chat or phone where to acknowledge it.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub async fn prepare(
+        svc: &'s Services,
+        db: &impl ConnectionTrait,
+        ticket: TicketToBe,
+    ) -> DomainResult<Self> {
+        let recipients = match ticket.assignee_id {
+            Some(assignee) => vec![assignee],
+            None => department_staff(db, ticket.tenant_id, ticket.department_id).await?,
+        };
+        let audience = Audience::gather(
+            svc,
             db,
-            created.tenant_id,
-            integration_id,
-            &recipient,
-            &said.body,
-            now,
+            ticket.tenant_id,
+            &recipients,
+            ticket.created_by,
+            Some(ticket.customer_id),
         )
         .await?;
+        let customer_name = match ticket.customer_name {
+            Some(name) => name,
+            None => {
+                find_in_tenant_opt::<customer::Entity>(db, ticket.tenant_id, ticket.customer_id)
+                    .await?
+                    .as_ref()
+                    .map(display_name)
+                    .unwrap_or_default()
+            }
+        };
+        let acknowledgement =
+            match address_on(db, ticket.tenant_id, ticket.customer_id, ticket.channel).await? {
+                Some((integration_id, recipient)) => {
+                    let lang = customer_language(db, ticket.tenant_id, ticket.customer_id).await?;
+                    let words = svc.words(db, ticket.tenant_id).await?;
+                    Some((integration_id, recipient, lang, words))
+                }
+                None => None,
+            };
+        Ok(Self {
+            audience,
+            customer_name,
+            acknowledgement,
+        })
     }
-    Ok(told)
+
+    /// Pushes `created` to the people gathered and acknowledges it to the customer with
+    /// its number; call inside its transaction, once it is numbered. Returns who was told.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub async fn queue(
+        &self,
+        svc: &Services,
+        db: &impl ConnectionTrait,
+        created: &ticket::Model,
+        now: DateTime<Utc>,
+    ) -> DomainResult<Vec<i64>> {
+        let subject = excerpt(&created.subject, 120);
+        let body = excerpt(&created.description, 500);
+        let told = self
+            .audience
+            .tell(
+                svc,
+                db,
+                &Announcement {
+                    kind: NotificationKind::TicketCreated,
+                    notice: Notice::NewTicket {
+                        number: &created.number,
+                        customer: &self.customer_name,
+                        subject: &subject,
+                        body: &body,
+                        channel: created.channel,
+                        at: now,
+                    },
+                    ticket: Some(created),
+                    author_id: created.created_by,
+                },
+                now,
+            )
+            .await?;
+        if let Some((integration_id, recipient, lang, words)) = &self.acknowledgement {
+            let said = words.word(
+                &Notice::TicketAcknowledged {
+                    number: &created.number,
+                },
+                *lang,
+            );
+            queue_channel_message(
+                db,
+                created.tenant_id,
+                *integration_id,
+                recipient,
+                &said.body,
+                now,
+            )
+            .await?;
+        }
+        Ok(told)
+    }
 }
 
 /// After a public message is added to a ticket: an agent's reply goes to the customer on

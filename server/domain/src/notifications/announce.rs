@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use entity::enums::{NotificationKind, Role};
-use entity::{integration, notification, sync_mapping, tenant, ticket, user};
+use entity::{integration, notification, sync_mapping, ticket, user};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -49,113 +49,205 @@ pub async fn announce(
     announcement: &Announcement<'_>,
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<i64>> {
-    let ids: BTreeSet<i64> = recipients
-        .iter()
-        .copied()
-        .filter(|id| Some(*id) != announcement.author_id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let users = user::Entity::find()
-        .filter(user::Column::TenantId.eq(tenant_id))
-        .filter(user::Column::IsActive.eq(true))
-        .filter(user::Column::Id.is_in(ids.iter().copied()))
-        .order_by_asc(user::Column::Id)
-        .all(db)
-        .await?;
-    // A customer's account hears only of its own customer's tickets.
-    let users: Vec<user::Model> = users
-        .into_iter()
-        .filter(|u| {
-            u.role != Role::Customer
-                || announcement
-                    .ticket
-                    .is_some_and(|t| u.customer_id == Some(t.customer_id))
+    Audience::gather(
+        svc,
+        db,
+        tenant_id,
+        recipients,
+        announcement.author_id,
+        announcement.ticket.map(|t| t.customer_id),
+    )
+    .await?
+    .tell(svc, db, announcement, now)
+    .await
+}
+
+/// The people an announcement will reach, with everything needed to word it for each
+/// (their choices, languages and chats, the tenant's words and letterhead): read before
+/// the change's transaction where the change must hold a lock briefly (a new ticket's
+/// number), then told inside it with [`Audience::tell`], which only writes.
+pub struct Audience<'s> {
+    tenant_id: i64,
+    /// Nothing when nobody is to hear.
+    reach: Option<Reach<'s>>,
+}
+
+/// Who hears, and how to word it for them.
+struct Reach<'s> {
+    users: Vec<user::Model>,
+    tenant_prefs: Preferences,
+    head: crate::letters::Letterhead,
+    business: crate::calendar::CalendarSettings,
+    words: crate::templates::TenantWords<'s>,
+    chats: HashMap<i64, Vec<(i64, String)>>,
+}
+
+impl<'s> Audience<'s> {
+    /// Reads who of `recipients` (users of `tenant_id`) will hear: not the author, not an
+    /// inactive account, and a customer's account only of its own customer's tickets
+    /// (`ticket_customer`, the customer of the ticket concerned).
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub async fn gather(
+        svc: &'s Services,
+        db: &impl ConnectionTrait,
+        tenant_id: i64,
+        recipients: &[i64],
+        author_id: Option<i64>,
+        ticket_customer: Option<i64>,
+    ) -> DomainResult<Self> {
+        let nobody = Self {
+            tenant_id,
+            reach: None,
+        };
+        let ids: BTreeSet<i64> = recipients
+            .iter()
+            .copied()
+            .filter(|id| Some(*id) != author_id)
+            .collect();
+        if ids.is_empty() {
+            return Ok(nobody);
+        }
+        let users = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant_id))
+            .filter(user::Column::IsActive.eq(true))
+            .filter(user::Column::Id.is_in(ids.iter().copied()))
+            .order_by_asc(user::Column::Id)
+            .all(db)
+            .await?;
+        // A customer's account hears only of its own customer's tickets.
+        let users: Vec<user::Model> = users
+            .into_iter()
+            .filter(|u| {
+                u.role != Role::Customer
+                    || ticket_customer.is_some_and(|c| u.customer_id == Some(c))
+            })
+            .collect();
+        if users.is_empty() {
+            return Ok(nobody);
+        }
+        let Some(setup) = svc.events.setup().get(db, tenant_id).await? else {
+            return Ok(nobody);
+        };
+        let found_tenant = &setup.tenant;
+        let words = svc.words(db, tenant_id).await?;
+        let chats = telegram_chats(db, tenant_id, &users).await?;
+        Ok(Self {
+            tenant_id,
+            reach: Some(Reach {
+                tenant_prefs: Preferences::of_tenant(found_tenant),
+                head: letterhead_of(found_tenant),
+                business: settings_of(&found_tenant.settings),
+                words,
+                chats,
+                users,
+            }),
         })
-        .collect();
-    if users.is_empty() {
-        return Ok(Vec::new());
     }
-    let Some(found_tenant) = tenant::Entity::find_by_id(tenant_id).one(db).await? else {
-        return Ok(Vec::new());
-    };
-    let tenant_prefs = Preferences::of_tenant(&found_tenant);
-    let head = letterhead_of(&found_tenant);
-    let business = settings_of(&found_tenant.settings);
-    let words = svc.words(db, tenant_id).await?;
-    let chats = telegram_chats(db, tenant_id, &users).await?;
-    let mut worded: HashMap<(Lang, Medium), Worded> = HashMap::new();
-    let mut say = |lang: Lang, medium: Medium| {
-        worded
-            .entry((lang, medium))
-            .or_insert_with(|| words.word_for(&announcement.notice, lang, medium))
-            .clone()
-    };
-    let link = announcement
-        .ticket
-        .map(|t| format!("{}/tickets/{}", svc.mail.public_url, t.id));
-    let mut told = Vec::new();
-    let mut bell = Vec::new();
-    for person in &users {
-        let prefs = Preferences::from_json(person.notification_settings.as_ref());
-        let ways = effective(announcement.kind, &tenant_prefs, &prefs);
-        let lang = Lang::of_locale(&person.locale);
-        let mut reached = false;
-        if ways.has(Way::InApp) {
-            let said = say(lang, Medium::InApp);
-            bell.push(notification::ActiveModel {
-                tenant_id: Set(tenant_id),
-                user_id: Set(person.id),
-                kind: Set(announcement.kind),
-                title: Set(said.title),
-                body: Set(said.body),
-                ticket_id: Set(announcement.ticket.map(|t| t.id)),
-                read_at: Set(None),
-                created_at: Set(now),
-                ..Default::default()
-            });
-            reached = true;
-        }
-        if ways.has(Way::Email) && crate::mail::is_mailable(&person.email) {
-            let mut said = say(lang, Medium::Email);
-            if let Some(link) = &link {
-                said.body = format!("{}\n\n{link}", said.body.trim_end());
-            }
-            // Breaches go at once; the rest waits for the recipient's working hours.
-            let send_after = if announcement.kind == NotificationKind::SlaBreached {
-                now
-            } else {
-                working_calendar(&business, &tenant_prefs, &prefs).next_open(now)
-            };
-            crate::mail::queue_letter(db, tenant_id, &head, &person.email, &said, now, send_after)
-                .await?;
-            reached = true;
-        }
-        if ways.has(Way::Telegram) && person.role != Role::Customer {
-            for (integration_id, chat) in chats.get(&person.id).into_iter().flatten() {
-                let said = say(lang, Medium::Chat);
-                crate::channels::queue_channel_message(
-                    db,
-                    tenant_id,
-                    *integration_id,
-                    chat,
-                    &said.body,
-                    now,
-                )
-                .await?;
+
+    /// Tells everyone gathered of `announcement`, each by the ways they chose; call inside
+    /// the transaction of the change. Only writes: the bell's rows and the letters in one
+    /// statement each, however many are told. Returns who was told.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub async fn tell(
+        &self,
+        svc: &Services,
+        db: &impl ConnectionTrait,
+        announcement: &Announcement<'_>,
+        now: DateTime<Utc>,
+    ) -> DomainResult<Vec<i64>> {
+        let tenant_id = self.tenant_id;
+        let Some(reach) = &self.reach else {
+            return Ok(Vec::new());
+        };
+        let mut worded: HashMap<(Lang, Medium), Worded> = HashMap::new();
+        let mut say = |lang: Lang, medium: Medium| {
+            worded
+                .entry((lang, medium))
+                .or_insert_with(|| reach.words.word_for(&announcement.notice, lang, medium))
+                .clone()
+        };
+        let link = announcement
+            .ticket
+            .map(|t| format!("{}/tickets/{}", svc.mail.public_url, t.id));
+        let mut told = Vec::new();
+        let mut bell = Vec::new();
+        let mut letters = Vec::new();
+        for person in &reach.users {
+            let prefs = Preferences::from_json(person.notification_settings.as_ref());
+            let ways = effective(announcement.kind, &reach.tenant_prefs, &prefs);
+            let lang = Lang::of_locale(&person.locale);
+            let mut reached = false;
+            if ways.has(Way::InApp) {
+                let said = say(lang, Medium::InApp);
+                bell.push(notification::ActiveModel {
+                    tenant_id: Set(tenant_id),
+                    user_id: Set(person.id),
+                    kind: Set(announcement.kind),
+                    title: Set(said.title),
+                    body: Set(said.body),
+                    ticket_id: Set(announcement.ticket.map(|t| t.id)),
+                    read_at: Set(None),
+                    created_at: Set(now),
+                    ..Default::default()
+                });
                 reached = true;
             }
+            if ways.has(Way::Email) && crate::mail::is_mailable(&person.email) {
+                let mut said = say(lang, Medium::Email);
+                if let Some(link) = &link {
+                    said.body = format!("{}\n\n{link}", said.body.trim_end());
+                }
+                // Breaches go at once; the rest waits for the recipient's working hours.
+                let send_after = if announcement.kind == NotificationKind::SlaBreached {
+                    now
+                } else {
+                    working_calendar(&reach.business, &reach.tenant_prefs, &prefs).next_open(now)
+                };
+                letters.push(crate::mail::letter_row(
+                    tenant_id,
+                    &reach.head,
+                    &person.email,
+                    &said,
+                    now,
+                    send_after,
+                ));
+                reached = true;
+            }
+            if ways.has(Way::Telegram) && person.role != Role::Customer {
+                for (integration_id, chat) in reach.chats.get(&person.id).into_iter().flatten() {
+                    let said = say(lang, Medium::Chat);
+                    crate::channels::queue_channel_message(
+                        db,
+                        tenant_id,
+                        *integration_id,
+                        chat,
+                        &said.body,
+                        now,
+                    )
+                    .await?;
+                    reached = true;
+                }
+            }
+            if reached {
+                told.push(person.id);
+            }
         }
-        if reached {
-            told.push(person.id);
+        if !bell.is_empty() {
+            notification::Entity::insert_many(bell).exec(db).await?;
         }
+        if !letters.is_empty() {
+            entity::email_outbox::Entity::insert_many(letters)
+                .exec(db)
+                .await?;
+        }
+        Ok(told)
     }
-    // The bell's rows in one statement, however many are told.
-    if !bell.is_empty() {
-        notification::Entity::insert_many(bell).exec(db).await?;
-    }
-    Ok(told)
 }
 
 /// The Telegram chats of `users` linked to an active bot of the tenant.

@@ -5,7 +5,7 @@ mod announce;
 pub mod digest;
 pub mod preferences;
 
-pub use announce::{announce, department_staff, mentioned_staff, mentions, Announcement};
+pub use announce::{announce, department_staff, mentioned_staff, mentions, Announcement, Audience};
 
 use std::collections::HashMap;
 

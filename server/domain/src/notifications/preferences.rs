@@ -395,6 +395,7 @@ pub async fn update_tenant_defaults(
     let mut active = found.into_active_model();
     active.settings = Set(settings);
     active.update(&svc.db).await?;
+    crate::setup::changed(svc, actor.tenant_id).await;
     defaults_of(svc, actor).await
 }
 

@@ -1,7 +1,7 @@
 //! Assignment, manual and automatic.
 
 use entity::enums::{NotificationKind, TicketEventKind};
-use entity::{tenant, ticket, user};
+use entity::{ticket, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
@@ -15,21 +15,6 @@ use crate::notices::Notice;
 use crate::permissions::Permission;
 use crate::scope::find_visible_ticket;
 use crate::Services;
-
-/// Whether the tenant assigns new tickets automatically (setting `auto_assign`, on by
-/// default).
-pub(super) async fn auto_assignment_enabled(
-    db: &impl ConnectionTrait,
-    tenant_id: i64,
-) -> DomainResult<bool> {
-    let found = tenant::Entity::find_by_id(tenant_id).one(db).await?;
-    Ok(found.is_none_or(|t| {
-        t.settings
-            .get("auto_assign")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(true)
-    }))
-}
 
 /// The agent of `department_id` to give a new ticket: online, active, below their maximum
 /// of open tickets, with the fewest open tickets (then the longest-standing account).

@@ -4,7 +4,7 @@ use chrono::{Datelike, Duration};
 use entity::enums::{
     Channel, DepartmentKind, TicketCategory, TicketEventKind, TicketPriority, TicketType,
 };
-use entity::{customer, department, sla_policy, ticket};
+use entity::{customer, ticket};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set,
@@ -13,8 +13,8 @@ use sea_orm::{
 
 use super::Change;
 use super::{
-    auto_assignment_enabled, check_text, insert_history, pick_available_agent, publish_notifying,
-    record_event, MAX_BODY_CHARS, MAX_SUBJECT_CHARS,
+    check_text, insert_history, pick_available_agent, publish_notifying, record_event,
+    MAX_BODY_CHARS, MAX_SUBJECT_CHARS,
 };
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
@@ -140,14 +140,16 @@ pub async fn create_ticket(
     actor.require(Permission::WriteTickets)?;
     let subject = check_text("subject", &input.subject, MAX_SUBJECT_CHARS)?;
     let description = check_text("description", &input.description, MAX_BODY_CHARS)?;
+    let mut customer_name = None;
     let customer_id = if actor.is_staff() {
         let id = input.customer_id.ok_or_else(|| {
             DomainError::validation("customerId", "choose the customer the ticket is for")
         })?;
-        find_in_tenant_opt::<customer::Entity>(&svc.db, actor.tenant_id, id)
+        let found = find_in_tenant_opt::<customer::Entity>(&svc.db, actor.tenant_id, id)
             .await?
-            .ok_or_else(|| DomainError::validation("customerId", "no such customer"))?
-            .id
+            .ok_or_else(|| DomainError::validation("customerId", "no such customer"))?;
+        customer_name = Some(crate::customers::display_name(&found));
+        found.id
     } else {
         let own = actor.customer_id.ok_or_else(|| {
             DomainError::Forbidden("this account is not linked to a customer".into())
@@ -171,25 +173,35 @@ pub async fn create_ticket(
     };
     let category = input.category.unwrap_or(TicketCategory::Other);
     let workflows = svc.events.workflows().get(&svc.db, actor.tenant_id).await?;
-    let sla = sla_policy::Entity::find()
-        .filter(sla_policy::Column::TenantId.eq(actor.tenant_id))
-        .filter(sla_policy::Column::TicketType.eq(input.ticket_type))
-        .one(&svc.db)
-        .await?;
-    let department_id = department::Entity::find()
-        .filter(department::Column::TenantId.eq(actor.tenant_id))
-        .filter(department::Column::Kind.eq(route_department(input.ticket_type, category)))
-        .one(&svc.db)
+    let setup = svc
+        .setup(actor.tenant_id)
         .await?
-        .map(|d| d.id);
+        .ok_or(DomainError::NotFound("tenant"))?;
+    let sla = setup.sla_policy(input.ticket_type);
+    let department_id = setup.department(route_department(input.ticket_type, category));
     let auto_assignee = match department_id {
-        Some(department_id) if auto_assignment_enabled(&svc.db, actor.tenant_id).await? => {
+        Some(department_id) if setup.auto_assignment() => {
             pick_available_agent(&svc.db, actor.tenant_id, department_id).await?
         }
         _ => None,
     };
     let now = svc.now();
-    let calendar = crate::calendar::calendar_of(&svc.db, actor.tenant_id).await?;
+    let calendar = setup.calendar();
+    // Who hears of it is read now: the transaction below only writes.
+    let notice = crate::channels::TicketCreatedNotice::prepare(
+        svc,
+        &svc.db,
+        crate::channels::TicketToBe {
+            tenant_id: actor.tenant_id,
+            customer_id,
+            channel,
+            assignee_id: auto_assignee,
+            department_id,
+            created_by: Some(actor.user_id),
+            customer_name,
+        },
+    )
+    .await?;
 
     let txn = svc.begin().await?;
     // The ticket is written under a provisional number and numbered last, just before
@@ -291,7 +303,7 @@ pub async fn create_ticket(
         .filter(ticket::Column::Id.eq(created.id))
         .exec(&txn)
         .await?;
-    let told = crate::channels::queue_ticket_created(svc, &txn, &created, now).await?;
+    let told = notice.queue(svc, &txn, &created, now).await?;
     txn.commit().await?;
 
     publish_notifying(svc, &created, LiveEventKind::TicketCreated, None, told).await;
