@@ -33,7 +33,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .pragma("mmap_size", "268435456")
             .pragma("cache_size", "-32768")
             .pragma("temp_store", "memory")
-            .statement_cache_capacity(256);
+            .statement_cache_capacity(256)
+            // A board's column (at most 101 rows) comes from SQLite's worker thread without
+            // the worker waiting for the reader.
+            .row_buffer_size(256);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)

@@ -315,6 +315,35 @@ impl Workflows {
     }
 }
 
+/// Loads `keys` through `loader` at once, without its batching delay, and keeps the values
+/// for the rest of the request: for a listing that knows every key it will need (see
+/// `graphql::tickets::prime_loaders`), so that the fields resolved afterwards find them.
+///
+/// # Errors
+///
+/// The loader's error.
+pub async fn prime<T>(
+    loader: &DataLoader<T, HashMapCache>,
+    keys: impl IntoIterator<Item = i64>,
+) -> async_graphql::Result<HashMap<i64, T::Value>>
+where
+    T: Loader<i64, Error = LoadError>,
+{
+    let keys: Vec<i64> = keys.into_iter().collect();
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let values = loader
+        .loader()
+        .load(&keys)
+        .await
+        .map_err(|e| loader_error(&e))?;
+    loader
+        .feed_many(values.iter().map(|(k, v)| (*k, v.clone())))
+        .await;
+    Ok(values)
+}
+
 /// Turns a loader error into a GraphQL error.
 #[must_use]
 pub fn loader_error(err: &LoadError) -> async_graphql::Error {

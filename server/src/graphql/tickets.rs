@@ -255,7 +255,7 @@ async fn prime_loaders(
 ) -> async_graphql::Result<()> {
     use std::collections::BTreeSet;
 
-    use super::loaders::loader_error;
+    use super::loaders::{loader_error, prime};
 
     let loaders = super::context::loaders(ctx)?;
     if !loaders.cached || edges.is_empty() {
@@ -279,65 +279,50 @@ async fn prime_loaders(
     if wants(&["assignee"]) {
         user_ids.extend(tickets.iter().filter_map(|t| t.assignee_id));
     }
+    // Every key is known, so each relation is read at once (no batching delay), and what
+    // does not depend on another read runs beside it, on its own connection.
+    let threads = async {
+        if wants(&["messages"]) {
+            prime(&loaders.threads, ids.iter().copied()).await
+        } else {
+            Ok(std::collections::HashMap::new())
+        }
+    };
+    let counts = async {
+        if wants(&["messageCount"]) {
+            prime(&loaders.message_counts, ids.iter().copied()).await?;
+        }
+        async_graphql::Result::Ok(())
+    };
+    let workflows = async {
+        if wants(&["allowedTransitions"]) {
+            loaders
+                .workflows
+                .get()
+                .await
+                .map_err(|e| loader_error(&e))?;
+        }
+        async_graphql::Result::Ok(())
+    };
+    let (threads, (), ()) = futures::try_join!(threads, counts, workflows)?;
     if wants(&["messages", "authorName"]) {
-        let threads = loaders
-            .threads
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(|e| loader_error(&e))?;
         for message in threads.values().flatten() {
             user_ids.extend(message.author_user_id);
             customer_ids.extend(message.author_customer_id);
         }
-    } else if wants(&["messages"]) {
-        loaders
-            .threads
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(|e| loader_error(&e))?;
     }
-    if wants(&["messageCount"]) {
-        loaders
-            .message_counts
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(|e| loader_error(&e))?;
-    }
-    if wants(&["allowedTransitions"]) {
-        loaders
-            .workflows
-            .get()
-            .await
-            .map_err(|e| loader_error(&e))?;
-    }
+    let (users, _) = futures::try_join!(
+        prime(&loaders.users, user_ids),
+        prime(&loaders.customers, customer_ids)
+    )?;
     let mut department_ids: BTreeSet<i64> = BTreeSet::new();
-    if !user_ids.is_empty() {
-        let users = loaders
-            .users
-            .load_many(user_ids)
-            .await
-            .map_err(|e| loader_error(&e))?;
-        if wants(&["assignee", "department"]) {
-            department_ids.extend(users.values().filter_map(|u| u.department_id));
-        }
-    }
-    if !customer_ids.is_empty() {
-        loaders
-            .customers
-            .load_many(customer_ids)
-            .await
-            .map_err(|e| loader_error(&e))?;
+    if wants(&["assignee", "department"]) {
+        department_ids.extend(users.values().filter_map(|u| u.department_id));
     }
     if wants(&["department"]) {
         department_ids.extend(tickets.iter().filter_map(|t| t.department_id));
     }
-    if !department_ids.is_empty() {
-        loaders
-            .departments
-            .load_many(department_ids)
-            .await
-            .map_err(|e| loader_error(&e))?;
-    }
+    prime(&loaders.departments, department_ids).await?;
     Ok(())
 }
 

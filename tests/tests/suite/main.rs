@@ -42,3 +42,4 @@ mod sockets;
 mod spa_delivery;
 mod ticket_lifecycle;
 mod tickets_api;
+mod write_costs;
