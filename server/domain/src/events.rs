@@ -228,9 +228,15 @@ impl LiveEvent {
     /// Everything of `tenant_id` may have changed.
     #[must_use]
     pub const fn resync(tenant_id: i64) -> Self {
+        Self::tenant_wide(tenant_id, LiveEventKind::Resync)
+    }
+
+    /// An event about the whole of `tenant_id`, no ticket, lead or customer in particular.
+    #[must_use]
+    pub const fn tenant_wide(tenant_id: i64, kind: LiveEventKind) -> Self {
         Self {
             tenant_id,
-            kind: LiveEventKind::Resync,
+            kind,
             ticket_id: None,
             message_id: None,
             lead_id: None,

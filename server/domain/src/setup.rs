@@ -158,15 +158,9 @@ impl SetupCache {
 /// departments, templates or workflows); call after the change is committed.
 pub async fn changed(svc: &Services, tenant_id: i64) {
     svc.events
-        .publish(LiveEvent {
+        .publish(LiveEvent::tenant_wide(
             tenant_id,
-            kind: LiveEventKind::SetupChanged,
-            ticket_id: None,
-            message_id: None,
-            lead_id: None,
-            customer_id: None,
-            notified: Vec::new(),
-            crossed: None,
-        })
+            LiveEventKind::SetupChanged,
+        ))
         .await;
 }
